@@ -1,0 +1,78 @@
+// Engine: the embedded implementation of Store on a local RocksDB
+// directory.
+#ifndef CUSTDB_ENGINE_H_
+#define CUSTDB_ENGINE_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "custdb/options.h"
+#include "custdb/store.h"
+
+namespace custdb {
+
+// Exact record counts, kept by counters in the same write as each change.
+struct RecordCounts {
+  int64_t channels = 0;
+  int64_t customers = 0;
+  int64_t orders = 0;  // sale orders and credit notes
+  int64_t interactions = 0;
+};
+
+// Storage figures of one column family, from RocksDB's properties.
+struct ColumnFamilyStats {
+  std::string name;
+  uint64_t estimate_num_keys = 0;
+  uint64_t sst_bytes = 0;
+  uint64_t memtable_bytes = 0;
+  uint64_t num_files = 0;
+};
+
+struct EngineStats {
+  std::string base_currency;
+  int schema_version = 0;
+  RecordCounts counts;
+  std::vector<ColumnFamilyStats> column_families;
+};
+
+class Engine : public Store {
+ public:
+  // Opens (or creates, per options) the database at options.path.
+  // kInvalidArgument if the directory is not a custdb database or the base
+  // currency differs; kFailedPrecondition if it was written by a newer
+  // schema version; kIOError / kBusy (locked by another process) from the
+  // file system.
+  static Result<std::unique_ptr<Engine>> Open(const Options& options);
+
+  // Flushes memtables and closes the database.
+  ~Engine() override = default;
+
+  // As ApplyBatch, but without the write-ahead log: for bulk import only.
+  // The caller must call Flush() before relying on the data surviving a
+  // crash.
+  virtual Status ApplyBatchUnlogged(const std::vector<Event>& events,
+                                    std::vector<Status>* statuses) = 0;
+
+  // Flushes every memtable to disk.
+  virtual Status Flush() = 0;
+
+  // Compacts every column family.
+  virtual Status CompactAll() = 0;
+
+  virtual Result<RecordCounts> Counts() = 0;
+  virtual Result<EngineStats> Stats() = 0;
+
+  // Calls `fn` for every customer in id order; stops early and returns its
+  // status if `fn` returns non-ok. Reads one consistent snapshot.
+  virtual Status ForEachCustomer(
+      const std::function<Status(const CustomerRecord&)>& fn) = 0;
+
+  virtual const std::string& base_currency() const = 0;
+};
+
+}  // namespace custdb
+
+#endif  // CUSTDB_ENGINE_H_

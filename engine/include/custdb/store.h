@@ -1,0 +1,131 @@
+// Store: the one custdb API, implemented in-process by Engine and over TCP
+// by Client. Every method is safe to call from many threads at once.
+//
+// Every method returns a Status (or Result<T>): kInvalidArgument names the
+// field and value at fault; a failed write changes nothing.
+#ifndef CUSTDB_STORE_H_
+#define CUSTDB_STORE_H_
+
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "custdb/status.h"
+#include "custdb/types.h"
+
+namespace custdb {
+
+// A page of a customer's history, newest first. Returns orders or
+// interactions with from_ms <= ts_ms < to_ms.
+struct HistoryQuery {
+  uint64_t customer_id = 0;
+  int64_t from_ms = INT64_MIN;
+  int64_t to_ms = INT64_MAX;
+  uint32_t limit = 100;  // 1..kMaxHistoryLimit
+  // Empty for the first page; else the next_cursor of the previous page of
+  // the same query (kInvalidArgument for a cursor of another query).
+  std::string cursor;
+};
+constexpr uint32_t kMaxHistoryLimit = 10000;
+
+template <typename T>
+struct Page {
+  std::vector<T> items;
+  std::string next_cursor;  // empty when there is nothing more
+};
+
+// Events accepted by ApplyBatch.
+struct OrderStatusChange {
+  uint64_t order_id = 0;
+  OrderStatus status = OrderStatus::kCompleted;
+};
+struct OrderRefund {
+  uint64_t order_id = 0;
+  int64_t amount_minor = 0;  // > 0, at most what is left to refund
+};
+struct InteractionResolution {
+  uint64_t interaction_id = 0;
+  int64_t resolved_at_ms = 0;
+};
+using Event = std::variant<Customer, Order, Interaction, OrderStatusChange,
+                           OrderRefund, InteractionResolution>;
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // --- Channels ---------------------------------------------------------
+  // Creates or replaces a channel. kInvalidArgument for a bad field, an
+  // unknown parent or a parent chain that would form a cycle.
+  virtual Status PutChannel(const Channel& channel) = 0;
+  // kNotFound if there is no such channel.
+  virtual Result<Channel> GetChannel(uint64_t channel_id) = 0;
+  // Every channel, by id.
+  virtual Result<std::vector<Channel>> ListChannels() = 0;
+
+  // --- Customers --------------------------------------------------------
+  // Creates a customer and returns its id (the given one, or a new one when
+  // customer.id is 0). kAlreadyExists if the id, code, email or phone is
+  // taken (the message names the customer that holds it); kInvalidArgument
+  // for a bad field or an unknown channel id.
+  virtual Result<uint64_t> CreateCustomer(const Customer& customer) = 0;
+  // Changes the fields set in `patch`; same errors as CreateCustomer, and
+  // kNotFound for an unknown id.
+  virtual Status UpdateCustomer(uint64_t customer_id,
+                                const CustomerPatch& patch) = 0;
+  // kNotFound if absent. Email and phone are normalised before the lookup.
+  virtual Result<CustomerRecord> GetCustomer(uint64_t customer_id) = 0;
+  virtual Result<CustomerRecord> GetCustomerByCode(const std::string& code) = 0;
+  virtual Result<CustomerRecord> GetCustomerByEmail(
+      const std::string& email) = 0;
+  virtual Result<CustomerRecord> GetCustomerByPhone(
+      const std::string& phone) = 0;
+
+  // --- Orders -----------------------------------------------------------
+  // Records `order` and updates its customer's aggregates in one atomic
+  // write. kAlreadyExists if the order id exists (nothing changes),
+  // kNotFound if the customer does not, kInvalidArgument naming the field
+  // for a malformed order or a currency other than the base currency.
+  virtual Status RecordOrder(const Order& order) = 0;
+  // Moves a sale order along placed -> paid -> completed; placed or paid ->
+  // cancelled; paid or completed -> refunded (refunds what is left).
+  // kNotFound for an unknown order, kFailedPrecondition for any other
+  // transition.
+  virtual Status UpdateOrderStatus(uint64_t order_id, OrderStatus status) = 0;
+  // Refunds part or all of a paid or completed sale order; reaching the
+  // full amount sets status refunded. kInvalidArgument if amount_minor is
+  // not positive or exceeds what is left; kFailedPrecondition for an order
+  // in another status.
+  virtual Status RefundOrder(uint64_t order_id, int64_t amount_minor) = 0;
+  // kNotFound if absent.
+  virtual Result<Order> GetOrder(uint64_t order_id) = 0;
+  // kNotFound if the customer does not exist.
+  virtual Result<Page<Order>> ListOrders(const HistoryQuery& query) = 0;
+
+  // --- Interactions -----------------------------------------------------
+  // Records an interaction and returns its id (assigned when id is 0).
+  // Errors as RecordOrder.
+  virtual Result<uint64_t> RecordInteraction(
+      const Interaction& interaction) = 0;
+  // Closes a complaint or ticket. kFailedPrecondition if it is another kind
+  // or already resolved; kInvalidArgument if resolved_at_ms < its ts.
+  virtual Status ResolveInteraction(uint64_t interaction_id,
+                                    int64_t resolved_at_ms) = 0;
+  virtual Result<Interaction> GetInteraction(uint64_t interaction_id) = 0;
+  virtual Result<Page<Interaction>> ListInteractions(
+      const HistoryQuery& query) = 0;
+
+  // --- Batch ingest -----------------------------------------------------
+  // Applies each event as the single-event call would, in order, and
+  // commits every successful one in one atomic write. `statuses` receives
+  // one Status per event; a failed event writes nothing and does not stop
+  // the others. Returns non-ok only if the commit itself failed (then
+  // nothing was written).
+  virtual Status ApplyBatch(const std::vector<Event>& events,
+                            std::vector<Status>* statuses) = 0;
+};
+
+}  // namespace custdb
+
+#endif  // CUSTDB_STORE_H_

@@ -1,0 +1,24 @@
+// How each event changes a customer's Aggregates: the one place these rules
+// live (definitions in custdb/types.h). Pure functions, no I/O.
+#ifndef CUSTDB_ENGINE_AGGREGATE_RULES_H_
+#define CUSTDB_ENGINE_AGGREGATE_RULES_H_
+
+#include "custdb/types.h"
+
+namespace custdb {
+
+// Adds a newly recorded order.
+void AddOrder(const Order& order, Aggregates* agg);
+// Replaces the contribution of `before` by that of `after` (same order,
+// changed status or refunded amount).
+void ChangeOrder(const Order& before, const Order& after, Aggregates* agg);
+
+// Adds a newly recorded interaction.
+void AddInteraction(const Interaction& interaction, Aggregates* agg);
+// Replaces the contribution of `before` by that of `after` (resolution).
+void ChangeInteraction(const Interaction& before, const Interaction& after,
+                       Aggregates* agg);
+
+}  // namespace custdb
+
+#endif  // CUSTDB_ENGINE_AGGREGATE_RULES_H_

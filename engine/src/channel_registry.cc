@@ -1,0 +1,62 @@
+#include "channel_registry.h"
+
+#include <mutex>
+
+namespace custdb {
+
+bool ChannelRegistry::Exists(uint64_t id) const {
+  std::shared_lock lock(mu_);
+  return channels_.count(id) > 0;
+}
+
+std::optional<Channel> ChannelRegistry::Get(uint64_t id) const {
+  std::shared_lock lock(mu_);
+  auto it = channels_.find(id);
+  if (it == channels_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::vector<Channel> ChannelRegistry::List() const {
+  std::shared_lock lock(mu_);
+  std::vector<Channel> out;
+  out.reserve(channels_.size());
+  for (const auto& [id, c] : channels_) out.push_back(c);
+  return out;
+}
+
+Status ChannelRegistry::CheckHierarchy(const Channel& channel) const {
+  if (channel.parent_id == 0) return Status::OK();
+  std::shared_lock lock(mu_);
+  if (channels_.count(channel.parent_id) == 0) {
+    return Status::InvalidArgument("channel.parent_id: " +
+                                   std::to_string(channel.parent_id) +
+                                   " does not exist");
+  }
+  // Walk up from the new parent; reaching the channel itself is a cycle.
+  uint64_t at = channel.parent_id;
+  for (size_t steps = 0; at != 0 && steps <= channels_.size(); ++steps) {
+    if (at == channel.id) {
+      return Status::InvalidArgument(
+          "channel.parent_id: " + std::to_string(channel.parent_id) +
+          " would make a cycle through channel " + std::to_string(channel.id));
+    }
+    auto it = channels_.find(at);
+    at = it == channels_.end() ? 0 : it->second.parent_id;
+  }
+  return Status::OK();
+}
+
+Status ChannelRegistry::CheckExists(const std::string& field, uint64_t id,
+                                    bool zero_allowed) const {
+  if (id == 0 && zero_allowed) return Status::OK();
+  if (Exists(id)) return Status::OK();
+  return Status::InvalidArgument(field + ": channel " + std::to_string(id) +
+                                 " does not exist");
+}
+
+void ChannelRegistry::Put(const Channel& channel) {
+  std::unique_lock lock(mu_);
+  channels_[channel.id] = channel;
+}
+
+}  // namespace custdb

@@ -1,0 +1,42 @@
+// The channels, held in memory: there are few, and every order checks its
+// channel, so lookups must not go to RocksDB.
+#ifndef CUSTDB_ENGINE_CHANNEL_REGISTRY_H_
+#define CUSTDB_ENGINE_CHANNEL_REGISTRY_H_
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <vector>
+
+#include "custdb/status.h"
+#include "custdb/types.h"
+
+namespace custdb {
+
+class ChannelRegistry {
+ public:
+  bool Exists(uint64_t id) const;
+  std::optional<Channel> Get(uint64_t id) const;
+  std::vector<Channel> List() const;  // by id
+
+  // kInvalidArgument if channel.parent_id is unknown or would make the
+  // parent chain cycle back to channel.id.
+  Status CheckHierarchy(const Channel& channel) const;
+
+  // `field` names the caller's field, e.g. "order.channel_id". 0 passes
+  // when `zero_allowed`.
+  Status CheckExists(const std::string& field, uint64_t id,
+                     bool zero_allowed) const;
+
+  void Put(const Channel& channel);
+
+ private:
+  mutable std::shared_mutex mu_;  // Guards channels_.
+  std::map<uint64_t, Channel> channels_;
+};
+
+}  // namespace custdb
+
+#endif  // CUSTDB_ENGINE_CHANNEL_REGISTRY_H_

@@ -1,0 +1,30 @@
+// Records <-> their stored FlatBuffers bytes (schema/records.fbs). Decode
+// verifies the buffer first: a damaged value is kCorruption, never a crash.
+#ifndef CUSTDB_ENGINE_CODEC_H_
+#define CUSTDB_ENGINE_CODEC_H_
+
+#include <string>
+#include <string_view>
+
+#include "custdb/status.h"
+#include "custdb/types.h"
+
+namespace custdb {
+namespace codec {
+
+std::string Encode(const Channel& channel);
+std::string Encode(const Customer& customer);
+std::string Encode(const Order& order);
+std::string Encode(const Interaction& interaction);
+std::string Encode(const Aggregates& aggregates);
+
+Status Decode(std::string_view bytes, Channel* out);
+Status Decode(std::string_view bytes, Customer* out);
+Status Decode(std::string_view bytes, Order* out);
+Status Decode(std::string_view bytes, Interaction* out);
+Status Decode(std::string_view bytes, Aggregates* out);
+
+}  // namespace codec
+}  // namespace custdb
+
+#endif  // CUSTDB_ENGINE_CODEC_H_

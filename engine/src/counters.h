@@ -1,0 +1,17 @@
+// The counters column family's merge operator: values are i64 deltas that
+// RocksDB adds up, so a write can bump a counter without reading it.
+#ifndef CUSTDB_ENGINE_COUNTERS_H_
+#define CUSTDB_ENGINE_COUNTERS_H_
+
+#include <rocksdb/merge_operator.h>
+
+#include <memory>
+
+namespace custdb {
+
+// Name "custdb.add_i64" is stored in the OPTIONS file: never rename.
+std::shared_ptr<rocksdb::MergeOperator> NewAddOperator();
+
+}  // namespace custdb
+
+#endif  // CUSTDB_ENGINE_COUNTERS_H_

@@ -1,0 +1,405 @@
+// Engine open, channels and the write pipeline.
+#include "engine_impl.h"
+
+#include <rocksdb/db.h>
+
+#include <chrono>
+
+#include "codec.h"
+#include "rocks_status.h"
+#include "validate.h"
+#include "write_txn.h"
+
+namespace custdb {
+namespace {
+
+int64_t SystemNowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Largest id of a u64-keyed range (the last key that starts with `prefix`),
+// 0 if none.
+Status LastId(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf,
+              const std::string& prefix, uint64_t* id) {
+  std::string upper = prefix;
+  upper.append(8, '\xff');
+  upper.push_back('\xff');
+  rocksdb::ReadOptions ro;
+  rocksdb::Slice lower_bound(prefix);
+  ro.iterate_lower_bound = &lower_bound;
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(ro, cf));
+  it->SeekForPrev(upper);
+  *id = 0;
+  if (it->Valid()) {
+    std::string_view key = it->key().ToStringView();
+    key.remove_prefix(prefix.size());
+    if (!keys::GetU64(&key, id)) *id = 0;
+  }
+  return FromRocks(it->status(), "finding the largest id");
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Engine>> Engine::Open(const Options& options) {
+  std::unique_ptr<Engine> engine;
+  Status s = EngineImpl::Open(options, &engine);
+  if (!s.ok()) return s;
+  return engine;
+}
+
+EngineImpl::EngineImpl(const Options& options, std::unique_ptr<Storage> storage)
+    : options_(options), storage_(std::move(storage)) {
+  ctx_.channels = &channels_;
+  ctx_.base_currency = &storage_->base_currency();
+  ctx_.now_ms = options_.clock_ms ? options_.clock_ms : SystemNowMs;
+}
+
+Status EngineImpl::Open(const Options& options, std::unique_ptr<Engine>* out) {
+  std::unique_ptr<Storage> storage;
+  Status s = Storage::Open(options, &storage);
+  if (!s.ok()) return s;
+  std::unique_ptr<EngineImpl> engine(
+      new EngineImpl(options, std::move(storage)));
+  s = engine->LoadState();
+  if (!s.ok()) return s;
+  *out = std::move(engine);
+  return Status::OK();
+}
+
+// Loads the channels and the id sequences. A sequence is the larger of its
+// stored value and one past the largest id present, because concurrent
+// commits may store their sequence values out of order.
+Status EngineImpl::LoadState() {
+  rocksdb::DB* db = storage_->db();
+  std::unique_ptr<rocksdb::Iterator> it(
+      db->NewIterator(rocksdb::ReadOptions(), storage_->cf(keys::kChannelsCf)));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    Channel channel;
+    Status s = codec::Decode(it->value().ToStringView(), &channel);
+    if (!s.ok()) return s;
+    channels_.Put(channel);
+  }
+  Status s = FromRocks(it->status(), "loading channels");
+  if (!s.ok()) return s;
+
+  uint64_t stored = 0, last = 0;
+  s = storage_->ReadMetaNumber(keys::kMetaNextCustomerId, &stored);
+  if (s.ok()) s = LastId(db, storage_->cf(keys::kCustomersCf), "", &last);
+  if (!s.ok()) return s;
+  next_customer_id_ = std::max<uint64_t>({stored, last + 1, 1});
+
+  s = storage_->ReadMetaNumber(keys::kMetaNextInteractionId, &stored);
+  std::string prefix(1, static_cast<char>(keys::IndexTag::kInteractionId));
+  if (s.ok()) s = LastId(db, storage_->cf(keys::kIndexesCf), prefix, &last);
+  if (!s.ok()) return s;
+  next_interaction_id_ = std::max<uint64_t>({stored, last + 1, 1});
+  return Status::OK();
+}
+
+EngineImpl::~EngineImpl() {
+  // Unlogged writes live only in memtables until flushed.
+  if (unflushed_unlogged_) Flush().ok();
+}
+
+// --- channels -------------------------------------------------------------
+
+Status EngineImpl::PutChannel(const Channel& channel) {
+  Status s = ValidateChannel(channel);
+  if (!s.ok()) return s;
+  std::lock_guard<std::mutex> lock(channel_write_mu_);
+  s = channels_.CheckHierarchy(channel);
+  if (!s.ok()) return s;
+  rocksdb::WriteBatch batch;
+  batch.Put(storage_->cf(keys::kChannelsCf), keys::IdKey(channel.id),
+            codec::Encode(channel));
+  if (!channels_.Exists(channel.id)) {
+    batch.Merge(storage_->cf(keys::kCountersCf),
+                keys::RecordCountKey(keys::RecordKind::kChannel),
+                keys::EncodeCounter(1));
+  }
+  rocksdb::WriteOptions wo;
+  wo.sync = options_.sync;
+  s = FromRocks(storage_->db()->Write(wo, &batch), "writing channel");
+  if (s.ok()) channels_.Put(channel);
+  return s;
+}
+
+Result<Channel> EngineImpl::GetChannel(uint64_t channel_id) {
+  auto channel = channels_.Get(channel_id);
+  if (!channel) {
+    return Status::NotFound("channel_id: " + std::to_string(channel_id) +
+                            " does not exist");
+  }
+  return *channel;
+}
+
+Result<std::vector<Channel>> EngineImpl::ListChannels() {
+  return channels_.List();
+}
+
+// --- the write pipeline ----------------------------------------------------
+
+uint64_t EngineImpl::AssignId(std::atomic<uint64_t>* next, uint64_t given) {
+  if (given == 0) return next->fetch_add(1);
+  uint64_t seen = next->load();
+  while (given >= seen && !next->compare_exchange_weak(seen, given + 1)) {
+  }
+  return given;
+}
+
+uint64_t EngineImpl::OwnerOf(keys::IndexTag tag, uint64_t id) {
+  std::string value;
+  rocksdb::Status s =
+      storage_->db()->Get(rocksdb::ReadOptions(),
+                          storage_->cf(keys::kIndexesCf),
+                          keys::EventIdKey(tag, id), &value);
+  keys::HistoryKeyParts parts;
+  if (!s.ok() || !keys::DecodeHistoryKey(value, &parts)) return 0;
+  return parts.customer_id;
+}
+
+namespace {
+
+// What the pipeline's first pass learns about one event.
+struct Prepared {
+  Status status;  // a field error found before locking
+  std::optional<Customer> customer;
+  std::optional<CustomerPatch> patch;
+  std::optional<Interaction> interaction;
+};
+
+void AddIdentityStripes(keys::IndexTag tag, const std::string& value,
+                        std::vector<size_t>* stripes) {
+  if (!value.empty()) {
+    stripes->push_back(LockTable::StripeOf(keys::IdentityKey(tag, value)));
+  }
+}
+
+size_t EventStripe(keys::IndexTag tag, uint64_t id) {
+  return LockTable::StripeOf(keys::EventIdKey(tag, id));
+}
+
+}  // namespace
+
+Status EngineImpl::Write(const EventRef* events, size_t n, Status* statuses,
+                         uint64_t* ids, bool unlogged) {
+  using keys::IndexTag;
+  std::vector<Prepared> prepared(n);
+  std::vector<size_t> stripes;
+  stripes.reserve(n * 2 + 4);
+  // Owners of orders and interactions created earlier in this batch.
+  std::unordered_map<uint64_t, uint64_t> order_owner, interaction_owner;
+
+  for (size_t i = 0; i < n; ++i) {
+    Prepared& p = prepared[i];
+    ids[i] = 0;
+    if (auto* c = std::get_if<const Customer*>(&events[i])) {
+      p.customer = **c;
+      p.status = NormalizeAndValidateCustomer(&*p.customer);
+      if (!p.status.ok()) continue;
+      p.customer->id = AssignId(&next_customer_id_, p.customer->id);
+      ids[i] = p.customer->id;
+      stripes.push_back(LockTable::StripeOf(p.customer->id));
+      AddIdentityStripes(IndexTag::kCustomerCode, p.customer->code, &stripes);
+      AddIdentityStripes(IndexTag::kCustomerEmail, p.customer->email,
+                         &stripes);
+      AddIdentityStripes(IndexTag::kCustomerPhone, p.customer->phone,
+                         &stripes);
+    } else if (auto* o = std::get_if<const Order*>(&events[i])) {
+      stripes.push_back(LockTable::StripeOf((*o)->customer_id));
+      stripes.push_back(EventStripe(IndexTag::kOrderId, (*o)->id));
+      order_owner.emplace((*o)->id, (*o)->customer_id);
+    } else if (auto* in = std::get_if<const Interaction*>(&events[i])) {
+      p.interaction = **in;
+      p.interaction->id = AssignId(&next_interaction_id_, p.interaction->id);
+      ids[i] = p.interaction->id;
+      stripes.push_back(LockTable::StripeOf(p.interaction->customer_id));
+      stripes.push_back(
+          EventStripe(IndexTag::kInteractionId, p.interaction->id));
+      interaction_owner.emplace(p.interaction->id, p.interaction->customer_id);
+    } else if (auto* patch = std::get_if<PatchRef>(&events[i])) {
+      p.patch = *patch->patch;
+      p.status = NormalizeAndValidatePatch(&*p.patch);
+      if (!p.status.ok()) continue;
+      stripes.push_back(LockTable::StripeOf(patch->customer_id));
+      if (p.patch->code) {
+        AddIdentityStripes(IndexTag::kCustomerCode, *p.patch->code, &stripes);
+      }
+      if (p.patch->email) {
+        AddIdentityStripes(IndexTag::kCustomerEmail, *p.patch->email,
+                           &stripes);
+      }
+      if (p.patch->phone) {
+        AddIdentityStripes(IndexTag::kCustomerPhone, *p.patch->phone,
+                           &stripes);
+      }
+    } else {
+      // Changes to an existing order or interaction lock its owner, found
+      // through the id index (owners never change) or earlier in the batch.
+      bool is_order = !std::holds_alternative<const InteractionResolution*>(
+          events[i]);
+      uint64_t id;
+      if (auto* ch = std::get_if<const OrderStatusChange*>(&events[i])) {
+        id = (*ch)->order_id;
+      } else if (auto* r = std::get_if<const OrderRefund*>(&events[i])) {
+        id = (*r)->order_id;
+      } else {
+        id = std::get<const InteractionResolution*>(events[i])->interaction_id;
+      }
+      auto& owners = is_order ? order_owner : interaction_owner;
+      IndexTag tag = is_order ? IndexTag::kOrderId : IndexTag::kInteractionId;
+      auto it = owners.find(id);
+      uint64_t owner = it != owners.end() ? it->second : OwnerOf(tag, id);
+      if (owner != 0) stripes.push_back(LockTable::StripeOf(owner));
+      stripes.push_back(EventStripe(tag, id));
+    }
+  }
+
+  LockTable::Guard guard(&locks_, std::move(stripes));
+  WriteTxn txn(storage_.get());
+  for (size_t i = 0; i < n; ++i) {
+    Prepared& p = prepared[i];
+    if (!p.status.ok()) {
+      statuses[i] = p.status;
+      continue;
+    }
+    const EventRef& e = events[i];
+    Status s;
+    if (p.customer) {
+      s = ApplyCreateCustomer(ctx_, *p.customer, &txn);
+      if (s.ok()) {
+        txn.RaiseMetaNumber(keys::kMetaNextCustomerId, next_customer_id_);
+      }
+    } else if (p.patch) {
+      s = ApplyUpdateCustomer(ctx_, std::get<PatchRef>(e).customer_id,
+                              *p.patch, &txn);
+    } else if (p.interaction) {
+      s = ApplyRecordInteraction(ctx_, *p.interaction, &txn);
+      if (s.ok()) {
+        txn.RaiseMetaNumber(keys::kMetaNextInteractionId,
+                            next_interaction_id_);
+      }
+    } else if (auto* o = std::get_if<const Order*>(&e)) {
+      s = ApplyRecordOrder(ctx_, **o, &txn);
+    } else if (auto* ch = std::get_if<const OrderStatusChange*>(&e)) {
+      s = ApplyOrderStatus(ctx_, **ch, &txn);
+    } else if (auto* r = std::get_if<const OrderRefund*>(&e)) {
+      s = ApplyRefund(ctx_, **r, &txn);
+    } else {
+      s = ApplyResolution(ctx_, *std::get<const InteractionResolution*>(e),
+                          &txn);
+    }
+    statuses[i] = s;
+    if (!s.ok()) ids[i] = 0;
+  }
+
+  rocksdb::WriteOptions wo;
+  wo.sync = options_.sync && !unlogged;
+  wo.disableWAL = unlogged;
+  Status commit = txn.Commit(wo);
+  if (!commit.ok()) {
+    for (size_t i = 0; i < n; ++i) {
+      if (statuses[i].ok()) statuses[i] = commit;
+      ids[i] = 0;
+    }
+    return commit;
+  }
+  if (unlogged) unflushed_unlogged_ = true;
+  return Status::OK();
+}
+
+Status EngineImpl::WriteOne(EventRef event, uint64_t* id) {
+  Status status;
+  uint64_t assigned = 0;
+  Status commit = Write(&event, 1, &status, &assigned, false);
+  if (!commit.ok()) return commit;
+  if (id != nullptr) *id = assigned;
+  return status;
+}
+
+Status EngineImpl::ApplyEvents(const std::vector<Event>& events,
+                               std::vector<Status>* statuses, bool unlogged) {
+  std::vector<EventRef> refs;
+  refs.reserve(events.size());
+  for (const Event& e : events) {
+    std::visit([&refs](const auto& v) { refs.push_back(&v); }, e);
+  }
+  statuses->assign(events.size(), Status::OK());
+  std::vector<uint64_t> ids(events.size());
+  return Write(refs.data(), refs.size(), statuses->data(), ids.data(),
+               unlogged);
+}
+
+Status EngineImpl::ApplyBatch(const std::vector<Event>& events,
+                              std::vector<Status>* statuses) {
+  return ApplyEvents(events, statuses, false);
+}
+
+Status EngineImpl::ApplyBatchUnlogged(const std::vector<Event>& events,
+                                      std::vector<Status>* statuses) {
+  return ApplyEvents(events, statuses, true);
+}
+
+Result<uint64_t> EngineImpl::CreateCustomer(const Customer& customer) {
+  uint64_t id = 0;
+  Status s = WriteOne(&customer, &id);
+  if (!s.ok()) return s;
+  return id;
+}
+
+Status EngineImpl::UpdateCustomer(uint64_t customer_id,
+                                  const CustomerPatch& patch) {
+  return WriteOne(PatchRef{customer_id, &patch});
+}
+
+Status EngineImpl::RecordOrder(const Order& order) { return WriteOne(&order); }
+
+Status EngineImpl::UpdateOrderStatus(uint64_t order_id, OrderStatus status) {
+  OrderStatusChange change{order_id, status};
+  return WriteOne(&change);
+}
+
+Status EngineImpl::RefundOrder(uint64_t order_id, int64_t amount_minor) {
+  OrderRefund refund{order_id, amount_minor};
+  return WriteOne(&refund);
+}
+
+Result<uint64_t> EngineImpl::RecordInteraction(const Interaction& interaction) {
+  uint64_t id = 0;
+  Status s = WriteOne(&interaction, &id);
+  if (!s.ok()) return s;
+  return id;
+}
+
+Status EngineImpl::ResolveInteraction(uint64_t interaction_id,
+                                      int64_t resolved_at_ms) {
+  InteractionResolution resolution{interaction_id, resolved_at_ms};
+  return WriteOne(&resolution);
+}
+
+Status EngineImpl::Flush() {
+  std::vector<rocksdb::ColumnFamilyHandle*> cfs;
+  for (int cf = 0; cf < keys::kNumColumnFamilies; ++cf) {
+    cfs.push_back(storage_->cf(cf));
+  }
+  Status s = FromRocks(storage_->db()->Flush(rocksdb::FlushOptions(), cfs),
+                       "flushing memtables");
+  if (s.ok()) unflushed_unlogged_ = false;
+  return s;
+}
+
+Status EngineImpl::CompactAll() {
+  for (int cf = 0; cf < keys::kNumColumnFamilies; ++cf) {
+    rocksdb::CompactRangeOptions o;
+    Status s = FromRocks(storage_->db()->CompactRange(o, storage_->cf(cf),
+                                                      nullptr, nullptr),
+                         std::string("compacting ") +
+                             keys::ColumnFamilyName(cf));
+    if (!s.ok()) return s;
+  }
+  return Status::OK();
+}
+
+}  // namespace custdb

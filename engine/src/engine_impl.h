@@ -1,0 +1,115 @@
+// EngineImpl: Engine on a local RocksDB directory. Writes go through one
+// pipeline (Write): resolve ids and stripes, lock, apply each event to a
+// WriteTxn, commit one batch.
+#ifndef CUSTDB_ENGINE_ENGINE_IMPL_H_
+#define CUSTDB_ENGINE_ENGINE_IMPL_H_
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "channel_registry.h"
+#include "custdb/engine.h"
+#include "event_apply.h"
+#include "lock_table.h"
+#include "storage.h"
+
+namespace custdb {
+
+// A customer update inside the write pipeline.
+struct PatchRef {
+  uint64_t customer_id;
+  const CustomerPatch* patch;
+};
+// One event, by pointer, so single calls need not copy into an Event.
+using EventRef =
+    std::variant<const Customer*, const Order*, const Interaction*,
+                 const OrderStatusChange*, const OrderRefund*,
+                 const InteractionResolution*, PatchRef>;
+
+class EngineImpl : public Engine {
+ public:
+  static Status Open(const Options& options, std::unique_ptr<Engine>* out);
+  ~EngineImpl() override;
+
+  Status PutChannel(const Channel& channel) override;
+  Result<Channel> GetChannel(uint64_t channel_id) override;
+  Result<std::vector<Channel>> ListChannels() override;
+
+  Result<uint64_t> CreateCustomer(const Customer& customer) override;
+  Status UpdateCustomer(uint64_t customer_id,
+                        const CustomerPatch& patch) override;
+  Result<CustomerRecord> GetCustomer(uint64_t customer_id) override;
+  Result<CustomerRecord> GetCustomerByCode(const std::string& code) override;
+  Result<CustomerRecord> GetCustomerByEmail(const std::string& email) override;
+  Result<CustomerRecord> GetCustomerByPhone(const std::string& phone) override;
+
+  Status RecordOrder(const Order& order) override;
+  Status UpdateOrderStatus(uint64_t order_id, OrderStatus status) override;
+  Status RefundOrder(uint64_t order_id, int64_t amount_minor) override;
+  Result<Order> GetOrder(uint64_t order_id) override;
+  Result<Page<Order>> ListOrders(const HistoryQuery& query) override;
+
+  Result<uint64_t> RecordInteraction(const Interaction& interaction) override;
+  Status ResolveInteraction(uint64_t interaction_id,
+                            int64_t resolved_at_ms) override;
+  Result<Interaction> GetInteraction(uint64_t interaction_id) override;
+  Result<Page<Interaction>> ListInteractions(
+      const HistoryQuery& query) override;
+
+  Status ApplyBatch(const std::vector<Event>& events,
+                    std::vector<Status>* statuses) override;
+  Status ApplyBatchUnlogged(const std::vector<Event>& events,
+                            std::vector<Status>* statuses) override;
+  Status Flush() override;
+  Status CompactAll() override;
+  Result<RecordCounts> Counts() override;
+  Result<EngineStats> Stats() override;
+  Status ForEachCustomer(
+      const std::function<Status(const CustomerRecord&)>& fn) override;
+  const std::string& base_currency() const override {
+    return storage_->base_currency();
+  }
+
+ private:
+  EngineImpl(const Options& options, std::unique_ptr<Storage> storage);
+  Status LoadState();
+
+  // The write pipeline. statuses[i] receives event i's outcome; ids[i] the
+  // id assigned to a created customer or interaction. Returns non-ok only if
+  // the commit failed (then nothing was written).
+  Status Write(const EventRef* events, size_t n, Status* statuses,
+               uint64_t* ids, bool unlogged);
+  Status WriteOne(EventRef event, uint64_t* id = nullptr);
+  Status ApplyEvents(const std::vector<Event>& events,
+                     std::vector<Status>* statuses, bool unlogged);
+  // Customer owning an existing order or interaction (0 if unknown).
+  uint64_t OwnerOf(keys::IndexTag tag, uint64_t id);
+  uint64_t AssignId(std::atomic<uint64_t>* next, uint64_t given);
+
+  Result<CustomerRecord> ReadCustomer(uint64_t customer_id);
+  Result<CustomerRecord> ReadCustomerByIdentity(keys::IndexTag tag,
+                                                const std::string& value);
+  template <typename T>
+  Result<Page<T>> ListHistory(int cf, const HistoryQuery& query);
+  template <typename T>
+  Result<T> ReadEvent(keys::IndexTag tag, int cf, uint64_t id,
+                      const char* what);
+
+  const Options options_;
+  std::unique_ptr<Storage> storage_;
+  ChannelRegistry channels_;
+  LockTable locks_;
+  std::mutex channel_write_mu_;  // Serialises PutChannel.
+  std::atomic<uint64_t> next_customer_id_{1};
+  std::atomic<uint64_t> next_interaction_id_{1};
+  std::atomic<bool> unflushed_unlogged_{false};
+  ApplyContext ctx_;
+};
+
+}  // namespace custdb
+
+#endif  // CUSTDB_ENGINE_ENGINE_IMPL_H_

@@ -1,0 +1,273 @@
+// Engine reads: customers, events, histories, counts and statistics.
+#include <rocksdb/db.h>
+#include <rocksdb/metadata.h>
+
+#include "codec.h"
+#include "cursor.h"
+#include "engine_impl.h"
+#include "rocks_status.h"
+#include "validate.h"
+
+namespace custdb {
+
+Result<CustomerRecord> EngineImpl::ReadCustomer(uint64_t customer_id) {
+  // One MultiGet reads profile and aggregates from the same view.
+  const std::string key = keys::IdKey(customer_id);
+  rocksdb::ColumnFamilyHandle* cfs[2] = {storage_->cf(keys::kCustomersCf),
+                                         storage_->cf(keys::kAggregatesCf)};
+  rocksdb::Slice key_slices[2] = {key, key};
+  rocksdb::PinnableSlice values[2];
+  rocksdb::Status statuses[2];
+  storage_->db()->MultiGet(rocksdb::ReadOptions(), 2, cfs, key_slices, values,
+                           statuses);
+  if (statuses[0].IsNotFound()) {
+    return Status::NotFound("customer_id: " + std::to_string(customer_id) +
+                            " does not exist");
+  }
+  for (const auto& s : statuses) {
+    if (!s.ok()) return FromRocks(s, "reading customer");
+  }
+  CustomerRecord record;
+  Status s = codec::Decode(values[0].ToStringView(), &record.profile);
+  if (s.ok()) s = codec::Decode(values[1].ToStringView(), &record.aggregates);
+  if (!s.ok()) return s;
+  return record;
+}
+
+Result<CustomerRecord> EngineImpl::GetCustomer(uint64_t customer_id) {
+  return ReadCustomer(customer_id);
+}
+
+Result<CustomerRecord> EngineImpl::ReadCustomerByIdentity(
+    keys::IndexTag tag, const std::string& value) {
+  std::string holder;
+  rocksdb::Status s = storage_->db()->Get(
+      rocksdb::ReadOptions(), storage_->cf(keys::kIndexesCf),
+      keys::IdentityKey(tag, value), &holder);
+  if (s.IsNotFound()) {
+    return Status::NotFound("no customer has " + QuoteValue(value));
+  }
+  if (!s.ok()) return FromRocks(s, "reading identity index");
+  uint64_t id = 0;
+  if (!keys::DecodeIdKey(holder, &id)) {
+    return Status::Corruption("identity index entry is not an id");
+  }
+  return ReadCustomer(id);
+}
+
+Result<CustomerRecord> EngineImpl::GetCustomerByCode(const std::string& code) {
+  return ReadCustomerByIdentity(keys::IndexTag::kCustomerCode, code);
+}
+
+Result<CustomerRecord> EngineImpl::GetCustomerByEmail(
+    const std::string& email) {
+  std::string normalized;
+  Status s = NormalizeEmail("email", email, &normalized);
+  if (!s.ok()) return s;
+  return ReadCustomerByIdentity(keys::IndexTag::kCustomerEmail, normalized);
+}
+
+Result<CustomerRecord> EngineImpl::GetCustomerByPhone(
+    const std::string& phone) {
+  std::string normalized;
+  Status s = NormalizePhone("phone", phone, &normalized);
+  if (!s.ok()) return s;
+  return ReadCustomerByIdentity(keys::IndexTag::kCustomerPhone, normalized);
+}
+
+template <typename T>
+Result<T> EngineImpl::ReadEvent(keys::IndexTag tag, int cf, uint64_t id,
+                                const char* what) {
+  std::string history_key;
+  rocksdb::DB* db = storage_->db();
+  rocksdb::Status s = db->Get(rocksdb::ReadOptions(),
+                              storage_->cf(keys::kIndexesCf),
+                              keys::EventIdKey(tag, id), &history_key);
+  if (s.IsNotFound()) {
+    return Status::NotFound(std::string(what) + "_id: " + std::to_string(id) +
+                            " does not exist");
+  }
+  if (!s.ok()) return FromRocks(s, std::string("reading ") + what + " index");
+  rocksdb::PinnableSlice value;
+  s = db->Get(rocksdb::ReadOptions(), storage_->cf(cf), history_key, &value);
+  if (!s.ok()) {
+    return FromRocks(s, std::string("reading indexed ") + what + " " +
+                            std::to_string(id));
+  }
+  T record;
+  Status st = codec::Decode(value.ToStringView(), &record);
+  if (!st.ok()) return st;
+  return record;
+}
+
+Result<Order> EngineImpl::GetOrder(uint64_t order_id) {
+  return ReadEvent<Order>(keys::IndexTag::kOrderId, keys::kOrdersCf, order_id,
+                          "order");
+}
+
+Result<Interaction> EngineImpl::GetInteraction(uint64_t interaction_id) {
+  return ReadEvent<Interaction>(keys::IndexTag::kInteractionId,
+                                keys::kInteractionsCf, interaction_id,
+                                "interaction");
+}
+
+template <typename T>
+Result<Page<T>> EngineImpl::ListHistory(int cf, const HistoryQuery& q) {
+  const CursorKind kind = cf == keys::kOrdersCf
+                              ? CursorKind::kOrderHistory
+                              : CursorKind::kInteractionHistory;
+  if (q.limit == 0 || q.limit > kMaxHistoryLimit) {
+    return Status::InvalidArgument("query.limit: " + std::to_string(q.limit) +
+                                   " is outside 1.." +
+                                   std::to_string(kMaxHistoryLimit));
+  }
+  if (q.from_ms >= q.to_ms) {
+    return Status::InvalidArgument(
+        "query.from_ms: " + std::to_string(q.from_ms) +
+        " is not before query.to_ms " + std::to_string(q.to_ms));
+  }
+  std::string lower = keys::HistoryKey(q.customer_id, q.from_ms, 0);
+  std::string upper = keys::HistoryKey(q.customer_id, q.to_ms, 0);
+  if (!q.cursor.empty()) {
+    std::string position;
+    keys::HistoryKeyParts parts;
+    if (!DecodeCursor(q.cursor, kind, &position) ||
+        !keys::DecodeHistoryKey(position, &parts) ||
+        parts.customer_id != q.customer_id || position < lower ||
+        position >= upper) {
+      return Status::InvalidArgument("query.cursor: " + QuoteValue(q.cursor) +
+                                     " does not belong to this query");
+    }
+    upper = position;  // exclusive: the last item already returned
+  }
+  std::string exists;
+  rocksdb::Status rs =
+      storage_->db()->Get(rocksdb::ReadOptions(),
+                          storage_->cf(keys::kAggregatesCf),
+                          keys::IdKey(q.customer_id), &exists);
+  if (rs.IsNotFound()) {
+    return Status::NotFound("query.customer_id: " +
+                            std::to_string(q.customer_id) + " does not exist");
+  }
+  if (!rs.ok()) return FromRocks(rs, "reading customer");
+
+  rocksdb::ReadOptions ro;
+  rocksdb::Slice lower_slice(lower), upper_slice(upper);
+  ro.iterate_lower_bound = &lower_slice;
+  ro.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(
+      storage_->db()->NewIterator(ro, storage_->cf(cf)));
+  Page<T> page;
+  std::string last_key;
+  for (it->SeekToLast(); it->Valid(); it->Prev()) {
+    if (page.items.size() == q.limit) {
+      page.next_cursor = EncodeCursor(kind, last_key);
+      break;
+    }
+    T record;
+    Status s = codec::Decode(it->value().ToStringView(), &record);
+    if (!s.ok()) return s;
+    page.items.push_back(std::move(record));
+    last_key = it->key().ToString();
+  }
+  Status s = FromRocks(it->status(), "scanning history");
+  if (!s.ok()) return s;
+  return page;
+}
+
+Result<Page<Order>> EngineImpl::ListOrders(const HistoryQuery& query) {
+  return ListHistory<Order>(keys::kOrdersCf, query);
+}
+
+Result<Page<Interaction>> EngineImpl::ListInteractions(
+    const HistoryQuery& query) {
+  return ListHistory<Interaction>(keys::kInteractionsCf, query);
+}
+
+Result<RecordCounts> EngineImpl::Counts() {
+  RecordCounts counts;
+  struct {
+    keys::RecordKind kind;
+    int64_t* out;
+  } wanted[] = {{keys::RecordKind::kChannel, &counts.channels},
+                {keys::RecordKind::kCustomer, &counts.customers},
+                {keys::RecordKind::kOrder, &counts.orders},
+                {keys::RecordKind::kInteraction, &counts.interactions}};
+  for (const auto& w : wanted) {
+    std::string value;
+    rocksdb::Status s = storage_->db()->Get(
+        rocksdb::ReadOptions(), storage_->cf(keys::kCountersCf),
+        keys::RecordCountKey(w.kind), &value);
+    if (s.IsNotFound()) continue;
+    if (!s.ok()) return FromRocks(s, "reading counters");
+    if (!keys::DecodeCounter(value, w.out)) {
+      return Status::Corruption("record counter holds " +
+                                std::to_string(value.size()) + " bytes");
+    }
+  }
+  return counts;
+}
+
+Result<EngineStats> EngineImpl::Stats() {
+  EngineStats stats;
+  stats.base_currency = storage_->base_currency();
+  stats.schema_version = storage_->schema_version();
+  auto counts = Counts();
+  if (!counts.ok()) return counts.status();
+  stats.counts = *counts;
+  rocksdb::DB* db = storage_->db();
+  for (int cf = 1; cf < keys::kNumColumnFamilies; ++cf) {
+    ColumnFamilyStats s;
+    s.name = keys::ColumnFamilyName(cf);
+    db->GetIntProperty(storage_->cf(cf), "rocksdb.estimate-num-keys",
+                       &s.estimate_num_keys);
+    db->GetIntProperty(storage_->cf(cf), "rocksdb.total-sst-files-size",
+                       &s.sst_bytes);
+    db->GetIntProperty(storage_->cf(cf), "rocksdb.cur-size-all-mem-tables",
+                       &s.memtable_bytes);
+    rocksdb::ColumnFamilyMetaData meta;
+    db->GetColumnFamilyMetaData(storage_->cf(cf), &meta);
+    s.num_files = meta.file_count;
+    stats.column_families.push_back(std::move(s));
+  }
+  return stats;
+}
+
+Status EngineImpl::ForEachCustomer(
+    const std::function<Status(const CustomerRecord&)>& fn) {
+  rocksdb::DB* db = storage_->db();
+  const rocksdb::Snapshot* snapshot = db->GetSnapshot();
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snapshot;
+  ro.fill_cache = false;
+  std::unique_ptr<rocksdb::Iterator> profiles(
+      db->NewIterator(ro, storage_->cf(keys::kCustomersCf)));
+  std::unique_ptr<rocksdb::Iterator> aggregates(
+      db->NewIterator(ro, storage_->cf(keys::kAggregatesCf)));
+  Status s;
+  aggregates->SeekToFirst();
+  for (profiles->SeekToFirst(); s.ok() && profiles->Valid();
+       profiles->Next()) {
+    // Both column families hold exactly the customer ids, in order.
+    if (!aggregates->Valid() || aggregates->key() != profiles->key()) {
+      s = Status::Corruption("customer and aggregates keys diverge");
+      break;
+    }
+    CustomerRecord record;
+    s = codec::Decode(profiles->value().ToStringView(), &record.profile);
+    if (s.ok()) {
+      s = codec::Decode(aggregates->value().ToStringView(),
+                        &record.aggregates);
+    }
+    if (s.ok()) s = fn(record);
+    aggregates->Next();
+  }
+  if (s.ok()) s = FromRocks(profiles->status(), "scanning customers");
+  if (s.ok()) s = FromRocks(aggregates->status(), "scanning aggregates");
+  profiles.reset();
+  aggregates.reset();
+  db->ReleaseSnapshot(snapshot);
+  return s;
+}
+
+}  // namespace custdb

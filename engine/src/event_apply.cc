@@ -1,0 +1,312 @@
+// Write operations: checks first, staging last.
+#include "event_apply.h"
+
+#include "aggregate_rules.h"
+#include "validate.h"
+
+namespace custdb {
+namespace {
+
+using keys::IndexTag;
+
+struct Identity {
+  IndexTag tag;
+  const char* field;
+};
+constexpr Identity kCode{IndexTag::kCustomerCode, "customer.code"};
+constexpr Identity kEmail{IndexTag::kCustomerEmail, "customer.email"};
+constexpr Identity kPhone{IndexTag::kCustomerPhone, "customer.phone"};
+
+// kAlreadyExists if `value` belongs to a customer other than `self`.
+Status CheckIdentityFree(const Identity& identity, const std::string& value,
+                         uint64_t self, WriteTxn* txn) {
+  if (value.empty()) return Status::OK();
+  uint64_t holder = 0;
+  Status s = txn->GetIdentityHolder(identity.tag, value, &holder);
+  if (!s.ok()) return s;
+  if (holder != 0 && holder != self) {
+    return Status::AlreadyExists(std::string(identity.field) + ": " +
+                                 QuoteValue(value) + " is held by customer " +
+                                 std::to_string(holder));
+  }
+  return Status::OK();
+}
+
+void MoveIdentity(const Identity& identity, const std::string& old_value,
+                  const std::string& new_value, uint64_t self, WriteTxn* txn) {
+  if (old_value == new_value) return;
+  if (!old_value.empty()) txn->PutIdentity(identity.tag, old_value, 0);
+  if (!new_value.empty()) txn->PutIdentity(identity.tag, new_value, self);
+}
+
+Status CustomerChannels(const ApplyContext& ctx, const Customer& c) {
+  Status s = ctx.channels->CheckExists("customer.acquisition_channel_id",
+                                       c.acquisition_channel_id, true);
+  if (!s.ok()) return s;
+  return ctx.channels->CheckExists("customer.owner_channel_id",
+                                   c.owner_channel_id, true);
+}
+
+// Loads the aggregates of the customer an event names; kNotFound if the
+// customer does not exist.
+Status LoadAggregates(const char* field, uint64_t customer_id, WriteTxn* txn,
+                      Aggregates* out) {
+  std::optional<Aggregates> agg;
+  Status s = txn->GetAggregates(customer_id, &agg);
+  if (!s.ok()) return s;
+  if (!agg) {
+    return Status::NotFound(std::string(field) + ": customer " +
+                            std::to_string(customer_id) + " does not exist");
+  }
+  *out = *agg;
+  return Status::OK();
+}
+
+Status LoadOrder(const char* field, uint64_t order_id, WriteTxn* txn,
+                 Order* out) {
+  std::optional<Order> order;
+  Status s = txn->GetOrder(order_id, &order);
+  if (!s.ok()) return s;
+  if (!order) {
+    return Status::NotFound(std::string(field) + ": order " +
+                            std::to_string(order_id) + " does not exist");
+  }
+  *out = std::move(*order);
+  return Status::OK();
+}
+
+// Stages a changed order together with its customer's aggregates.
+Status StageOrderChange(const Order& before, const Order& after,
+                        WriteTxn* txn) {
+  Aggregates agg;
+  Status s = LoadAggregates("order.customer_id", after.customer_id, txn, &agg);
+  if (!s.ok()) return s;
+  ChangeOrder(before, after, &agg);
+  txn->PutOrder(after);
+  txn->PutAggregates(after.customer_id, agg);
+  return Status::OK();
+}
+
+bool TransitionAllowed(OrderStatus from, OrderStatus to) {
+  switch (from) {
+    case OrderStatus::kPlaced:
+      return to == OrderStatus::kPaid || to == OrderStatus::kCompleted ||
+             to == OrderStatus::kCancelled;
+    case OrderStatus::kPaid:
+      return to == OrderStatus::kCompleted || to == OrderStatus::kCancelled ||
+             to == OrderStatus::kRefunded;
+    case OrderStatus::kCompleted:
+      return to == OrderStatus::kRefunded;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+Status ApplyCreateCustomer(const ApplyContext& ctx, const Customer& input,
+                           WriteTxn* txn) {
+  std::optional<Customer> existing;
+  Status s = txn->GetCustomer(input.id, &existing);
+  if (!s.ok()) return s;
+  if (existing) {
+    return Status::AlreadyExists("customer.id: " + std::to_string(input.id) +
+                                 " already exists");
+  }
+  s = CustomerChannels(ctx, input);
+  if (s.ok()) s = CheckIdentityFree(kCode, input.code, input.id, txn);
+  if (s.ok()) s = CheckIdentityFree(kEmail, input.email, input.id, txn);
+  if (s.ok()) s = CheckIdentityFree(kPhone, input.phone, input.id, txn);
+  if (!s.ok()) return s;
+
+  Customer customer = input;
+  if (customer.created_at_ms == 0) customer.created_at_ms = ctx.now_ms();
+  txn->PutCustomer(customer);
+  txn->PutAggregates(customer.id, Aggregates());
+  MoveIdentity(kCode, "", customer.code, customer.id, txn);
+  MoveIdentity(kEmail, "", customer.email, customer.id, txn);
+  MoveIdentity(kPhone, "", customer.phone, customer.id, txn);
+  txn->AddCount(keys::RecordKind::kCustomer, 1);
+  return Status::OK();
+}
+
+Status ApplyUpdateCustomer(const ApplyContext& ctx, uint64_t customer_id,
+                           const CustomerPatch& patch, WriteTxn* txn) {
+  std::optional<Customer> current;
+  Status s = txn->GetCustomer(customer_id, &current);
+  if (!s.ok()) return s;
+  if (!current) {
+    return Status::NotFound("customer.id: " + std::to_string(customer_id) +
+                            " does not exist");
+  }
+  Customer next = *current;
+  if (patch.code) next.code = *patch.code;
+  if (patch.email) next.email = *patch.email;
+  if (patch.phone) next.phone = *patch.phone;
+  if (patch.name) next.name = *patch.name;
+  if (patch.region) next.region = *patch.region;
+  if (patch.gender) next.gender = *patch.gender;
+  if (patch.birth_year) next.birth_year = *patch.birth_year;
+  if (patch.acquisition_channel_id) {
+    next.acquisition_channel_id = *patch.acquisition_channel_id;
+  }
+  if (patch.owner_channel_id) next.owner_channel_id = *patch.owner_channel_id;
+  if (patch.tags) next.tags = *patch.tags;
+  if (patch.attributes) next.attributes = *patch.attributes;
+
+  s = CustomerChannels(ctx, next);
+  if (s.ok()) s = CheckIdentityFree(kCode, next.code, customer_id, txn);
+  if (s.ok()) s = CheckIdentityFree(kEmail, next.email, customer_id, txn);
+  if (s.ok()) s = CheckIdentityFree(kPhone, next.phone, customer_id, txn);
+  if (!s.ok()) return s;
+
+  MoveIdentity(kCode, current->code, next.code, customer_id, txn);
+  MoveIdentity(kEmail, current->email, next.email, customer_id, txn);
+  MoveIdentity(kPhone, current->phone, next.phone, customer_id, txn);
+  txn->PutCustomer(next);
+  return Status::OK();
+}
+
+Status ApplyRecordOrder(const ApplyContext& ctx, const Order& input,
+                        WriteTxn* txn) {
+  Status s = ValidateOrder(input, *ctx.base_currency);
+  if (!s.ok()) return s;
+  s = ctx.channels->CheckExists("order.channel_id", input.channel_id, false);
+  if (!s.ok()) return s;
+  bool exists = false;
+  s = txn->OrderExists(input.id, &exists);
+  if (!s.ok()) return s;
+  if (exists) {
+    return Status::AlreadyExists("order.id: " + std::to_string(input.id) +
+                                 " already exists");
+  }
+  Aggregates agg;
+  s = LoadAggregates("order.customer_id", input.customer_id, txn, &agg);
+  if (!s.ok()) return s;
+
+  Order order = input;
+  order.currency = *ctx.base_currency;
+  order.refunded_minor = 0;
+  AddOrder(order, &agg);
+  txn->PutOrder(order);
+  txn->PutAggregates(order.customer_id, agg);
+  txn->AddCount(keys::RecordKind::kOrder, 1);
+  return Status::OK();
+}
+
+Status ApplyOrderStatus(const ApplyContext&, const OrderStatusChange& change,
+                        WriteTxn* txn) {
+  Order before;
+  Status s = LoadOrder("order_id", change.order_id, txn, &before);
+  if (!s.ok()) return s;
+  if (before.kind != OrderKind::kSale ||
+      !TransitionAllowed(before.status, change.status)) {
+    return Status::FailedPrecondition(
+        "order " + std::to_string(change.order_id) + ": cannot go from " +
+        OrderStatusName(before.status) + " to " +
+        OrderStatusName(change.status) +
+        (before.kind != OrderKind::kSale ? " (a credit note)" : ""));
+  }
+  Order after = before;
+  after.status = change.status;
+  if (change.status == OrderStatus::kRefunded) {
+    after.refunded_minor = after.amount_minor;
+  }
+  return StageOrderChange(before, after, txn);
+}
+
+Status ApplyRefund(const ApplyContext&, const OrderRefund& refund,
+                   WriteTxn* txn) {
+  Order before;
+  Status s = LoadOrder("order_id", refund.order_id, txn, &before);
+  if (!s.ok()) return s;
+  if (before.kind != OrderKind::kSale ||
+      (before.status != OrderStatus::kPaid &&
+       before.status != OrderStatus::kCompleted)) {
+    return Status::FailedPrecondition(
+        "order " + std::to_string(refund.order_id) + ": a " +
+        OrderStatusName(before.status) + " " + OrderKindName(before.kind) +
+        " cannot be refunded");
+  }
+  const int64_t left = before.amount_minor - before.refunded_minor;
+  if (refund.amount_minor <= 0 || refund.amount_minor > left) {
+    return Status::InvalidArgument(
+        "refund.amount_minor: " + std::to_string(refund.amount_minor) +
+        " is outside 1.." + std::to_string(left) + " (left to refund)");
+  }
+  Order after = before;
+  after.refunded_minor += refund.amount_minor;
+  if (after.refunded_minor == after.amount_minor) {
+    after.status = OrderStatus::kRefunded;
+  }
+  return StageOrderChange(before, after, txn);
+}
+
+Status ApplyRecordInteraction(const ApplyContext& ctx,
+                              const Interaction& interaction, WriteTxn* txn) {
+  Status s = ValidateInteraction(interaction);
+  if (!s.ok()) return s;
+  s = ctx.channels->CheckExists("interaction.channel_id",
+                                interaction.channel_id, true);
+  if (!s.ok()) return s;
+  bool exists = false;
+  s = txn->InteractionExists(interaction.id, &exists);
+  if (!s.ok()) return s;
+  if (exists) {
+    return Status::AlreadyExists("interaction.id: " +
+                                 std::to_string(interaction.id) +
+                                 " already exists");
+  }
+  Aggregates agg;
+  s = LoadAggregates("interaction.customer_id", interaction.customer_id, txn,
+                     &agg);
+  if (!s.ok()) return s;
+  AddInteraction(interaction, &agg);
+  txn->PutInteraction(interaction);
+  txn->PutAggregates(interaction.customer_id, agg);
+  txn->AddCount(keys::RecordKind::kInteraction, 1);
+  return Status::OK();
+}
+
+Status ApplyResolution(const ApplyContext&,
+                       const InteractionResolution& resolution,
+                       WriteTxn* txn) {
+  std::optional<Interaction> found;
+  Status s = txn->GetInteraction(resolution.interaction_id, &found);
+  if (!s.ok()) return s;
+  if (!found) {
+    return Status::NotFound("interaction_id: " +
+                            std::to_string(resolution.interaction_id) +
+                            " does not exist");
+  }
+  const Interaction& before = *found;
+  if (before.kind != InteractionKind::kComplaint &&
+      before.kind != InteractionKind::kTicket) {
+    return Status::FailedPrecondition(
+        "interaction " + std::to_string(before.id) + ": a " +
+        InteractionKindName(before.kind) + " cannot be resolved");
+  }
+  if (before.resolved_at_ms) {
+    return Status::FailedPrecondition(
+        "interaction " + std::to_string(before.id) + ": already resolved at " +
+        std::to_string(*before.resolved_at_ms));
+  }
+  s = ValidateTimestamp("resolved_at_ms", resolution.resolved_at_ms);
+  if (!s.ok()) return s;
+  if (resolution.resolved_at_ms < before.ts_ms) {
+    return Status::InvalidArgument(
+        "resolved_at_ms: " + std::to_string(resolution.resolved_at_ms) +
+        " is before the interaction's ts_ms " + std::to_string(before.ts_ms));
+  }
+  Interaction after = before;
+  after.resolved_at_ms = resolution.resolved_at_ms;
+  Aggregates agg;
+  s = LoadAggregates("interaction.customer_id", after.customer_id, txn, &agg);
+  if (!s.ok()) return s;
+  ChangeInteraction(before, after, &agg);
+  txn->PutInteraction(after);
+  txn->PutAggregates(after.customer_id, agg);
+  return Status::OK();
+}
+
+}  // namespace custdb

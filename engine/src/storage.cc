@@ -1,0 +1,227 @@
+// RocksDB open, column family tuning and the schema check.
+#include "storage.h"
+
+#include <rocksdb/cache.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/slice_transform.h>
+#include <rocksdb/table.h>
+
+#include <cctype>
+#include <filesystem>
+
+#include "counters.h"
+#include "rocks_status.h"
+
+namespace custdb {
+namespace {
+
+namespace fs = std::filesystem;
+
+rocksdb::ColumnFamilyOptions CfOptions(int cf,
+                                       std::shared_ptr<rocksdb::Cache> cache) {
+  rocksdb::ColumnFamilyOptions o;
+  rocksdb::BlockBasedTableOptions t;
+  t.block_cache = std::move(cache);
+  t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  t.format_version = 5;
+  if (cf == keys::kOrdersCf || cf == keys::kInteractionsCf) {
+    // Histories are read as ranges of one customer: prefix blooms on the
+    // customer id, no whole-key filter.
+    o.prefix_extractor.reset(
+        rocksdb::NewFixedPrefixTransform(keys::kHistoryPrefixLength));
+    o.memtable_prefix_bloom_size_ratio = 0.05;
+    t.whole_key_filtering = false;
+  } else {
+    // Point lookups by id or identity.
+    o.memtable_prefix_bloom_size_ratio = 0.02;
+    o.memtable_whole_key_filtering = true;
+  }
+  if (cf == keys::kCountersCf) o.merge_operator = NewAddOperator();
+  o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
+  return o;
+}
+
+bool DirectoryHoldsFiles(const std::string& path) {
+  std::error_code ec;
+  if (!fs::exists(path, ec)) return false;
+  return fs::is_directory(path, ec) && !fs::is_empty(path, ec);
+}
+
+bool ValidCurrency(const std::string& c) {
+  if (c.size() != 3) return false;
+  for (char ch : c) {
+    if (ch < 'A' || ch > 'Z') return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+Status Storage::Open(const Options& options, std::unique_ptr<Storage>* out) {
+  if (options.path.empty()) {
+    return Status::InvalidArgument("options.path: is empty");
+  }
+  if (!options.base_currency.empty() && !ValidCurrency(options.base_currency)) {
+    return Status::InvalidArgument("options.base_currency: '" +
+                                   options.base_currency +
+                                   "' is not an ISO 4217 code");
+  }
+  std::error_code ec;
+  const std::string current = options.path + "/CURRENT";
+  const bool exists = fs::exists(current, ec);
+  if (!exists) {
+    if (fs::exists(options.path, ec) && !fs::is_directory(options.path, ec)) {
+      return Status::InvalidArgument("options.path: '" + options.path +
+                                     "' is not a directory");
+    }
+    if (DirectoryHoldsFiles(options.path)) {
+      return Status::InvalidArgument(
+          "options.path: '" + options.path +
+          "' is not empty and holds no custdb database; refusing to use it");
+    }
+    if (!options.create_if_missing) {
+      return Status::NotFound("options.path: '" + options.path +
+                              "' holds no custdb database "
+                              "(create_if_missing is false)");
+    }
+    fs::create_directories(options.path, ec);
+    if (ec) {
+      return Status::IOError("options.path: cannot create '" + options.path +
+                             "': " + ec.message());
+    }
+  } else if (options.error_if_exists) {
+    return Status::AlreadyExists("options.path: '" + options.path +
+                                 "' already holds a database");
+  }
+
+  std::vector<std::string> existing;
+  if (exists) {
+    rocksdb::Status s = rocksdb::DB::ListColumnFamilies(
+        rocksdb::DBOptions(), options.path, &existing);
+    if (!s.ok()) return FromRocks(s, "listing column families");
+    bool has_meta = false;
+    for (const auto& name : existing) has_meta |= name == "meta";
+    if (!has_meta) {
+      return Status::InvalidArgument("options.path: '" + options.path +
+                                     "' is a RocksDB database but not a "
+                                     "custdb one (no meta column family)");
+    }
+  }
+
+  auto cache = rocksdb::NewLRUCache(options.block_cache_bytes);
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (int cf = 0; cf < keys::kNumColumnFamilies; ++cf) {
+    descriptors.emplace_back(keys::ColumnFamilyName(cf), CfOptions(cf, cache));
+  }
+  // Column families a later version (or an operator) added stay openable.
+  for (const auto& name : existing) {
+    bool known = false;
+    for (const auto& d : descriptors) known |= d.name == name;
+    if (!known) descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
+  }
+
+  rocksdb::DBOptions db_options;
+  db_options.create_if_missing = true;
+  db_options.create_missing_column_families = true;
+  db_options.max_background_jobs = 2;
+  db_options.bytes_per_sync = 1 << 20;
+  db_options.keep_log_file_num = 5;
+
+  std::unique_ptr<Storage> storage(new Storage());
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(db_options, options.path, descriptors,
+                                        &storage->handles_, &raw);
+  if (!s.ok()) return FromRocks(s, "opening '" + options.path + "'");
+  storage->db_.reset(raw);
+
+  uint64_t version = 0;
+  Status st = storage->ReadMetaNumber(keys::kMetaSchemaVersion, &version);
+  if (!st.ok()) return st;
+  if (version == 0) {
+    st = storage->Initialize(options);
+  } else {
+    st = storage->CheckMeta(options);
+  }
+  if (!st.ok()) return st;
+  *out = std::move(storage);
+  return Status::OK();
+}
+
+// A new database, or one whose creation was cut off before its meta was
+// written (then it holds no records either): write the schema version and
+// the base currency.
+Status Storage::Initialize(const Options& options) {
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), cf(keys::kCustomersCf)));
+  it->SeekToFirst();
+  if (it->Valid()) {
+    return Status::Corruption("database has customers but no schema_version");
+  }
+  base_currency_ =
+      options.base_currency.empty() ? "USD" : options.base_currency;
+  schema_version_ = kSchemaVersion;
+  rocksdb::WriteBatch batch;
+  batch.Put(cf(keys::kMetaCf), std::string(keys::kMetaBaseCurrency),
+            base_currency_);
+  batch.Put(cf(keys::kMetaCf), std::string(keys::kMetaSchemaVersion),
+            std::to_string(kSchemaVersion));
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  return FromRocks(db_->Write(wo, &batch), "writing schema version");
+}
+
+Status Storage::CheckMeta(const Options& options) {
+  uint64_t version = 0;
+  Status st = ReadMetaNumber(keys::kMetaSchemaVersion, &version);
+  if (!st.ok()) return st;
+  if (version > static_cast<uint64_t>(kSchemaVersion)) {
+    return Status::FailedPrecondition(
+        "schema_version: " + std::to_string(version) +
+        " is newer than this build supports (" +
+        std::to_string(kSchemaVersion) + "); upgrade custdb");
+  }
+  schema_version_ = static_cast<int>(version);
+  std::string currency;
+  rocksdb::Status s =
+      db_->Get(rocksdb::ReadOptions(), cf(keys::kMetaCf),
+               std::string(keys::kMetaBaseCurrency), &currency);
+  if (!s.ok()) return FromRocks(s, "reading base_currency");
+  base_currency_ = currency;
+  if (!options.base_currency.empty() &&
+      options.base_currency != base_currency_) {
+    return Status::InvalidArgument("options.base_currency: '" +
+                                   options.base_currency +
+                                   "' differs from the database's " +
+                                   base_currency_);
+  }
+  return Status::OK();
+}
+
+Status Storage::ReadMetaNumber(std::string_view name, uint64_t* value) const {
+  std::string raw;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf(keys::kMetaCf),
+                               rocksdb::Slice(name.data(), name.size()), &raw);
+  *value = 0;
+  if (s.IsNotFound()) return Status::OK();
+  if (!s.ok()) return FromRocks(s, "reading meta " + std::string(name));
+  if (raw.empty() || raw.size() > 19) {
+    return Status::Corruption("meta " + std::string(name) + ": '" + raw +
+                              "' is not a number");
+  }
+  for (char c : raw) {
+    if (!std::isdigit(static_cast<unsigned char>(c))) {
+      return Status::Corruption("meta " + std::string(name) + ": '" + raw +
+                                "' is not a number");
+    }
+  }
+  *value = std::stoull(raw);
+  return Status::OK();
+}
+
+Storage::~Storage() {
+  if (!db_) return;
+  for (auto* h : handles_) db_->DestroyColumnFamilyHandle(h);
+  db_->Close().PermitUncheckedError();
+}
+
+}  // namespace custdb

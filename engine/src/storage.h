@@ -1,0 +1,50 @@
+// Opening custdb's RocksDB database: column families and their tuning, the
+// schema check, and the meta values read at open.
+#ifndef CUSTDB_ENGINE_STORAGE_H_
+#define CUSTDB_ENGINE_STORAGE_H_
+
+#include <rocksdb/db.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "custdb/options.h"
+#include "custdb/status.h"
+#include "keys.h"
+
+namespace custdb {
+
+// The schema this build writes; it opens this and older versions.
+inline constexpr int kSchemaVersion = 1;
+
+class Storage {
+ public:
+  // Opens or creates the database per `options`. See Engine::Open for the
+  // errors.
+  static Status Open(const Options& options, std::unique_ptr<Storage>* out);
+  ~Storage();
+
+  rocksdb::DB* db() const { return db_.get(); }
+  rocksdb::ColumnFamilyHandle* cf(int id) const { return handles_[id]; }
+  const std::string& base_currency() const { return base_currency_; }
+  int schema_version() const { return schema_version_; }
+
+  // Reads a decimal meta value; 0 when absent.
+  Status ReadMetaNumber(std::string_view name, uint64_t* value) const;
+
+ private:
+  Storage() = default;
+  Status Initialize(const Options& options);
+  Status CheckMeta(const Options& options);
+
+  std::unique_ptr<rocksdb::DB> db_;
+  // Indexed by keys::ColumnFamily; extra column families follow.
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  std::string base_currency_;
+  int schema_version_ = 0;
+};
+
+}  // namespace custdb
+
+#endif  // CUSTDB_ENGINE_STORAGE_H_

@@ -1,0 +1,228 @@
+// Staged reads and writes of one commit.
+#include "write_txn.h"
+
+#include "codec.h"
+#include "rocks_status.h"
+
+namespace custdb {
+namespace {
+
+using keys::ColumnFamily;
+
+Status ReadValue(const Storage* storage, int cf, const std::string& key,
+                 rocksdb::PinnableSlice* value, bool* found) {
+  rocksdb::Status s = storage->db()->Get(rocksdb::ReadOptions(),
+                                         storage->cf(cf), key, value);
+  *found = s.ok();
+  if (s.IsNotFound()) return Status::OK();
+  return FromRocks(s, std::string("reading ") + keys::ColumnFamilyName(cf));
+}
+
+template <typename T>
+Status ReadRecord(const Storage* storage, int cf, const std::string& key,
+                  std::optional<T>* out) {
+  rocksdb::PinnableSlice value;
+  bool found = false;
+  Status s = ReadValue(storage, cf, key, &value, &found);
+  out->reset();
+  if (!s.ok() || !found) return s;
+  T record;
+  s = codec::Decode(value.ToStringView(), &record);
+  if (s.ok()) *out = std::move(record);
+  return s;
+}
+
+}  // namespace
+
+Status WriteTxn::GetCustomer(uint64_t id, std::optional<Customer>* out) {
+  auto it = customers_.find(id);
+  if (it != customers_.end()) {
+    *out = it->second;
+    return Status::OK();
+  }
+  return ReadRecord(storage_, keys::kCustomersCf, keys::IdKey(id), out);
+}
+
+Status WriteTxn::GetAggregates(uint64_t customer_id,
+                               std::optional<Aggregates>* out) {
+  auto it = aggregates_.find(customer_id);
+  if (it != aggregates_.end()) {
+    *out = it->second;
+    return Status::OK();
+  }
+  return ReadRecord(storage_, keys::kAggregatesCf, keys::IdKey(customer_id),
+                    out);
+}
+
+Status WriteTxn::GetEventKey(keys::IndexTag tag, uint64_t id,
+                             std::optional<std::string>* history_key) {
+  rocksdb::PinnableSlice value;
+  bool found = false;
+  Status s = ReadValue(storage_, keys::kIndexesCf, keys::EventIdKey(tag, id),
+                       &value, &found);
+  history_key->reset();
+  if (s.ok() && found) *history_key = value.ToString();
+  return s;
+}
+
+Status WriteTxn::OrderExists(uint64_t order_id, bool* exists) {
+  if (orders_.count(order_id)) {
+    *exists = true;
+    return Status::OK();
+  }
+  std::optional<std::string> key;
+  Status s = GetEventKey(keys::IndexTag::kOrderId, order_id, &key);
+  *exists = key.has_value();
+  return s;
+}
+
+Status WriteTxn::GetOrder(uint64_t order_id, std::optional<Order>* out) {
+  auto it = orders_.find(order_id);
+  if (it != orders_.end()) {
+    *out = it->second;
+    return Status::OK();
+  }
+  std::optional<std::string> key;
+  Status s = GetEventKey(keys::IndexTag::kOrderId, order_id, &key);
+  out->reset();
+  if (!s.ok() || !key) return s;
+  s = ReadRecord(storage_, keys::kOrdersCf, *key, out);
+  if (s.ok() && !out->has_value()) {
+    return Status::Corruption("order " + std::to_string(order_id) +
+                              " is indexed but its record is missing");
+  }
+  return s;
+}
+
+Status WriteTxn::InteractionExists(uint64_t id, bool* exists) {
+  if (interactions_.count(id)) {
+    *exists = true;
+    return Status::OK();
+  }
+  std::optional<std::string> key;
+  Status s = GetEventKey(keys::IndexTag::kInteractionId, id, &key);
+  *exists = key.has_value();
+  return s;
+}
+
+Status WriteTxn::GetInteraction(uint64_t id, std::optional<Interaction>* out) {
+  auto it = interactions_.find(id);
+  if (it != interactions_.end()) {
+    *out = it->second;
+    return Status::OK();
+  }
+  std::optional<std::string> key;
+  Status s = GetEventKey(keys::IndexTag::kInteractionId, id, &key);
+  out->reset();
+  if (!s.ok() || !key) return s;
+  s = ReadRecord(storage_, keys::kInteractionsCf, *key, out);
+  if (s.ok() && !out->has_value()) {
+    return Status::Corruption("interaction " + std::to_string(id) +
+                              " is indexed but its record is missing");
+  }
+  return s;
+}
+
+Status WriteTxn::GetIdentityHolder(keys::IndexTag tag,
+                                   const std::string& value,
+                                   uint64_t* holder) {
+  std::string key = keys::IdentityKey(tag, value);
+  auto it = identities_.find(key);
+  if (it != identities_.end()) {
+    *holder = it->second;
+    return Status::OK();
+  }
+  rocksdb::PinnableSlice raw;
+  bool found = false;
+  Status s = ReadValue(storage_, keys::kIndexesCf, key, &raw, &found);
+  *holder = 0;
+  if (!s.ok() || !found) return s;
+  if (!keys::DecodeIdKey(raw.ToStringView(), holder)) {
+    return Status::Corruption("identity index entry holds " +
+                              std::to_string(raw.size()) + " bytes, not an id");
+  }
+  return Status::OK();
+}
+
+void WriteTxn::PutCustomer(const Customer& customer) {
+  customers_[customer.id] = customer;
+}
+
+void WriteTxn::PutAggregates(uint64_t customer_id,
+                             const Aggregates& aggregates) {
+  aggregates_[customer_id] = aggregates;
+}
+
+void WriteTxn::PutOrder(const Order& order) { orders_[order.id] = order; }
+
+void WriteTxn::PutInteraction(const Interaction& interaction) {
+  interactions_[interaction.id] = interaction;
+}
+
+void WriteTxn::PutIdentity(keys::IndexTag tag, const std::string& value,
+                           uint64_t holder) {
+  identities_[keys::IdentityKey(tag, value)] = holder;
+}
+
+void WriteTxn::AddCount(keys::RecordKind kind, int64_t delta) {
+  counts_[kind] += delta;
+}
+
+void WriteTxn::RaiseMetaNumber(std::string_view name, uint64_t value) {
+  auto it = meta_numbers_.find(name);
+  if (it == meta_numbers_.end()) {
+    meta_numbers_.emplace(std::string(name), value);
+  } else if (value > it->second) {
+    it->second = value;
+  }
+}
+
+bool WriteTxn::empty() const {
+  return customers_.empty() && aggregates_.empty() && orders_.empty() &&
+         interactions_.empty() && identities_.empty() && counts_.empty() &&
+         meta_numbers_.empty();
+}
+
+Status WriteTxn::Commit(const rocksdb::WriteOptions& write_options) {
+  if (empty()) return Status::OK();
+  rocksdb::WriteBatch batch;
+  auto cf = [this](int id) { return storage_->cf(id); };
+  for (const auto& [id, c] : customers_) {
+    batch.Put(cf(keys::kCustomersCf), keys::IdKey(id), codec::Encode(c));
+  }
+  for (const auto& [id, a] : aggregates_) {
+    batch.Put(cf(keys::kAggregatesCf), keys::IdKey(id), codec::Encode(a));
+  }
+  for (const auto& [id, o] : orders_) {
+    std::string key = keys::HistoryKey(o.customer_id, o.ts_ms, id);
+    batch.Put(cf(keys::kOrdersCf), key, codec::Encode(o));
+    batch.Put(cf(keys::kIndexesCf), keys::EventIdKey(keys::IndexTag::kOrderId, id),
+              key);
+  }
+  for (const auto& [id, i] : interactions_) {
+    std::string key = keys::HistoryKey(i.customer_id, i.ts_ms, id);
+    batch.Put(cf(keys::kInteractionsCf), key, codec::Encode(i));
+    batch.Put(cf(keys::kIndexesCf),
+              keys::EventIdKey(keys::IndexTag::kInteractionId, id), key);
+  }
+  for (const auto& [key, holder] : identities_) {
+    if (holder == 0) {
+      batch.Delete(cf(keys::kIndexesCf), key);
+    } else {
+      batch.Put(cf(keys::kIndexesCf), key, keys::IdKey(holder));
+    }
+  }
+  for (const auto& [kind, delta] : counts_) {
+    if (delta != 0) {
+      batch.Merge(cf(keys::kCountersCf), keys::RecordCountKey(kind),
+                  keys::EncodeCounter(delta));
+    }
+  }
+  for (const auto& [name, value] : meta_numbers_) {
+    batch.Put(cf(keys::kMetaCf), name, std::to_string(value));
+  }
+  return FromRocks(storage_->db()->Write(write_options, &batch),
+                   "committing write batch");
+}
+
+}  // namespace custdb

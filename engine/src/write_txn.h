@@ -1,0 +1,71 @@
+// WriteTxn: the staged state of one commit. Events of a batch are applied
+// one after another to the same WriteTxn; each reads what earlier events
+// staged (this transaction first, then the database), and everything is
+// written by one rocksdb::WriteBatch in Commit. The caller holds the stripe
+// locks of every customer and id it touches.
+#ifndef CUSTDB_ENGINE_WRITE_TXN_H_
+#define CUSTDB_ENGINE_WRITE_TXN_H_
+
+#include <rocksdb/db.h>
+
+#include <map>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include "custdb/status.h"
+#include "custdb/types.h"
+#include "keys.h"
+#include "storage.h"
+
+namespace custdb {
+
+class WriteTxn {
+ public:
+  explicit WriteTxn(const Storage* storage) : storage_(storage) {}
+
+  // Reads: *out is empty when the record does not exist.
+  Status GetCustomer(uint64_t id, std::optional<Customer>* out);
+  Status GetAggregates(uint64_t customer_id, std::optional<Aggregates>* out);
+  Status GetOrder(uint64_t order_id, std::optional<Order>* out);
+  Status OrderExists(uint64_t order_id, bool* exists);
+  Status GetInteraction(uint64_t id, std::optional<Interaction>* out);
+  Status InteractionExists(uint64_t id, bool* exists);
+  // *holder is the customer holding the identity, 0 if none.
+  Status GetIdentityHolder(keys::IndexTag tag, const std::string& value,
+                           uint64_t* holder);
+
+  // Staging. Call only once every check of the event has passed, so a
+  // failed event never leaves anything behind.
+  void PutCustomer(const Customer& customer);
+  void PutAggregates(uint64_t customer_id, const Aggregates& aggregates);
+  void PutOrder(const Order& order);
+  void PutInteraction(const Interaction& interaction);
+  // holder 0 removes the identity.
+  void PutIdentity(keys::IndexTag tag, const std::string& value,
+                   uint64_t holder);
+  void AddCount(keys::RecordKind kind, int64_t delta);
+  void RaiseMetaNumber(std::string_view name, uint64_t value);
+
+  bool empty() const;
+  // Writes everything staged in one atomic batch.
+  Status Commit(const rocksdb::WriteOptions& write_options);
+
+ private:
+  Status GetEventKey(keys::IndexTag tag, uint64_t id,
+                     std::optional<std::string>* history_key);
+
+  const Storage* storage_;
+  std::unordered_map<uint64_t, Customer> customers_;
+  std::unordered_map<uint64_t, Aggregates> aggregates_;
+  std::unordered_map<uint64_t, Order> orders_;
+  std::unordered_map<uint64_t, Interaction> interactions_;
+  // Identity index key -> holder (0: removed).
+  std::unordered_map<std::string, uint64_t> identities_;
+  std::map<keys::RecordKind, int64_t> counts_;
+  std::map<std::string, uint64_t, std::less<>> meta_numbers_;
+};
+
+}  // namespace custdb
+
+#endif  // CUSTDB_ENGINE_WRITE_TXN_H_

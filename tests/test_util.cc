@@ -1,0 +1,45 @@
+#include "test_util.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+namespace custdb {
+namespace test {
+
+TempDir::TempDir() {
+  std::string tmpl =
+      (std::filesystem::temp_directory_path() / "custdb-test-XXXXXX").string();
+  char* made = mkdtemp(tmpl.data());
+  if (made == nullptr) std::abort();
+  path_ = made;
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
+
+Options TestOptions(const std::string& path) {
+  Options options;
+  options.path = path;
+  options.base_currency = "EUR";
+  options.block_cache_bytes = 8u << 20;
+  options.clock_ms = [] { return kTestNowMs; };
+  return options;
+}
+
+std::unique_ptr<Engine> OpenTestEngine(const std::string& path) {
+  auto opened = Engine::Open(TestOptions(path));
+  EXPECT_TRUE(opened.ok()) << opened.status().ToString();
+  if (!opened.ok()) return nullptr;
+  return std::move(opened).value();
+}
+
+std::string OnlineRetailPath() {
+  return std::string(CUSTDB_SOURCE_DIR) + "/data/online_retail.csv.gz";
+}
+
+}  // namespace test
+}  // namespace custdb
