@@ -121,19 +121,25 @@ Result<Page<T>> EngineImpl::ListHistory(int cf, const HistoryQuery& q) {
                                    " is outside 1.." +
                                    std::to_string(kMaxHistoryLimit));
   }
-  if (q.from_ms >= q.to_ms) {
+  if (q.from_ms > q.to_ms) {
     return Status::InvalidArgument(
         "query.from_ms: " + std::to_string(q.from_ms) +
-        " is not before query.to_ms " + std::to_string(q.to_ms));
+        " is after query.to_ms " + std::to_string(q.to_ms));
   }
   std::string lower = keys::HistoryKey(q.customer_id, q.from_ms, 0);
   std::string upper = keys::HistoryKey(q.customer_id, q.to_ms, 0);
+  // A cursor carries the range it was made for, then the last key returned.
+  std::string range;
+  keys::PutI64(&range, q.from_ms);
+  keys::PutI64(&range, q.to_ms);
   if (!q.cursor.empty()) {
     std::string position;
     keys::HistoryKeyParts parts;
     if (!DecodeCursor(q.cursor, kind, &position) ||
-        !keys::DecodeHistoryKey(position, &parts) ||
-        parts.customer_id != q.customer_id || position < lower ||
+        position.compare(0, range.size(), range) != 0 ||
+        !keys::DecodeHistoryKey(position.substr(range.size()), &parts) ||
+        parts.customer_id != q.customer_id ||
+        (position = position.substr(range.size())) < lower ||
         position >= upper) {
       return Status::InvalidArgument("query.cursor: " + QuoteValue(q.cursor) +
                                      " does not belong to this query");
@@ -161,7 +167,7 @@ Result<Page<T>> EngineImpl::ListHistory(int cf, const HistoryQuery& q) {
   std::string last_key;
   for (it->SeekToLast(); it->Valid(); it->Prev()) {
     if (page.items.size() == q.limit) {
-      page.next_cursor = EncodeCursor(kind, last_key);
+      page.next_cursor = EncodeCursor(kind, range + last_key);
       break;
     }
     T record;

@@ -1,0 +1,30 @@
+# Installs the build into a scratch prefix, builds tests/consumer against it
+# with find_package(custdb), and runs the result.
+# Inputs: BINARY_DIR, SOURCE_DIR, WORK_DIR.
+file(REMOVE_RECURSE ${WORK_DIR})
+execute_process(COMMAND ${CMAKE_COMMAND} --install ${BINARY_DIR}
+                        --prefix ${WORK_DIR}/prefix
+                RESULT_VARIABLE rc OUTPUT_QUIET)
+if(rc)
+  message(FATAL_ERROR "install failed: ${rc}")
+endif()
+execute_process(COMMAND ${CMAKE_COMMAND} -S ${SOURCE_DIR}/tests/consumer
+                        -B ${WORK_DIR}/build -DCMAKE_BUILD_TYPE=Release
+                        -DCMAKE_PREFIX_PATH=${WORK_DIR}/prefix
+                        -DCUSTDB_EXAMPLE_SOURCE=${SOURCE_DIR}/examples/embedded.cc
+                RESULT_VARIABLE rc)
+if(rc)
+  message(FATAL_ERROR "configure of the consumer failed: ${rc}")
+endif()
+execute_process(COMMAND ${CMAKE_COMMAND} --build ${WORK_DIR}/build -j2
+                RESULT_VARIABLE rc)
+if(rc)
+  message(FATAL_ERROR "build of the consumer failed: ${rc}")
+endif()
+execute_process(COMMAND ${WORK_DIR}/build/consumer ${WORK_DIR}/data
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out)
+message("${out}")
+file(REMOVE_RECURSE ${WORK_DIR})
+if(rc OR NOT out MATCHES "1 order\\(s\\), spend 4999")
+  message(FATAL_ERROR "consumer run failed: ${rc}")
+endif()
