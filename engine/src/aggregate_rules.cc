@@ -30,10 +30,19 @@ OrderContribution ContributionOf(const Order& o) {
   return c;
 }
 
-void Apply(const OrderContribution& c, int sign, Aggregates* agg) {
+// Spend is the one sum a caller can drive to overflow (amounts are i64).
+Status Apply(const OrderContribution& c, int sign, Aggregates* agg) {
+  int64_t spend = 0;
+  if (__builtin_mul_overflow(c.spend, sign, &spend) ||
+      __builtin_add_overflow(agg->total_spend_minor, spend, &spend)) {
+    return Status::InvalidArgument(
+        "order.amount_minor: the customer's total_spend_minor " +
+        std::to_string(agg->total_spend_minor) + " would overflow");
+  }
+  agg->total_spend_minor = spend;
   agg->order_count += sign * c.orders;
   agg->completed_order_count += sign * c.completed;
-  agg->total_spend_minor += sign * c.spend;
+  return Status::OK();
 }
 
 struct InteractionContribution {
@@ -51,24 +60,29 @@ InteractionContribution ContributionOf(const Interaction& i) {
 }
 
 void UpdateLastActivity(Aggregates* agg) {
-  agg->last_activity_ms = std::max(agg->last_order_ms, agg->last_interaction_ms);
+  agg->last_activity_ms =
+      std::max(agg->last_order_ms, agg->last_interaction_ms);
 }
 
 }  // namespace
 
-void AddOrder(const Order& order, Aggregates* agg) {
-  Apply(ContributionOf(order), +1, agg);
-  if (order.kind != OrderKind::kSale) return;
+Status AddOrder(const Order& order, Aggregates* agg) {
+  Status s = Apply(ContributionOf(order), +1, agg);
+  if (!s.ok() || order.kind != OrderKind::kSale) return s;
   if (agg->first_order_ms == 0 || order.ts_ms < agg->first_order_ms) {
     agg->first_order_ms = order.ts_ms;
   }
   agg->last_order_ms = std::max(agg->last_order_ms, order.ts_ms);
   UpdateLastActivity(agg);
+  return Status::OK();
 }
 
-void ChangeOrder(const Order& before, const Order& after, Aggregates* agg) {
-  Apply(ContributionOf(before), -1, agg);
-  Apply(ContributionOf(after), +1, agg);
+Status ChangeOrder(const Order& before, const Order& after, Aggregates* agg) {
+  Aggregates next = *agg;
+  Status s = Apply(ContributionOf(before), -1, &next);
+  if (s.ok()) s = Apply(ContributionOf(after), +1, &next);
+  if (s.ok()) *agg = next;
+  return s;
 }
 
 void AddInteraction(const Interaction& i, Aggregates* agg) {

@@ -3,15 +3,17 @@
 #ifndef CUSTDB_ENGINE_AGGREGATE_RULES_H_
 #define CUSTDB_ENGINE_AGGREGATE_RULES_H_
 
+#include "custdb/status.h"
 #include "custdb/types.h"
 
 namespace custdb {
 
-// Adds a newly recorded order.
-void AddOrder(const Order& order, Aggregates* agg);
+// Adds a newly recorded order. kInvalidArgument (and *agg unchanged) if the
+// customer's spend would overflow.
+Status AddOrder(const Order& order, Aggregates* agg);
 // Replaces the contribution of `before` by that of `after` (same order,
-// changed status or refunded amount).
-void ChangeOrder(const Order& before, const Order& after, Aggregates* agg);
+// changed status or refunded amount). Errors as AddOrder.
+Status ChangeOrder(const Order& before, const Order& after, Aggregates* agg);
 
 // Adds a newly recorded interaction.
 void AddInteraction(const Interaction& interaction, Aggregates* agg);

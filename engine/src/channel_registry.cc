@@ -28,9 +28,9 @@ Status ChannelRegistry::CheckHierarchy(const Channel& channel) const {
   if (channel.parent_id == 0) return Status::OK();
   std::shared_lock lock(mu_);
   if (channels_.count(channel.parent_id) == 0) {
-    return Status::InvalidArgument("channel.parent_id: " +
-                                   std::to_string(channel.parent_id) +
-                                   " does not exist");
+    return Status::InvalidArgument(
+        "channel.parent_id: " + std::to_string(channel.parent_id) +
+        " does not exist");
   }
   // Walk up from the new parent; reaching the channel itself is a cycle.
   uint64_t at = channel.parent_id;

@@ -3,6 +3,9 @@
 
 #include <flatbuffers/flatbuffers.h>
 
+#include <cstring>
+#include <vector>
+
 #include "custdb_schema/records_generated.h"
 
 namespace custdb {
@@ -21,17 +24,31 @@ std::string Finish(flatbuffers::FlatBufferBuilder& fbb) {
                      fbb.GetSize());
 }
 
+// FlatBuffers reads scalars in place, so the buffer must be 8-byte aligned;
+// values pinned from RocksDB blocks often are not. Misaligned input is
+// copied into a per-thread aligned buffer.
+const uint8_t* AlignedBytes(std::string_view bytes) {
+  if (reinterpret_cast<uintptr_t>(bytes.data()) % alignof(uint64_t) == 0) {
+    return reinterpret_cast<const uint8_t*>(bytes.data());
+  }
+  thread_local std::vector<uint64_t> scratch;
+  scratch.resize(bytes.size() / sizeof(uint64_t) + 1);
+  std::memcpy(scratch.data(), bytes.data(), bytes.size());
+  return reinterpret_cast<const uint8_t*>(scratch.data());
+}
+
+// Valid until the next call on this thread (the scratch buffer is reused).
 template <typename T>
 const T* Verified(std::string_view bytes, const char* what, Status* status) {
-  flatbuffers::Verifier verifier(
-      reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
+  const uint8_t* data = AlignedBytes(bytes);
+  flatbuffers::Verifier verifier(data, bytes.size());
   if (!verifier.VerifyBuffer<T>(nullptr)) {
     *status = Status::Corruption(std::string("stored ") + what +
                                  " record fails verification (" +
                                  std::to_string(bytes.size()) + " bytes)");
     return nullptr;
   }
-  return flatbuffers::GetRoot<T>(bytes.data());
+  return flatbuffers::GetRoot<T>(data);
 }
 
 std::string Str(const flatbuffers::String* s) {
@@ -76,10 +93,10 @@ std::string Encode(const Customer& c) {
     attrs.push_back(fb::CreateAttributeDirect(fbb, k.c_str(), v.c_str()));
   }
   auto attributes = fbb.CreateVector(attrs);
-  fbb.Finish(fb::CreateCustomer(
-      fbb, c.id, code, email, phone, name, region,
-      static_cast<uint8_t>(c.gender), c.birth_year, c.acquisition_channel_id,
-      c.owner_channel_id, tags, attributes, c.created_at_ms));
+  fbb.Finish(fb::CreateCustomer(fbb, c.id, code, email, phone, name, region,
+                                static_cast<uint8_t>(c.gender), c.birth_year,
+                                c.acquisition_channel_id, c.owner_channel_id,
+                                tags, attributes, c.created_at_ms));
   return Finish(fbb);
 }
 
@@ -117,17 +134,15 @@ std::string Encode(const Order& o) {
   std::vector<flatbuffers::Offset<fb::LineItem>> items;
   items.reserve(o.items.size());
   for (const auto& item : o.items) {
-    items.push_back(fb::CreateLineItemDirect(fbb, item.sku.c_str(),
-                                             item.quantity,
-                                             item.unit_price_minor,
-                                             item.amount_minor));
+    items.push_back(
+        fb::CreateLineItemDirect(fbb, item.sku.c_str(), item.quantity,
+                                 item.unit_price_minor, item.amount_minor));
   }
   auto item_vec = fbb.CreateVector(items);
-  fbb.Finish(fb::CreateOrder(fbb, o.id, o.customer_id, o.channel_id, o.ts_ms,
-                             o.amount_minor, currency,
-                             static_cast<uint8_t>(o.kind),
-                             static_cast<uint8_t>(o.status), o.refunded_minor,
-                             item_vec));
+  fbb.Finish(fb::CreateOrder(
+      fbb, o.id, o.customer_id, o.channel_id, o.ts_ms, o.amount_minor, currency,
+      static_cast<uint8_t>(o.kind), static_cast<uint8_t>(o.status),
+      o.refunded_minor, item_vec));
   return Finish(fbb);
 }
 

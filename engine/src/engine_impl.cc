@@ -99,8 +99,10 @@ Status EngineImpl::LoadState() {
 }
 
 EngineImpl::~EngineImpl() {
-  // Unlogged writes live only in memtables until flushed.
-  if (unflushed_unlogged_) Flush().ok();
+  // Flushing on close leaves nothing for WAL recovery: unlogged writes are
+  // kept, and tools that open the directory without custdb's merge
+  // operator (ldb, sst_dump) need not replay counter merges.
+  Flush().ok();
 }
 
 // --- channels -------------------------------------------------------------
@@ -151,10 +153,9 @@ uint64_t EngineImpl::AssignId(std::atomic<uint64_t>* next, uint64_t given) {
 
 uint64_t EngineImpl::OwnerOf(keys::IndexTag tag, uint64_t id) {
   std::string value;
-  rocksdb::Status s =
-      storage_->db()->Get(rocksdb::ReadOptions(),
-                          storage_->cf(keys::kIndexesCf),
-                          keys::EventIdKey(tag, id), &value);
+  rocksdb::Status s = storage_->db()->Get(rocksdb::ReadOptions(),
+                                          storage_->cf(keys::kIndexesCf),
+                                          keys::EventIdKey(tag, id), &value);
   keys::HistoryKeyParts parts;
   if (!s.ok() || !keys::DecodeHistoryKey(value, &parts)) return 0;
   return parts.customer_id;
@@ -203,10 +204,8 @@ Status EngineImpl::Write(const EventRef* events, size_t n, Status* statuses,
       ids[i] = p.customer->id;
       stripes.push_back(LockTable::StripeOf(p.customer->id));
       AddIdentityStripes(IndexTag::kCustomerCode, p.customer->code, &stripes);
-      AddIdentityStripes(IndexTag::kCustomerEmail, p.customer->email,
-                         &stripes);
-      AddIdentityStripes(IndexTag::kCustomerPhone, p.customer->phone,
-                         &stripes);
+      AddIdentityStripes(IndexTag::kCustomerEmail, p.customer->email, &stripes);
+      AddIdentityStripes(IndexTag::kCustomerPhone, p.customer->phone, &stripes);
     } else if (auto* o = std::get_if<const Order*>(&events[i])) {
       stripes.push_back(LockTable::StripeOf((*o)->customer_id));
       stripes.push_back(EventStripe(IndexTag::kOrderId, (*o)->id));
@@ -228,18 +227,16 @@ Status EngineImpl::Write(const EventRef* events, size_t n, Status* statuses,
         AddIdentityStripes(IndexTag::kCustomerCode, *p.patch->code, &stripes);
       }
       if (p.patch->email) {
-        AddIdentityStripes(IndexTag::kCustomerEmail, *p.patch->email,
-                           &stripes);
+        AddIdentityStripes(IndexTag::kCustomerEmail, *p.patch->email, &stripes);
       }
       if (p.patch->phone) {
-        AddIdentityStripes(IndexTag::kCustomerPhone, *p.patch->phone,
-                           &stripes);
+        AddIdentityStripes(IndexTag::kCustomerPhone, *p.patch->phone, &stripes);
       }
     } else {
       // Changes to an existing order or interaction lock its owner, found
       // through the id index (owners never change) or earlier in the batch.
-      bool is_order = !std::holds_alternative<const InteractionResolution*>(
-          events[i]);
+      bool is_order =
+          !std::holds_alternative<const InteractionResolution*>(events[i]);
       uint64_t id;
       if (auto* ch = std::get_if<const OrderStatusChange*>(&events[i])) {
         id = (*ch)->order_id;
@@ -273,13 +270,12 @@ Status EngineImpl::Write(const EventRef* events, size_t n, Status* statuses,
         txn.RaiseMetaNumber(keys::kMetaNextCustomerId, next_customer_id_);
       }
     } else if (p.patch) {
-      s = ApplyUpdateCustomer(ctx_, std::get<PatchRef>(e).customer_id,
-                              *p.patch, &txn);
+      s = ApplyUpdateCustomer(ctx_, std::get<PatchRef>(e).customer_id, *p.patch,
+                              &txn);
     } else if (p.interaction) {
       s = ApplyRecordInteraction(ctx_, *p.interaction, &txn);
       if (s.ok()) {
-        txn.RaiseMetaNumber(keys::kMetaNextInteractionId,
-                            next_interaction_id_);
+        txn.RaiseMetaNumber(keys::kMetaNextInteractionId, next_interaction_id_);
       }
     } else if (auto* o = std::get_if<const Order*>(&e)) {
       s = ApplyRecordOrder(ctx_, **o, &txn);
@@ -393,10 +389,9 @@ Status EngineImpl::Flush() {
 Status EngineImpl::CompactAll() {
   for (int cf = 0; cf < keys::kNumColumnFamilies; ++cf) {
     rocksdb::CompactRangeOptions o;
-    Status s = FromRocks(storage_->db()->CompactRange(o, storage_->cf(cf),
-                                                      nullptr, nullptr),
-                         std::string("compacting ") +
-                             keys::ColumnFamilyName(cf));
+    Status s = FromRocks(
+        storage_->db()->CompactRange(o, storage_->cf(cf), nullptr, nullptr),
+        std::string("compacting ") + keys::ColumnFamilyName(cf));
     if (!s.ok()) return s;
   }
   return Status::OK();

@@ -25,10 +25,9 @@ struct PatchRef {
   const CustomerPatch* patch;
 };
 // One event, by pointer, so single calls need not copy into an Event.
-using EventRef =
-    std::variant<const Customer*, const Order*, const Interaction*,
-                 const OrderStatusChange*, const OrderRefund*,
-                 const InteractionResolution*, PatchRef>;
+using EventRef = std::variant<const Customer*, const Order*, const Interaction*,
+                              const OrderStatusChange*, const OrderRefund*,
+                              const InteractionResolution*, PatchRef>;
 
 class EngineImpl : public Engine {
  public:

@@ -80,9 +80,9 @@ Result<T> EngineImpl::ReadEvent(keys::IndexTag tag, int cf, uint64_t id,
                                 const char* what) {
   std::string history_key;
   rocksdb::DB* db = storage_->db();
-  rocksdb::Status s = db->Get(rocksdb::ReadOptions(),
-                              storage_->cf(keys::kIndexesCf),
-                              keys::EventIdKey(tag, id), &history_key);
+  rocksdb::Status s =
+      db->Get(rocksdb::ReadOptions(), storage_->cf(keys::kIndexesCf),
+              keys::EventIdKey(tag, id), &history_key);
   if (s.IsNotFound()) {
     return Status::NotFound(std::string(what) + "_id: " + std::to_string(id) +
                             " does not exist");
@@ -91,8 +91,8 @@ Result<T> EngineImpl::ReadEvent(keys::IndexTag tag, int cf, uint64_t id,
   rocksdb::PinnableSlice value;
   s = db->Get(rocksdb::ReadOptions(), storage_->cf(cf), history_key, &value);
   if (!s.ok()) {
-    return FromRocks(s, std::string("reading indexed ") + what + " " +
-                            std::to_string(id));
+    return FromRocks(
+        s, std::string("reading indexed ") + what + " " + std::to_string(id));
   }
   T record;
   Status st = codec::Decode(value.ToStringView(), &record);
@@ -147,10 +147,9 @@ Result<Page<T>> EngineImpl::ListHistory(int cf, const HistoryQuery& q) {
     upper = position;  // exclusive: the last item already returned
   }
   std::string exists;
-  rocksdb::Status rs =
-      storage_->db()->Get(rocksdb::ReadOptions(),
-                          storage_->cf(keys::kAggregatesCf),
-                          keys::IdKey(q.customer_id), &exists);
+  rocksdb::Status rs = storage_->db()->Get(rocksdb::ReadOptions(),
+                                           storage_->cf(keys::kAggregatesCf),
+                                           keys::IdKey(q.customer_id), &exists);
   if (rs.IsNotFound()) {
     return Status::NotFound("query.customer_id: " +
                             std::to_string(q.customer_id) + " does not exist");
@@ -252,8 +251,7 @@ Status EngineImpl::ForEachCustomer(
       db->NewIterator(ro, storage_->cf(keys::kAggregatesCf)));
   Status s;
   aggregates->SeekToFirst();
-  for (profiles->SeekToFirst(); s.ok() && profiles->Valid();
-       profiles->Next()) {
+  for (profiles->SeekToFirst(); s.ok() && profiles->Valid(); profiles->Next()) {
     // Both column families hold exactly the customer ids, in order.
     if (!aggregates->Valid() || aggregates->key() != profiles->key()) {
       s = Status::Corruption("customer and aggregates keys diverge");
@@ -262,8 +260,7 @@ Status EngineImpl::ForEachCustomer(
     CustomerRecord record;
     s = codec::Decode(profiles->value().ToStringView(), &record.profile);
     if (s.ok()) {
-      s = codec::Decode(aggregates->value().ToStringView(),
-                        &record.aggregates);
+      s = codec::Decode(aggregates->value().ToStringView(), &record.aggregates);
     }
     if (s.ok()) s = fn(record);
     aggregates->Next();

@@ -81,7 +81,8 @@ Status StageOrderChange(const Order& before, const Order& after,
   Aggregates agg;
   Status s = LoadAggregates("order.customer_id", after.customer_id, txn, &agg);
   if (!s.ok()) return s;
-  ChangeOrder(before, after, &agg);
+  s = ChangeOrder(before, after, &agg);
+  if (!s.ok()) return s;
   txn->PutOrder(after);
   txn->PutAggregates(after.customer_id, agg);
   return Status::OK();
@@ -187,7 +188,8 @@ Status ApplyRecordOrder(const ApplyContext& ctx, const Order& input,
   Order order = input;
   order.currency = *ctx.base_currency;
   order.refunded_minor = 0;
-  AddOrder(order, &agg);
+  s = AddOrder(order, &agg);
+  if (!s.ok()) return s;
   txn->PutOrder(order);
   txn->PutAggregates(order.customer_id, agg);
   txn->AddCount(keys::RecordKind::kOrder, 1);
@@ -253,9 +255,9 @@ Status ApplyRecordInteraction(const ApplyContext& ctx,
   s = txn->InteractionExists(interaction.id, &exists);
   if (!s.ok()) return s;
   if (exists) {
-    return Status::AlreadyExists("interaction.id: " +
-                                 std::to_string(interaction.id) +
-                                 " already exists");
+    return Status::AlreadyExists(
+        "interaction.id: " + std::to_string(interaction.id) +
+        " already exists");
   }
   Aggregates agg;
   s = LoadAggregates("interaction.customer_id", interaction.customer_id, txn,
@@ -269,15 +271,14 @@ Status ApplyRecordInteraction(const ApplyContext& ctx,
 }
 
 Status ApplyResolution(const ApplyContext&,
-                       const InteractionResolution& resolution,
-                       WriteTxn* txn) {
+                       const InteractionResolution& resolution, WriteTxn* txn) {
   std::optional<Interaction> found;
   Status s = txn->GetInteraction(resolution.interaction_id, &found);
   if (!s.ok()) return s;
   if (!found) {
-    return Status::NotFound("interaction_id: " +
-                            std::to_string(resolution.interaction_id) +
-                            " does not exist");
+    return Status::NotFound(
+        "interaction_id: " + std::to_string(resolution.interaction_id) +
+        " does not exist");
   }
   const Interaction& before = *found;
   if (before.kind != InteractionKind::kComplaint &&

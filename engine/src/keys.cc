@@ -102,8 +102,7 @@ bool DecodeIdKey(std::string_view key, uint64_t* id) {
   return GetU64(&key, id) && key.empty();
 }
 
-std::string HistoryKey(uint64_t customer_id, int64_t ts_ms,
-                       uint64_t event_id) {
+std::string HistoryKey(uint64_t customer_id, int64_t ts_ms, uint64_t event_id) {
   std::string k;
   k.reserve(kHistoryKeyLength);
   PutU64(&k, customer_id);

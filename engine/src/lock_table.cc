@@ -17,8 +17,7 @@ size_t LockTable::StripeOf(std::string_view key) {
 LockTable::Guard::Guard(LockTable* table, std::vector<size_t> stripes)
     : table_(table), stripes_(std::move(stripes)) {
   std::sort(stripes_.begin(), stripes_.end());
-  stripes_.erase(std::unique(stripes_.begin(), stripes_.end()),
-                 stripes_.end());
+  stripes_.erase(std::unique(stripes_.begin(), stripes_.end()), stripes_.end());
   for (size_t s : stripes_) table_->stripes_[s].lock();
 }
 

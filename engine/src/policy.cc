@@ -107,8 +107,7 @@ void CheckSegments(const std::vector<SegmentRule>& rules,
       list += (i ? " " : "") + uncovered[i];
     }
     if (uncovered.size() > 10) list += " …";
-    problems->push_back("policy.segments: " +
-                        std::to_string(uncovered.size()) +
+    problems->push_back("policy.segments: " + std::to_string(uncovered.size()) +
                         " score cells match no rule: " + list);
   }
   for (size_t i = 0; i < rules.size(); ++i) {
@@ -190,16 +189,16 @@ Status ValidatePolicy(const TierPolicy& p) {
                        std::to_string(p.medium_min_spend_minor));
   }
   if (p.medium_min_orders < 0 || p.high_min_orders < p.medium_min_orders) {
-    problems.push_back("policy.high_min_orders: " +
-                       std::to_string(p.high_min_orders) +
-                       " and policy.medium_min_orders: " +
-                       std::to_string(p.medium_min_orders) +
-                       " must satisfy 0 <= medium <= high");
+    problems.push_back(
+        "policy.high_min_orders: " + std::to_string(p.high_min_orders) +
+        " and policy.medium_min_orders: " +
+        std::to_string(p.medium_min_orders) +
+        " must satisfy 0 <= medium <= high");
   }
   if (p.rfm_mode != RfmMode::kFixed && p.rfm_mode != RfmMode::kQuantile) {
-    problems.push_back("policy.rfm_mode: " +
-                       std::to_string(static_cast<int>(p.rfm_mode)) +
-                       " is not a mode");
+    problems.push_back(
+        "policy.rfm_mode: " + std::to_string(static_cast<int>(p.rfm_mode)) +
+        " is not a mode");
   }
   CheckAscending("policy.recency_days", p.recency_days, &problems);
   CheckAscending("policy.frequency_orders", p.frequency_orders, &problems);

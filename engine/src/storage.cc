@@ -182,17 +182,15 @@ Status Storage::CheckMeta(const Options& options) {
   }
   schema_version_ = static_cast<int>(version);
   std::string currency;
-  rocksdb::Status s =
-      db_->Get(rocksdb::ReadOptions(), cf(keys::kMetaCf),
-               std::string(keys::kMetaBaseCurrency), &currency);
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf(keys::kMetaCf),
+                               std::string(keys::kMetaBaseCurrency), &currency);
   if (!s.ok()) return FromRocks(s, "reading base_currency");
   base_currency_ = currency;
   if (!options.base_currency.empty() &&
       options.base_currency != base_currency_) {
-    return Status::InvalidArgument("options.base_currency: '" +
-                                   options.base_currency +
-                                   "' differs from the database's " +
-                                   base_currency_);
+    return Status::InvalidArgument(
+        "options.base_currency: '" + options.base_currency +
+        "' differs from the database's " + base_currency_);
   }
   return Status::OK();
 }

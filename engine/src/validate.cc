@@ -40,8 +40,8 @@ Status CheckLength(const std::string& field, const std::string& value,
 
 // Identities and names may not hold control characters: they would make
 // exports and logs ambiguous.
-Status CheckText(const std::string& field, const std::string& value,
-                 size_t min, size_t max) {
+Status CheckText(const std::string& field, const std::string& value, size_t min,
+                 size_t max) {
   Status s = CheckLength(field, value, min, max);
   if (!s.ok()) return s;
   for (unsigned char c : value) {
@@ -59,7 +59,8 @@ bool ValidChannelType(ChannelType t) {
 
 Status CheckGender(const std::string& field, Gender g) {
   auto v = static_cast<int>(g);
-  if (v < 0 || v > 3) return Invalid(field, std::to_string(v) + " is not a gender");
+  if (v < 0 || v > 3)
+    return Invalid(field, std::to_string(v) + " is not a gender");
   return Status::OK();
 }
 
@@ -112,8 +113,8 @@ std::string QuoteValue(const std::string& value) {
 
 Status ValidateTimestamp(const std::string& field, int64_t ms) {
   if (ms < 0 || ms > kMaxTimestampMs) {
-    return Invalid(field, std::to_string(ms) +
-                              " is outside 1970-01-01..9999-12-31 (ms)");
+    return Invalid(
+        field, std::to_string(ms) + " is outside 1970-01-01..9999-12-31 (ms)");
   }
   return Status::OK();
 }
@@ -166,6 +167,10 @@ Status NormalizePhone(const std::string& field, const std::string& in,
     }
   }
   if (phone.empty()) {
+    // Only separators ("()", "- -") is a typo, not "no phone".
+    if (in.find_first_not_of(" \t") != std::string::npos) {
+      return Invalid(field, QuoteValue(in) + " holds no digits");
+    }
     out->clear();
     return Status::OK();
   }
@@ -257,12 +262,11 @@ Status ValidateOrder(const Order& o, const std::string& base_currency) {
     return Invalid("order.kind", std::to_string(static_cast<int>(o.kind)) +
                                      " is not an order kind");
   }
-  bool initial_ok =
-      o.kind == OrderKind::kSale
-          ? (o.status == OrderStatus::kPlaced ||
-             o.status == OrderStatus::kPaid ||
-             o.status == OrderStatus::kCompleted)
-          : o.status == OrderStatus::kCompleted;
+  bool initial_ok = o.kind == OrderKind::kSale
+                        ? (o.status == OrderStatus::kPlaced ||
+                           o.status == OrderStatus::kPaid ||
+                           o.status == OrderStatus::kCompleted)
+                        : o.status == OrderStatus::kCompleted;
   if (!initial_ok) {
     return Invalid("order.status",
                    std::string(OrderStatusName(o.status)) + " (" +

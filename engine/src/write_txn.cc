@@ -11,8 +11,8 @@ using keys::ColumnFamily;
 
 Status ReadValue(const Storage* storage, int cf, const std::string& key,
                  rocksdb::PinnableSlice* value, bool* found) {
-  rocksdb::Status s = storage->db()->Get(rocksdb::ReadOptions(),
-                                         storage->cf(cf), key, value);
+  rocksdb::Status s =
+      storage->db()->Get(rocksdb::ReadOptions(), storage->cf(cf), key, value);
   *found = s.ok();
   if (s.IsNotFound()) return Status::OK();
   return FromRocks(s, std::string("reading ") + keys::ColumnFamilyName(cf));
@@ -123,8 +123,7 @@ Status WriteTxn::GetInteraction(uint64_t id, std::optional<Interaction>* out) {
   return s;
 }
 
-Status WriteTxn::GetIdentityHolder(keys::IndexTag tag,
-                                   const std::string& value,
+Status WriteTxn::GetIdentityHolder(keys::IndexTag tag, const std::string& value,
                                    uint64_t* holder) {
   std::string key = keys::IdentityKey(tag, value);
   auto it = identities_.find(key);
@@ -196,8 +195,8 @@ Status WriteTxn::Commit(const rocksdb::WriteOptions& write_options) {
   for (const auto& [id, o] : orders_) {
     std::string key = keys::HistoryKey(o.customer_id, o.ts_ms, id);
     batch.Put(cf(keys::kOrdersCf), key, codec::Encode(o));
-    batch.Put(cf(keys::kIndexesCf), keys::EventIdKey(keys::IndexTag::kOrderId, id),
-              key);
+    batch.Put(cf(keys::kIndexesCf),
+              keys::EventIdKey(keys::IndexTag::kOrderId, id), key);
   }
   for (const auto& [id, i] : interactions_) {
     std::string key = keys::HistoryKey(i.customer_id, i.ts_ms, id);

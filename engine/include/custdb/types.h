@@ -76,7 +76,7 @@ const char* InteractionKindName(InteractionKind k);
 bool ParseInteractionKind(const std::string& name, InteractionKind* out);
 
 struct Channel {
-  uint64_t id = 0;  // required, > 0
+  uint64_t id = 0;   // required, > 0
   std::string name;  // required, 1..200 bytes
   ChannelType type = ChannelType::kDirect;
   uint64_t parent_id = 0;  // 0: top level; else an existing channel
@@ -94,10 +94,10 @@ struct Customer {
   std::string name;    // 0..200 bytes
   std::string region;  // 0..64 bytes
   Gender gender = Gender::kUnknown;
-  int32_t birth_year = 0;  // 0: unknown; else 1900..2100
-  uint64_t acquisition_channel_id = 0;  // 0 or an existing channel
-  uint64_t owner_channel_id = 0;        // 0 or an existing channel
-  std::vector<std::string> tags;        // up to 64, each 1..64 bytes
+  int32_t birth_year = 0;                         // 0: unknown; else 1900..2100
+  uint64_t acquisition_channel_id = 0;            // 0 or an existing channel
+  uint64_t owner_channel_id = 0;                  // 0 or an existing channel
+  std::vector<std::string> tags;                  // up to 64, each 1..64 bytes
   std::map<std::string, std::string> attributes;  // up to 64 entries
   int64_t created_at_ms = 0;  // 0 on create: the engine's clock
 };
@@ -119,24 +119,24 @@ struct CustomerPatch {
 };
 
 struct LineItem {
-  std::string sku;           // 1..64 bytes
-  int64_t quantity = 0;      // > 0
+  std::string sku;               // 1..64 bytes
+  int64_t quantity = 0;          // > 0
   int64_t unit_price_minor = 0;  // >= 0, rounded to minor units
-  int64_t amount_minor = 0;  // >= 0, the line's exact amount
+  int64_t amount_minor = 0;      // >= 0, the line's exact amount
 };
 
 struct Order {
   uint64_t id = 0;  // required, > 0, unique in the database
   uint64_t customer_id = 0;
-  uint64_t channel_id = 0;  // an existing channel
-  int64_t ts_ms = 0;        // when the order was placed
+  uint64_t channel_id = 0;   // an existing channel
+  int64_t ts_ms = 0;         // when the order was placed
   int64_t amount_minor = 0;  // >= 0; equals the sum of items if any
   std::string currency;      // ISO 4217; empty means the base currency
   OrderKind kind = OrderKind::kSale;
   // Initial status must be placed, paid or completed (credit notes:
   // completed). Later changes go through UpdateOrderStatus / RefundOrder.
   OrderStatus status = OrderStatus::kCompleted;
-  int64_t refunded_minor = 0;  // set by the engine; ignored on record
+  int64_t refunded_minor = 0;   // set by the engine; ignored on record
   std::vector<LineItem> items;  // up to 1,000
 };
 
