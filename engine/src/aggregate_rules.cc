@@ -13,6 +13,7 @@ struct OrderContribution {
   int64_t orders = 0;
   int64_t completed = 0;
   int64_t spend = 0;
+  int64_t completed_spend = 0;
 };
 
 OrderContribution ContributionOf(const Order& o) {
@@ -27,19 +28,24 @@ OrderContribution ContributionOf(const Order& o) {
               o.status == OrderStatus::kCompleted ||
               o.status == OrderStatus::kRefunded;
   c.spend = paid ? o.amount_minor - o.refunded_minor : 0;
+  c.completed_spend = c.completed ? c.spend : 0;
   return c;
 }
 
 // Spend is the one sum a caller can drive to overflow (amounts are i64).
 Status Apply(const OrderContribution& c, int sign, Aggregates* agg) {
-  int64_t spend = 0;
+  int64_t spend = 0, completed_spend = 0;
   if (__builtin_mul_overflow(c.spend, sign, &spend) ||
-      __builtin_add_overflow(agg->total_spend_minor, spend, &spend)) {
+      __builtin_add_overflow(agg->total_spend_minor, spend, &spend) ||
+      __builtin_mul_overflow(c.completed_spend, sign, &completed_spend) ||
+      __builtin_add_overflow(agg->completed_spend_minor, completed_spend,
+                             &completed_spend)) {
     return Status::InvalidArgument(
         "order.amount_minor: the customer's total_spend_minor " +
         std::to_string(agg->total_spend_minor) + " would overflow");
   }
   agg->total_spend_minor = spend;
+  agg->completed_spend_minor = completed_spend;
   agg->order_count += sign * c.orders;
   agg->completed_order_count += sign * c.completed;
   return Status::OK();
@@ -73,6 +79,11 @@ Status AddOrder(const Order& order, Aggregates* agg) {
     agg->first_order_ms = order.ts_ms;
   }
   agg->last_order_ms = std::max(agg->last_order_ms, order.ts_ms);
+  // Keep the latest kRecentOrders timestamps, ascending.
+  auto& recent = agg->recent_order_ms;
+  recent.insert(std::upper_bound(recent.begin(), recent.end(), order.ts_ms),
+                order.ts_ms);
+  if (recent.size() > kRecentOrders) recent.erase(recent.begin());
   UpdateLastActivity(agg);
   return Status::OK();
 }

@@ -206,12 +206,14 @@ Status Decode(std::string_view bytes, Interaction* out) {
 
 std::string Encode(const Aggregates& a) {
   auto& fbb = Builder();
+  auto recent = fbb.CreateVector(a.recent_order_ms);
   fbb.Finish(fb::CreateAggregates(
       fbb, a.order_count, a.completed_order_count, a.total_spend_minor,
       a.first_order_ms, a.last_order_ms, a.last_interaction_ms,
       a.last_activity_ms, a.interaction_count, a.complaint_count,
       a.open_complaint_count, a.satisfaction_sum, a.satisfaction_count,
-      a.last_nps, a.last_nps_ms));
+      a.last_nps, a.last_nps_ms, a.completed_spend_minor, a.loyalty_redeemed,
+      recent));
   return Finish(fbb);
 }
 
@@ -233,6 +235,13 @@ Status Decode(std::string_view bytes, Aggregates* out) {
   out->satisfaction_count = a->satisfaction_count();
   out->last_nps = a->last_nps();
   out->last_nps_ms = a->last_nps_ms();
+  out->completed_spend_minor = a->completed_spend_minor();
+  out->loyalty_redeemed = a->loyalty_redeemed();
+  out->recent_order_ms.clear();
+  if (a->recent_order_ms() != nullptr) {
+    out->recent_order_ms.assign(a->recent_order_ms()->begin(),
+                                a->recent_order_ms()->end());
+  }
   return s;
 }
 

@@ -18,7 +18,7 @@ namespace {
 using test::kTestNowMs;
 using test::OpenTestEngine;
 using test::TempDir;
-using test::refmodel::AggregatesMatch;
+using test::refmodel::CoreAggregatesMatch;
 using test::refmodel::ApplyOne;
 using test::refmodel::Fingerprint;
 using test::refmodel::HasCode;
@@ -136,7 +136,7 @@ TEST_F(BatchTest, MixedBatchReportsEachEventAndAppliesOnlyGoodOnes) {
   two.last_activity_ms = t + kHour;
   two.interaction_count = 1;
   two.complaint_count = 1;
-  EXPECT_TRUE(AggregatesMatch(two, AggregatesOf(2)));
+  EXPECT_TRUE(CoreAggregatesMatch(two, AggregatesOf(2)));
   Aggregates one;
   one.order_count = 1;
   one.completed_order_count = 1;
@@ -144,7 +144,7 @@ TEST_F(BatchTest, MixedBatchReportsEachEventAndAppliesOnlyGoodOnes) {
   one.first_order_ms = t - kHour;
   one.last_order_ms = t - kHour;
   one.last_activity_ms = t - kHour;
-  EXPECT_TRUE(AggregatesMatch(one, AggregatesOf(1)));
+  EXPECT_TRUE(CoreAggregatesMatch(one, AggregatesOf(1)));
   EXPECT_TRUE(HasCode(engine_->GetCustomer(3).status(), StatusCode::kNotFound));
   EXPECT_TRUE(HasCode(engine_->GetOrder(11).status(), StatusCode::kNotFound));
   EXPECT_TRUE(HasCode(engine_->GetOrder(13).status(), StatusCode::kNotFound));

@@ -23,7 +23,7 @@ using test::kTestNowMs;
 using test::OpenTestEngine;
 using test::TempDir;
 using test::TestOptions;
-using test::refmodel::AggregatesMatch;
+using test::refmodel::CoreAggregatesMatch;
 using test::refmodel::Fingerprint;
 using test::refmodel::HasCode;
 
@@ -124,7 +124,7 @@ TEST(EngineOpenTest, ReopenKeepsData) {
   expected.open_complaint_count = 1;
   expected.last_nps = 3;
   expected.last_nps_ms = kTestNowMs - 500;
-  EXPECT_TRUE(AggregatesMatch(expected, customer->aggregates));
+  EXPECT_TRUE(CoreAggregatesMatch(expected, customer->aggregates));
   auto order = engine->GetOrder(21);
   ASSERT_TRUE(order.ok()) << order.status().ToString();
   EXPECT_EQ(order->amount_minor, 4200);

@@ -19,7 +19,7 @@ namespace {
 using test::kTestNowMs;
 using test::OpenTestEngine;
 using test::TempDir;
-using test::refmodel::AggregatesMatch;
+using test::refmodel::CoreAggregatesMatch;
 using test::refmodel::FailsNaming;
 using test::refmodel::Fingerprint;
 using test::refmodel::HasCode;
@@ -145,8 +145,8 @@ TEST_F(InteractionTest, InteractionsUpdateAggregates) {
   expected.satisfaction_count = 2;
   expected.last_nps = 8;
   expected.last_nps_ms = t2;
-  EXPECT_TRUE(AggregatesMatch(expected, AggregatesOf(kAnn)));
-  EXPECT_TRUE(AggregatesMatch(Aggregates{}, AggregatesOf(kBob)));
+  EXPECT_TRUE(CoreAggregatesMatch(expected, AggregatesOf(kAnn)));
+  EXPECT_TRUE(CoreAggregatesMatch(Aggregates{}, AggregatesOf(kBob)));
 }
 
 TEST_F(InteractionTest, LastNpsTiesOnTimestampGoToTheLaterWrite) {
@@ -291,11 +291,11 @@ TEST_F(InteractionTest, ResolvingComplaintSetsResolvedAtAndClosesIt) {
   // Only open_complaint_count moves: a resolution is not an interaction.
   Aggregates expected = open;
   expected.open_complaint_count = 1;
-  EXPECT_TRUE(AggregatesMatch(expected, AggregatesOf(kAnn)));
+  EXPECT_TRUE(CoreAggregatesMatch(expected, AggregatesOf(kAnn)));
 
   ASSERT_TRUE(engine_->ResolveInteraction(second, t + kHour).ok());  // == ts
   expected.open_complaint_count = 0;
-  EXPECT_TRUE(AggregatesMatch(expected, AggregatesOf(kAnn)));
+  EXPECT_TRUE(CoreAggregatesMatch(expected, AggregatesOf(kAnn)));
 }
 
 TEST_F(InteractionTest, ResolvingTicketLeavesComplaintCountsAlone) {
@@ -307,7 +307,7 @@ TEST_F(InteractionTest, ResolvingTicketLeavesComplaintCountsAlone) {
   EXPECT_EQ(before.open_complaint_count, 1);
   ASSERT_TRUE(engine_->ResolveInteraction(ticket, t + kHour).ok());
   EXPECT_EQ(*Get(ticket).resolved_at_ms, t + kHour);
-  EXPECT_TRUE(AggregatesMatch(before, AggregatesOf(kAnn)));
+  EXPECT_TRUE(CoreAggregatesMatch(before, AggregatesOf(kAnn)));
 }
 
 TEST_F(InteractionTest, ResolvingTwiceIsFailedPrecondition) {
@@ -388,7 +388,7 @@ TEST_F(InteractionTest, OpenComplaintCountTracksRecordsAndResolutions) {
   engine_.reset();
   engine_ = OpenTestEngine(dir_.Sub("db"));
   ASSERT_NE(engine_, nullptr);
-  EXPECT_TRUE(AggregatesMatch(a, AggregatesOf(kAnn)));
+  EXPECT_TRUE(CoreAggregatesMatch(a, AggregatesOf(kAnn)));
   ASSERT_TRUE(engine_->ResolveInteraction(complaints[1], t + 11 * kHour).ok());
   EXPECT_EQ(AggregatesOf(kAnn).open_complaint_count, 1);
   EXPECT_TRUE(

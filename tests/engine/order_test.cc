@@ -19,7 +19,7 @@ namespace {
 using test::kTestNowMs;
 using test::OpenTestEngine;
 using test::TempDir;
-using test::refmodel::AggregatesMatch;
+using test::refmodel::CoreAggregatesMatch;
 using test::refmodel::FailsNaming;
 using test::refmodel::Fingerprint;
 using test::refmodel::HasCode;
@@ -107,16 +107,16 @@ TEST_F(OrderTest, RecordedOrdersUpdateAggregates) {
   const int64_t t3 = kTestNowMs - 10 * kDay;
   Record(MakeOrder(1, kAnn, t2, 1000, OrderStatus::kCompleted));
   EXPECT_TRUE(
-      AggregatesMatch(OrderAggregates(1, 1, 1000, t2, t2), AggregatesOf(kAnn)));
+      CoreAggregatesMatch(OrderAggregates(1, 1, 1000, t2, t2), AggregatesOf(kAnn)));
   Record(MakeOrder(2, kAnn, t3, 500, OrderStatus::kPaid));
   EXPECT_TRUE(
-      AggregatesMatch(OrderAggregates(2, 1, 1500, t2, t3), AggregatesOf(kAnn)));
+      CoreAggregatesMatch(OrderAggregates(2, 1, 1500, t2, t3), AggregatesOf(kAnn)));
   // Placed: an order, but not spend. Older than the others: first_order_ms.
   Record(MakeOrder(3, kAnn, t1, 300, OrderStatus::kPlaced));
   EXPECT_TRUE(
-      AggregatesMatch(OrderAggregates(3, 1, 1500, t1, t3), AggregatesOf(kAnn)));
+      CoreAggregatesMatch(OrderAggregates(3, 1, 1500, t1, t3), AggregatesOf(kAnn)));
   // Bob is untouched.
-  EXPECT_TRUE(AggregatesMatch(Aggregates{}, AggregatesOf(kBob)));
+  EXPECT_TRUE(CoreAggregatesMatch(Aggregates{}, AggregatesOf(kBob)));
   auto counts = engine_->Counts();
   ASSERT_TRUE(counts.ok());
   EXPECT_EQ(counts->orders, 3);
@@ -164,8 +164,8 @@ TEST_F(OrderTest, DuplicateOrderIdIsAlreadyExistsAndChangesNothing) {
               StatusCode::kAlreadyExists));
   EXPECT_TRUE(HasCode(engine_->RecordOrder(MakeOrder(5, kBob, kTestNowMs, 300)),
                       StatusCode::kAlreadyExists));
-  EXPECT_TRUE(AggregatesMatch(ann, AggregatesOf(kAnn)));
-  EXPECT_TRUE(AggregatesMatch(Aggregates{}, AggregatesOf(kBob)));
+  EXPECT_TRUE(CoreAggregatesMatch(ann, AggregatesOf(kAnn)));
+  EXPECT_TRUE(CoreAggregatesMatch(Aggregates{}, AggregatesOf(kBob)));
   EXPECT_EQ(Fingerprint(*engine_), before);
   EXPECT_EQ(GetOrder(5).amount_minor, 1000);
 }
@@ -303,7 +303,7 @@ TEST_F(OrderTest, BoundaryValuesAreAccepted) {
   Order explicit_base = MakeOrder(4, kAnn, kTestNowMs - kDay, 5);
   explicit_base.currency = "EUR";
   Record(explicit_base);
-  EXPECT_TRUE(AggregatesMatch(
+  EXPECT_TRUE(CoreAggregatesMatch(
       OrderAggregates(4, 4, 1005, kTestNowMs - kDay, kTestNowMs - kDay),
       AggregatesOf(kAnn)));
 }
@@ -314,36 +314,36 @@ TEST_F(OrderTest, AllowedStatusTransitionsUpdateAggregates) {
   // placed -> paid -> completed
   Record(MakeOrder(1, kAnn, t, 1000, OrderStatus::kPlaced));
   EXPECT_TRUE(
-      AggregatesMatch(OrderAggregates(1, 0, 0, t, t), AggregatesOf(kAnn)));
+      CoreAggregatesMatch(OrderAggregates(1, 0, 0, t, t), AggregatesOf(kAnn)));
   ASSERT_TRUE(engine_->UpdateOrderStatus(1, OrderStatus::kPaid).ok());
   EXPECT_EQ(GetOrder(1).status, OrderStatus::kPaid);
   EXPECT_TRUE(
-      AggregatesMatch(OrderAggregates(1, 0, 1000, t, t), AggregatesOf(kAnn)));
+      CoreAggregatesMatch(OrderAggregates(1, 0, 1000, t, t), AggregatesOf(kAnn)));
   ASSERT_TRUE(engine_->UpdateOrderStatus(1, OrderStatus::kCompleted).ok());
   EXPECT_EQ(GetOrder(1).status, OrderStatus::kCompleted);
   EXPECT_TRUE(
-      AggregatesMatch(OrderAggregates(1, 1, 1000, t, t), AggregatesOf(kAnn)));
+      CoreAggregatesMatch(OrderAggregates(1, 1, 1000, t, t), AggregatesOf(kAnn)));
   // completed -> refunded: refunds what is left.
   ASSERT_TRUE(engine_->UpdateOrderStatus(1, OrderStatus::kRefunded).ok());
   EXPECT_EQ(GetOrder(1).status, OrderStatus::kRefunded);
   EXPECT_EQ(GetOrder(1).refunded_minor, 1000);
   EXPECT_TRUE(
-      AggregatesMatch(OrderAggregates(1, 0, 0, t, t), AggregatesOf(kAnn)));
+      CoreAggregatesMatch(OrderAggregates(1, 0, 0, t, t), AggregatesOf(kAnn)));
 
   // placed -> cancelled: no longer an order, but its time stays.
   Record(MakeOrder(2, kBob, t, 400, OrderStatus::kPlaced));
   ASSERT_TRUE(engine_->UpdateOrderStatus(2, OrderStatus::kCancelled).ok());
   EXPECT_EQ(GetOrder(2).status, OrderStatus::kCancelled);
   EXPECT_TRUE(
-      AggregatesMatch(OrderAggregates(0, 0, 0, t, t), AggregatesOf(kBob)));
+      CoreAggregatesMatch(OrderAggregates(0, 0, 0, t, t), AggregatesOf(kBob)));
 
   // paid -> cancelled: the spend goes.
   Record(MakeOrder(3, kBob, t + 1, 600, OrderStatus::kPaid));
-  EXPECT_TRUE(AggregatesMatch(OrderAggregates(1, 0, 600, t, t + 1),
+  EXPECT_TRUE(CoreAggregatesMatch(OrderAggregates(1, 0, 600, t, t + 1),
                               AggregatesOf(kBob)));
   ASSERT_TRUE(engine_->UpdateOrderStatus(3, OrderStatus::kCancelled).ok());
   EXPECT_TRUE(
-      AggregatesMatch(OrderAggregates(0, 0, 0, t, t + 1), AggregatesOf(kBob)));
+      CoreAggregatesMatch(OrderAggregates(0, 0, 0, t, t + 1), AggregatesOf(kBob)));
 
   // paid -> refunded: still an order, no spend.
   Record(MakeOrder(4, kBob, t + 2, 800, OrderStatus::kPaid));
@@ -351,7 +351,7 @@ TEST_F(OrderTest, AllowedStatusTransitionsUpdateAggregates) {
   EXPECT_EQ(GetOrder(4).status, OrderStatus::kRefunded);
   EXPECT_EQ(GetOrder(4).refunded_minor, 800);
   EXPECT_TRUE(
-      AggregatesMatch(OrderAggregates(1, 0, 0, t, t + 2), AggregatesOf(kBob)));
+      CoreAggregatesMatch(OrderAggregates(1, 0, 0, t, t + 2), AggregatesOf(kBob)));
 }
 
 TEST_F(OrderTest, ForbiddenStatusTransitionsAreFailedPrecondition) {
@@ -403,18 +403,18 @@ TEST_F(OrderTest, PartialAndFullRefunds) {
   EXPECT_EQ(o.status, OrderStatus::kCompleted);  // partial keeps the status
   EXPECT_EQ(o.refunded_minor, 300);
   EXPECT_TRUE(
-      AggregatesMatch(OrderAggregates(1, 1, 700, t, t), AggregatesOf(kAnn)));
+      CoreAggregatesMatch(OrderAggregates(1, 1, 700, t, t), AggregatesOf(kAnn)));
   ASSERT_TRUE(engine_->RefundOrder(1, 699).ok());
   EXPECT_EQ(GetOrder(1).refunded_minor, 999);
   EXPECT_TRUE(
-      AggregatesMatch(OrderAggregates(1, 1, 1, t, t), AggregatesOf(kAnn)));
+      CoreAggregatesMatch(OrderAggregates(1, 1, 1, t, t), AggregatesOf(kAnn)));
   // Reaching the full amount sets refunded.
   ASSERT_TRUE(engine_->RefundOrder(1, 1).ok());
   o = GetOrder(1);
   EXPECT_EQ(o.status, OrderStatus::kRefunded);
   EXPECT_EQ(o.refunded_minor, 1000);
   EXPECT_TRUE(
-      AggregatesMatch(OrderAggregates(1, 0, 0, t, t), AggregatesOf(kAnn)));
+      CoreAggregatesMatch(OrderAggregates(1, 0, 0, t, t), AggregatesOf(kAnn)));
 }
 
 TEST_F(OrderTest, FullRefundInOneStepOfPaidOrder) {
@@ -423,7 +423,7 @@ TEST_F(OrderTest, FullRefundInOneStepOfPaidOrder) {
   ASSERT_TRUE(engine_->RefundOrder(1, 1000).ok());
   EXPECT_EQ(GetOrder(1).status, OrderStatus::kRefunded);
   EXPECT_TRUE(
-      AggregatesMatch(OrderAggregates(1, 0, 0, t, t), AggregatesOf(kAnn)));
+      CoreAggregatesMatch(OrderAggregates(1, 0, 0, t, t), AggregatesOf(kAnn)));
 }
 
 TEST_F(OrderTest, PartiallyRefundedOrderMovesOnWithItsRefund) {
@@ -435,12 +435,12 @@ TEST_F(OrderTest, PartiallyRefundedOrderMovesOnWithItsRefund) {
   EXPECT_EQ(o.status, OrderStatus::kCompleted);
   EXPECT_EQ(o.refunded_minor, 250);
   EXPECT_TRUE(
-      AggregatesMatch(OrderAggregates(1, 1, 750, t, t), AggregatesOf(kAnn)));
+      CoreAggregatesMatch(OrderAggregates(1, 1, 750, t, t), AggregatesOf(kAnn)));
   // completed -> refunded refunds what is left.
   ASSERT_TRUE(engine_->UpdateOrderStatus(1, OrderStatus::kRefunded).ok());
   EXPECT_EQ(GetOrder(1).refunded_minor, 1000);
   EXPECT_TRUE(
-      AggregatesMatch(OrderAggregates(1, 0, 0, t, t), AggregatesOf(kAnn)));
+      CoreAggregatesMatch(OrderAggregates(1, 0, 0, t, t), AggregatesOf(kAnn)));
 }
 
 TEST_F(OrderTest, CancellingPartiallyRefundedPaidOrderRemovesItsSpend) {
@@ -450,10 +450,10 @@ TEST_F(OrderTest, CancellingPartiallyRefundedPaidOrderRemovesItsSpend) {
   Record(MakeOrder(2, kAnn, t, 50, OrderStatus::kCompleted));
   ASSERT_TRUE(engine_->RefundOrder(1, 300).ok());
   EXPECT_TRUE(
-      AggregatesMatch(OrderAggregates(2, 1, 750, t, t), AggregatesOf(kAnn)));
+      CoreAggregatesMatch(OrderAggregates(2, 1, 750, t, t), AggregatesOf(kAnn)));
   ASSERT_TRUE(engine_->UpdateOrderStatus(1, OrderStatus::kCancelled).ok());
   EXPECT_TRUE(
-      AggregatesMatch(OrderAggregates(1, 1, 50, t, t), AggregatesOf(kAnn)));
+      CoreAggregatesMatch(OrderAggregates(1, 1, 50, t, t), AggregatesOf(kAnn)));
 }
 
 TEST_F(OrderTest, InvalidRefundAmountIsInvalidArgument) {
@@ -496,7 +496,7 @@ TEST_F(OrderTest, CreditNotesReduceSpendAndAreNotOrders) {
   // The credit note is later than the sale, but it is not an order: order
   // times and activity stay at the sale.
   EXPECT_TRUE(
-      AggregatesMatch(OrderAggregates(1, 1, 700, t1, t1), AggregatesOf(kAnn)));
+      CoreAggregatesMatch(OrderAggregates(1, 1, 700, t1, t1), AggregatesOf(kAnn)));
   Order note = GetOrder(2);
   EXPECT_EQ(note.kind, OrderKind::kCreditNote);
   EXPECT_EQ(note.amount_minor, 300);
@@ -506,7 +506,7 @@ TEST_F(OrderTest, CreditNotesReduceSpendAndAreNotOrders) {
   with_items.items = {{"RETURN-1", 3, 150, 450}};
   Record(with_items);
   EXPECT_TRUE(
-      AggregatesMatch(OrderAggregates(0, 0, -450, 0, 0), AggregatesOf(kBob)));
+      CoreAggregatesMatch(OrderAggregates(0, 0, -450, 0, 0), AggregatesOf(kBob)));
   auto counts = engine_->Counts();
   ASSERT_TRUE(counts.ok());
   EXPECT_EQ(counts->orders, 3);  // sale orders and credit notes

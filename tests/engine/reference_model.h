@@ -66,14 +66,21 @@ inline std::string AggregatesToString(const Aggregates& a) {
       << " open_complaint_count=" << a.open_complaint_count
       << " satisfaction_sum=" << a.satisfaction_sum
       << " satisfaction_count=" << a.satisfaction_count
-      << " last_nps=" << a.last_nps << " last_nps_ms=" << a.last_nps_ms << "}";
+      << " last_nps=" << a.last_nps << " last_nps_ms=" << a.last_nps_ms
+      << " completed_spend_minor=" << a.completed_spend_minor
+      << " loyalty_redeemed=" << a.loyalty_redeemed << " recent_order_ms=[";
+  for (int64_t ts : a.recent_order_ms) out << " " << ts;
+  out << " ]}";
   return out.str();
 }
 
 // Field-by-field comparison (does not rely on the engine's operator==); the
-// failure names every field that differs.
+// failure names every field that differs. `core_only` leaves out the fields
+// that serve tiering (completed_spend_minor, loyalty_redeemed,
+// recent_order_ms), for expectations written by hand about the others.
 inline ::testing::AssertionResult AggregatesMatch(const Aggregates& expected,
-                                                  const Aggregates& actual) {
+                                                  const Aggregates& actual,
+                                                  bool core_only = false) {
   std::ostringstream diff;
   auto check = [&diff](const char* name, int64_t want, int64_t got) {
     if (want != got) diff << " " << name << ": want " << want << " got " << got;
@@ -98,11 +105,26 @@ inline ::testing::AssertionResult AggregatesMatch(const Aggregates& expected,
         actual.satisfaction_count);
   check("last_nps", expected.last_nps, actual.last_nps);
   check("last_nps_ms", expected.last_nps_ms, actual.last_nps_ms);
+  if (!core_only) {
+    check("completed_spend_minor", expected.completed_spend_minor,
+          actual.completed_spend_minor);
+    check("loyalty_redeemed", expected.loyalty_redeemed,
+          actual.loyalty_redeemed);
+    if (expected.recent_order_ms != actual.recent_order_ms) {
+      diff << " recent_order_ms differ";
+    }
+  }
   if (diff.str().empty()) return ::testing::AssertionSuccess();
   return ::testing::AssertionFailure()
          << "aggregates differ:" << diff.str() << "\n  expected "
          << AggregatesToString(expected) << "\n  actual   "
          << AggregatesToString(actual);
+}
+
+// AggregatesMatch on the fields of the order/interaction contract only.
+inline ::testing::AssertionResult CoreAggregatesMatch(
+    const Aggregates& expected, const Aggregates& actual) {
+  return AggregatesMatch(expected, actual, /*core_only=*/true);
 }
 
 // --- canonical text of records, for "nothing changed" checks ---------------
@@ -457,7 +479,11 @@ class ReferenceModel {
         continue;
       }
       if (o.status != OrderStatus::kCancelled) ++a.order_count;
-      if (o.status == OrderStatus::kCompleted) ++a.completed_order_count;
+      if (o.status == OrderStatus::kCompleted) {
+        ++a.completed_order_count;
+        a.completed_spend_minor += o.amount_minor - o.refunded_minor;
+      }
+      a.recent_order_ms.push_back(o.ts_ms);
       if (o.status == OrderStatus::kPaid ||
           o.status == OrderStatus::kCompleted ||
           o.status == OrderStatus::kRefunded) {
@@ -494,6 +520,13 @@ class ReferenceModel {
       }
     }
     a.last_activity_ms = std::max(a.last_order_ms, a.last_interaction_ms);
+    // The latest kRecentOrders sale-order timestamps, ascending.
+    std::sort(a.recent_order_ms.begin(), a.recent_order_ms.end());
+    if (a.recent_order_ms.size() > kRecentOrders) {
+      a.recent_order_ms.erase(
+          a.recent_order_ms.begin(),
+          a.recent_order_ms.end() - static_cast<long>(kRecentOrders));
+    }
     return a;
   }
 

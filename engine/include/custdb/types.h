@@ -168,7 +168,13 @@ struct Interaction {
 //    resolved;
 //  - satisfaction_sum / satisfaction_count: over interactions that carry a
 //    satisfaction score; last_nps: the NPS of the latest interaction (by
-//    ts, then by write order) that carries one, -1 if none.
+//    ts, then by write order) that carries one, -1 if none;
+//  - completed_spend_minor: over sale orders whose status is completed,
+//    amount minus refunded amount (what loyalty points are earned on);
+//  - loyalty_redeemed: loyalty points redeemed so far;
+//  - recent_order_ms: the ts of the latest kRecentOrders sale orders
+//    recorded (as for first/last_order_ms), ascending.
+inline constexpr size_t kRecentOrders = 16;
 struct Aggregates {
   int64_t order_count = 0;
   int64_t completed_order_count = 0;
@@ -184,6 +190,9 @@ struct Aggregates {
   int64_t satisfaction_count = 0;
   int32_t last_nps = -1;
   int64_t last_nps_ms = 0;  // ts of the interaction last_nps came from
+  int64_t completed_spend_minor = 0;
+  int64_t loyalty_redeemed = 0;
+  std::vector<int64_t> recent_order_ms;
 };
 
 bool operator==(const Aggregates& a, const Aggregates& b);
