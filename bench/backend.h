@@ -1,0 +1,81 @@
+// Backend: one database under test, seen through the handful of operations
+// the workloads need, and the table of backends custdb-bench can run.
+//
+// To add a backend (e.g. custdb over TCP): implement Backend in its own
+// file, declare its Open function below and add a row to the table in
+// backend.cc.
+#ifndef CUSTDB_BENCH_BACKEND_H_
+#define CUSTDB_BENCH_BACKEND_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "custdb/status.h"
+#include "custdb/store.h"
+#include "custdb/types.h"
+
+namespace custdb {
+namespace bench {
+
+// Every method returns the backend's error as a Status; the workloads stop
+// at the first error, because a benchmark with failed writes measures
+// nothing. A backend is used from one thread.
+class Backend {
+ public:
+  virtual ~Backend() = default;
+
+  // Creates or replaces `channels` in one atomic write.
+  virtual Status PutChannels(const std::vector<Channel>& channels) = 0;
+  // Creates `count` customers (ids given) in one atomic write.
+  virtual Status CreateCustomers(const Customer* customers, size_t count) = 0;
+  // Records one order and updates its customer's aggregates, atomically:
+  // one commit per call.
+  virtual Status RecordOrder(const Order& order) = 0;
+  // Records `count` orders and their aggregate updates in one commit.
+  virtual Status RecordOrders(const Order* orders, size_t count) = 0;
+  // Reads a customer's profile and aggregates into `out`.
+  virtual Status GetCustomer(uint64_t customer_id, CustomerRecord* out) = 0;
+  // Reads the customer's `limit` newest orders, newest first (ties: higher
+  // order id first), into `out`.
+  virtual Status RecentOrders(uint64_t customer_id, uint32_t limit,
+                              std::vector<Order>* out) = 0;
+};
+
+// Where a backend keeps its data. Later backends (a server address, a
+// token) add their settings here.
+struct BackendConfig {
+  // A directory that does not exist yet, for the backend's files. The
+  // caller removes it after the backend is destroyed.
+  std::string dir;
+};
+
+using BackendOpenFn =
+    Result<std::unique_ptr<Backend>> (*)(const BackendConfig& config);
+
+struct BackendInfo {
+  const char* name;         // as given to --backends
+  const char* description;  // one line for --help and the docs
+  BackendOpenFn open;       // creates an empty database
+};
+
+// Any custdb::Store (the embedded Engine, later the TCP Client) as a
+// Backend: one event per call to RecordOrder, ApplyBatch for the batches.
+std::unique_ptr<Backend> MakeStoreBackend(std::unique_ptr<Store> store);
+
+// The embedded custdb::Engine with default Options.
+Result<std::unique_ptr<Backend>> OpenCustdbBackend(const BackendConfig& config);
+// SQLite in WAL mode; see sqlite_backend.cc for the schema.
+Result<std::unique_ptr<Backend>> OpenSqliteBackend(const BackendConfig& config);
+
+// Every backend, in the order --help lists them.
+const std::vector<BackendInfo>& Backends();
+// nullptr if there is no backend of that name.
+const BackendInfo* FindBackend(const std::string& name);
+
+}  // namespace bench
+}  // namespace custdb
+
+#endif  // CUSTDB_BENCH_BACKEND_H_

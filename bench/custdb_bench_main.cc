@@ -1,0 +1,126 @@
+// custdb-bench: runs the same customer/order workloads on custdb and on
+// SQLite in one run and prints them side by side. See docs/BENCHMARKS.md.
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "backend.h"
+#include "dataset.h"
+#include "latency.h"
+#include "report.h"
+#include "runner.h"
+#include "workloads.h"
+
+namespace custdb {
+namespace bench {
+namespace {
+
+std::vector<std::string> BackendNames() {
+  std::vector<std::string> names;
+  for (const BackendInfo& b : Backends()) names.push_back(b.name);
+  return names;
+}
+
+std::vector<std::string> WorkloadNames() {
+  std::vector<std::string> names;
+  for (const Workload& w : Workloads()) names.push_back(w.name);
+  return names;
+}
+
+std::string Listing() {
+  std::string text = "backends:\n";
+  for (const BackendInfo& b : Backends()) {
+    text += "  " + std::string(b.name) + ": " + b.description + "\n";
+  }
+  text += "workloads (run in this order, after load_customers):\n";
+  for (const Workload& w : Workloads()) {
+    text += "  " + std::string(w.name) + ": " + w.description + "\n";
+  }
+  return text;
+}
+
+int Run(int argc, char** argv) {
+  double scale = 1.0;
+  std::vector<std::string> backends = {"custdb", "sqlite"};
+  std::vector<std::string> workloads = WorkloadNames();
+  bool json = false;
+  RunConfig config;
+  size_t read_ops = 0;
+  uint64_t data_seed = kDefaultSeed;
+
+  CLI::App app{
+      "custdb-bench: custdb and SQLite on the same customer/order data, "
+      "side by side"};
+  app.footer(Listing());
+  app.add_option("--scale", scale,
+                 "scale factor: 100,000 customers and 1,000,000 orders per "
+                 "1.0; 0.01 for a quick run")
+      ->check(CLI::Range(0.0001, 100.0))
+      ->capture_default_str();
+  app.add_option("--backends", backends, "comma-separated backends")
+      ->delimiter(',')
+      ->check(CLI::IsMember(BackendNames()))
+      ->capture_default_str();
+  app.add_option("--workloads", workloads, "comma-separated workloads")
+      ->delimiter(',')
+      ->check(CLI::IsMember(WorkloadNames()))
+      ->capture_default_str();
+  app.add_flag("--json", json,
+               "one JSON object per (backend, workload) on stdout; the "
+               "table goes to stderr");
+  app.add_option("--dir", config.dir,
+                 "where the temporary databases go (removed at the end)")
+      ->check(CLI::ExistingDirectory)
+      ->capture_default_str();
+  app.add_option("--read-ops", read_ops,
+                 "operations per read workload (default: the customer "
+                 "count, within 10,000..100,000)");
+  app.add_option("--seed", data_seed, "seed of the data set and read keys")
+      ->capture_default_str();
+  CLI11_PARSE(app, argc, argv);
+
+  const Clock::time_point start = Clock::now();
+  Dataset data = GenerateDataset({scale, data_seed});
+  DatasetSummary summary;
+  summary.scale = scale;
+  summary.seed = data_seed;
+  summary.channels = data.channels.size();
+  summary.customers = data.customers.size();
+  summary.orders = data.orders.size();
+  summary.top20_revenue_share = TopRevenueShare(data, 0.2);
+  std::fprintf(stderr,
+               "custdb-bench: generated %zu customers and %zu orders in %.1f "
+               "s; the top 20%% of customers bring %.1f%% of revenue\n",
+               summary.customers, summary.orders, Seconds(start, Clock::now()),
+               100.0 * summary.top20_revenue_share);
+
+  config.backends = backends;
+  config.workloads = workloads;
+  config.seed = data_seed;
+  config.read_ops =
+      read_ops > 0 ? read_ops
+                   : std::clamp<size_t>(data.customers.size(), 10000, 100000);
+  Report report(summary, json);
+  Status s = RunBenchmarks(config, data,
+                           [&](const ResultRow& row) { report.Add(row); });
+  if (!s.ok()) {
+    std::fprintf(stderr, "custdb-bench: %s\n", s.ToString().c_str());
+    return 1;
+  }
+  std::FILE* table = json ? stderr : stdout;
+  std::fputc('\n', table);
+  report.PrintTable(table);
+  const std::vector<std::string> mismatches = report.Mismatches();
+  for (const std::string& m : mismatches) {
+    std::fprintf(stderr, "custdb-bench: backends disagree: %s\n", m.c_str());
+  }
+  return mismatches.empty() ? 0 : 1;
+}
+
+}  // namespace
+}  // namespace bench
+}  // namespace custdb
+
+int main(int argc, char** argv) { return custdb::bench::Run(argc, argv); }
