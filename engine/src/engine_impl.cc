@@ -50,7 +50,9 @@ Result<std::unique_ptr<Engine>> Engine::Open(const Options& options) {
 }
 
 EngineImpl::EngineImpl(const Options& options, std::unique_ptr<Storage> storage)
-    : options_(options), storage_(std::move(storage)) {
+    : options_(options),
+      storage_(std::move(storage)),
+      cache_(options.customer_cache_bytes) {
   ctx_.channels = &channels_;
   ctx_.base_currency = &storage_->base_currency();
   ctx_.now_ms = options_.clock_ms ? options_.clock_ms : SystemNowMs;
@@ -255,7 +257,7 @@ Status EngineImpl::Write(const EventRef* events, size_t n, Status* statuses,
   }
 
   LockTable::Guard guard(&locks_, std::move(stripes));
-  WriteTxn txn(storage_.get());
+  WriteTxn txn(storage_.get(), &cache_);
   for (size_t i = 0; i < n; ++i) {
     Prepared& p = prepared[i];
     if (!p.status.ok()) {
@@ -295,6 +297,7 @@ Status EngineImpl::Write(const EventRef* events, size_t n, Status* statuses,
   wo.sync = options_.sync && !unlogged;
   wo.disableWAL = unlogged;
   Status commit = txn.Commit(wo);
+  txn.UpdateCache(commit.ok());  // still under the stripe locks
   if (!commit.ok()) {
     for (size_t i = 0; i < n; ++i) {
       if (statuses[i].ok()) statuses[i] = commit;

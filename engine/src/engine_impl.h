@@ -13,6 +13,7 @@
 
 #include "channel_registry.h"
 #include "custdb/engine.h"
+#include "customer_cache.h"
 #include "event_apply.h"
 #include "lock_table.h"
 #include "storage.h"
@@ -102,6 +103,7 @@ class EngineImpl : public Engine {
   std::unique_ptr<Storage> storage_;
   ChannelRegistry channels_;
   LockTable locks_;
+  CustomerCache cache_;
   std::mutex channel_write_mu_;  // Serialises PutChannel.
   std::atomic<uint64_t> next_customer_id_{1};
   std::atomic<uint64_t> next_interaction_id_{1};

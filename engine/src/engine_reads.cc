@@ -4,6 +4,7 @@
 
 #include "codec.h"
 #include "cursor.h"
+#include "customer_reader.h"
 #include "engine_impl.h"
 #include "rocks_status.h"
 #include "validate.h"
@@ -11,27 +12,20 @@
 namespace custdb {
 
 Result<CustomerRecord> EngineImpl::ReadCustomer(uint64_t customer_id) {
-  // One MultiGet reads profile and aggregates from the same view.
-  const std::string key = keys::IdKey(customer_id);
-  rocksdb::ColumnFamilyHandle* cfs[2] = {storage_->cf(keys::kCustomersCf),
-                                         storage_->cf(keys::kAggregatesCf)};
-  rocksdb::Slice key_slices[2] = {key, key};
-  rocksdb::PinnableSlice values[2];
-  rocksdb::Status statuses[2];
-  storage_->db()->MultiGet(rocksdb::ReadOptions(), 2, cfs, key_slices, values,
-                           statuses);
-  if (statuses[0].IsNotFound()) {
+  CustomerRecord record;
+  if (cache_.Lookup(customer_id, &record)) return record;
+  // Fill the miss under the customer's stripe lock: no write can commit
+  // between the read and the cache insert, so the entry is current.
+  LockTable::Guard guard(&locks_, {LockTable::StripeOf(customer_id)});
+  std::optional<CustomerRecord> read;
+  Status s = ReadCustomerRecord(*storage_, customer_id, &read);
+  if (!s.ok()) return s;
+  if (!read) {
     return Status::NotFound("customer_id: " + std::to_string(customer_id) +
                             " does not exist");
   }
-  for (const auto& s : statuses) {
-    if (!s.ok()) return FromRocks(s, "reading customer");
-  }
-  CustomerRecord record;
-  Status s = codec::Decode(values[0].ToStringView(), &record.profile);
-  if (s.ok()) s = codec::Decode(values[1].ToStringView(), &record.aggregates);
-  if (!s.ok()) return s;
-  return record;
+  cache_.Put(*read);
+  return std::move(*read);
 }
 
 Result<CustomerRecord> EngineImpl::GetCustomer(uint64_t customer_id) {

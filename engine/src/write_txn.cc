@@ -2,6 +2,7 @@
 #include "write_txn.h"
 
 #include "codec.h"
+#include "customer_reader.h"
 #include "rocks_status.h"
 
 namespace custdb {
@@ -34,13 +35,34 @@ Status ReadRecord(const Storage* storage, int cf, const std::string& key,
 
 }  // namespace
 
+Status WriteTxn::LoadCommitted(uint64_t id, const CustomerRecord** out) {
+  auto it = committed_.find(id);
+  if (it == committed_.end()) {
+    std::optional<CustomerRecord> record;
+    CustomerRecord cached;
+    if (cache_->Lookup(id, &cached)) {
+      record = std::move(cached);
+    } else {
+      Status s = ReadCustomerRecord(*storage_, id, &record);
+      if (!s.ok()) return s;
+    }
+    it = committed_.emplace(id, std::move(record)).first;
+  }
+  *out = it->second ? &*it->second : nullptr;
+  return Status::OK();
+}
+
 Status WriteTxn::GetCustomer(uint64_t id, std::optional<Customer>* out) {
   auto it = customers_.find(id);
   if (it != customers_.end()) {
     *out = it->second;
     return Status::OK();
   }
-  return ReadRecord(storage_, keys::kCustomersCf, keys::IdKey(id), out);
+  const CustomerRecord* record = nullptr;
+  Status s = LoadCommitted(id, &record);
+  out->reset();
+  if (s.ok() && record != nullptr) *out = record->profile;
+  return s;
 }
 
 Status WriteTxn::GetAggregates(uint64_t customer_id,
@@ -50,8 +72,11 @@ Status WriteTxn::GetAggregates(uint64_t customer_id,
     *out = it->second;
     return Status::OK();
   }
-  return ReadRecord(storage_, keys::kAggregatesCf, keys::IdKey(customer_id),
-                    out);
+  const CustomerRecord* record = nullptr;
+  Status s = LoadCommitted(customer_id, &record);
+  out->reset();
+  if (s.ok() && record != nullptr) *out = record->aggregates;
+  return s;
 }
 
 Status WriteTxn::GetEventKey(keys::IndexTag tag, uint64_t id,
@@ -222,6 +247,36 @@ Status WriteTxn::Commit(const rocksdb::WriteOptions& write_options) {
   }
   return FromRocks(storage_->db()->Write(write_options, &batch),
                    "committing write batch");
+}
+
+void WriteTxn::UpdateCache(bool committed) {
+  auto refresh = [this, committed](uint64_t id) {
+    if (!committed) {
+      cache_->Erase(id);
+      return;
+    }
+    CustomerRecord record;
+    auto base = committed_.find(id);
+    bool have_profile = customers_.count(id) > 0;
+    bool have_aggregates = aggregates_.count(id) > 0;
+    if (base != committed_.end() && base->second) {
+      record = *base->second;
+      have_profile = have_aggregates = true;
+    }
+    if (!have_profile || !have_aggregates) {
+      cache_->Erase(id);
+      return;
+    }
+    auto p = customers_.find(id);
+    if (p != customers_.end()) record.profile = p->second;
+    auto a = aggregates_.find(id);
+    if (a != aggregates_.end()) record.aggregates = a->second;
+    cache_->Put(record);
+  };
+  for (const auto& entry : customers_) refresh(entry.first);
+  for (const auto& entry : aggregates_) {
+    if (!customers_.count(entry.first)) refresh(entry.first);
+  }
 }
 
 }  // namespace custdb

@@ -15,6 +15,7 @@
 
 #include "custdb/status.h"
 #include "custdb/types.h"
+#include "customer_cache.h"
 #include "keys.h"
 #include "storage.h"
 
@@ -22,7 +23,10 @@ namespace custdb {
 
 class WriteTxn {
  public:
-  explicit WriteTxn(const Storage* storage) : storage_(storage) {}
+  // `cache` serves reads of customers and receives the committed records
+  // (UpdateCache); the caller holds their stripe locks throughout.
+  WriteTxn(const Storage* storage, CustomerCache* cache)
+      : storage_(storage), cache_(cache) {}
 
   // Reads: *out is empty when the record does not exist.
   Status GetCustomer(uint64_t id, std::optional<Customer>* out);
@@ -50,12 +54,22 @@ class WriteTxn {
   bool empty() const;
   // Writes everything staged in one atomic batch.
   Status Commit(const rocksdb::WriteOptions& write_options);
+  // After Commit: puts every customer this transaction wrote into the
+  // cache; after a failed commit, removes them.
+  void UpdateCache(bool committed);
 
  private:
+  // The committed record of a customer (cache, then database); null if
+  // the customer does not exist.
+  Status LoadCommitted(uint64_t id, const CustomerRecord** out);
+
   Status GetEventKey(keys::IndexTag tag, uint64_t id,
                      std::optional<std::string>* history_key);
 
   const Storage* storage_;
+  CustomerCache* cache_;
+  // Committed records read so far (empty: no such customer).
+  std::unordered_map<uint64_t, std::optional<CustomerRecord>> committed_;
   std::unordered_map<uint64_t, Customer> customers_;
   std::unordered_map<uint64_t, Aggregates> aggregates_;
   std::unordered_map<uint64_t, Order> orders_;

@@ -29,6 +29,10 @@ struct Options {
   // Size of the block cache shared by every column family.
   size_t block_cache_bytes = 256u << 20;
 
+  // Size of the cache of decoded customers (profile + aggregates) that
+  // every write and GetCustomer consult first; 0 disables it.
+  size_t customer_cache_bytes = 128u << 20;
+
   // ISO 4217 code of the database's one currency, fixed at creation. Empty:
   // "USD" on creation, whatever is stored on open. Non-empty on open: must
   // equal the stored one (kInvalidArgument otherwise).

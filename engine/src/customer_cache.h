@@ -1,0 +1,40 @@
+// CustomerCache: decoded customer records (profile + aggregates) by id, on
+// RocksDB's LRU cache. Every write reads its customer's aggregates first
+// and every GetCustomer reads both column families; the cache turns both
+// into a hash lookup.
+//
+// Coherence: an entry changes only under its customer's stripe lock
+// (LockTable), either by the writer after its commit or by a reader that
+// filled a miss while holding that lock, so a cached record is never older
+// than what is committed.
+#ifndef CUSTDB_ENGINE_CUSTOMER_CACHE_H_
+#define CUSTDB_ENGINE_CUSTOMER_CACHE_H_
+
+#include <rocksdb/cache.h>
+
+#include <cstdint>
+#include <memory>
+
+#include "custdb/types.h"
+
+namespace custdb {
+
+class CustomerCache {
+ public:
+  // capacity_bytes 0 disables the cache (every Lookup misses).
+  explicit CustomerCache(size_t capacity_bytes);
+
+  // Copies the cached record into *out; false on a miss.
+  bool Lookup(uint64_t customer_id, CustomerRecord* out) const;
+  // Requires the customer's stripe lock.
+  void Put(const CustomerRecord& record);
+  // Requires the customer's stripe lock.
+  void Erase(uint64_t customer_id);
+
+ private:
+  std::shared_ptr<rocksdb::Cache> cache_;
+};
+
+}  // namespace custdb
+
+#endif  // CUSTDB_ENGINE_CUSTOMER_CACHE_H_
