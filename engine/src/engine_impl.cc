@@ -26,7 +26,7 @@ Status LastId(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf,
   std::string upper = prefix;
   upper.append(8, '\xff');
   upper.push_back('\xff');
-  rocksdb::ReadOptions ro;
+  rocksdb::ReadOptions ro = TotalOrder();
   rocksdb::Slice lower_bound(prefix);
   ro.iterate_lower_bound = &lower_bound;
   std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(ro, cf));
@@ -76,7 +76,7 @@ Status EngineImpl::Open(const Options& options, std::unique_ptr<Engine>* out) {
 Status EngineImpl::LoadState() {
   rocksdb::DB* db = storage_->db();
   std::unique_ptr<rocksdb::Iterator> it(
-      db->NewIterator(rocksdb::ReadOptions(), storage_->cf(keys::kChannelsCf)));
+      db->NewIterator(TotalOrder(), storage_->cf(keys::kChannelsCf)));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     Channel channel;
     Status s = codec::Decode(it->value().ToStringView(), &channel);

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "channel_registry.h"
+#include "cursor.h"
 #include "custdb/engine.h"
 #include "customer_cache.h"
 #include "event_apply.h"
@@ -95,6 +96,10 @@ class EngineImpl : public Engine {
                                                 const std::string& value);
   template <typename T>
   Result<Page<T>> ListHistory(int cf, const HistoryQuery& query);
+  template <typename T>
+  Status ScanHistory(int cf, CursorKind kind, const std::string& start,
+                     const std::string& end, const std::string& range,
+                     uint32_t limit, Page<T>* page);
   template <typename T>
   Result<T> ReadEvent(keys::IndexTag tag, int cf, uint64_t id,
                       const char* what);

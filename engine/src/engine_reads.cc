@@ -120,8 +120,17 @@ Result<Page<T>> EngineImpl::ListHistory(int cf, const HistoryQuery& q) {
         "query.from_ms: " + std::to_string(q.from_ms) +
         " is after query.to_ms " + std::to_string(q.to_ms));
   }
-  std::string lower = keys::HistoryKey(q.customer_id, q.from_ms, 0);
-  std::string upper = keys::HistoryKey(q.customer_id, q.to_ms, 0);
+  // Newest first is ascending key order: the scan starts at the newest
+  // allowed key (ts = to_ms - 1, largest id) and stops before the first
+  // key older than from_ms.
+  std::string start;
+  if (q.to_ms != INT64_MIN) {
+    start = keys::HistoryKey(q.customer_id, q.to_ms - 1, UINT64_MAX);
+  } else {
+    start = keys::HistoryKey(q.customer_id, INT64_MIN, 0) + '\xff';
+  }
+  std::string end = keys::HistoryKey(q.customer_id, q.from_ms, 0);
+  end.push_back('\0');  // the key right after the oldest allowed one
   // A cursor carries the range it was made for, then the last key returned.
   std::string range;
   keys::PutI64(&range, q.from_ms);
@@ -133,45 +142,58 @@ Result<Page<T>> EngineImpl::ListHistory(int cf, const HistoryQuery& q) {
         position.compare(0, range.size(), range) != 0 ||
         !keys::DecodeHistoryKey(position.substr(range.size()), &parts) ||
         parts.customer_id != q.customer_id ||
-        (position = position.substr(range.size())) < lower ||
-        position >= upper) {
+        (position = position.substr(range.size())) < start || position >= end) {
       return Status::InvalidArgument("query.cursor: " + QuoteValue(q.cursor) +
                                      " does not belong to this query");
     }
-    upper = position;  // exclusive: the last item already returned
+    start = position + '\0';  // strictly after the last item returned
   }
-  std::string exists;
-  rocksdb::Status rs = storage_->db()->Get(rocksdb::ReadOptions(),
-                                           storage_->cf(keys::kAggregatesCf),
-                                           keys::IdKey(q.customer_id), &exists);
-  if (rs.IsNotFound()) {
-    return Status::NotFound("query.customer_id: " +
-                            std::to_string(q.customer_id) + " does not exist");
+  Page<T> page;
+  if (start < end) {
+    Status s = ScanHistory(cf, kind, start, end, range, q.limit, &page);
+    if (!s.ok()) return s;
   }
-  if (!rs.ok()) return FromRocks(rs, "reading customer");
+  // Histories exist only for existing customers, so only an empty page
+  // needs the existence check.
+  if (page.items.empty()) {
+    std::string exists;
+    rocksdb::Status rs = storage_->db()->Get(
+        rocksdb::ReadOptions(), storage_->cf(keys::kAggregatesCf),
+        keys::IdKey(q.customer_id), &exists);
+    if (rs.IsNotFound()) {
+      return Status::NotFound(
+          "query.customer_id: " + std::to_string(q.customer_id) +
+          " does not exist");
+    }
+    if (!rs.ok()) return FromRocks(rs, "reading customer");
+  }
+  return page;
+}
 
+template <typename T>
+Status EngineImpl::ScanHistory(int cf, CursorKind kind,
+                               const std::string& start, const std::string& end,
+                               const std::string& range, uint32_t limit,
+                               Page<T>* page) {
   rocksdb::ReadOptions ro;
-  rocksdb::Slice lower_slice(lower), upper_slice(upper);
-  ro.iterate_lower_bound = &lower_slice;
-  ro.iterate_upper_bound = &upper_slice;
+  rocksdb::Slice end_slice(end);
+  ro.iterate_upper_bound = &end_slice;
+  ro.prefix_same_as_start = true;
   std::unique_ptr<rocksdb::Iterator> it(
       storage_->db()->NewIterator(ro, storage_->cf(cf)));
-  Page<T> page;
   std::string last_key;
-  for (it->SeekToLast(); it->Valid(); it->Prev()) {
-    if (page.items.size() == q.limit) {
-      page.next_cursor = EncodeCursor(kind, range + last_key);
+  for (it->Seek(start); it->Valid(); it->Next()) {
+    if (page->items.size() == limit) {
+      page->next_cursor = EncodeCursor(kind, range + last_key);
       break;
     }
     T record;
     Status s = codec::Decode(it->value().ToStringView(), &record);
     if (!s.ok()) return s;
-    page.items.push_back(std::move(record));
+    page->items.push_back(std::move(record));
     last_key = it->key().ToString();
   }
-  Status s = FromRocks(it->status(), "scanning history");
-  if (!s.ok()) return s;
-  return page;
+  return FromRocks(it->status(), "scanning history");
 }
 
 Result<Page<Order>> EngineImpl::ListOrders(const HistoryQuery& query) {
@@ -236,7 +258,7 @@ Status EngineImpl::ForEachCustomer(
     const std::function<Status(const CustomerRecord&)>& fn) {
   rocksdb::DB* db = storage_->db();
   const rocksdb::Snapshot* snapshot = db->GetSnapshot();
-  rocksdb::ReadOptions ro;
+  rocksdb::ReadOptions ro = TotalOrder();
   ro.snapshot = snapshot;
   ro.fill_cache = false;
   std::unique_ptr<rocksdb::Iterator> profiles(

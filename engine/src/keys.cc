@@ -106,14 +106,21 @@ std::string HistoryKey(uint64_t customer_id, int64_t ts_ms, uint64_t event_id) {
   std::string k;
   k.reserve(kHistoryKeyLength);
   PutU64(&k, customer_id);
-  PutI64(&k, ts_ms);
-  PutU64(&k, event_id);
+  PutI64(&k, ~ts_ms);
+  PutU64(&k, ~event_id);
   return k;
 }
 
 bool DecodeHistoryKey(std::string_view key, HistoryKeyParts* parts) {
-  return GetU64(&key, &parts->customer_id) && GetI64(&key, &parts->ts_ms) &&
-         GetU64(&key, &parts->event_id) && key.empty();
+  int64_t inverted_ts;
+  uint64_t inverted_id;
+  if (!GetU64(&key, &parts->customer_id) || !GetI64(&key, &inverted_ts) ||
+      !GetU64(&key, &inverted_id) || !key.empty()) {
+    return false;
+  }
+  parts->ts_ms = ~inverted_ts;
+  parts->event_id = ~inverted_id;
+  return true;
 }
 
 std::string IdentityKey(IndexTag tag, std::string_view value) {

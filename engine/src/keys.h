@@ -74,10 +74,12 @@ bool GetString(std::string_view* in, std::string* s);
 std::string IdKey(uint64_t id);
 bool DecodeIdKey(std::string_view key, uint64_t* id);
 
-// orders, interactions:   u64 customer_id · i64 ts_ms · u64 event_id
-// Histories cluster by customer; within one, ascending ts then id, so a
-// reverse scan yields newest first. The first 8 bytes are the prefix that
-// the prefix extractor and bloom filters use.
+// orders, interactions:   u64 customer_id · ~i64 ts_ms · ~u64 event_id
+// Histories cluster by customer; within one, ts and id are bit-inverted
+// (descending), so a forward scan yields newest first (larger id first on
+// equal ts). Forward, because the hash memtables cannot seek backwards and
+// a skiplist's Prev is a fresh search. The first 8 bytes are the prefix
+// that the prefix extractor and bloom filters use.
 inline constexpr size_t kHistoryPrefixLength = 8;
 inline constexpr size_t kHistoryKeyLength = 24;
 struct HistoryKeyParts {

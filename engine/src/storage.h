@@ -15,6 +15,11 @@
 
 namespace custdb {
 
+// ReadOptions for iterators that cross key prefixes (whole-CF scans):
+// every CF but meta has a prefix extractor and hash-bucketed memtables, so
+// iterators are bounded to one prefix unless asked for total order.
+rocksdb::ReadOptions TotalOrder();
+
 // The schema this build writes; it opens this and older versions.
 inline constexpr int kSchemaVersion = 1;
 

