@@ -5,14 +5,14 @@
 namespace custdb {
 namespace {
 
-void DeleteRecord(const rocksdb::Slice& /*key*/, void* value) {
-  delete static_cast<CustomerRecord*>(value);
+void DeleteEntry(const rocksdb::Slice& /*key*/, void* value) {
+  delete static_cast<CachedCustomer*>(value);
 }
 
 // Approximate heap footprint, so the capacity means bytes.
-size_t Charge(const CustomerRecord& r) {
-  const Customer& p = r.profile;
-  size_t bytes = sizeof(CustomerRecord) + p.code.capacity() +
+size_t Charge(const CachedCustomer& r) {
+  const Customer& p = *r.profile;
+  size_t bytes = sizeof(CachedCustomer) + sizeof(Customer) + p.code.capacity() +
                  p.email.capacity() + p.phone.capacity() + p.name.capacity() +
                  p.region.capacity() +
                  r.aggregates.recent_order_ms.capacity() * sizeof(int64_t);
@@ -29,24 +29,24 @@ CustomerCache::CustomerCache(size_t capacity_bytes) {
   if (capacity_bytes > 0) cache_ = rocksdb::NewLRUCache(capacity_bytes);
 }
 
-bool CustomerCache::Lookup(uint64_t customer_id, CustomerRecord* out) const {
+bool CustomerCache::Lookup(uint64_t customer_id, CachedCustomer* out) const {
   if (!cache_) return false;
   const std::string key = keys::IdKey(customer_id);
   rocksdb::Cache::Handle* handle = cache_->Lookup(key);
   if (handle == nullptr) return false;
-  *out = *static_cast<const CustomerRecord*>(cache_->Value(handle));
+  *out = *static_cast<const CachedCustomer*>(cache_->Value(handle));
   cache_->Release(handle);
   return true;
 }
 
-void CustomerCache::Put(const CustomerRecord& record) {
+void CustomerCache::Put(const CachedCustomer& customer) {
   if (!cache_) return;
-  auto* copy = new CustomerRecord(record);
+  auto* copy = new CachedCustomer(customer);
   // Insert replaces an existing entry; on failure (capacity) it deletes
   // the value itself.
   cache_
-      ->Insert(keys::IdKey(record.profile.id), copy, Charge(*copy),
-               &DeleteRecord)
+      ->Insert(keys::IdKey(customer.profile->id), copy, Charge(*copy),
+               &DeleteEntry)
       .PermitUncheckedError();
 }
 

@@ -19,15 +19,22 @@
 
 namespace custdb {
 
+// A cached customer. The profile is immutable and shared, so the write
+// path (which changes only aggregates) never copies it.
+struct CachedCustomer {
+  std::shared_ptr<const Customer> profile;
+  Aggregates aggregates;
+};
+
 class CustomerCache {
  public:
   // capacity_bytes 0 disables the cache (every Lookup misses).
   explicit CustomerCache(size_t capacity_bytes);
 
-  // Copies the cached record into *out; false on a miss.
-  bool Lookup(uint64_t customer_id, CustomerRecord* out) const;
+  // Copies the cached entry into *out; false on a miss.
+  bool Lookup(uint64_t customer_id, CachedCustomer* out) const;
   // Requires the customer's stripe lock.
-  void Put(const CustomerRecord& record);
+  void Put(const CachedCustomer& customer);
   // Requires the customer's stripe lock.
   void Erase(uint64_t customer_id);
 

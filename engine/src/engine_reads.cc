@@ -12,8 +12,10 @@
 namespace custdb {
 
 Result<CustomerRecord> EngineImpl::ReadCustomer(uint64_t customer_id) {
-  CustomerRecord record;
-  if (cache_.Lookup(customer_id, &record)) return record;
+  CachedCustomer cached;
+  if (cache_.Lookup(customer_id, &cached)) {
+    return CustomerRecord{*cached.profile, std::move(cached.aggregates)};
+  }
   // Fill the miss under the customer's stripe lock: no write can commit
   // between the read and the cache insert, so the entry is current.
   LockTable::Guard guard(&locks_, {LockTable::StripeOf(customer_id)});
@@ -24,7 +26,8 @@ Result<CustomerRecord> EngineImpl::ReadCustomer(uint64_t customer_id) {
     return Status::NotFound("customer_id: " + std::to_string(customer_id) +
                             " does not exist");
   }
-  cache_.Put(*read);
+  cache_.Put(
+      {std::make_shared<const Customer>(read->profile), read->aggregates});
   return std::move(*read);
 }
 

@@ -35,18 +35,24 @@ Status ReadRecord(const Storage* storage, int cf, const std::string& key,
 
 }  // namespace
 
-Status WriteTxn::LoadCommitted(uint64_t id, const CustomerRecord** out) {
+Status WriteTxn::LoadCommitted(uint64_t id, const CachedCustomer** out) {
   auto it = committed_.find(id);
   if (it == committed_.end()) {
-    std::optional<CustomerRecord> record;
-    CustomerRecord cached;
+    std::optional<CachedCustomer> entry;
+    CachedCustomer cached;
     if (cache_->Lookup(id, &cached)) {
-      record = std::move(cached);
+      entry = std::move(cached);
     } else {
+      std::optional<CustomerRecord> record;
       Status s = ReadCustomerRecord(*storage_, id, &record);
       if (!s.ok()) return s;
+      if (record) {
+        entry = CachedCustomer{
+            std::make_shared<const Customer>(std::move(record->profile)),
+            std::move(record->aggregates)};
+      }
     }
-    it = committed_.emplace(id, std::move(record)).first;
+    it = committed_.emplace(id, std::move(entry)).first;
   }
   *out = it->second ? &*it->second : nullptr;
   return Status::OK();
@@ -58,10 +64,10 @@ Status WriteTxn::GetCustomer(uint64_t id, std::optional<Customer>* out) {
     *out = it->second;
     return Status::OK();
   }
-  const CustomerRecord* record = nullptr;
+  const CachedCustomer* record = nullptr;
   Status s = LoadCommitted(id, &record);
   out->reset();
-  if (s.ok() && record != nullptr) *out = record->profile;
+  if (s.ok() && record != nullptr) *out = *record->profile;
   return s;
 }
 
@@ -72,7 +78,7 @@ Status WriteTxn::GetAggregates(uint64_t customer_id,
     *out = it->second;
     return Status::OK();
   }
-  const CustomerRecord* record = nullptr;
+  const CachedCustomer* record = nullptr;
   Status s = LoadCommitted(customer_id, &record);
   out->reset();
   if (s.ok() && record != nullptr) *out = record->aggregates;
@@ -255,23 +261,22 @@ void WriteTxn::UpdateCache(bool committed) {
       cache_->Erase(id);
       return;
     }
-    CustomerRecord record;
+    CachedCustomer entry;
     auto base = committed_.find(id);
-    bool have_profile = customers_.count(id) > 0;
-    bool have_aggregates = aggregates_.count(id) > 0;
-    if (base != committed_.end() && base->second) {
-      record = *base->second;
-      have_profile = have_aggregates = true;
+    if (base != committed_.end() && base->second) entry = *base->second;
+    auto p = customers_.find(id);
+    if (p != customers_.end()) {
+      entry.profile = std::make_shared<const Customer>(p->second);
     }
-    if (!have_profile || !have_aggregates) {
+    auto a = aggregates_.find(id);
+    bool have_aggregates =
+        a != aggregates_.end() || (base != committed_.end() && base->second);
+    if (a != aggregates_.end()) entry.aggregates = a->second;
+    if (!entry.profile || !have_aggregates) {
       cache_->Erase(id);
       return;
     }
-    auto p = customers_.find(id);
-    if (p != customers_.end()) record.profile = p->second;
-    auto a = aggregates_.find(id);
-    if (a != aggregates_.end()) record.aggregates = a->second;
-    cache_->Put(record);
+    cache_->Put(entry);
   };
   for (const auto& entry : customers_) refresh(entry.first);
   for (const auto& entry : aggregates_) {

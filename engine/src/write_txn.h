@@ -61,7 +61,7 @@ class WriteTxn {
  private:
   // The committed record of a customer (cache, then database); null if
   // the customer does not exist.
-  Status LoadCommitted(uint64_t id, const CustomerRecord** out);
+  Status LoadCommitted(uint64_t id, const CachedCustomer** out);
 
   Status GetEventKey(keys::IndexTag tag, uint64_t id,
                      std::optional<std::string>* history_key);
@@ -69,7 +69,7 @@ class WriteTxn {
   const Storage* storage_;
   CustomerCache* cache_;
   // Committed records read so far (empty: no such customer).
-  std::unordered_map<uint64_t, std::optional<CustomerRecord>> committed_;
+  std::unordered_map<uint64_t, std::optional<CachedCustomer>> committed_;
   std::unordered_map<uint64_t, Customer> customers_;
   std::unordered_map<uint64_t, Aggregates> aggregates_;
   std::unordered_map<uint64_t, Order> orders_;
