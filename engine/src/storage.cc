@@ -19,10 +19,11 @@ namespace {
 namespace fs = std::filesystem;
 
 // Every column family but meta has a prefix extractor and a hash-bucketed
-// skiplist memtable: a write's inserts and reads then search a bucket
-// holding one key's versions (point CFs) or one customer's history, not a
-// 64 MiB skiplist (which cost half of RecordOrder's time). Scans across
-// prefixes must set ReadOptions::total_order_seek (see TotalOrder()).
+// memtable: a write's inserts and reads then search a bucket holding one
+// key's versions (point CFs: linked lists, which turn into skiplists when
+// long) or one customer's history (skiplists), not a 64 MiB skiplist
+// (which cost half of RecordOrder's time; see docs/BENCHMARKS.md). Scans
+// across prefixes must set ReadOptions::total_order_seek (TotalOrder()).
 rocksdb::ColumnFamilyOptions CfOptions(int cf,
                                        std::shared_ptr<rocksdb::Cache> cache) {
   rocksdb::ColumnFamilyOptions o;
@@ -45,7 +46,7 @@ rocksdb::ColumnFamilyOptions CfOptions(int cf,
     const size_t prefix =
         cf == keys::kIndexesCf || cf == keys::kCountersCf ? 9 : 8;
     o.prefix_extractor.reset(rocksdb::NewCappedPrefixTransform(prefix));
-    o.memtable_factory.reset(rocksdb::NewHashSkipListRepFactory(kBuckets));
+    o.memtable_factory.reset(rocksdb::NewHashLinkListRepFactory(kBuckets));
     o.memtable_prefix_bloom_size_ratio = 0.02;
     o.memtable_whole_key_filtering = true;
   }
