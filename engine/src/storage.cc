@@ -31,7 +31,10 @@ rocksdb::ColumnFamilyOptions CfOptions(int cf,
   t.block_cache = std::move(cache);
   t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   t.format_version = 5;
-  constexpr size_t kBuckets = 1 << 20;
+  // A bucket array costs 8 bytes a bucket in every memtable: size it to
+  // the keys a memtable of the CF can hold.
+  const size_t kBuckets =
+      cf == keys::kChannelsCf || cf == keys::kCountersCf ? 1 << 12 : 1 << 20;
   if (cf == keys::kOrdersCf || cf == keys::kInteractionsCf) {
     // Histories are read as ranges of one customer: prefix blooms on the
     // customer id, no whole-key filter.
