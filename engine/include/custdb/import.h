@@ -1,0 +1,135 @@
+// Bulk import of CSV files into a custdb database: the custdb CSV formats
+// (channels, customers, orders, interactions) and the UCI Online Retail
+// data set. Formats, mappings and skip reasons are documented in
+// docs/IMPORT.md.
+//
+// An import never stops at a bad row: it reports the row (file, line and
+// a message naming the field and value) and goes on. Rows that are skipped
+// for a documented reason (a missing CustomerID, a record imported before)
+// are counted apart from failures. Importing the same files twice is safe:
+// the second run adds nothing and counts every row as a duplicate.
+#ifndef CUSTDB_IMPORT_H_
+#define CUSTDB_IMPORT_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "custdb/engine.h"
+#include "custdb/status.h"
+
+namespace custdb {
+
+// Documented skip reasons (ImportSkip::reason).
+// Online Retail: the row has an empty CustomerID.
+inline constexpr char kSkipMissingCustomerId[] = "missing CustomerID";
+// The row's record is already in the database (a re-import).
+inline constexpr char kSkipDuplicate[] = "duplicate (already imported)";
+
+// Where a row starts: the file as given and its 1-based physical line.
+struct SourceLine {
+  std::string file;
+  int64_t line = 0;
+};
+
+// Rows skipped for one documented reason.
+struct ImportSkip {
+  std::string reason;
+  int64_t rows = 0;
+  std::vector<SourceLine> first_lines;  // the first few, in reading order
+};
+
+// A row that failed: its place and why (kInvalidArgument for bad input,
+// else the engine's status for the rejected record).
+struct ImportFailure {
+  SourceLine where;
+  Status status;
+};
+
+struct ImportReport {
+  // Data rows read (header lines are not rows).
+  int64_t rows_read = 0;
+  // Rows whose data is now in the database.
+  int64_t rows_imported = 0;
+  // Rows skipped for a documented reason (the sum over `skips`).
+  int64_t rows_skipped = 0;
+  // Rows that failed; the import went on without them.
+  int64_t rows_failed = 0;
+
+  // Records written by this import.
+  int64_t channels_written = 0;  // created or replaced
+  int64_t customers_created = 0;
+  int64_t customers_found = 0;  // Online Retail: existing, found by code
+  int64_t orders_created = 0;   // sale orders
+  int64_t credit_notes_created = 0;
+  int64_t interactions_created = 0;
+
+  std::vector<ImportSkip> skips;  // one per reason, in first-seen order
+  // The first ImportOptions::max_failures failures, in reading order;
+  // rows_failed counts them all.
+  std::vector<ImportFailure> failures;
+
+  double elapsed_seconds = 0;
+
+  // True when no row failed (skipped rows are fine).
+  bool ok() const { return rows_failed == 0; }
+};
+
+// A snapshot handed to ImportOptions::progress.
+struct ImportProgress {
+  std::string file;     // the file being read
+  const char* stage;    // "reading" or "writing"
+  int64_t rows_read;    // data rows read so far, over all files
+  uint64_t bytes_read;  // of `file` (compressed bytes for .gz)
+  uint64_t bytes_total;
+  int64_t records_written;  // while "writing": records done of
+  int64_t records_total;    // records_total (0 when unknown)
+};
+
+struct ImportOptions {
+  // Records per Engine::ApplyBatchUnlogged call. 1..100,000.
+  size_t batch_size = 1000;
+  // Line numbers kept per skip reason.
+  size_t max_skip_lines = 5;
+  // Failures kept with their message (ImportReport::failures).
+  size_t max_failures = 100;
+  // Called every few thousand rows and at each change of stage, from the
+  // importing thread; may be empty.
+  std::function<void(const ImportProgress&)> progress;
+};
+
+// Imports custdb CSV files (docs/IMPORT.md, "custdb CSV"). Each file's
+// header names its columns and so its record kind; files are applied
+// channels, then customers, then orders, then interactions, in argument
+// order within a kind. Every file is opened and its header checked before
+// anything is written.
+//
+// Returns ok when the import ran to the end, whether or not rows failed
+// (see report->ok()). Returns kInvalidArgument for an empty `paths`, an
+// invalid header or batch_size, kIOError for a file that cannot be opened
+// or read (the message names it), or the engine's status if a batch could
+// not be committed; then the import stopped and `report` describes what
+// was done. Writes without the WAL and calls engine.Flush() at the end.
+// Not safe to run two imports into one engine at once.
+Status ImportCustdbCsv(Engine& engine, const std::vector<std::string>& paths,
+                       const ImportOptions& options, ImportReport* report);
+
+// Imports the UCI Online Retail CSV at `path` (plain or gzip-compressed;
+// docs/IMPORT.md, "Online Retail"): channel 1 "online", one customer per
+// CustomerID (its code), one order per invoice, credit notes for invoices
+// "C…". Requires a database whose base currency is GBP
+// (kFailedPrecondition otherwise, and if channel 1 exists as anything but
+// an ecommerce channel named "online"). Other errors and the report as for
+// ImportCustdbCsv.
+Status ImportOnlineRetail(Engine& engine, const std::string& path,
+                          const ImportOptions& options, ImportReport* report);
+
+// The order id of Online Retail invoice `number`: the number itself for an
+// invoice, 2^62 + number for a credit note ("C" + number).
+uint64_t OnlineRetailOrderId(uint64_t number, bool credit_note);
+
+}  // namespace custdb
+
+#endif  // CUSTDB_IMPORT_H_

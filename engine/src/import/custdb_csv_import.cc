@@ -1,0 +1,383 @@
+// ImportCustdbCsv: header-driven CSV files of channels, customers, orders
+// and interactions, applied in that order.
+#include <algorithm>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "custdb/import.h"
+#include "import/csv_reader.h"
+#include "import/custdb_csv_schema.h"
+#include "import/event_batcher.h"
+#include "import/file_source.h"
+#include "import/report_builder.h"
+
+namespace custdb {
+namespace import {
+namespace {
+
+constexpr int64_t kProgressEveryRows = 8192;
+
+struct InputFile {
+  std::string path;
+  FileLayout layout;
+};
+
+// A row's place, kept compactly for the duplicate checks.
+struct RowPlace {
+  size_t file = 0;  // index into the importer's files
+  int64_t line = 0;
+};
+
+// What the importer remembers about each queued event.
+struct RowNote {
+  SourceLine where;
+  RecordKind kind = RecordKind::kCustomer;
+  uint64_t customer_id = 0;  // customers: the id given, 0 if none
+  std::string code;          // customers: the code given
+  OrderKind order_kind = OrderKind::kSale;
+};
+
+// Opens `path`, reads its header and picks its record kind.
+Result<InputFile> ReadHeader(const std::string& path) {
+  Result<std::unique_ptr<FileSource>> source = FileSource::Open(path);
+  if (!source.ok()) return source.status();
+  CsvReader reader((*source)->Bytes());
+  CsvRecord header;
+  Result<bool> got = reader.Next(&header);
+  if (!got.ok()) return got.status();
+  if (!*got) {
+    return Status::InvalidArgument(path + ": empty file; want a header line");
+  }
+  const std::string where = path + ":" + std::to_string(header.line) + ": ";
+  if (!header.error.ok()) {
+    return Status::InvalidArgument(where + "header: " + header.error.message());
+  }
+  Result<FileLayout> layout = ClassifyHeader(header.fields);
+  if (!layout.ok()) {
+    return Status::InvalidArgument(where + layout.status().message());
+  }
+  return InputFile{path, std::move(layout).value()};
+}
+
+class CustdbImporter {
+ public:
+  CustdbImporter(Engine* engine, const ImportOptions& options,
+                 const std::vector<InputFile>* files, ReportBuilder* report)
+      : engine_(engine),
+        files_(files),
+        report_(report),
+        batcher_(engine, options.batch_size,
+                 [this](const RowNote& note, const Status& status) {
+                   OnResult(note, status);
+                 }) {}
+
+  // Imports the rows of (*files_)[index]. Non-ok if the file could not be
+  // read or a batch not committed.
+  Status ImportFile(size_t index);
+
+ private:
+  // Queues or applies one data row; non-ok only if a commit failed.
+  Status ImportRow(size_t file, const CsvRecord& record);
+  Status AddChannel(const RowPlace& place, const std::vector<std::string>& row);
+  Status AddCustomer(const RowPlace& place,
+                     const std::vector<std::string>& row);
+  Status AddOrder(const RowPlace& place, const std::vector<std::string>& row);
+  Status AddInteraction(const RowPlace& place,
+                        const std::vector<std::string>& row);
+  void OnResult(const RowNote& note, const Status& status);
+
+  SourceLine Where(const RowPlace& place) const {
+    return SourceLine{(*files_)[place.file].path, place.line};
+  }
+  // Registers `key` as seen at `place`; if it was seen before, returns the
+  // error for `field` naming where.
+  template <typename Key>
+  Status FirstSighting(std::unordered_map<Key, RowPlace>* seen, const Key& key,
+                       const std::string& field, const std::string& shown,
+                       const RowPlace& place);
+  // The id of the customer with `code`; kInvalidArgument naming `field` if
+  // there is none.
+  Result<uint64_t> CustomerIdOfCode(const std::string& code,
+                                    const std::string& field);
+  // For a customer rejected with kAlreadyExists: whether its id (or else
+  // its code) was in the database before, i.e. the row was imported before.
+  bool CustomerExisted(const RowNote& note);
+
+  Engine* engine_;
+  const std::vector<InputFile>* files_;
+  ReportBuilder* report_;
+  EventBatcher<RowNote> batcher_;
+  const FileLayout* layout_ = nullptr;  // of the file being imported
+
+  // Ids and codes met in this import: the input must not repeat them.
+  std::unordered_map<uint64_t, RowPlace> channel_ids_;
+  std::unordered_map<uint64_t, RowPlace> customer_ids_;
+  std::unordered_map<std::string, RowPlace> customer_codes_;
+  std::unordered_map<uint64_t, RowPlace> order_ids_;
+  std::unordered_map<uint64_t, RowPlace> interaction_ids_;
+  // Customer codes resolved for orders and interactions; 0: no customer.
+  std::unordered_map<std::string, uint64_t> code_ids_;
+};
+
+Status CustdbImporter::ImportFile(size_t index) {
+  const InputFile& file = (*files_)[index];
+  layout_ = &file.layout;
+  Result<std::unique_ptr<FileSource>> source = FileSource::Open(file.path);
+  if (!source.ok()) return source.status();
+  const uint64_t total = (*source)->bytes_total();
+  report_->Progress(file.path, "reading", 0, total, 0, 0);
+  CsvReader reader((*source)->Bytes());
+  CsvRecord record;
+  bool header = true;
+  for (;;) {
+    Result<bool> got = reader.Next(&record);
+    if (!got.ok()) return got.status();
+    if (!*got) break;
+    if (header) {  // checked by ReadHeader
+      header = false;
+      continue;
+    }
+    Status s = ImportRow(index, record);
+    if (!s.ok()) return s;
+    if (report_->report().rows_read % kProgressEveryRows == 0) {
+      report_->Progress(file.path, "reading", (*source)->bytes_read(), total,
+                        static_cast<int64_t>(batcher_.written()), 0);
+    }
+  }
+  Status s = batcher_.Write();
+  report_->Progress(file.path, "reading", total, total,
+                    static_cast<int64_t>(batcher_.written()), 0);
+  return s;
+}
+
+Status CustdbImporter::ImportRow(size_t file, const CsvRecord& record) {
+  report_->RowRead();
+  const RowPlace place{file, record.line};
+  if (!record.error.ok()) {
+    report_->Fail(Where(place), record.error);
+    return Status::OK();
+  }
+  if (record.fields.size() != layout_->num_fields) {
+    report_->Fail(Where(place),
+                  Status::InvalidArgument("row has " +
+                                          std::to_string(record.fields.size()) +
+                                          " fields; the header has " +
+                                          std::to_string(layout_->num_fields)));
+    return Status::OK();
+  }
+  switch (layout_->kind) {
+    case RecordKind::kChannel:
+      return AddChannel(place, record.fields);
+    case RecordKind::kCustomer:
+      return AddCustomer(place, record.fields);
+    case RecordKind::kOrder:
+      return AddOrder(place, record.fields);
+    case RecordKind::kInteraction:
+      return AddInteraction(place, record.fields);
+  }
+  return Status::Internal("unknown record kind");
+}
+
+template <typename Key>
+Status CustdbImporter::FirstSighting(std::unordered_map<Key, RowPlace>* seen,
+                                     const Key& key, const std::string& field,
+                                     const std::string& shown,
+                                     const RowPlace& place) {
+  const auto [it, inserted] = seen->emplace(key, place);
+  if (inserted) return Status::OK();
+  const SourceLine first = Where(it->second);
+  return Status::InvalidArgument(field + ": " + shown + " repeats line " +
+                                 std::to_string(first.line) + " of " +
+                                 first.file);
+}
+
+Status CustdbImporter::AddChannel(const RowPlace& place,
+                                  const std::vector<std::string>& row) {
+  Result<Channel> channel = ParseChannelRow(*layout_, row);
+  Status s = channel.status();
+  if (s.ok()) {
+    s = FirstSighting(&channel_ids_, channel->id, "channel.id",
+                      std::to_string(channel->id), place);
+  }
+  // Channels are few and PutChannel creates or replaces, so they are
+  // written one by one and a re-import simply rewrites them.
+  if (s.ok()) s = engine_->PutChannel(*channel);
+  if (s.ok()) {
+    report_->Imported(1);
+    ++report_->report().channels_written;
+  } else {
+    report_->Fail(Where(place), s);
+  }
+  return Status::OK();
+}
+
+Status CustdbImporter::AddCustomer(const RowPlace& place,
+                                   const std::vector<std::string>& row) {
+  Result<Customer> customer = ParseCustomerRow(*layout_, row);
+  Status s = customer.status();
+  if (s.ok() && customer->id != 0) {
+    s = FirstSighting(&customer_ids_, customer->id, "customer.id",
+                      std::to_string(customer->id), place);
+  }
+  if (s.ok() && !customer->code.empty()) {
+    s = FirstSighting(&customer_codes_, customer->code, "customer.code",
+                      "'" + customer->code + "'", place);
+  }
+  if (!s.ok()) {
+    report_->Fail(Where(place), s);
+    return Status::OK();
+  }
+  RowNote note;
+  note.where = Where(place);
+  note.kind = RecordKind::kCustomer;
+  note.customer_id = customer->id;
+  note.code = customer->code;
+  return batcher_.Add(std::move(customer).value(), std::move(note));
+}
+
+Result<uint64_t> CustdbImporter::CustomerIdOfCode(const std::string& code,
+                                                  const std::string& field) {
+  auto it = code_ids_.find(code);
+  if (it == code_ids_.end()) {
+    Result<CustomerRecord> found = engine_->GetCustomerByCode(code);
+    if (!found.ok() && !found.status().IsNotFound()) return found.status();
+    const uint64_t id = found.ok() ? found->profile.id : 0;
+    it = code_ids_.emplace(code, id).first;
+  }
+  if (it->second == 0) {
+    return Status::InvalidArgument(field + ": '" + code +
+                                   "' is not the code of a customer");
+  }
+  return it->second;
+}
+
+Status CustdbImporter::AddOrder(const RowPlace& place,
+                                const std::vector<std::string>& row) {
+  Result<OrderRow> parsed = ParseOrderRow(*layout_, row);
+  Status s = parsed.status();
+  if (s.ok()) {
+    s = FirstSighting(&order_ids_, parsed->order.id, "order.id",
+                      std::to_string(parsed->order.id), place);
+  }
+  if (s.ok() && !parsed->customer_code.empty()) {
+    Result<uint64_t> id =
+        CustomerIdOfCode(parsed->customer_code, "order.customer_code");
+    s = id.status();
+    if (s.ok()) parsed->order.customer_id = *id;
+  }
+  if (!s.ok()) {
+    report_->Fail(Where(place), s);
+    return Status::OK();
+  }
+  RowNote note;
+  note.where = Where(place);
+  note.kind = RecordKind::kOrder;
+  note.order_kind = parsed->order.kind;
+  return batcher_.Add(std::move(parsed->order), std::move(note));
+}
+
+Status CustdbImporter::AddInteraction(const RowPlace& place,
+                                      const std::vector<std::string>& row) {
+  Result<InteractionRow> parsed = ParseInteractionRow(*layout_, row);
+  Status s = parsed.status();
+  if (s.ok()) {
+    s = FirstSighting(&interaction_ids_, parsed->interaction.id,
+                      "interaction.id", std::to_string(parsed->interaction.id),
+                      place);
+  }
+  if (s.ok() && !parsed->customer_code.empty()) {
+    Result<uint64_t> id =
+        CustomerIdOfCode(parsed->customer_code, "interaction.customer_code");
+    s = id.status();
+    if (s.ok()) parsed->interaction.customer_id = *id;
+  }
+  if (!s.ok()) {
+    report_->Fail(Where(place), s);
+    return Status::OK();
+  }
+  RowNote note;
+  note.where = Where(place);
+  note.kind = RecordKind::kInteraction;
+  return batcher_.Add(std::move(parsed->interaction), std::move(note));
+}
+
+bool CustdbImporter::CustomerExisted(const RowNote& note) {
+  if (note.customer_id != 0) return engine_->GetCustomer(note.customer_id).ok();
+  return !note.code.empty() && engine_->GetCustomerByCode(note.code).ok();
+}
+
+void CustdbImporter::OnResult(const RowNote& note, const Status& status) {
+  if (status.ok()) {
+    report_->Imported(1);
+    ImportReport& r = report_->report();
+    switch (note.kind) {
+      case RecordKind::kCustomer:
+        ++r.customers_created;
+        break;
+      case RecordKind::kOrder:
+        ++(note.order_kind == OrderKind::kCreditNote ? r.credit_notes_created
+                                                     : r.orders_created);
+        break;
+      case RecordKind::kInteraction:
+        ++r.interactions_created;
+        break;
+      case RecordKind::kChannel:
+        break;
+    }
+    return;
+  }
+  // The input repeats no id (FirstSighting), so an id that exists was
+  // written before this import: a re-import. A customer may also clash on
+  // its email or phone with another customer; that is a failure.
+  const bool duplicate =
+      status.IsAlreadyExists() &&
+      (note.kind != RecordKind::kCustomer || CustomerExisted(note));
+  if (duplicate) {
+    report_->Skip(kSkipDuplicate, note.where);
+  } else {
+    report_->Fail(note.where, status);
+  }
+}
+
+}  // namespace
+}  // namespace import
+
+Status ImportCustdbCsv(Engine& engine, const std::vector<std::string>& paths,
+                       const ImportOptions& options, ImportReport* report) {
+  using import::CustdbImporter;
+  using import::InputFile;
+  import::ReportBuilder builder(report, options);
+  Status s = import::CheckBatchSize(options.batch_size);
+  if (s.ok() && paths.empty()) {
+    s = Status::InvalidArgument("import: no files given");
+  }
+  // Every header is checked before anything is written.
+  std::vector<InputFile> files;
+  for (size_t i = 0; s.ok() && i < paths.size(); ++i) {
+    Result<InputFile> file = import::ReadHeader(paths[i]);
+    s = file.status();
+    if (s.ok()) files.push_back(std::move(file).value());
+  }
+  if (!s.ok()) {
+    builder.Finish();
+    return s;
+  }
+  std::stable_sort(files.begin(), files.end(),
+                   [](const InputFile& a, const InputFile& b) {
+                     return a.layout.kind < b.layout.kind;
+                   });
+  CustdbImporter importer(&engine, options, &files, &builder);
+  for (size_t i = 0; s.ok() && i < files.size(); ++i) {
+    s = importer.ImportFile(i);
+  }
+  // Flush even after an error: what was committed should survive.
+  Status flushed = engine.Flush();
+  if (s.ok()) s = flushed;
+  builder.Finish();
+  return s;
+}
+
+}  // namespace custdb

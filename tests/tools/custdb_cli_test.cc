@@ -1,0 +1,207 @@
+// The `custdb` binary: import, export and stats end to end, exit codes and
+// messages (docs/IMPORT.md).
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+
+#include "test_util.h"
+
+namespace custdb {
+namespace {
+
+using test::TempDir;
+
+struct CommandRun {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr together
+};
+
+// Runs the binary with `args` (already shell-quoted), merging stderr in.
+CommandRun Custdb(const std::string& args) {
+  const std::string binary = std::string(CUSTDB_BINARY_DIR) + "/bin/custdb";
+  EXPECT_TRUE(std::filesystem::exists(binary))
+      << binary << " is missing: build the custdb target";
+  CommandRun run;
+  FILE* pipe = popen(("'" + binary + "' " + args + " 2>&1").c_str(), "r");
+  if (pipe == nullptr) return run;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof(buf), pipe)) > 0) run.output.append(buf, n);
+  const int status = pclose(pipe);
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return run;
+}
+
+std::string Quote(const std::string& s) { return "'" + s + "'"; }
+
+class CustdbCliTest : public ::testing::Test {
+ protected:
+  std::string File(const std::string& name, const std::string& content) {
+    const std::string path = dir_.Sub(name);
+    std::ofstream(path, std::ios::binary) << content;
+    return path;
+  }
+  std::string Data() const { return Quote(dir_.Sub("db")); }
+
+  TempDir dir_;
+};
+
+TEST_F(CustdbCliTest, ImportReportsBadRowsByLineAndExitsNonZero) {
+  const std::string channels =
+      File("channels.csv", "id,name,type\n1,shop,retail\n");
+  const std::string customers =
+      File("customers.csv", "code,email\nC1,c1@example.com\nC2,not-an-email\n");
+  const std::string orders =
+      File("orders.csv",
+           "id,customer_code,channel_id,ts,amount_minor\n"
+           "1,C1,1,2023-01-01,100\n"
+           "2,C1,1,2023-01-02,-7\n"
+           "3,C1,1,2023-01-03,300\n");
+  const CommandRun run =
+      Custdb("import --data " + Data() + " --format custdb " + Quote(orders) +
+             " " + Quote(customers) + " " + Quote(channels));
+  EXPECT_EQ(run.exit_code, 1) << run.output;
+  EXPECT_NE(
+      run.output.find(orders + ":3: order.amount_minor: '-7' is negative"),
+      std::string::npos)
+      << run.output;
+  EXPECT_NE(run.output.find(customers + ":3: customer.email"),
+            std::string::npos)
+      << run.output;
+  EXPECT_NE(run.output.find("rows read:  6"), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("imported:   4"), std::string::npos) << run.output;
+
+  // The good rows landed; stats --json says so.
+  const CommandRun stats = Custdb("stats --data " + Data() + " --json");
+  ASSERT_EQ(stats.exit_code, 0) << stats.output;
+  const nlohmann::json j = nlohmann::json::parse(stats.output);
+  EXPECT_EQ(j["counts"]["channels"], 1);
+  EXPECT_EQ(j["counts"]["customers"], 1);
+  EXPECT_EQ(j["counts"]["orders"], 2);
+  EXPECT_EQ(j["base_currency"], "USD");
+  EXPECT_GE(j["schema_version"].get<int>(), 1);
+  ASSERT_TRUE(j["column_families"].is_array());
+  bool has_customers = false;
+  for (const auto& cf : j["column_families"]) {
+    EXPECT_TRUE(cf["sst_bytes"].is_number());
+    EXPECT_TRUE(cf["estimate_num_keys"].is_number());
+    has_customers |= cf["name"] == "customers";
+  }
+  EXPECT_TRUE(has_customers);
+
+  const CommandRun text = Custdb("stats --data " + Data());
+  EXPECT_EQ(text.exit_code, 0) << text.output;
+  EXPECT_NE(text.output.find("base currency:   USD"), std::string::npos)
+      << text.output;
+}
+
+TEST_F(CustdbCliTest, ImportJsonReportParses) {
+  const std::string customers = File("c.csv", "code,gender\nA,male\nB,robot\n");
+  const CommandRun run =
+      Custdb("import --json --data " + Data() +
+             " --format custdb --base-currency EUR " + Quote(customers));
+  EXPECT_EQ(run.exit_code, 1) << run.output;
+  const nlohmann::json j = nlohmann::json::parse(run.output);
+  EXPECT_EQ(j["ok"], false);
+  EXPECT_EQ(j["rows_read"], 2);
+  EXPECT_EQ(j["rows_failed"], 1);
+  ASSERT_EQ(j["failures"].size(), 1u);
+  EXPECT_EQ(j["failures"][0]["line"], 3);
+  EXPECT_EQ(j["failures"][0]["code"], "invalid_argument");
+
+  const CommandRun stats = Custdb("stats --json --data " + Data());
+  EXPECT_EQ(nlohmann::json::parse(stats.output)["base_currency"], "EUR");
+}
+
+TEST_F(CustdbCliTest, BadHeaderExitsWithFailureAndWritesNothing) {
+  const std::string bad = File("bad.csv", "id,colour\n1,red\n");
+  const CommandRun run =
+      Custdb("import --data " + Data() + " --format custdb " + Quote(bad));
+  EXPECT_EQ(run.exit_code, 3) << run.output;
+  EXPECT_NE(run.output.find("unknown column 'colour'"), std::string::npos)
+      << run.output;
+}
+
+TEST_F(CustdbCliTest, ExportWritesCsvAndJsonl) {
+  const std::string customers =
+      File("c.csv", "code,name\nA,\"Smith, Ann\"\nB,Bob\n");
+  ASSERT_EQ(
+      Custdb("import --data " + Data() + " --format custdb " + Quote(customers))
+          .exit_code,
+      0);
+  const std::string out = dir_.Sub("out.csv");
+  const CommandRun run =
+      Custdb("export --data " + Data() +
+             " --what customers --format csv --out " + Quote(out));
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  std::ifstream in(out);
+  std::stringstream csv;
+  csv << in.rdbuf();
+  EXPECT_EQ(csv.str().rfind("id,code,email,", 0), 0u) << csv.str();
+  EXPECT_NE(csv.str().find("\"Smith, Ann\""), std::string::npos) << csv.str();
+  EXPECT_FALSE(std::filesystem::exists(out + ".partial"));
+
+  const CommandRun jsonl =
+      Custdb("export --data " + Data() + " --what customers --format jsonl");
+  ASSERT_EQ(jsonl.exit_code, 0) << jsonl.output;
+  std::istringstream lines(jsonl.output);
+  std::string line;
+  int objects = 0;
+  while (std::getline(lines, line)) {
+    if (line.rfind("{", 0) != 0) continue;  // the summary on stderr
+    EXPECT_TRUE(nlohmann::json::parse(line).contains("spend_minor"));
+    ++objects;
+  }
+  EXPECT_EQ(objects, 2);
+}
+
+TEST_F(CustdbCliTest, MissingDatabaseFailsWithoutCreatingOne) {
+  const std::string missing = dir_.Sub("no-such-db");
+  for (const std::string& args :
+       {"stats --data " + Quote(missing),
+        "export --data " + Quote(missing) + " --what customers"}) {
+    const CommandRun run = Custdb(args);
+    EXPECT_NE(run.exit_code, 0) << args;
+    EXPECT_NE(run.output.find(missing), std::string::npos) << run.output;
+    EXPECT_FALSE(std::filesystem::exists(missing)) << args;
+  }
+  // A directory that holds no database is not one either.
+  std::filesystem::create_directory(missing);
+  const CommandRun run = Custdb("stats --data " + Quote(missing));
+  EXPECT_EQ(run.exit_code, 3) << run.output;
+  EXPECT_NE(run.output.find("cannot open the database"), std::string::npos)
+      << run.output;
+}
+
+TEST_F(CustdbCliTest, EverySubcommandHasHelp) {
+  for (const char* command : {"import", "export", "stats"}) {
+    const CommandRun run = Custdb(std::string(command) + " --help");
+    EXPECT_EQ(run.exit_code, 0) << command;
+    EXPECT_NE(run.output.find("--data"), std::string::npos) << run.output;
+  }
+  EXPECT_EQ(Custdb("--help").exit_code, 0);
+}
+
+TEST_F(CustdbCliTest, UsageErrorsExitWithTwo) {
+  EXPECT_EQ(Custdb("").exit_code, 2);
+  EXPECT_EQ(Custdb("frobnicate").exit_code, 2);
+  EXPECT_EQ(Custdb("import --data " + Data() + " --format xml " +
+                   Quote(File("a.csv", "code\nA\n")))
+                .exit_code,
+            2);
+  EXPECT_EQ(Custdb("export --data " + Data() + " --format xml").exit_code, 2);
+  const CommandRun run =
+      Custdb("import --data " + Data() + " --format custdb " +
+             Quote(dir_.Sub("missing.csv")));
+  EXPECT_EQ(run.exit_code, 2) << run.output;
+  EXPECT_NE(run.output.find("missing.csv"), std::string::npos) << run.output;
+}
+
+}  // namespace
+}  // namespace custdb

@@ -1,0 +1,244 @@
+// custdb import: loads CSV files through the engine's importers and
+// prints their report.
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "commands.h"
+#include "custdb/import.h"
+#include "custdb/options.h"
+
+namespace custdb {
+namespace tools {
+namespace {
+
+constexpr char kFormatCustdb[] = "custdb";
+constexpr char kFormatOnlineRetail[] = "online-retail";
+
+// Shows progress on one rewritten terminal line, a few times a second.
+class ProgressLine {
+ public:
+  void Show(const ImportProgress& p) {
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last_ < std::chrono::milliseconds(200)) return;
+    last_ = now;
+    std::string text;
+    if (std::string(p.stage) == "writing") {
+      text = "writing " + FormatCount(p.records_written);
+      if (p.records_total > 0) text += "/" + FormatCount(p.records_total);
+      text += " records";
+    } else {
+      text = "reading " + p.file;
+      if (p.bytes_total > 0) {
+        text += " " + std::to_string(p.bytes_read * 100 / p.bytes_total) + "%";
+      }
+      text += " (" + FormatCount(p.rows_read) + " rows)";
+    }
+    std::fprintf(stderr, "\r\033[Kimport: %s", text.c_str());
+    shown_ = true;
+  }
+  void Clear() {
+    if (shown_) std::fprintf(stderr, "\r\033[K");
+  }
+
+ private:
+  std::chrono::steady_clock::time_point last_;
+  bool shown_ = false;
+};
+
+std::string Place(const SourceLine& where) {
+  return where.file + ":" + std::to_string(where.line);
+}
+
+// "a.csv lines 3, 5; b.csv line 2".
+std::string FormatLines(const std::vector<SourceLine>& lines) {
+  std::string out;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const bool new_file = i == 0 || lines[i].file != lines[i - 1].file;
+    if (new_file) {
+      size_t n = i + 1;
+      while (n < lines.size() && lines[n].file == lines[i].file) ++n;
+      if (i > 0) out += "; ";
+      out += lines[i].file + (n - i > 1 ? " lines " : " line ");
+    } else {
+      out += ", ";
+    }
+    out += std::to_string(lines[i].line);
+  }
+  return out;
+}
+
+double RowsPerSecond(const ImportReport& r) {
+  return r.elapsed_seconds > 0 ? r.rows_read / r.elapsed_seconds : 0;
+}
+
+void PrintText(const ImportReport& r) {
+  std::cout << "rows read:  " << FormatCount(r.rows_read) << "\n"
+            << "imported:   " << FormatCount(r.rows_imported) << "\n"
+            << "skipped:    " << FormatCount(r.rows_skipped) << "\n"
+            << "failed:     " << FormatCount(r.rows_failed) << "\n";
+  std::cout << "written:    channels " << FormatCount(r.channels_written)
+            << ", customers " << FormatCount(r.customers_created) << ", orders "
+            << FormatCount(r.orders_created) << ", credit notes "
+            << FormatCount(r.credit_notes_created) << ", interactions "
+            << FormatCount(r.interactions_created) << "\n";
+  if (r.customers_found > 0) {
+    std::cout << "found:      customers " << FormatCount(r.customers_found)
+              << " (existing, by code)\n";
+  }
+  for (const ImportSkip& skip : r.skips) {
+    std::cout << "skipped:    " << FormatCount(skip.rows) << " rows, "
+              << skip.reason << "; first " << FormatLines(skip.first_lines)
+              << "\n";
+  }
+  for (const ImportFailure& failure : r.failures) {
+    std::cout << "failed:     " << Place(failure.where) << ": "
+              << failure.status.message() << "\n";
+  }
+  const int64_t unlisted =
+      r.rows_failed - static_cast<int64_t>(r.failures.size());
+  if (!r.failures.empty() && unlisted > 0) {
+    std::cout << "failed:     ... " << FormatCount(unlisted)
+              << " more rows not listed (see --max-errors)\n";
+  }
+  char timing[96];
+  std::snprintf(timing, sizeof(timing), "elapsed:    %.2f s (%s rows/s)\n",
+                r.elapsed_seconds,
+                FormatCount(static_cast<int64_t>(RowsPerSecond(r))).c_str());
+  std::cout << timing;
+}
+
+nlohmann::json Lines(const std::vector<SourceLine>& lines) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const SourceLine& l : lines) {
+    out.push_back({{"file", l.file}, {"line", l.line}});
+  }
+  return out;
+}
+
+void PrintJson(const ImportReport& r, const Status& status) {
+  nlohmann::ordered_json j;
+  j["ok"] = status.ok() && r.ok();
+  if (!status.ok()) {
+    j["error"] = {{"code", StatusCodeName(status.code())},
+                  {"message", status.message()}};
+  }
+  j["rows_read"] = r.rows_read;
+  j["rows_imported"] = r.rows_imported;
+  j["rows_skipped"] = r.rows_skipped;
+  j["rows_failed"] = r.rows_failed;
+  j["channels_written"] = r.channels_written;
+  j["customers_created"] = r.customers_created;
+  j["customers_found"] = r.customers_found;
+  j["orders_created"] = r.orders_created;
+  j["credit_notes_created"] = r.credit_notes_created;
+  j["interactions_created"] = r.interactions_created;
+  j["skips"] = nlohmann::json::array();
+  for (const ImportSkip& skip : r.skips) {
+    j["skips"].push_back({{"reason", skip.reason},
+                          {"rows", skip.rows},
+                          {"first_lines", Lines(skip.first_lines)}});
+  }
+  j["failures"] = nlohmann::json::array();
+  for (const ImportFailure& f : r.failures) {
+    j["failures"].push_back({{"file", f.where.file},
+                             {"line", f.where.line},
+                             {"code", StatusCodeName(f.status.code())},
+                             {"message", f.status.message()}});
+  }
+  j["elapsed_seconds"] = r.elapsed_seconds;
+  j["rows_per_second"] = RowsPerSecond(r);
+  std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
+            << "\n";
+}
+
+}  // namespace
+
+CLI::App* AddImportCommand(CLI::App& app, ImportFlags* flags) {
+  CLI::App* cmd = app.add_subcommand(
+      "import",
+      "Import CSV files (custdb formats or UCI Online Retail, plain or .gz); "
+      "see docs/IMPORT.md");
+  cmd->add_option("--data", flags->data,
+                  "Database directory (created if missing)")
+      ->required();
+  cmd->add_option("--format", flags->format,
+                  "custdb: channels/customers/orders/interactions CSV; "
+                  "online-retail: the UCI Online Retail CSV")
+      ->required()
+      ->check(CLI::IsMember({kFormatCustdb, kFormatOnlineRetail}));
+  cmd->add_option("files", flags->files, "CSV files to import")
+      ->required()
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--base-currency", flags->base_currency,
+                  "ISO 4217 currency of a new database (online-retail: GBP)");
+  cmd->add_option("--batch-size", flags->batch_size, "Records per write batch")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100000));
+  cmd->add_option("--max-errors", flags->max_errors,
+                  "Failed rows listed in the report")
+      ->capture_default_str();
+  cmd->add_flag("--json", flags->json, "Print the report as JSON");
+  return cmd;
+}
+
+int RunImport(const ImportFlags& flags) {
+  const bool online_retail = flags.format == kFormatOnlineRetail;
+  Options options;
+  options.path = flags.data;
+  options.base_currency = flags.base_currency;
+  if (online_retail) {
+    if (flags.files.size() != 1) {
+      std::cerr << "custdb import: --format online-retail takes one file\n";
+      return kExitUsage;
+    }
+    if (!flags.base_currency.empty() && flags.base_currency != "GBP") {
+      std::cerr << "custdb import: --base-currency " << flags.base_currency
+                << ": Online Retail amounts are GBP\n";
+      return kExitUsage;
+    }
+    options.base_currency = "GBP";
+  }
+  Result<std::unique_ptr<Engine>> engine = Engine::Open(options);
+  if (!engine.ok()) {
+    std::cerr << "custdb import: cannot open the database in " << flags.data
+              << ": " << engine.status().ToString() << "\n";
+    return kExitFailure;
+  }
+
+  ImportOptions import_options;
+  import_options.batch_size = flags.batch_size;
+  import_options.max_failures = flags.max_errors;
+  ProgressLine progress;
+  if (isatty(STDERR_FILENO)) {
+    import_options.progress = [&progress](const ImportProgress& p) {
+      progress.Show(p);
+    };
+  }
+  ImportReport report;
+  const Status status =
+      online_retail
+          ? ImportOnlineRetail(**engine, flags.files[0], import_options,
+                               &report)
+          : ImportCustdbCsv(**engine, flags.files, import_options, &report);
+  progress.Clear();
+
+  if (flags.json) {
+    PrintJson(report, status);
+  } else if (status.ok() || report.rows_read > 0) {
+    PrintText(report);
+  }
+  if (!status.ok()) {
+    std::cerr << "custdb import: stopped: " << status.ToString() << "\n";
+    return kExitFailure;
+  }
+  return report.ok() ? kExitOk : kExitRowsFailed;
+}
+
+}  // namespace tools
+}  // namespace custdb

@@ -1,0 +1,103 @@
+// custdb stats: record counts and storage figures of a database.
+#include <cstdio>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "commands.h"
+
+namespace custdb {
+namespace tools {
+namespace {
+
+void PrintText(const std::string& dir, const EngineStats& stats) {
+  std::cout << "database:        " << dir << "\n"
+            << "schema version:  " << stats.schema_version << "\n"
+            << "base currency:   " << stats.base_currency << "\n"
+            << "channels:        " << FormatCount(stats.counts.channels) << "\n"
+            << "customers:       " << FormatCount(stats.counts.customers)
+            << "\n"
+            << "orders:          " << FormatCount(stats.counts.orders)
+            << " (sale orders and credit notes)\n"
+            << "interactions:    " << FormatCount(stats.counts.interactions)
+            << "\n\n";
+  char line[160];
+  std::snprintf(line, sizeof(line), "%-16s %14s %16s %16s %8s\n",
+                "column family", "keys (est.)", "sst bytes", "memtable bytes",
+                "files");
+  std::cout << line;
+  ColumnFamilyStats total;
+  total.name = "total";
+  auto print = [&line](const ColumnFamilyStats& cf) {
+    std::snprintf(
+        line, sizeof(line), "%-16s %14s %16s %16s %8s\n", cf.name.c_str(),
+        FormatCount(static_cast<int64_t>(cf.estimate_num_keys)).c_str(),
+        FormatCount(static_cast<int64_t>(cf.sst_bytes)).c_str(),
+        FormatCount(static_cast<int64_t>(cf.memtable_bytes)).c_str(),
+        FormatCount(static_cast<int64_t>(cf.num_files)).c_str());
+    std::cout << line;
+  };
+  for (const ColumnFamilyStats& cf : stats.column_families) {
+    print(cf);
+    total.estimate_num_keys += cf.estimate_num_keys;
+    total.sst_bytes += cf.sst_bytes;
+    total.memtable_bytes += cf.memtable_bytes;
+    total.num_files += cf.num_files;
+  }
+  print(total);
+}
+
+void PrintJson(const EngineStats& stats) {
+  nlohmann::ordered_json j;
+  j["schema_version"] = stats.schema_version;
+  j["base_currency"] = stats.base_currency;
+  j["counts"] = {{"channels", stats.counts.channels},
+                 {"customers", stats.counts.customers},
+                 {"orders", stats.counts.orders},
+                 {"interactions", stats.counts.interactions}};
+  nlohmann::ordered_json families = nlohmann::ordered_json::array();
+  uint64_t sst_bytes = 0;
+  for (const ColumnFamilyStats& cf : stats.column_families) {
+    families.push_back({{"name", cf.name},
+                        {"estimate_num_keys", cf.estimate_num_keys},
+                        {"sst_bytes", cf.sst_bytes},
+                        {"memtable_bytes", cf.memtable_bytes},
+                        {"num_files", cf.num_files}});
+    sst_bytes += cf.sst_bytes;
+  }
+  j["column_families"] = std::move(families);
+  j["total_sst_bytes"] = sst_bytes;
+  std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
+            << "\n";
+}
+
+}  // namespace
+
+CLI::App* AddStatsCommand(CLI::App& app, StatsFlags* flags) {
+  CLI::App* cmd = app.add_subcommand(
+      "stats", "Record counts, size on disk per column family, key counts");
+  cmd->add_option("--data", flags->data, "Database directory (must exist)")
+      ->required()
+      ->check(CLI::ExistingDirectory);
+  cmd->add_flag("--json", flags->json, "Print as JSON");
+  return cmd;
+}
+
+int RunStats(const StatsFlags& flags) {
+  std::unique_ptr<Engine> engine = OpenExistingDatabase("stats", flags.data);
+  if (engine == nullptr) return kExitFailure;
+  Result<EngineStats> stats = engine->Stats();
+  if (!stats.ok()) {
+    std::cerr << "custdb stats: " << stats.status().ToString() << "\n";
+    return kExitFailure;
+  }
+  if (flags.json) {
+    PrintJson(*stats);
+  } else {
+    PrintText(flags.data, *stats);
+  }
+  return kExitOk;
+}
+
+}  // namespace tools
+}  // namespace custdb
