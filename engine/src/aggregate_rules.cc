@@ -75,7 +75,8 @@ void UpdateLastActivity(Aggregates* agg) {
 Status AddOrder(const Order& order, Aggregates* agg) {
   Status s = Apply(ContributionOf(order), +1, agg);
   if (!s.ok() || order.kind != OrderKind::kSale) return s;
-  if (agg->first_order_ms == 0 || order.ts_ms < agg->first_order_ms) {
+  // ts 0 is a valid time: "no sale order yet" is an empty recent list.
+  if (agg->recent_order_ms.empty() || order.ts_ms < agg->first_order_ms) {
     agg->first_order_ms = order.ts_ms;
   }
   agg->last_order_ms = std::max(agg->last_order_ms, order.ts_ms);

@@ -483,13 +483,14 @@ class ReferenceModel {
         ++a.completed_order_count;
         a.completed_spend_minor += o.amount_minor - o.refunded_minor;
       }
+      const bool first_sale = a.recent_order_ms.empty();
       a.recent_order_ms.push_back(o.ts_ms);
       if (o.status == OrderStatus::kPaid ||
           o.status == OrderStatus::kCompleted ||
           o.status == OrderStatus::kRefunded) {
         a.total_spend_minor += o.amount_minor - o.refunded_minor;
       }
-      if (a.first_order_ms == 0 || o.ts_ms < a.first_order_ms) {
+      if (first_sale || o.ts_ms < a.first_order_ms) {
         a.first_order_ms = o.ts_ms;
       }
       if (a.last_order_ms == 0 || o.ts_ms > a.last_order_ms) {
