@@ -67,6 +67,7 @@ class EngineImpl : public Engine {
                             std::vector<Status>* statuses) override;
   Status Flush() override;
   Status CompactAll() override;
+  Result<VerifyReport> Verify(size_t max_problems) override;
   Result<RecordCounts> Counts() override;
   Result<EngineStats> Stats() override;
   Status ForEachCustomer(

@@ -8,6 +8,7 @@
 #include "engine_impl.h"
 #include "rocks_status.h"
 #include "validate.h"
+#include "verify.h"
 
 namespace custdb {
 
@@ -290,6 +291,13 @@ Status EngineImpl::ForEachCustomer(
   aggregates.reset();
   db->ReleaseSnapshot(snapshot);
   return s;
+}
+
+Result<VerifyReport> EngineImpl::Verify(size_t max_problems) {
+  VerifyReport report;
+  Status s = VerifyDatabase(*storage_, max_problems, &report);
+  if (!s.ok()) return s;
+  return report;
 }
 
 }  // namespace custdb

@@ -38,6 +38,22 @@ struct EngineStats {
   std::vector<ColumnFamilyStats> column_families;
 };
 
+// One inconsistency found by Verify.
+struct VerifyProblem {
+  std::string what;  // e.g. "aggregates of customer 17: order_count 3 != 4"
+};
+
+struct VerifyReport {
+  int64_t customers_checked = 0;
+  int64_t orders_checked = 0;
+  int64_t interactions_checked = 0;
+  int64_t index_entries_checked = 0;
+  // Every mismatch found (capped at max_problems; problems_found counts all).
+  std::vector<VerifyProblem> problems;
+  int64_t problems_found = 0;
+  bool ok() const { return problems_found == 0; }
+};
+
 class Engine : public Store {
  public:
   // Opens (or creates, per options) the database at options.path.
@@ -61,6 +77,13 @@ class Engine : public Store {
 
   // Compacts every column family.
   virtual Status CompactAll() = 0;
+
+  // Recomputes every customer's aggregates from its histories, checks the
+  // order/interaction id indexes and the code/email/phone indexes against
+  // the records (both directions) and the record counters against the
+  // records, on one consistent snapshot, and reports every mismatch (up to
+  // `max_problems` listed). Returns non-ok only if reading failed.
+  virtual Result<VerifyReport> Verify(size_t max_problems = 100) = 0;
 
   virtual Result<RecordCounts> Counts() = 0;
   virtual Result<EngineStats> Stats() = 0;

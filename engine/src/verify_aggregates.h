@@ -1,0 +1,57 @@
+// Recomputing a customer's Aggregates from its histories, for Verify.
+#ifndef CUSTDB_ENGINE_VERIFY_AGGREGATES_H_
+#define CUSTDB_ENGINE_VERIFY_AGGREGATES_H_
+
+#include <string>
+#include <vector>
+
+#include "custdb/status.h"
+#include "custdb/types.h"
+
+namespace custdb {
+
+// Replays one customer's orders and interactions through the write path's
+// own rules (aggregate_rules.h), in the order the history column families
+// yield them: newest first (descending ts, then descending id). Each
+// record is fed in its current state; the rules are additive in a
+// record's state, so that equals recording it and applying every change.
+//
+// Fields whose stored value depends on the order of the writes:
+//  - recent_order_ms keeps the kRecentOrders largest ts, whatever the
+//    order they arrive in.
+//  - first_order_ms: AddOrder takes 0 for "none yet". Fed newest first, an
+//    order at ts 0 comes last, so the replay yields the earliest ts, as
+//    types.h defines it.
+//  - last_nps: the write path lets the later write win a tie on ts. The
+//    engine assigns interaction ids in increasing order, so among equal ts
+//    the larger id is ASSUMED to be the later write, and last_nps is that
+//    of the first interaction in scan order that carries one. The
+//    assumption fails for caller-chosen ids and for two writers racing on
+//    one customer (ids are assigned before the customer's lock is taken);
+//    then a tie on ts may be reported as a mismatch.
+//  - loyalty_redeemed is not derived from histories: it is not checked.
+class AggregatesReplay {
+ public:
+  // Requires orders newest first. On spend overflow (which the write path
+  // refuses) the replay is failed and further orders are ignored.
+  void FeedOrder(const Order& order);
+  // Requires interactions newest first.
+  void FeedInteraction(const Interaction& interaction);
+
+  const Aggregates& result() const { return aggregates_; }
+  // Non-ok if the replay could not be completed.
+  const Status& status() const { return status_; }
+
+ private:
+  Aggregates aggregates_;
+  Status status_;
+};
+
+// "field: stored X, recomputed Y", one entry per field that differs
+// (loyalty_redeemed excluded).
+std::vector<std::string> DiffAggregates(const Aggregates& stored,
+                                        const Aggregates& recomputed);
+
+}  // namespace custdb
+
+#endif  // CUSTDB_ENGINE_VERIFY_AGGREGATES_H_

@@ -1,0 +1,88 @@
+// The shared state and message vocabulary of a Verify run.
+#include "verify_context.h"
+
+#include "rocks_status.h"
+
+namespace custdb {
+
+VerifyContext::VerifyContext(const Storage& storage, size_t max_problems,
+                             VerifyReport* report)
+    : storage_(storage),
+      snapshot_(storage.db()->GetSnapshot()),
+      read_(TotalOrder()),
+      max_problems_(max_problems),
+      report_(report) {
+  read_.snapshot = snapshot_;
+  read_.fill_cache = false;  // one pass over everything: keep the hot data
+}
+
+VerifyContext::~VerifyContext() { storage_.db()->ReleaseSnapshot(snapshot_); }
+
+void VerifyContext::Problem(std::string what) {
+  ++report_->problems_found;
+  if (report_->problems.size() < max_problems_) {
+    report_->problems.push_back(VerifyProblem{std::move(what)});
+  }
+}
+
+std::unique_ptr<rocksdb::Iterator> VerifyContext::Scan(int cf) {
+  return std::unique_ptr<rocksdb::Iterator>(
+      storage_.db()->NewIterator(read_, storage_.cf(cf)));
+}
+
+rocksdb::Status VerifyContext::RawGet(int cf, const std::string& key,
+                                      std::string* value) {
+  return storage_.db()->Get(read_, storage_.cf(cf), key, value);
+}
+
+Status VerifyContext::Get(int cf, const std::string& key, std::string* value,
+                          bool* found) {
+  rocksdb::Status s = RawGet(cf, key, value);
+  *found = s.ok();
+  if (s.IsNotFound()) return Status::OK();
+  return FromRocks(
+      s, std::string("verify: reading ") + keys::ColumnFamilyName(cf));
+}
+
+std::string Hex(std::string_view bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  constexpr size_t kMaxBytes = 32;
+  std::string out;
+  for (size_t i = 0; i < bytes.size() && i < kMaxBytes; ++i) {
+    const auto b = static_cast<uint8_t>(bytes[i]);
+    out += kDigits[b >> 4];
+    out += kDigits[b & 0xf];
+  }
+  if (bytes.size() > kMaxBytes) out += "...";
+  return out.empty() ? "(empty)" : out;
+}
+
+const HistoryKind kOrderHistory{keys::kOrdersCf, keys::IndexTag::kOrderId,
+                                keys::RecordKind::kOrder, "order",
+                                "order-id index entry"};
+const HistoryKind kInteractionHistory{
+    keys::kInteractionsCf, keys::IndexTag::kInteractionId,
+    keys::RecordKind::kInteraction, "interaction",
+    "interaction-id index entry"};
+
+std::string Describe(const HistoryKind& kind,
+                     const keys::HistoryKeyParts& parts) {
+  return std::string(kind.noun) + " " + std::to_string(parts.event_id) +
+         " (customer " + std::to_string(parts.customer_id) + ", ts " +
+         std::to_string(parts.ts_ms) + ")";
+}
+
+const std::array<IdentityField, 3> kIdentityFields = {{
+    {keys::IndexTag::kCustomerCode, "code", &Customer::code},
+    {keys::IndexTag::kCustomerEmail, "email", &Customer::email},
+    {keys::IndexTag::kCustomerPhone, "phone", &Customer::phone},
+}};
+
+const IdentityField* IdentityFieldOf(keys::IndexTag tag) {
+  for (const IdentityField& f : kIdentityFields) {
+    if (f.tag == tag) return &f;
+  }
+  return nullptr;
+}
+
+}  // namespace custdb

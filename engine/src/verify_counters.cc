@@ -1,0 +1,76 @@
+// Verify's last pass: channel records, and each record counter against the
+// number of records the passes found.
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "codec.h"
+#include "keys.h"
+#include "rocks_status.h"
+#include "verify_context.h"
+
+namespace custdb {
+namespace {
+
+using keys::RecordKind;
+
+Status CheckChannels(VerifyContext* ctx) {
+  std::unique_ptr<rocksdb::Iterator> it = ctx->Scan(keys::kChannelsCf);
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    ++ctx->Records(RecordKind::kChannel);
+    uint64_t id = 0;
+    Channel channel;
+    Status s = codec::Decode(it->value().ToStringView(), &channel);
+    if (!keys::DecodeIdKey(it->key().ToStringView(), &id)) {
+      ctx->Problem("channels key " + Hex(it->key().ToStringView()) +
+                   " is not a channel id");
+    } else if (!s.ok()) {
+      ctx->Problem("channel " + std::to_string(id) +
+                   ": record does not decode: " + s.message());
+    } else if (channel.id != id) {
+      ctx->Problem("channel " + std::to_string(id) + ": record holds id " +
+                   std::to_string(channel.id));
+    }
+  }
+  return FromRocks(it->status(), "verify: scanning channels");
+}
+
+// Compares one counter with `counted`.
+Status CheckCounter(VerifyContext* ctx, RecordKind kind, const char* name,
+                    int64_t counted) {
+  const std::string what = std::string("record counter of ") + name;
+  std::string raw;
+  rocksdb::Status s =
+      ctx->RawGet(keys::kCountersCf, keys::RecordCountKey(kind), &raw);
+  if (s.IsCorruption()) {  // e.g. the merge operator refused an operand
+    ctx->Problem(what + " cannot be read: " + s.ToString());
+    return Status::OK();
+  }
+  if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "verify: " + what);
+  int64_t stored = 0;  // an absent counter is 0
+  if (s.ok() && !keys::DecodeCounter(raw, &stored)) {
+    ctx->Problem(what + " holds " + Hex(raw) + ", not an i64");
+  } else if (stored != counted) {
+    ctx->Problem(what + ": stored " + std::to_string(stored) + ", counted " +
+                 std::to_string(counted));
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+Status VerifyRecordCounters(VerifyContext* ctx) {
+  static constexpr std::pair<RecordKind, const char*> kKinds[] = {
+      {RecordKind::kChannel, "channels"},
+      {RecordKind::kCustomer, "customers"},
+      {RecordKind::kOrder, "orders"},
+      {RecordKind::kInteraction, "interactions"},
+  };
+  Status s = CheckChannels(ctx);
+  for (const auto& [kind, name] : kKinds) {
+    if (s.ok()) s = CheckCounter(ctx, kind, name, ctx->Records(kind));
+  }
+  return s;
+}
+
+}  // namespace custdb
