@@ -5,6 +5,7 @@
 #include "aggregate_rules.h"
 
 #include <algorithm>
+#include <utility>
 
 namespace custdb {
 namespace {
@@ -106,11 +107,13 @@ void AddInteraction(const Interaction& i, Aggregates* agg) {
     agg->satisfaction_sum += *i.satisfaction;
     agg->satisfaction_count += 1;
   }
-  // Ties on ts go to the later write, so a replayed history in write order
-  // reproduces the same last_nps.
-  if (i.nps && (agg->last_nps < 0 || i.ts_ms >= agg->last_nps_ms)) {
+  // Latest by (ts, id): independent of the order writes arrive in.
+  if (i.nps && (agg->last_nps < 0 ||
+                std::make_pair(i.ts_ms, i.id) >
+                    std::make_pair(agg->last_nps_ms, agg->last_nps_id))) {
     agg->last_nps = *i.nps;
     agg->last_nps_ms = i.ts_ms;
+    agg->last_nps_id = i.id;
   }
   agg->last_interaction_ms = std::max(agg->last_interaction_ms, i.ts_ms);
   UpdateLastActivity(agg);

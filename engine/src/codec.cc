@@ -213,7 +213,7 @@ std::string Encode(const Aggregates& a) {
       a.last_activity_ms, a.interaction_count, a.complaint_count,
       a.open_complaint_count, a.satisfaction_sum, a.satisfaction_count,
       a.last_nps, a.last_nps_ms, a.completed_spend_minor, a.loyalty_redeemed,
-      recent));
+      recent, a.last_nps_id));
   return Finish(fbb);
 }
 
@@ -235,6 +235,7 @@ Status Decode(std::string_view bytes, Aggregates* out) {
   out->satisfaction_count = a->satisfaction_count();
   out->last_nps = a->last_nps();
   out->last_nps_ms = a->last_nps_ms();
+  out->last_nps_id = a->last_nps_id();
   out->completed_spend_minor = a->completed_spend_minor();
   out->loyalty_redeemed = a->loyalty_redeemed();
   out->recent_order_ms.clear();

@@ -319,26 +319,31 @@ Status EngineImpl::WriteOne(EventRef event, uint64_t* id) {
 }
 
 Status EngineImpl::ApplyEvents(const std::vector<Event>& events,
-                               std::vector<Status>* statuses, bool unlogged) {
+                               std::vector<Status>* statuses,
+                               std::vector<uint64_t>* ids, bool unlogged) {
   std::vector<EventRef> refs;
   refs.reserve(events.size());
   for (const Event& e : events) {
     std::visit([&refs](const auto& v) { refs.push_back(&v); }, e);
   }
   statuses->assign(events.size(), Status::OK());
-  std::vector<uint64_t> ids(events.size());
-  return Write(refs.data(), refs.size(), statuses->data(), ids.data(),
+  std::vector<uint64_t> local_ids;
+  if (ids == nullptr) ids = &local_ids;
+  ids->assign(events.size(), 0);
+  return Write(refs.data(), refs.size(), statuses->data(), ids->data(),
                unlogged);
 }
 
 Status EngineImpl::ApplyBatch(const std::vector<Event>& events,
-                              std::vector<Status>* statuses) {
-  return ApplyEvents(events, statuses, false);
+                              std::vector<Status>* statuses,
+                              std::vector<uint64_t>* ids) {
+  return ApplyEvents(events, statuses, ids, false);
 }
 
 Status EngineImpl::ApplyBatchUnlogged(const std::vector<Event>& events,
-                                      std::vector<Status>* statuses) {
-  return ApplyEvents(events, statuses, true);
+                                      std::vector<Status>* statuses,
+                                      std::vector<uint64_t>* ids) {
+  return ApplyEvents(events, statuses, ids, true);
 }
 
 Result<uint64_t> EngineImpl::CreateCustomer(const Customer& customer) {

@@ -61,10 +61,14 @@ class EngineImpl : public Engine {
   Result<Page<Interaction>> ListInteractions(
       const HistoryQuery& query) override;
 
+  using Engine::ApplyBatch;
+  using Engine::ApplyBatchUnlogged;
   Status ApplyBatch(const std::vector<Event>& events,
-                    std::vector<Status>* statuses) override;
+                    std::vector<Status>* statuses,
+                    std::vector<uint64_t>* ids) override;
   Status ApplyBatchUnlogged(const std::vector<Event>& events,
-                            std::vector<Status>* statuses) override;
+                            std::vector<Status>* statuses,
+                            std::vector<uint64_t>* ids) override;
   Status Flush() override;
   Status CompactAll() override;
   Result<VerifyReport> Verify(size_t max_problems) override;
@@ -87,7 +91,8 @@ class EngineImpl : public Engine {
                uint64_t* ids, bool unlogged);
   Status WriteOne(EventRef event, uint64_t* id = nullptr);
   Status ApplyEvents(const std::vector<Event>& events,
-                     std::vector<Status>* statuses, bool unlogged);
+                     std::vector<Status>* statuses, std::vector<uint64_t>* ids,
+                     bool unlogged);
   // Customer owning an existing order or interaction (0 if unknown).
   uint64_t OwnerOf(keys::IndexTag tag, uint64_t id);
   uint64_t AssignId(std::atomic<uint64_t>* next, uint64_t given);

@@ -110,6 +110,7 @@ bool operator==(const Aggregates& a, const Aggregates& b) {
          a.satisfaction_sum == b.satisfaction_sum &&
          a.satisfaction_count == b.satisfaction_count &&
          a.last_nps == b.last_nps && a.last_nps_ms == b.last_nps_ms &&
+         a.last_nps_id == b.last_nps_id &&
          a.completed_spend_minor == b.completed_spend_minor &&
          a.loyalty_redeemed == b.loyalty_redeemed &&
          a.recent_order_ms == b.recent_order_ms;

@@ -33,16 +33,7 @@ void AggregatesReplay::FeedOrder(const Order& order) {
 }
 
 void AggregatesReplay::FeedInteraction(const Interaction& interaction) {
-  // Newest first, the first NPS seen is the latest; AddInteraction would
-  // let an older one with the same ts replace it.
-  const bool have_nps = aggregates_.last_nps >= 0;
-  const int32_t nps = aggregates_.last_nps;
-  const int64_t nps_ms = aggregates_.last_nps_ms;
   AddInteraction(interaction, &aggregates_);
-  if (have_nps) {
-    aggregates_.last_nps = nps;
-    aggregates_.last_nps_ms = nps_ms;
-  }
 }
 
 std::vector<std::string> DiffAggregates(const Aggregates& s,
@@ -68,6 +59,7 @@ std::vector<std::string> DiffAggregates(const Aggregates& s,
   Compare("satisfaction_count", s.satisfaction_count, r.satisfaction_count, &d);
   Compare<int64_t>("last_nps", s.last_nps, r.last_nps, &d);
   Compare("last_nps_ms", s.last_nps_ms, r.last_nps_ms, &d);
+  Compare("last_nps_id", s.last_nps_id, r.last_nps_id, &d);
   return d;
 }
 

@@ -22,13 +22,8 @@ namespace custdb {
 //  - first_order_ms: AddOrder takes 0 for "none yet". Fed newest first, an
 //    order at ts 0 comes last, so the replay yields the earliest ts, as
 //    types.h defines it.
-//  - last_nps: the write path lets the later write win a tie on ts. The
-//    engine assigns interaction ids in increasing order, so among equal ts
-//    the larger id is ASSUMED to be the later write, and last_nps is that
-//    of the first interaction in scan order that carries one. The
-//    assumption fails for caller-chosen ids and for two writers racing on
-//    one customer (ids are assigned before the customer's lock is taken);
-//    then a tie on ts may be reported as a mismatch.
+//  - last_nps is the latest by (ts, id), which does not depend on the
+//    order interactions are fed in.
 //  - loyalty_redeemed is not derived from histories: it is not checked.
 class AggregatesReplay {
  public:

@@ -162,7 +162,7 @@ class AggregatesPropertyTest : public ::testing::Test {
     i.customer_id = Pick(customers_);
     i.channel_id = static_cast<uint64_t>(Uniform(0, kNumChannels));
     // Day granularity: same-timestamp NPS ties happen and must go to the
-    // later write.
+    // larger id.
     i.ts_ms = kTestNowMs - Uniform(0, 60) * kDay;
     i.kind = static_cast<InteractionKind>(Uniform(1, 9));
     if (Chance(50)) i.satisfaction = static_cast<int32_t>(Uniform(1, 5));
@@ -438,22 +438,37 @@ class AggregatesPropertyTest : public ::testing::Test {
   void RunBatch(int count, bool unlogged, std::set<uint64_t>* touched) {
     std::vector<Event> events;
     std::vector<StatusCode> predicted;
+    // Model slots of interactions whose id the engine assigns.
+    std::vector<std::pair<size_t, size_t>> unnamed;  // (event, model index)
     batch_interaction_ids_.clear();
     for (int n = 0; n < count; ++n) {
       Event event = NextEvent(/*batch=*/true);
       uint64_t customer = CustomerOf(event, model_);
       if (customer != 0) touched->insert(customer);
+      const size_t model_index = model_.interaction_count();
       if (auto* i = std::get_if<Interaction>(&event)) {
         if (i->id != 0) batch_interaction_ids_.insert(i->id);
       }
       predicted.push_back(PredictAndApply(event, 0));
+      auto* i = std::get_if<Interaction>(&event);
+      if (i != nullptr && i->id == 0 && predicted.back() == StatusCode::kOk) {
+        unnamed.emplace_back(events.size(), model_index);
+      }
       events.push_back(std::move(event));
     }
     std::vector<Status> statuses;
-    Status commit = unlogged ? engine_->ApplyBatchUnlogged(events, &statuses)
-                             : engine_->ApplyBatch(events, &statuses);
+    std::vector<uint64_t> ids;
+    Status commit = unlogged
+                        ? engine_->ApplyBatchUnlogged(events, &statuses, &ids)
+                        : engine_->ApplyBatch(events, &statuses, &ids);
     ASSERT_TRUE(commit.ok()) << commit.ToString();
     ASSERT_EQ(statuses.size(), events.size());
+    ASSERT_EQ(ids.size(), events.size());
+    for (const auto& [event_index, model_index] : unnamed) {
+      ASSERT_NE(ids[event_index], 0u)
+          << "no id for batch event " << event_index;
+      model_.SetAssignedInteractionId(model_index, ids[event_index]);
+    }
     for (size_t n = 0; n < events.size(); ++n) {
       ExpectOutcome(events[n], predicted[n], statuses[n]);
     }
@@ -837,18 +852,27 @@ void RunWriter(Engine* engine, int writer, uint64_t seed, WriterLog* log) {
       int count = static_cast<int>(uniform(1, 8));
       std::vector<Event> events;
       std::vector<StatusCode> predicted;
+      std::vector<size_t> model_index;
       for (int k = 0; k < count; ++k) {
         events.push_back(next_event());
+        model_index.push_back(model.interaction_count());
         predicted.push_back(model.Apply(events.back(), 0));
       }
       std::vector<Status> statuses;
-      Status commit = engine->ApplyBatch(events, &statuses);
-      if (!commit.ok() || statuses.size() != events.size()) {
+      std::vector<uint64_t> ids;
+      Status commit = engine->ApplyBatch(events, &statuses, &ids);
+      if (!commit.ok() || statuses.size() != events.size() ||
+          ids.size() != events.size()) {
         log->mismatches.push_back("batch commit: " + commit.ToString());
         return;
       }
       for (int k = 0; k < count; ++k) {
-        note(events[k], predicted[k], statuses[k], 0);
+        auto* i = std::get_if<Interaction>(&events[k]);
+        if (i != nullptr && i->id == 0 && predicted[k] == StatusCode::kOk &&
+            ids[k] != 0) {
+          model.SetAssignedInteractionId(model_index[k], ids[k]);
+        }
+        note(events[k], predicted[k], statuses[k], ids[k]);
       }
       n += count;
     } else {

@@ -149,7 +149,7 @@ TEST_F(InteractionTest, InteractionsUpdateAggregates) {
   EXPECT_TRUE(CoreAggregatesMatch(Aggregates{}, AggregatesOf(kBob)));
 }
 
-TEST_F(InteractionTest, LastNpsTiesOnTimestampGoToTheLaterWrite) {
+TEST_F(InteractionTest, LastNpsTiesOnTimestampGoToTheLargerId) {
   const int64_t t = kTestNowMs - kHour;
   Interaction first = MakeInteraction(kAnn, t);
   first.nps = 2;
@@ -163,6 +163,19 @@ TEST_F(InteractionTest, LastNpsTiesOnTimestampGoToTheLaterWrite) {
   EXPECT_EQ(a.last_nps, 9);
   EXPECT_EQ(a.last_nps_ms, t);
   EXPECT_EQ(a.last_interaction_ms, t + kHour);
+
+  // Caller-chosen ids: a smaller id written later does not win the tie.
+  Interaction big = MakeInteraction(kAnn, t + 2 * kHour);
+  big.id = 1000100;
+  big.nps = 7;
+  Record(big);
+  Interaction small = MakeInteraction(kAnn, t + 2 * kHour);
+  small.id = 1000050;
+  small.nps = 1;
+  Record(small);
+  a = AggregatesOf(kAnn);
+  EXPECT_EQ(a.last_nps, 7);
+  EXPECT_EQ(a.last_nps_id, 1000100u);
 }
 
 TEST_F(InteractionTest, ActivityIsLatestOfOrdersAndInteractions) {

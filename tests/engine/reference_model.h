@@ -106,6 +106,8 @@ inline ::testing::AssertionResult AggregatesMatch(const Aggregates& expected,
   check("last_nps", expected.last_nps, actual.last_nps);
   check("last_nps_ms", expected.last_nps_ms, actual.last_nps_ms);
   if (!core_only) {
+    check("last_nps_id", static_cast<int64_t>(expected.last_nps_id),
+          static_cast<int64_t>(actual.last_nps_id));
     check("completed_spend_minor", expected.completed_spend_minor,
           actual.completed_spend_minor);
     check("loyalty_redeemed", expected.loyalty_redeemed,
@@ -306,6 +308,14 @@ class ReferenceModel {
   void AddChannel(uint64_t id) { channels_.insert(id); }
   bool HasCustomer(uint64_t id) const { return customers_.count(id) > 0; }
   bool HasOrder(uint64_t id) const { return orders_.count(id) > 0; }
+  size_t interaction_count() const { return interactions_.size(); }
+  // Records the id the engine assigned to the interaction stored at
+  // `index` (one recorded with id 0 in a batch), so ties on last_nps break
+  // by id as in the engine.
+  void SetAssignedInteractionId(size_t index, uint64_t id) {
+    interactions_[index].id = id;
+    interaction_index_[id] = index;
+  }
   bool HasInteraction(uint64_t id) const {
     return interaction_index_.count(id) > 0;
   }
@@ -514,9 +524,12 @@ class ReferenceModel {
         a.satisfaction_sum += *i.satisfaction;
         ++a.satisfaction_count;
       }
-      if (i.nps && (!any_nps || i.ts_ms >= a.last_nps_ms)) {
+      if (i.nps &&
+          (!any_nps || std::make_pair(i.ts_ms, i.id) >
+                           std::make_pair(a.last_nps_ms, a.last_nps_id))) {
         a.last_nps = *i.nps;
         a.last_nps_ms = i.ts_ms;
+        a.last_nps_id = i.id;
         any_nps = true;
       }
     }

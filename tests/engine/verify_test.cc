@@ -232,7 +232,7 @@ class VerifyTest : public ::testing::Test {
 
   void WriteInteractions() {
     const int64_t t = kT0 + 70 * kDay;
-    // Two NPS on the same ts: the later write (the larger id) wins.
+    // Two NPS on the same ts: the larger id wins.
     Record(MakeInteraction(kAnn, t, InteractionKind::kCall, 4, 9));
     Record(MakeInteraction(kAnn, t, InteractionKind::kEmail, {}, 3));
     uint64_t complaint =

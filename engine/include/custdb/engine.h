@@ -70,7 +70,12 @@ class Engine : public Store {
   // The caller must call Flush() before relying on the data surviving a
   // crash.
   virtual Status ApplyBatchUnlogged(const std::vector<Event>& events,
-                                    std::vector<Status>* statuses) = 0;
+                                    std::vector<Status>* statuses,
+                                    std::vector<uint64_t>* ids) = 0;
+  Status ApplyBatchUnlogged(const std::vector<Event>& events,
+                            std::vector<Status>* statuses) {
+    return ApplyBatchUnlogged(events, statuses, nullptr);
+  }
 
   // Flushes every memtable to disk.
   virtual Status Flush() = 0;

@@ -120,10 +120,17 @@ class Store {
   // Applies each event as the single-event call would, in order, and
   // commits every successful one in one atomic write. `statuses` receives
   // one Status per event; a failed event writes nothing and does not stop
-  // the others. Returns non-ok only if the commit itself failed (then
-  // nothing was written).
+  // the others. `ids` (may be null) receives one id per event: the id of the
+  // customer created or the interaction recorded (assigned or given), 0 for
+  // other events and failed ones. Returns non-ok only if the commit itself
+  // failed (then nothing was written).
   virtual Status ApplyBatch(const std::vector<Event>& events,
-                            std::vector<Status>* statuses) = 0;
+                            std::vector<Status>* statuses,
+                            std::vector<uint64_t>* ids) = 0;
+  Status ApplyBatch(const std::vector<Event>& events,
+                    std::vector<Status>* statuses) {
+    return ApplyBatch(events, statuses, nullptr);
+  }
 };
 
 }  // namespace custdb

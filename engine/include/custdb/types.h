@@ -168,7 +168,9 @@ struct Interaction {
 //    resolved;
 //  - satisfaction_sum / satisfaction_count: over interactions that carry a
 //    satisfaction score; last_nps: the NPS of the latest interaction (by
-//    ts, then by write order) that carries one, -1 if none;
+//    ts, then by id) that carries one, -1 if none, with its ts and id in
+//    last_nps_ms and last_nps_id (ids, not write order, break ties, so the
+//    value does not depend on the order of concurrent writes);
 //  - completed_spend_minor: over sale orders whose status is completed,
 //    amount minus refunded amount (what loyalty points are earned on);
 //  - loyalty_redeemed: loyalty points redeemed so far;
@@ -189,7 +191,8 @@ struct Aggregates {
   int64_t satisfaction_sum = 0;
   int64_t satisfaction_count = 0;
   int32_t last_nps = -1;
-  int64_t last_nps_ms = 0;  // ts of the interaction last_nps came from
+  int64_t last_nps_ms = 0;   // ts of the interaction last_nps came from
+  uint64_t last_nps_id = 0;  // id of that interaction
   int64_t completed_spend_minor = 0;
   int64_t loyalty_redeemed = 0;
   std::vector<int64_t> recent_order_ms;
