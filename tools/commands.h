@@ -20,9 +20,10 @@ namespace tools {
 // Exit codes of every subcommand (docs/IMPORT.md).
 enum ExitCode {
   kExitOk = 0,
-  kExitRowsFailed = 1,  // import ran to the end, but some rows failed
-  kExitUsage = 2,       // bad command line
-  kExitFailure = 3,     // the command could not run or stopped
+  kExitRowsFailed = 1,     // import ran to the end, but some rows failed
+  kExitProblemsFound = 1,  // verify ran to the end and found mismatches
+  kExitUsage = 2,          // bad command line
+  kExitFailure = 3,        // the command could not run or stopped
 };
 
 struct ImportFlags {
@@ -52,6 +53,14 @@ struct StatsFlags {
 };
 CLI::App* AddStatsCommand(CLI::App& app, StatsFlags* flags);
 int RunStats(const StatsFlags& flags);
+
+struct VerifyFlags {
+  std::string data;
+  size_t max_problems = 100;
+  bool json = false;
+};
+CLI::App* AddVerifyCommand(CLI::App& app, VerifyFlags* flags);
+int RunVerify(const VerifyFlags& flags);
 
 // Opens the database in `dir`, which must exist already (never creates
 // one). Prints why to stderr, as `command`, on failure.

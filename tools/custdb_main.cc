@@ -1,4 +1,4 @@
-// custdb: the operator's command line (import, export, stats).
+// custdb: the operator's command line (import, export, stats, verify).
 #include <CLI/CLI.hpp>
 
 #include "commands.h"
@@ -12,9 +12,11 @@ int main(int argc, char** argv) {
   ImportFlags import_flags;
   ExportFlags export_flags;
   StatsFlags stats_flags;
+  VerifyFlags verify_flags;
   const CLI::App* import_cmd = AddImportCommand(app, &import_flags);
   const CLI::App* export_cmd = AddExportCommand(app, &export_flags);
   const CLI::App* stats_cmd = AddStatsCommand(app, &stats_flags);
+  const CLI::App* verify_cmd = AddVerifyCommand(app, &verify_flags);
 
   try {
     app.parse(argc, argv);
@@ -25,5 +27,6 @@ int main(int argc, char** argv) {
   if (import_cmd->parsed()) return RunImport(import_flags);
   if (export_cmd->parsed()) return RunExport(export_flags);
   if (stats_cmd->parsed()) return RunStats(stats_flags);
+  if (verify_cmd->parsed()) return RunVerify(verify_flags);
   return kExitUsage;
 }

@@ -1,6 +1,7 @@
 // The `custdb` binary: import, export and stats end to end, exit codes and
 // messages (docs/IMPORT.md).
 #include <gtest/gtest.h>
+#include <rocksdb/db.h>
 #include <sys/wait.h>
 
 #include <cstdio>
@@ -10,6 +11,7 @@
 #include <sstream>
 #include <string>
 
+#include "keys.h"
 #include "test_util.h"
 
 namespace custdb {
@@ -180,7 +182,7 @@ TEST_F(CustdbCliTest, MissingDatabaseFailsWithoutCreatingOne) {
 }
 
 TEST_F(CustdbCliTest, EverySubcommandHasHelp) {
-  for (const char* command : {"import", "export", "stats"}) {
+  for (const char* command : {"import", "export", "stats", "verify"}) {
     const CommandRun run = Custdb(std::string(command) + " --help");
     EXPECT_EQ(run.exit_code, 0) << command;
     EXPECT_NE(run.output.find("--data"), std::string::npos) << run.output;
@@ -201,6 +203,52 @@ TEST_F(CustdbCliTest, UsageErrorsExitWithTwo) {
              Quote(dir_.Sub("missing.csv")));
   EXPECT_EQ(run.exit_code, 2) << run.output;
   EXPECT_NE(run.output.find("missing.csv"), std::string::npos) << run.output;
+}
+
+TEST_F(CustdbCliTest, VerifyExitsZeroWhenCleanAndOneOnAMismatch) {
+  const std::string customers = File("c.csv", "code\nA\nB\n");
+  ASSERT_EQ(
+      Custdb("import --data " + Data() + " --format custdb " + Quote(customers))
+          .exit_code,
+      0);
+  const CommandRun clean = Custdb("verify --json --data " + Data());
+  EXPECT_EQ(clean.exit_code, 0) << clean.output;
+  const nlohmann::json j = nlohmann::json::parse(clean.output);
+  EXPECT_EQ(j["ok"], true);
+  EXPECT_EQ(j["customers_checked"], 2);
+
+  // Remove one customer's aggregates behind custdb's back.
+  {
+    std::vector<std::string> names;
+    ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(),
+                                                dir_.Sub("db"), &names)
+                    .ok());
+    std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+    for (const auto& name : names)
+      descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    rocksdb::DB* raw = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(rocksdb::DBOptions(), dir_.Sub("db"),
+                                  descriptors, &handles, &raw)
+                    .ok());
+    for (size_t i = 0; i < names.size(); ++i) {
+      if (names[i] == "aggregates") {
+        EXPECT_TRUE(
+            raw->Delete(rocksdb::WriteOptions(), handles[i], keys::IdKey(1))
+                .ok());
+        EXPECT_TRUE(raw->Flush(rocksdb::FlushOptions(), handles[i]).ok());
+      }
+    }
+    for (auto* h : handles) EXPECT_TRUE(raw->DestroyColumnFamilyHandle(h).ok());
+    EXPECT_TRUE(raw->Close().ok());
+    delete raw;
+  }
+  const CommandRun broken = Custdb("verify --data " + Data());
+  EXPECT_EQ(broken.exit_code, 1) << broken.output;
+  EXPECT_NE(broken.output.find("problems:       1"), std::string::npos)
+      << broken.output;
+  EXPECT_NE(broken.output.find("customer 1"), std::string::npos)
+      << broken.output;
 }
 
 }  // namespace
