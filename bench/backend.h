@@ -22,10 +22,15 @@ namespace bench {
 
 // Every method returns the backend's error as a Status; the workloads stop
 // at the first error, because a benchmark with failed writes measures
-// nothing. A backend is used from one thread.
+// nothing. A Backend object is used from one thread; each further client
+// thread gets its own from NewClient().
 class Backend {
  public:
   virtual ~Backend() = default;
+
+  // Another client of the same database, for another thread: custdb shares
+  // its Store, SQLite opens another connection. Must not outlive this one.
+  virtual Result<std::unique_ptr<Backend>> NewClient() = 0;
 
   // Creates or replaces `channels` in one atomic write.
   virtual Status PutChannels(const std::vector<Channel>& channels) = 0;
@@ -63,6 +68,7 @@ struct BackendInfo {
 
 // Any custdb::Store (the embedded Engine, later the TCP Client) as a
 // Backend: one event per call to RecordOrder, ApplyBatch for the batches.
+// Its clients call the same Store, which is thread-safe.
 std::unique_ptr<Backend> MakeStoreBackend(std::unique_ptr<Store> store);
 
 // The embedded custdb::Engine with default Options.

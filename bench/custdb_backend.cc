@@ -1,4 +1,5 @@
 // custdb as a benchmark backend: any Store, and the embedded Engine.
+#include <memory>
 #include <string>
 #include <utility>
 
@@ -11,8 +12,12 @@ namespace {
 
 class StoreBackend : public Backend {
  public:
-  explicit StoreBackend(std::unique_ptr<Store> store)
+  explicit StoreBackend(std::shared_ptr<Store> store)
       : store_(std::move(store)) {}
+
+  Result<std::unique_ptr<Backend>> NewClient() override {
+    return std::unique_ptr<Backend>(std::make_unique<StoreBackend>(store_));
+  }
 
   Status PutChannels(const std::vector<Channel>& channels) override {
     // Parents come before children in the data set, so one call each is
@@ -74,8 +79,8 @@ class StoreBackend : public Backend {
     return Status::OK();
   }
 
-  std::unique_ptr<Store> store_;
-  std::vector<Event> events_;  // reused between batches
+  std::shared_ptr<Store> store_;  // shared with this backend's clients
+  std::vector<Event> events_;     // reused between batches
   std::vector<Status> statuses_;
 };
 

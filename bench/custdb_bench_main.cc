@@ -79,6 +79,11 @@ int Run(int argc, char** argv) {
                  "count, within 10,000..100,000)");
   app.add_option("--seed", data_seed, "seed of the data set and read keys")
       ->capture_default_str();
+  app.add_option("--threads", config.threads,
+                 "client threads per ingest workload, splitting its orders "
+                 "(reads run from one thread)")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
 
   const Clock::time_point start = Clock::now();

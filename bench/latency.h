@@ -32,6 +32,10 @@ class LatencyRecorder {
         std::chrono::duration_cast<std::chrono::nanoseconds>(end - start)
             .count());
   }
+  // Adds `other`'s samples to this recorder's.
+  void Merge(const LatencyRecorder& other) {
+    nanos_.insert(nanos_.end(), other.nanos_.begin(), other.nanos_.end());
+  }
   // Nearest-rank percentiles over every recorded sample.
   LatencySummary Summarize() const;
 

@@ -38,16 +38,18 @@ void Report::Add(const ResultRow& row) {
   rows_.push_back(row);
   const Measurement& m = row.measurement;
   std::fprintf(stderr,
-               "custdb-bench: %-7s %-15s %9llu ops in %7.2f s (cpu %.2f s) = "
-               "%10.0f ops/s; per %s p50 %.1f us, p99 %.1f us\n",
+               "custdb-bench: %-7s %-15s %9llu ops, %zu thread(s), in %7.2f s "
+               "(cpu %.2f s) = %10.0f ops/s; per %s p50 %.1f us, p99 %.1f "
+               "us\n",
                row.backend.c_str(), row.workload.c_str(),
-               static_cast<unsigned long long>(m.ops), m.seconds, m.cpu_seconds,
-               OpsPerSecond(m), LatencyPer(m), m.latency.p50_us,
+               static_cast<unsigned long long>(m.ops), m.threads, m.seconds,
+               m.cpu_seconds, OpsPerSecond(m), LatencyPer(m), m.latency.p50_us,
                m.latency.p99_us);
   if (!json_) return;
   nlohmann::json j = {
       {"backend", row.backend},
       {"workload", row.workload},
+      {"threads", m.threads},
       {"ops", m.ops},
       {"ops_per_s", OpsPerSecond(m)},
       {"p50_us", m.latency.p50_us},
@@ -84,9 +86,9 @@ void Report::PrintTable(std::FILE* out) const {
                data_.scale, static_cast<unsigned long long>(data_.seed),
                data_.channels, data_.customers, data_.orders,
                100.0 * data_.top20_revenue_share);
-  std::fprintf(out, "%-15s %-8s %9s %7s %7s %10s %9s %9s %9s %-5s %9s\n",
-               "workload", "backend", "ops", "seconds", "cpu_s", "ops/s",
-               "p50_us", "p99_us", "p999_us", "per", "vs_sqlite");
+  std::fprintf(out, "%-15s %-8s %7s %9s %7s %7s %10s %9s %9s %9s %-5s %9s\n",
+               "workload", "backend", "threads", "ops", "seconds", "cpu_s",
+               "ops/s", "p50_us", "p99_us", "p999_us", "per", "vs_sqlite");
   const std::vector<std::string> backends =
       Distinct(rows_, &ResultRow::backend);
   for (const std::string& workload : Distinct(rows_, &ResultRow::workload)) {
@@ -102,9 +104,9 @@ void Report::PrintTable(std::FILE* out) const {
                       OpsPerSecond(m) / OpsPerSecond(baseline->measurement));
       }
       std::fprintf(out,
-                   "%-15s %-8s %9llu %7.2f %7.2f %10.0f %9.1f %9.1f %9.1f %-5s "
-                   "%9s\n",
-                   workload.c_str(), backend.c_str(),
+                   "%-15s %-8s %7zu %9llu %7.2f %7.2f %10.0f %9.1f %9.1f "
+                   "%9.1f %-5s %9s\n",
+                   workload.c_str(), backend.c_str(), m.threads,
                    static_cast<unsigned long long>(m.ops), m.seconds,
                    m.cpu_seconds, OpsPerSecond(m), m.latency.p50_us,
                    m.latency.p99_us, m.latency.p999_us, LatencyPer(m), ratio);

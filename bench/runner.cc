@@ -35,11 +35,13 @@ std::vector<Step> PlanSteps(const RunConfig& config, const Dataset& data) {
   input.data = &data;
   std::vector<Step> steps = {{"load_customers", &LoadCustomers, input}};
   const size_t orders = data.orders.size();
+  input.threads = config.threads;
   for (size_t i = 0; i < ingests.size(); ++i) {
     input.orders_begin = orders * i / ingests.size();
     input.orders_end = orders * (i + 1) / ingests.size();
     steps.push_back({ingests[i]->name, ingests[i]->run, input});
   }
+  input.threads = 1;
   if (ingests.empty() && !reads.empty()) {
     input.orders_begin = 0;
     input.orders_end = orders;

@@ -21,6 +21,7 @@ struct RunConfig {
   std::vector<std::string> workloads;  // names from Workloads()
   std::string dir = "/tmp";      // the run's temporary directory goes under it
   size_t read_ops = 100000;      // operations per read workload
+  size_t threads = 1;            // client threads per ingest workload
   uint64_t seed = kDefaultSeed;  // of the read workloads' random keys
 };
 
@@ -34,9 +35,10 @@ struct ResultRow {
 
 // For each backend in turn: opens an empty database under a new temporary
 // directory in config.dir, runs load_customers, then the selected ingest
-// workloads (the orders, in time order, split evenly between them; if none
-// is selected but a read workload is, the step load_orders loads them in
-// batches), then the selected read workloads; then closes and removes the
+// workloads (the orders, in time order, split evenly between them, each run
+// by config.threads client threads; if none is selected but a read workload
+// is, the step load_orders loads them in batches), then the selected read
+// workloads (from one thread); then closes and removes the
 // database before the next backend starts, so that backends never compete
 // for the machine. Calls `on_row` after each step. Returns the first
 // error, naming the backend and the step.

@@ -6,9 +6,13 @@
 // runs), prepared statements, foreign keys on, unique indexes on code, email
 // and phone, orders indexed by (customer_id, ts_ms), and the customer's
 // aggregate columns updated in the same transaction as each order insert.
+// Concurrent writers each get their own connection (NewClient) to the same
+// file, start every write with BEGIN IMMEDIATE and wait for the write lock
+// in a busy handler instead of failing.
 #include <sqlite3.h>
 
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <system_error>
 #include <utility>
@@ -19,13 +23,21 @@ namespace custdb {
 namespace bench {
 namespace {
 
-constexpr const char* kSchema = R"sql(
+// How long a connection waits for another's write lock before SQLITE_BUSY,
+// which fails the run.
+constexpr int kBusyTimeoutMs = 5000;
+
+// Run on every connection.
+constexpr const char* kPragmas = R"sql(
 PRAGMA journal_mode = WAL;
 PRAGMA synchronous = NORMAL;
 PRAGMA foreign_keys = ON;
 PRAGMA cache_size = -262144;
 PRAGMA temp_store = MEMORY;
 PRAGMA wal_autocheckpoint = 10000;
+)sql";
+
+constexpr const char* kSchema = R"sql(
 CREATE TABLE channels (
   id INTEGER PRIMARY KEY,
   name TEXT NOT NULL,
@@ -149,35 +161,19 @@ class SqliteBackend : public Backend {
     sqlite3_close_v2(db_);
   }
 
+  // Creates the database file and its schema in `dir`.
   Status Init(const std::string& dir) {
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
     if (ec) return Status::IOError(dir + ": " + ec.message());
-    std::string path = dir + "/bench.sqlite3";
-    int rc = sqlite3_open_v2(
-        path.c_str(), &db_,
-        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-        nullptr);
-    if (rc != SQLITE_OK) return Error("open " + path);
-    rc = sqlite3_exec(db_, kSchema, nullptr, nullptr, nullptr);
-    if (rc != SQLITE_OK) return Error("schema");
-    const std::pair<Statement*, const char*> statements[] = {
-        {&begin_, "BEGIN IMMEDIATE"},
-        {&commit_, "COMMIT"},
-        {&rollback_, "ROLLBACK"},
-        {&insert_channel_, kInsertChannel},
-        {&insert_customer_, kInsertCustomer},
-        {&insert_order_, kInsertOrder},
-        {&update_aggregates_, kUpdateAggregates},
-        {&select_customer_, kSelectCustomer},
-        {&select_recent_orders_, kSelectRecentOrders},
-    };
-    for (const auto& [statement, sql] : statements) {
-      if (statement->Prepare(db_, sql) != SQLITE_OK) {
-        return Error(std::string("prepare ") + sql);
-      }
-    }
-    return Status::OK();
+    return Connect(dir + "/bench.sqlite3", /*create_schema=*/true);
+  }
+
+  Result<std::unique_ptr<Backend>> NewClient() override {
+    auto client = std::make_unique<SqliteBackend>();
+    Status s = client->Connect(path_, /*create_schema=*/false);
+    if (!s.ok()) return s;
+    return std::unique_ptr<Backend>(std::move(client));
   }
 
   Status PutChannels(const std::vector<Channel>& channels) override {
@@ -293,6 +289,41 @@ class SqliteBackend : public Backend {
   }
 
  private:
+  // Opens a connection (used from one thread) with the pragmas and the
+  // prepared statements.
+  Status Connect(const std::string& path, bool create_schema) {
+    path_ = path;
+    int rc = sqlite3_open_v2(
+        path.c_str(), &db_,
+        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+        nullptr);
+    if (rc != SQLITE_OK) return Error("open " + path);
+    sqlite3_busy_timeout(db_, kBusyTimeoutMs);
+    rc = sqlite3_exec(db_, kPragmas, nullptr, nullptr, nullptr);
+    if (rc != SQLITE_OK) return Error("pragmas");
+    if (create_schema) {
+      rc = sqlite3_exec(db_, kSchema, nullptr, nullptr, nullptr);
+      if (rc != SQLITE_OK) return Error("schema");
+    }
+    const std::pair<Statement*, const char*> statements[] = {
+        {&begin_, "BEGIN IMMEDIATE"},
+        {&commit_, "COMMIT"},
+        {&rollback_, "ROLLBACK"},
+        {&insert_channel_, kInsertChannel},
+        {&insert_customer_, kInsertCustomer},
+        {&insert_order_, kInsertOrder},
+        {&update_aggregates_, kUpdateAggregates},
+        {&select_customer_, kSelectCustomer},
+        {&select_recent_orders_, kSelectRecentOrders},
+    };
+    for (const auto& [statement, sql] : statements) {
+      if (statement->Prepare(db_, sql) != SQLITE_OK) {
+        return Error(std::string("prepare ") + sql);
+      }
+    }
+    return Status::OK();
+  }
+
   // Inserts the order and applies its deltas to the customer's aggregates.
   // Credit notes are not modelled: the benchmark data has none.
   Status InsertOrder(const Order& o) {
@@ -360,13 +391,13 @@ class SqliteBackend : public Backend {
       case SQLITE_CONSTRAINT_CHECK:
       case SQLITE_CONSTRAINT_NOTNULL:
         return Status::InvalidArgument(message);
-      case SQLITE_BUSY:
-        return Status::Busy(message);
       default:
+        if ((rc & 0xff) == SQLITE_BUSY) return Status::Busy(message);
         return Status::IOError(message);
     }
   }
 
+  std::string path_;
   sqlite3* db_ = nullptr;
   Statement begin_, commit_, rollback_;
   Statement insert_channel_, insert_customer_, insert_order_;

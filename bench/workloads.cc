@@ -3,7 +3,9 @@
 #include "workloads.h"
 
 #include <algorithm>
+#include <memory>
 #include <string>
+#include <thread>
 
 namespace custdb {
 namespace bench {
@@ -22,24 +24,74 @@ std::vector<uint64_t> RandomCustomerIds(const WorkloadInput& input) {
   return ids;
 }
 
+// Runs body(client, t, recorder) for t in [0, input.threads): on the
+// calling thread when there is one, else on a thread each, client 0 being
+// `backend` and the others connected before the clock starts. Each thread
+// records into its own recorder, merged after the join. Sets out->seconds
+// (wall time of all threads), out->latency and out->threads.
+template <typename Body>
+Status RunClients(Backend* backend, const WorkloadInput& input,
+                  size_t calls_per_thread, Body body, Measurement* out) {
+  const size_t threads = std::max<size_t>(input.threads, 1);
+  std::vector<std::unique_ptr<Backend>> owned;
+  std::vector<Backend*> clients = {backend};
+  for (size_t t = 1; t < threads; ++t) {
+    Result<std::unique_ptr<Backend>> client = backend->NewClient();
+    if (!client.ok()) {
+      return WithContext(client.status(), "client " + std::to_string(t));
+    }
+    owned.push_back(std::move(client).value());
+    clients.push_back(owned.back().get());
+  }
+  std::vector<LatencyRecorder> recorders(threads);
+  for (LatencyRecorder& r : recorders) r.Reserve(calls_per_thread);
+  std::vector<Status> statuses(threads);
+  const Clock::time_point begin = Clock::now();
+  if (threads == 1) {
+    statuses[0] = body(backend, 0, &recorders[0]);
+  } else {
+    std::vector<std::thread> workers;
+    for (size_t t = 0; t < threads; ++t) {
+      workers.emplace_back(
+          [&, t] { statuses[t] = body(clients[t], t, &recorders[t]); });
+    }
+    for (std::thread& w : workers) w.join();
+  }
+  out->seconds = Seconds(begin, Clock::now());
+  for (size_t t = 0; t < threads; ++t) {
+    if (!statuses[t].ok()) {
+      return threads == 1 ? statuses[t]
+                          : WithContext(statuses[t],
+                                        "client thread " + std::to_string(t));
+    }
+    if (t > 0) recorders[0].Merge(recorders[t]);
+  }
+  out->latency = recorders[0].Summarize();
+  out->threads = threads;
+  return Status::OK();
+}
+
+// Thread t records orders begin + t, begin + t + threads, ...: each thread
+// still writes in time order.
 Status IngestOneByOne(Backend* backend, const WorkloadInput& input,
                       Measurement* out) {
   const std::vector<Order>& orders = input.data->orders;
-  LatencyRecorder recorder;
-  recorder.Reserve(input.orders_end - input.orders_begin);
-  const Clock::time_point begin = Clock::now();
-  for (size_t i = input.orders_begin; i < input.orders_end; ++i) {
-    const Clock::time_point start = Clock::now();
-    Status s = backend->RecordOrder(orders[i]);
-    recorder.Record(start, Clock::now());
-    if (!s.ok()) {
-      return WithContext(s, "order " + std::to_string(orders[i].id));
+  const size_t count = input.orders_end - input.orders_begin;
+  const size_t step = std::max<size_t>(input.threads, 1);
+  auto body = [&](Backend* client, size_t t,
+                  LatencyRecorder* recorder) -> Status {
+    for (size_t i = input.orders_begin + t; i < input.orders_end; i += step) {
+      const Clock::time_point start = Clock::now();
+      Status s = client->RecordOrder(orders[i]);
+      recorder->Record(start, Clock::now());
+      if (!s.ok()) {
+        return WithContext(s, "order " + std::to_string(orders[i].id));
+      }
     }
-  }
-  out->seconds = Seconds(begin, Clock::now());
-  out->ops = input.orders_end - input.orders_begin;
-  out->latency = recorder.Summarize();
-  return Status::OK();
+    return Status::OK();
+  };
+  out->ops = count;
+  return RunClients(backend, input, count / step + 1, body, out);
 }
 
 Status GetCustomers(Backend* backend, const WorkloadInput& input,
@@ -101,23 +153,24 @@ Status IngestOrdersBatched(Backend* backend, const WorkloadInput& input,
                            Measurement* out) {
   const std::vector<Order>& orders = input.data->orders;
   const size_t count = input.orders_end - input.orders_begin;
-  LatencyRecorder recorder;
-  recorder.Reserve(count / kBatchSize + 1);
-  const Clock::time_point begin = Clock::now();
-  for (size_t i = input.orders_begin; i < input.orders_end; i += kBatchSize) {
-    const size_t n = std::min(kBatchSize, input.orders_end - i);
-    const Clock::time_point start = Clock::now();
-    Status s = backend->RecordOrders(&orders[i], n);
-    recorder.Record(start, Clock::now());
-    if (!s.ok()) {
-      return WithContext(s, "batch at order " + std::to_string(orders[i].id));
+  const size_t step = std::max<size_t>(input.threads, 1) * kBatchSize;
+  auto body = [&](Backend* client, size_t t,
+                  LatencyRecorder* recorder) -> Status {
+    for (size_t i = input.orders_begin + t * kBatchSize; i < input.orders_end;
+         i += step) {
+      const size_t n = std::min(kBatchSize, input.orders_end - i);
+      const Clock::time_point start = Clock::now();
+      Status s = client->RecordOrders(&orders[i], n);
+      recorder->Record(start, Clock::now());
+      if (!s.ok()) {
+        return WithContext(s, "batch at order " + std::to_string(orders[i].id));
+      }
     }
-  }
-  out->seconds = Seconds(begin, Clock::now());
+    return Status::OK();
+  };
   out->ops = count;
   out->ops_per_call = kBatchSize;
-  out->latency = recorder.Summarize();
-  return Status::OK();
+  return RunClients(backend, input, count / step + 1, body, out);
 }
 
 Status LoadCustomers(Backend* backend, const WorkloadInput& input,

@@ -26,9 +26,12 @@ enum class WorkloadKind {
 
 struct WorkloadInput {
   const Dataset* data = nullptr;
-  // kIngest: data->orders[orders_begin, orders_end).
+  // kIngest: data->orders[orders_begin, orders_end), split between
+  // `threads` client threads (the first uses the backend it is given, the
+  // others one NewClient() each).
   size_t orders_begin = 0;
   size_t orders_end = 0;
+  size_t threads = 1;
   // kRead: operations to run, and the seed of their random keys (the same
   // for every backend, so each reads the same customers in the same order).
   size_t read_ops = 0;
@@ -37,12 +40,13 @@ struct WorkloadInput {
 
 struct Measurement {
   uint64_t ops = 0;    // events written or reads done
-  double seconds = 0;  // wall time of the whole loop
+  double seconds = 0;  // wall time of the whole loop (of every thread)
+  size_t threads = 1;  // client threads that ran the loop
   // CPU time of the whole process during the step, background threads
   // (RocksDB flushes and compactions) included. Set by the runner.
   double cpu_seconds = 0;
   uint64_t ops_per_call = 1;  // events per timed call: 1000 for batches
-  LatencySummary latency;     // of each timed call (an op or a batch)
+  LatencySummary latency;     // of each timed call, over all threads
   uint64_t rows = 0;          // rows the reads returned
   // A digest of what the reads returned. Every backend must produce the
   // same value for the same input; a difference means a wrong result.
@@ -68,7 +72,8 @@ const Workload* FindWorkload(const std::string& name);
 // Puts the channels, then creates the customers in batches of 1,000.
 Status LoadCustomers(Backend* backend, const WorkloadInput& input,
                      Measurement* out);
-// Records the input's orders in batches of 1,000 (ingest1000's body).
+// Records the input's orders in batches of 1,000 (ingest1000's body);
+// with several threads, thread t takes batches t, t + threads, ...
 Status IngestOrdersBatched(Backend* backend, const WorkloadInput& input,
                            Measurement* out);
 
