@@ -44,10 +44,12 @@ rocksdb::ColumnFamilyOptions CfOptions(int cf,
     o.memtable_prefix_bloom_size_ratio = 0.05;
     t.whole_key_filtering = false;
   } else if (cf != keys::kMetaCf && cf != keys::kDefaultCf) {
-    // Point lookups by id or identity. Ids are 8 bytes; index and counter
-    // keys are bucketed by their first 9 (tag + 8).
+    // Point lookups by id or identity. Ids are 8 bytes. Index and counter
+    // keys are bucketed by up to their first 48 bytes, in practice the
+    // whole key: identities share long prefixes ("\x02customer…" for every
+    // e-mail), and a short prefix put them all in one bucket.
     const size_t prefix =
-        cf == keys::kIndexesCf || cf == keys::kCountersCf ? 9 : 8;
+        cf == keys::kIndexesCf || cf == keys::kCountersCf ? 48 : 8;
     o.prefix_extractor.reset(rocksdb::NewCappedPrefixTransform(prefix));
     o.memtable_factory.reset(rocksdb::NewHashLinkListRepFactory(kBuckets));
     o.memtable_prefix_bloom_size_ratio = 0.02;
