@@ -18,8 +18,8 @@ namespace {
 using test::kTestNowMs;
 using test::OpenTestEngine;
 using test::TempDir;
-using test::refmodel::CoreAggregatesMatch;
 using test::refmodel::ApplyOne;
+using test::refmodel::CoreAggregatesMatch;
 using test::refmodel::Fingerprint;
 using test::refmodel::HasCode;
 

@@ -106,15 +106,15 @@ TEST_F(OrderTest, RecordedOrdersUpdateAggregates) {
   const int64_t t2 = kTestNowMs - 20 * kDay;
   const int64_t t3 = kTestNowMs - 10 * kDay;
   Record(MakeOrder(1, kAnn, t2, 1000, OrderStatus::kCompleted));
-  EXPECT_TRUE(
-      CoreAggregatesMatch(OrderAggregates(1, 1, 1000, t2, t2), AggregatesOf(kAnn)));
+  EXPECT_TRUE(CoreAggregatesMatch(OrderAggregates(1, 1, 1000, t2, t2),
+                                  AggregatesOf(kAnn)));
   Record(MakeOrder(2, kAnn, t3, 500, OrderStatus::kPaid));
-  EXPECT_TRUE(
-      CoreAggregatesMatch(OrderAggregates(2, 1, 1500, t2, t3), AggregatesOf(kAnn)));
+  EXPECT_TRUE(CoreAggregatesMatch(OrderAggregates(2, 1, 1500, t2, t3),
+                                  AggregatesOf(kAnn)));
   // Placed: an order, but not spend. Older than the others: first_order_ms.
   Record(MakeOrder(3, kAnn, t1, 300, OrderStatus::kPlaced));
-  EXPECT_TRUE(
-      CoreAggregatesMatch(OrderAggregates(3, 1, 1500, t1, t3), AggregatesOf(kAnn)));
+  EXPECT_TRUE(CoreAggregatesMatch(OrderAggregates(3, 1, 1500, t1, t3),
+                                  AggregatesOf(kAnn)));
   // Bob is untouched.
   EXPECT_TRUE(CoreAggregatesMatch(Aggregates{}, AggregatesOf(kBob)));
   auto counts = engine_->Counts();
@@ -317,12 +317,12 @@ TEST_F(OrderTest, AllowedStatusTransitionsUpdateAggregates) {
       CoreAggregatesMatch(OrderAggregates(1, 0, 0, t, t), AggregatesOf(kAnn)));
   ASSERT_TRUE(engine_->UpdateOrderStatus(1, OrderStatus::kPaid).ok());
   EXPECT_EQ(GetOrder(1).status, OrderStatus::kPaid);
-  EXPECT_TRUE(
-      CoreAggregatesMatch(OrderAggregates(1, 0, 1000, t, t), AggregatesOf(kAnn)));
+  EXPECT_TRUE(CoreAggregatesMatch(OrderAggregates(1, 0, 1000, t, t),
+                                  AggregatesOf(kAnn)));
   ASSERT_TRUE(engine_->UpdateOrderStatus(1, OrderStatus::kCompleted).ok());
   EXPECT_EQ(GetOrder(1).status, OrderStatus::kCompleted);
-  EXPECT_TRUE(
-      CoreAggregatesMatch(OrderAggregates(1, 1, 1000, t, t), AggregatesOf(kAnn)));
+  EXPECT_TRUE(CoreAggregatesMatch(OrderAggregates(1, 1, 1000, t, t),
+                                  AggregatesOf(kAnn)));
   // completed -> refunded: refunds what is left.
   ASSERT_TRUE(engine_->UpdateOrderStatus(1, OrderStatus::kRefunded).ok());
   EXPECT_EQ(GetOrder(1).status, OrderStatus::kRefunded);
@@ -340,18 +340,18 @@ TEST_F(OrderTest, AllowedStatusTransitionsUpdateAggregates) {
   // paid -> cancelled: the spend goes.
   Record(MakeOrder(3, kBob, t + 1, 600, OrderStatus::kPaid));
   EXPECT_TRUE(CoreAggregatesMatch(OrderAggregates(1, 0, 600, t, t + 1),
-                              AggregatesOf(kBob)));
+                                  AggregatesOf(kBob)));
   ASSERT_TRUE(engine_->UpdateOrderStatus(3, OrderStatus::kCancelled).ok());
-  EXPECT_TRUE(
-      CoreAggregatesMatch(OrderAggregates(0, 0, 0, t, t + 1), AggregatesOf(kBob)));
+  EXPECT_TRUE(CoreAggregatesMatch(OrderAggregates(0, 0, 0, t, t + 1),
+                                  AggregatesOf(kBob)));
 
   // paid -> refunded: still an order, no spend.
   Record(MakeOrder(4, kBob, t + 2, 800, OrderStatus::kPaid));
   ASSERT_TRUE(engine_->UpdateOrderStatus(4, OrderStatus::kRefunded).ok());
   EXPECT_EQ(GetOrder(4).status, OrderStatus::kRefunded);
   EXPECT_EQ(GetOrder(4).refunded_minor, 800);
-  EXPECT_TRUE(
-      CoreAggregatesMatch(OrderAggregates(1, 0, 0, t, t + 2), AggregatesOf(kBob)));
+  EXPECT_TRUE(CoreAggregatesMatch(OrderAggregates(1, 0, 0, t, t + 2),
+                                  AggregatesOf(kBob)));
 }
 
 TEST_F(OrderTest, ForbiddenStatusTransitionsAreFailedPrecondition) {
@@ -402,8 +402,8 @@ TEST_F(OrderTest, PartialAndFullRefunds) {
   Order o = GetOrder(1);
   EXPECT_EQ(o.status, OrderStatus::kCompleted);  // partial keeps the status
   EXPECT_EQ(o.refunded_minor, 300);
-  EXPECT_TRUE(
-      CoreAggregatesMatch(OrderAggregates(1, 1, 700, t, t), AggregatesOf(kAnn)));
+  EXPECT_TRUE(CoreAggregatesMatch(OrderAggregates(1, 1, 700, t, t),
+                                  AggregatesOf(kAnn)));
   ASSERT_TRUE(engine_->RefundOrder(1, 699).ok());
   EXPECT_EQ(GetOrder(1).refunded_minor, 999);
   EXPECT_TRUE(
@@ -434,8 +434,8 @@ TEST_F(OrderTest, PartiallyRefundedOrderMovesOnWithItsRefund) {
   Order o = GetOrder(1);
   EXPECT_EQ(o.status, OrderStatus::kCompleted);
   EXPECT_EQ(o.refunded_minor, 250);
-  EXPECT_TRUE(
-      CoreAggregatesMatch(OrderAggregates(1, 1, 750, t, t), AggregatesOf(kAnn)));
+  EXPECT_TRUE(CoreAggregatesMatch(OrderAggregates(1, 1, 750, t, t),
+                                  AggregatesOf(kAnn)));
   // completed -> refunded refunds what is left.
   ASSERT_TRUE(engine_->UpdateOrderStatus(1, OrderStatus::kRefunded).ok());
   EXPECT_EQ(GetOrder(1).refunded_minor, 1000);
@@ -449,8 +449,8 @@ TEST_F(OrderTest, CancellingPartiallyRefundedPaidOrderRemovesItsSpend) {
   Record(MakeOrder(1, kAnn, t, 1000, OrderStatus::kPaid));
   Record(MakeOrder(2, kAnn, t, 50, OrderStatus::kCompleted));
   ASSERT_TRUE(engine_->RefundOrder(1, 300).ok());
-  EXPECT_TRUE(
-      CoreAggregatesMatch(OrderAggregates(2, 1, 750, t, t), AggregatesOf(kAnn)));
+  EXPECT_TRUE(CoreAggregatesMatch(OrderAggregates(2, 1, 750, t, t),
+                                  AggregatesOf(kAnn)));
   ASSERT_TRUE(engine_->UpdateOrderStatus(1, OrderStatus::kCancelled).ok());
   EXPECT_TRUE(
       CoreAggregatesMatch(OrderAggregates(1, 1, 50, t, t), AggregatesOf(kAnn)));
@@ -495,8 +495,8 @@ TEST_F(OrderTest, CreditNotesReduceSpendAndAreNotOrders) {
   Record(CreditNote(2, kAnn, t2, 300));
   // The credit note is later than the sale, but it is not an order: order
   // times and activity stay at the sale.
-  EXPECT_TRUE(
-      CoreAggregatesMatch(OrderAggregates(1, 1, 700, t1, t1), AggregatesOf(kAnn)));
+  EXPECT_TRUE(CoreAggregatesMatch(OrderAggregates(1, 1, 700, t1, t1),
+                                  AggregatesOf(kAnn)));
   Order note = GetOrder(2);
   EXPECT_EQ(note.kind, OrderKind::kCreditNote);
   EXPECT_EQ(note.amount_minor, 300);
@@ -505,8 +505,8 @@ TEST_F(OrderTest, CreditNotesReduceSpendAndAreNotOrders) {
   Order with_items = CreditNote(3, kBob, t2, 450);
   with_items.items = {{"RETURN-1", 3, 150, 450}};
   Record(with_items);
-  EXPECT_TRUE(
-      CoreAggregatesMatch(OrderAggregates(0, 0, -450, 0, 0), AggregatesOf(kBob)));
+  EXPECT_TRUE(CoreAggregatesMatch(OrderAggregates(0, 0, -450, 0, 0),
+                                  AggregatesOf(kBob)));
   auto counts = engine_->Counts();
   ASSERT_TRUE(counts.ok());
   EXPECT_EQ(counts->orders, 3);  // sale orders and credit notes
