@@ -3,22 +3,16 @@
 
 #include <set>
 
+#include "enum_names.h"
+
 namespace custdb {
 namespace {
 
-struct TierName {
-  ValueTier tier;
-  const char* name;
-};
-constexpr TierName kTierNames[] = {{ValueTier::kLow, "low"},
-                                   {ValueTier::kMedium, "medium"},
-                                   {ValueTier::kHigh, "high"}};
+constexpr NamedValue<ValueTier> kTierNames[] = {{ValueTier::kLow, "low"},
+                                                {ValueTier::kMedium, "medium"},
+                                                {ValueTier::kHigh, "high"}};
 
-struct StageName {
-  LifecycleStage stage;
-  const char* name;
-};
-constexpr StageName kStageNames[] = {
+constexpr NamedValue<LifecycleStage> kStageNames[] = {
     {LifecycleStage::kProspect, "prospect"},
     {LifecycleStage::kNew, "new"},
     {LifecycleStage::kActive, "active"},
@@ -122,38 +116,18 @@ void CheckSegments(const std::vector<SegmentRule>& rules,
 
 }  // namespace
 
-const char* ValueTierName(ValueTier tier) {
-  for (const auto& t : kTierNames) {
-    if (t.tier == tier) return t.name;
-  }
-  return "invalid";
-}
+const char* ValueTierName(ValueTier tier) { return NameOf(kTierNames, tier); }
 
 bool ParseValueTier(const std::string& name, ValueTier* out) {
-  for (const auto& t : kTierNames) {
-    if (name == t.name) {
-      *out = t.tier;
-      return true;
-    }
-  }
-  return false;
+  return ParseName(kTierNames, name, out);
 }
 
 const char* LifecycleStageName(LifecycleStage stage) {
-  for (const auto& s : kStageNames) {
-    if (s.stage == stage) return s.name;
-  }
-  return "invalid";
+  return NameOf(kStageNames, stage);
 }
 
 bool ParseLifecycleStage(const std::string& name, LifecycleStage* out) {
-  for (const auto& s : kStageNames) {
-    if (name == s.name) {
-      *out = s.stage;
-      return true;
-    }
-  }
-  return false;
+  return ParseName(kStageNames, name, out);
 }
 
 TierPolicy DefaultPolicy() {

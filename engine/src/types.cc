@@ -1,17 +1,10 @@
 // Names of the stored enums, as used by CSV, JSON and the command line.
 #include "custdb/types.h"
 
-#include <cstring>
-#include <iterator>
+#include "enum_names.h"
 
 namespace custdb {
 namespace {
-
-template <typename E>
-struct NamedValue {
-  E value;
-  const char* name;
-};
 
 constexpr NamedValue<ChannelType> kChannelTypes[] = {
     {ChannelType::kDirect, "direct"},
@@ -52,48 +45,29 @@ constexpr NamedValue<InteractionKind> kInteractionKinds[] = {
     {InteractionKind::kFeedback, "feedback"},
 };
 
-template <typename E, size_t N>
-const char* NameOf(const NamedValue<E> (&table)[N], E value) {
-  for (const auto& entry : table) {
-    if (entry.value == value) return entry.name;
-  }
-  return "invalid";
-}
-
-template <typename E, size_t N>
-bool Parse(const NamedValue<E> (&table)[N], const std::string& name, E* out) {
-  for (const auto& entry : table) {
-    if (name == entry.name) {
-      *out = entry.value;
-      return true;
-    }
-  }
-  return false;
-}
-
 }  // namespace
 
 const char* ChannelTypeName(ChannelType t) { return NameOf(kChannelTypes, t); }
 bool ParseChannelType(const std::string& n, ChannelType* out) {
-  return Parse(kChannelTypes, n, out);
+  return ParseName(kChannelTypes, n, out);
 }
 const char* GenderName(Gender g) { return NameOf(kGenders, g); }
 bool ParseGender(const std::string& n, Gender* out) {
-  return Parse(kGenders, n, out);
+  return ParseName(kGenders, n, out);
 }
 const char* OrderStatusName(OrderStatus s) { return NameOf(kOrderStatuses, s); }
 bool ParseOrderStatus(const std::string& n, OrderStatus* out) {
-  return Parse(kOrderStatuses, n, out);
+  return ParseName(kOrderStatuses, n, out);
 }
 const char* OrderKindName(OrderKind k) { return NameOf(kOrderKinds, k); }
 bool ParseOrderKind(const std::string& n, OrderKind* out) {
-  return Parse(kOrderKinds, n, out);
+  return ParseName(kOrderKinds, n, out);
 }
 const char* InteractionKindName(InteractionKind k) {
   return NameOf(kInteractionKinds, k);
 }
 bool ParseInteractionKind(const std::string& n, InteractionKind* out) {
-  return Parse(kInteractionKinds, n, out);
+  return ParseName(kInteractionKinds, n, out);
 }
 
 bool operator==(const Aggregates& a, const Aggregates& b) {
