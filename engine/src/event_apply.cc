@@ -51,10 +51,10 @@ Status CustomerChannels(const ApplyContext& ctx, const Customer& c) {
 // customer does not exist.
 Status LoadAggregates(const char* field, uint64_t customer_id, WriteTxn* txn,
                       Aggregates* out) {
-  std::optional<Aggregates> agg;
+  const Aggregates* agg = nullptr;
   Status s = txn->GetAggregates(customer_id, &agg);
   if (!s.ok()) return s;
-  if (!agg) {
+  if (agg == nullptr) {
     return Status::NotFound(std::string(field) + ": customer " +
                             std::to_string(customer_id) + " does not exist");
   }
@@ -76,15 +76,15 @@ Status LoadOrder(const char* field, uint64_t order_id, WriteTxn* txn,
 }
 
 // Stages a changed order together with its customer's aggregates.
-Status StageOrderChange(const Order& before, const Order& after,
-                        WriteTxn* txn) {
+Status StageOrderChange(const Order& before, Order after, WriteTxn* txn) {
   Aggregates agg;
   Status s = LoadAggregates("order.customer_id", after.customer_id, txn, &agg);
   if (!s.ok()) return s;
   s = ChangeOrder(before, after, &agg);
   if (!s.ok()) return s;
-  txn->PutOrder(after);
-  txn->PutAggregates(after.customer_id, agg);
+  const uint64_t customer_id = after.customer_id;
+  txn->PutOrder(std::move(after));
+  txn->PutAggregates(customer_id, std::move(agg));
   return Status::OK();
 }
 
@@ -190,8 +190,9 @@ Status ApplyRecordOrder(const ApplyContext& ctx, const Order& input,
   order.refunded_minor = 0;
   s = AddOrder(order, &agg);
   if (!s.ok()) return s;
-  txn->PutOrder(order);
-  txn->PutAggregates(order.customer_id, agg);
+  const uint64_t customer_id = order.customer_id;
+  txn->PutOrder(std::move(order));
+  txn->PutAggregates(customer_id, std::move(agg));
   txn->AddCount(keys::RecordKind::kOrder, 1);
   return Status::OK();
 }
@@ -214,7 +215,7 @@ Status ApplyOrderStatus(const ApplyContext&, const OrderStatusChange& change,
   if (change.status == OrderStatus::kRefunded) {
     after.refunded_minor = after.amount_minor;
   }
-  return StageOrderChange(before, after, txn);
+  return StageOrderChange(before, std::move(after), txn);
 }
 
 Status ApplyRefund(const ApplyContext&, const OrderRefund& refund,
@@ -241,7 +242,7 @@ Status ApplyRefund(const ApplyContext&, const OrderRefund& refund,
   if (after.refunded_minor == after.amount_minor) {
     after.status = OrderStatus::kRefunded;
   }
-  return StageOrderChange(before, after, txn);
+  return StageOrderChange(before, std::move(after), txn);
 }
 
 Status ApplyRecordInteraction(const ApplyContext& ctx,
@@ -305,8 +306,9 @@ Status ApplyResolution(const ApplyContext&,
   s = LoadAggregates("interaction.customer_id", after.customer_id, txn, &agg);
   if (!s.ok()) return s;
   ChangeInteraction(before, after, &agg);
-  txn->PutInteraction(after);
-  txn->PutAggregates(after.customer_id, agg);
+  const uint64_t customer_id = after.customer_id;
+  txn->PutInteraction(std::move(after));
+  txn->PutAggregates(customer_id, std::move(agg));
   return Status::OK();
 }
 

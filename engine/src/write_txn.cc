@@ -71,17 +71,15 @@ Status WriteTxn::GetCustomer(uint64_t id, std::optional<Customer>* out) {
   return s;
 }
 
-Status WriteTxn::GetAggregates(uint64_t customer_id,
-                               std::optional<Aggregates>* out) {
+Status WriteTxn::GetAggregates(uint64_t customer_id, const Aggregates** out) {
   auto it = aggregates_.find(customer_id);
   if (it != aggregates_.end()) {
-    *out = it->second;
+    *out = &it->second;
     return Status::OK();
   }
   const CachedCustomer* record = nullptr;
   Status s = LoadCommitted(customer_id, &record);
-  out->reset();
-  if (s.ok() && record != nullptr) *out = record->aggregates;
+  *out = s.ok() && record != nullptr ? &record->aggregates : nullptr;
   return s;
 }
 
@@ -174,19 +172,23 @@ Status WriteTxn::GetIdentityHolder(keys::IndexTag tag, const std::string& value,
   return Status::OK();
 }
 
-void WriteTxn::PutCustomer(const Customer& customer) {
-  customers_[customer.id] = customer;
+void WriteTxn::PutCustomer(Customer customer) {
+  const uint64_t id = customer.id;
+  customers_[id] = std::move(customer);
 }
 
-void WriteTxn::PutAggregates(uint64_t customer_id,
-                             const Aggregates& aggregates) {
-  aggregates_[customer_id] = aggregates;
+void WriteTxn::PutAggregates(uint64_t customer_id, Aggregates aggregates) {
+  aggregates_[customer_id] = std::move(aggregates);
 }
 
-void WriteTxn::PutOrder(const Order& order) { orders_[order.id] = order; }
+void WriteTxn::PutOrder(Order order) {
+  const uint64_t id = order.id;
+  orders_[id] = std::move(order);
+}
 
-void WriteTxn::PutInteraction(const Interaction& interaction) {
-  interactions_[interaction.id] = interaction;
+void WriteTxn::PutInteraction(Interaction interaction) {
+  const uint64_t id = interaction.id;
+  interactions_[id] = std::move(interaction);
 }
 
 void WriteTxn::PutIdentity(keys::IndexTag tag, const std::string& value,
@@ -261,17 +263,18 @@ void WriteTxn::UpdateCache(bool committed) {
       cache_->Erase(id);
       return;
     }
+    // The transaction is done: its records move into the cache.
     CachedCustomer entry;
     auto base = committed_.find(id);
-    if (base != committed_.end() && base->second) entry = *base->second;
+    const bool have_base = base != committed_.end() && base->second;
+    if (have_base) entry = std::move(*base->second);
     auto p = customers_.find(id);
     if (p != customers_.end()) {
-      entry.profile = std::make_shared<const Customer>(p->second);
+      entry.profile = std::make_shared<const Customer>(std::move(p->second));
     }
     auto a = aggregates_.find(id);
-    bool have_aggregates =
-        a != aggregates_.end() || (base != committed_.end() && base->second);
-    if (a != aggregates_.end()) entry.aggregates = a->second;
+    const bool have_aggregates = a != aggregates_.end() || have_base;
+    if (a != aggregates_.end()) entry.aggregates = std::move(a->second);
     if (!entry.profile || !have_aggregates) {
       cache_->Erase(id);
       return;

@@ -30,7 +30,9 @@ class WriteTxn {
 
   // Reads: *out is empty when the record does not exist.
   Status GetCustomer(uint64_t id, std::optional<Customer>* out);
-  Status GetAggregates(uint64_t customer_id, std::optional<Aggregates>* out);
+  // *out points into this transaction (null if the customer does not
+  // exist); valid until the next Put for that customer.
+  Status GetAggregates(uint64_t customer_id, const Aggregates** out);
   Status GetOrder(uint64_t order_id, std::optional<Order>* out);
   Status OrderExists(uint64_t order_id, bool* exists);
   Status GetInteraction(uint64_t id, std::optional<Interaction>* out);
@@ -41,10 +43,10 @@ class WriteTxn {
 
   // Staging. Call only once every check of the event has passed, so a
   // failed event never leaves anything behind.
-  void PutCustomer(const Customer& customer);
-  void PutAggregates(uint64_t customer_id, const Aggregates& aggregates);
-  void PutOrder(const Order& order);
-  void PutInteraction(const Interaction& interaction);
+  void PutCustomer(Customer customer);
+  void PutAggregates(uint64_t customer_id, Aggregates aggregates);
+  void PutOrder(Order order);
+  void PutInteraction(Interaction interaction);
   // holder 0 removes the identity.
   void PutIdentity(keys::IndexTag tag, const std::string& value,
                    uint64_t holder);
