@@ -37,6 +37,28 @@ std::unique_ptr<Engine> OpenTestEngine(const std::string& path) {
   return std::move(opened).value();
 }
 
+Order NewOrder(uint64_t id, uint64_t customer_id, uint64_t channel_id,
+               int64_t ts_ms, int64_t amount_minor, OrderStatus status) {
+  Order o;
+  o.id = id;
+  o.customer_id = customer_id;
+  o.channel_id = channel_id;
+  o.ts_ms = ts_ms;
+  o.amount_minor = amount_minor;
+  o.status = status;
+  return o;
+}
+
+Interaction NewInteraction(uint64_t customer_id, uint64_t channel_id,
+                           int64_t ts_ms, InteractionKind kind) {
+  Interaction i;
+  i.customer_id = customer_id;
+  i.channel_id = channel_id;
+  i.ts_ms = ts_ms;
+  i.kind = kind;
+  return i;
+}
+
 std::string OnlineRetailPath() {
   return std::string(CUSTDB_SOURCE_DIR) + "/data/online_retail.csv.gz";
 }

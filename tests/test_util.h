@@ -38,6 +38,16 @@ Options TestOptions(const std::string& path);
 // Opens a database with TestOptions(path), failing the test on error.
 std::unique_ptr<Engine> OpenTestEngine(const std::string& path);
 
+// A completed sale order (or one in `status`) with no line items: the
+// fields most tests vary.
+Order NewOrder(uint64_t id, uint64_t customer_id, uint64_t channel_id,
+               int64_t ts_ms, int64_t amount_minor,
+               OrderStatus status = OrderStatus::kCompleted);
+
+// An interaction without scores or notes; id 0 lets the engine assign one.
+Interaction NewInteraction(uint64_t customer_id, uint64_t channel_id,
+                           int64_t ts_ms, InteractionKind kind);
+
 // The repository's data/online_retail.csv.gz.
 std::string OnlineRetailPath();
 

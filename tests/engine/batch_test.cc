@@ -37,23 +37,14 @@ Customer MakeCustomer(uint64_t id, const std::string& code) {
 Order MakeOrder(uint64_t id, uint64_t customer_id, int64_t ts_ms,
                 int64_t amount_minor,
                 OrderStatus status = OrderStatus::kCompleted) {
-  Order o;
-  o.id = id;
-  o.customer_id = customer_id;
-  o.channel_id = kShop;
-  o.ts_ms = ts_ms;
-  o.amount_minor = amount_minor;
-  o.status = status;
-  return o;
+  return test::NewOrder(id, customer_id, kShop, ts_ms, amount_minor, status);
 }
 
 Interaction MakeInteraction(uint64_t id, uint64_t customer_id, int64_t ts_ms,
                             InteractionKind kind) {
-  Interaction i;
+  Interaction i =
+      test::NewInteraction(customer_id, /*channel_id=*/0, ts_ms, kind);
   i.id = id;
-  i.customer_id = customer_id;
-  i.ts_ms = ts_ms;
-  i.kind = kind;
   return i;
 }
 

@@ -32,12 +32,7 @@ constexpr int64_t kHour = 3600000;
 
 Interaction MakeInteraction(uint64_t customer_id, int64_t ts_ms,
                             InteractionKind kind = InteractionKind::kCall) {
-  Interaction i;
-  i.customer_id = customer_id;
-  i.channel_id = kDesk;
-  i.ts_ms = ts_ms;
-  i.kind = kind;
-  return i;
+  return test::NewInteraction(customer_id, kDesk, ts_ms, kind);
 }
 
 class InteractionTest : public ::testing::Test {

@@ -33,14 +33,7 @@ constexpr int64_t kDay = 86400000;
 Order MakeOrder(uint64_t id, uint64_t customer_id, int64_t ts_ms,
                 int64_t amount_minor,
                 OrderStatus status = OrderStatus::kCompleted) {
-  Order o;
-  o.id = id;
-  o.customer_id = customer_id;
-  o.channel_id = kShop;
-  o.ts_ms = ts_ms;
-  o.amount_minor = amount_minor;
-  o.status = status;
-  return o;
+  return test::NewOrder(id, customer_id, kShop, ts_ms, amount_minor, status);
 }
 
 Order CreditNote(uint64_t id, uint64_t customer_id, int64_t ts_ms,

@@ -98,25 +98,15 @@ class RawDb {
 Order MakeOrder(uint64_t id, uint64_t customer_id, int64_t ts_ms,
                 int64_t amount_minor,
                 OrderStatus status = OrderStatus::kCompleted) {
-  Order o;
-  o.id = id;
-  o.customer_id = customer_id;
-  o.channel_id = id % 2 ? kShop : kWeb;
-  o.ts_ms = ts_ms;
-  o.amount_minor = amount_minor;
-  o.status = status;
-  return o;
+  return test::NewOrder(id, customer_id, id % 2 ? kShop : kWeb, ts_ms,
+                        amount_minor, status);
 }
 
 Interaction MakeInteraction(uint64_t customer_id, int64_t ts_ms,
                             InteractionKind kind,
                             std::optional<int32_t> satisfaction = {},
                             std::optional<int32_t> nps = {}) {
-  Interaction i;
-  i.customer_id = customer_id;
-  i.channel_id = kShop;
-  i.ts_ms = ts_ms;
-  i.kind = kind;
+  Interaction i = test::NewInteraction(customer_id, kShop, ts_ms, kind);
   i.satisfaction = satisfaction;
   i.nps = nps;
   return i;
