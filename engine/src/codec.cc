@@ -19,9 +19,9 @@ flatbuffers::FlatBufferBuilder& Builder() {
   return builder;
 }
 
-std::string Finish(flatbuffers::FlatBufferBuilder& fbb) {
-  return std::string(reinterpret_cast<const char*>(fbb.GetBufferPointer()),
-                     fbb.GetSize());
+std::string_view Finish(flatbuffers::FlatBufferBuilder& fbb) {
+  return std::string_view(reinterpret_cast<const char*>(fbb.GetBufferPointer()),
+                          fbb.GetSize());
 }
 
 // FlatBuffers reads scalars in place, so the buffer must be 8-byte aligned;
@@ -57,7 +57,7 @@ std::string Str(const flatbuffers::String* s) {
 
 }  // namespace
 
-std::string Encode(const Channel& c) {
+std::string_view EncodeView(const Channel& c) {
   auto& fbb = Builder();
   auto name = fbb.CreateString(c.name);
   auto region = fbb.CreateString(c.region);
@@ -79,7 +79,7 @@ Status Decode(std::string_view bytes, Channel* out) {
   return s;
 }
 
-std::string Encode(const Customer& c) {
+std::string_view EncodeView(const Customer& c) {
   auto& fbb = Builder();
   auto code = fbb.CreateString(c.code);
   auto email = fbb.CreateString(c.email);
@@ -128,7 +128,7 @@ Status Decode(std::string_view bytes, Customer* out) {
   return s;
 }
 
-std::string Encode(const Order& o) {
+std::string_view EncodeView(const Order& o) {
   auto& fbb = Builder();
   auto currency = fbb.CreateString(o.currency);
   std::vector<flatbuffers::Offset<fb::LineItem>> items;
@@ -171,7 +171,7 @@ Status Decode(std::string_view bytes, Order* out) {
   return s;
 }
 
-std::string Encode(const Interaction& i) {
+std::string_view EncodeView(const Interaction& i) {
   auto& fbb = Builder();
   auto staff = fbb.CreateString(i.staff_id);
   auto note = fbb.CreateString(i.note);
@@ -204,7 +204,7 @@ Status Decode(std::string_view bytes, Interaction* out) {
   return s;
 }
 
-std::string Encode(const Aggregates& a) {
+std::string_view EncodeView(const Aggregates& a) {
   auto& fbb = Builder();
   auto recent = fbb.CreateVector(a.recent_order_ms);
   fbb.Finish(fb::CreateAggregates(
@@ -245,6 +245,12 @@ Status Decode(std::string_view bytes, Aggregates* out) {
   }
   return s;
 }
+
+std::string Encode(const Channel& r) { return std::string(EncodeView(r)); }
+std::string Encode(const Customer& r) { return std::string(EncodeView(r)); }
+std::string Encode(const Order& r) { return std::string(EncodeView(r)); }
+std::string Encode(const Interaction& r) { return std::string(EncodeView(r)); }
+std::string Encode(const Aggregates& r) { return std::string(EncodeView(r)); }
 
 }  // namespace codec
 }  // namespace custdb

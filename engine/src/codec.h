@@ -12,6 +12,15 @@
 namespace custdb {
 namespace codec {
 
+// The encoded bytes in this thread's builder: valid until the next
+// Encode/EncodeView on the thread. The write path puts them straight into
+// its WriteBatch instead of copying each record into a string first.
+std::string_view EncodeView(const Channel& channel);
+std::string_view EncodeView(const Customer& customer);
+std::string_view EncodeView(const Order& order);
+std::string_view EncodeView(const Interaction& interaction);
+std::string_view EncodeView(const Aggregates& aggregates);
+
 std::string Encode(const Channel& channel);
 std::string Encode(const Customer& customer);
 std::string Encode(const Order& order);

@@ -192,7 +192,8 @@ Status EngineImpl::Write(const EventRef* events, size_t n, Status* statuses,
   std::vector<Prepared> prepared(n);
   std::vector<size_t> stripes;
   stripes.reserve(n * 2 + 4);
-  // Owners of orders and interactions created earlier in this batch.
+  // Owners of orders and interactions created earlier in this batch (only
+  // a batch can refer to them; a single event skips the allocations).
   std::unordered_map<uint64_t, uint64_t> order_owner, interaction_owner;
 
   for (size_t i = 0; i < n; ++i) {
@@ -211,7 +212,7 @@ Status EngineImpl::Write(const EventRef* events, size_t n, Status* statuses,
     } else if (auto* o = std::get_if<const Order*>(&events[i])) {
       stripes.push_back(LockTable::StripeOf((*o)->customer_id));
       stripes.push_back(EventStripe(IndexTag::kOrderId, (*o)->id));
-      order_owner.emplace((*o)->id, (*o)->customer_id);
+      if (n > 1) order_owner.emplace((*o)->id, (*o)->customer_id);
     } else if (auto* in = std::get_if<const Interaction*>(&events[i])) {
       p.interaction = **in;
       p.interaction->id = AssignId(&next_interaction_id_, p.interaction->id);
@@ -219,7 +220,10 @@ Status EngineImpl::Write(const EventRef* events, size_t n, Status* statuses,
       stripes.push_back(LockTable::StripeOf(p.interaction->customer_id));
       stripes.push_back(
           EventStripe(IndexTag::kInteractionId, p.interaction->id));
-      interaction_owner.emplace(p.interaction->id, p.interaction->customer_id);
+      if (n > 1) {
+        interaction_owner.emplace(p.interaction->id,
+                                  p.interaction->customer_id);
+      }
     } else if (auto* patch = std::get_if<PatchRef>(&events[i])) {
       p.patch = *patch->patch;
       p.status = NormalizeAndValidatePatch(&*p.patch);

@@ -193,7 +193,6 @@ Status ApplyRecordOrder(const ApplyContext& ctx, const Order& input,
   const uint64_t customer_id = order.customer_id;
   txn->PutOrder(std::move(order));
   txn->PutAggregates(customer_id, std::move(agg));
-  txn->AddCount(keys::RecordKind::kOrder, 1);
   return Status::OK();
 }
 
@@ -267,7 +266,6 @@ Status ApplyRecordInteraction(const ApplyContext& ctx,
   AddInteraction(interaction, &agg);
   txn->PutInteraction(interaction);
   txn->PutAggregates(interaction.customer_id, agg);
-  txn->AddCount(keys::RecordKind::kInteraction, 1);
   return Status::OK();
 }
 

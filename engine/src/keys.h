@@ -51,7 +51,8 @@ enum class IndexTag : uint8_t {
 
 // Tags of the counters CF (first key byte). Stored: never renumber.
 enum class CounterTag : uint8_t {
-  kRecordCount = 0x01,  // tag · u8 RecordKind -> i64 count
+  kRecordCount = 0x01,  // tag · u8 RecordKind -> i64 count (channels,
+                        // customers; orders and interactions have none)
 };
 enum class RecordKind : uint8_t {
   kChannel = 1,

@@ -1,5 +1,7 @@
 // Verify's last pass: channel records, and each record counter against the
-// number of records the passes found.
+// number of records the passes found. Orders and interactions have no
+// counter (Counts() counts their id index, which Verify checks entry by
+// entry).
 #include <memory>
 #include <string>
 #include <utility>
@@ -63,8 +65,6 @@ Status VerifyRecordCounters(VerifyContext* ctx) {
   static constexpr std::pair<RecordKind, const char*> kKinds[] = {
       {RecordKind::kChannel, "channels"},
       {RecordKind::kCustomer, "customers"},
-      {RecordKind::kOrder, "orders"},
-      {RecordKind::kInteraction, "interactions"},
   };
   Status s = CheckChannels(ctx);
   for (const auto& [kind, name] : kKinds) {

@@ -71,11 +71,13 @@ class WriteTxn {
   const Storage* storage_;
   CustomerCache* cache_;
   // Committed records read so far (empty: no such customer).
-  std::unordered_map<uint64_t, std::optional<CachedCustomer>> committed_;
-  std::unordered_map<uint64_t, Customer> customers_;
-  std::unordered_map<uint64_t, Aggregates> aggregates_;
-  std::unordered_map<uint64_t, Order> orders_;
-  std::unordered_map<uint64_t, Interaction> interactions_;
+  // Ordered maps: most transactions hold one event, and a hash map's bucket
+  // array is one more allocation per map and write.
+  std::map<uint64_t, std::optional<CachedCustomer>> committed_;
+  std::map<uint64_t, Customer> customers_;
+  std::map<uint64_t, Aggregates> aggregates_;
+  std::map<uint64_t, Order> orders_;
+  std::map<uint64_t, Interaction> interactions_;
   // Identity index key -> holder (0: removed).
   std::unordered_map<std::string, uint64_t> identities_;
   std::map<keys::RecordKind, int64_t> counts_;
