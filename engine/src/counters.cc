@@ -11,15 +11,29 @@ class AddOperator : public rocksdb::AssociativeMergeOperator {
              const rocksdb::Slice* existing_value, const rocksdb::Slice& value,
              std::string* new_value,
              rocksdb::Logger* /*logger*/) const override {
-    int64_t base = 0;
-    int64_t delta = 0;
-    if (existing_value != nullptr &&
-        !keys::DecodeCounter(existing_value->ToStringView(), &base)) {
-      return false;  // surfaces as kCorruption on read
+    // Plain counters (8 bytes) stay plain, so record counters keep their
+    // format; anything else is a counter vector.
+    if (value.size() == 8 &&
+        (existing_value == nullptr || existing_value->size() == 8)) {
+      int64_t base = 0;
+      int64_t delta = 0;
+      if (existing_value != nullptr &&
+          !keys::DecodeCounter(existing_value->ToStringView(), &base)) {
+        return false;  // surfaces as kCorruption on read
+      }
+      keys::DecodeCounter(value.ToStringView(), &delta);
+      *new_value = keys::EncodeCounter(static_cast<int64_t>(
+          static_cast<uint64_t>(base) + static_cast<uint64_t>(delta)));
+      return true;
     }
-    if (!keys::DecodeCounter(value.ToStringView(), &delta)) return false;
-    *new_value = keys::EncodeCounter(static_cast<int64_t>(
-        static_cast<uint64_t>(base) + static_cast<uint64_t>(delta)));
+    keys::CounterVec sum, delta;
+    if (existing_value != nullptr &&
+        !keys::DecodeCounterVec(existing_value->ToStringView(), &sum)) {
+      return false;
+    }
+    if (!keys::DecodeCounterVec(value.ToStringView(), &delta)) return false;
+    keys::AddCounterVec(&sum, delta);
+    *new_value = keys::EncodeCounterVec(sum);
     return true;
   }
   const char* Name() const override { return "custdb.add_i64"; }

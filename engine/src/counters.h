@@ -1,5 +1,6 @@
-// The counters column family's merge operator: values are i64 deltas that
-// RocksDB adds up, so a write can bump a counter without reading it.
+// The counters column family's merge operator: values are i64 deltas (or
+// counter vectors of them, keys.h CounterVec) that RocksDB adds up, so a
+// write can bump counters without reading them.
 #ifndef CUSTDB_ENGINE_COUNTERS_H_
 #define CUSTDB_ENGINE_COUNTERS_H_
 

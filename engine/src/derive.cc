@@ -203,7 +203,8 @@ int64_t NextChangeMs(const Aggregates& a, const TierPolicy& p,
 
 bool operator==(const Derived& a, const Derived& b) {
   return a.value_tier == b.value_tier && a.r == b.r && a.f == b.f &&
-         a.m == b.m && a.segment == b.segment && a.lifecycle == b.lifecycle &&
+         a.m == b.m && a.segment == b.segment &&
+         a.segment_name == b.segment_name && a.lifecycle == b.lifecycle &&
          a.churn_risk == b.churn_risk && a.loyalty_points == b.loyalty_points &&
          a.next_change_ms == b.next_change_ms;
 }
@@ -223,6 +224,10 @@ Derived Derive(const Aggregates& aggregates, const TierPolicy& policy,
   d.f = fixed.f;
   d.m = fixed.m;
   d.segment = now.segment;
+  if (d.segment >= 0 &&
+      static_cast<size_t>(d.segment) < policy.segments.size()) {
+    d.segment_name = policy.segments[d.segment].name;
+  }
   d.lifecycle = now.lifecycle;
   d.churn_risk = now.churn_risk;
   d.next_change_ms = NextChangeMs(aggregates, policy, fixed, now, as_of_ms);

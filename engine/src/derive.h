@@ -6,6 +6,7 @@
 
 #include <cstdint>
 
+#include "custdb/derived.h"
 #include "custdb/policy.h"
 #include "custdb/types.h"
 
@@ -13,28 +14,7 @@ namespace custdb {
 
 inline constexpr int64_t kDayMs = 86400000;
 
-struct Derived {
-  ValueTier value_tier = ValueTier::kLow;
-  // 1..5 (5 best); 0 for a prospect (order_count == 0).
-  int r = 0;
-  int f = 0;
-  int m = 0;
-  // Index into policy.segments of the first matching rule; -1 for a
-  // prospect.
-  int segment = -1;
-  LifecycleStage lifecycle = LifecycleStage::kProspect;
-  bool churn_risk = false;
-  int64_t loyalty_points = 0;
-  // The earliest as_of after the given one at which Derive would return a
-  // different result with no new event (a recency breakpoint, a lifecycle
-  // threshold or the churn threshold is crossed); INT64_MAX if none.
-  // Incremental rescoring visits exactly the customers whose next_change_ms
-  // has passed.
-  int64_t next_change_ms = INT64_MAX;
-};
 
-bool operator==(const Derived& a, const Derived& b);
-inline bool operator!=(const Derived& a, const Derived& b) { return !(a == b); }
 
 // Rules (all day counts are whole days, floor((as_of - t) / kDayMs), and
 // 0 when t is after as_of):

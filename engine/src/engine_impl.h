@@ -76,6 +76,20 @@ class EngineImpl : public Engine {
   Result<EngineStats> Stats() override;
   Status ForEachCustomer(
       const std::function<Status(const CustomerRecord&)>& fn) override;
+  Result<TierPolicy> GetPolicy() override;
+  Result<RescoreReport> SetPolicy(const TierPolicy& policy,
+                                  const ProgressFn& progress) override;
+  Result<RescoreReport> Rescore(const RescoreOptions& options) override;
+  Result<CustomerPage> FindCustomers(const CustomerQuery& query) override;
+  Result<QueryPlan> Explain(const CustomerQuery& query) override;
+  Result<ChurnWatch> GetChurnWatch(const ChurnWatchQuery& query) override;
+  Result<TierSummary> GetTierSummary(const TierSummaryQuery& query) override;
+  Result<ChannelReport> GetChannelReport(
+      const ChannelReportQuery& query) override;
+  Result<CustomerView> ViewCustomer(uint64_t customer_id) override;
+  Status MergeCustomers(uint64_t survivor_id, uint64_t duplicate_id) override;
+  Status EraseCustomer(uint64_t customer_id) override;
+
   const std::string& base_currency() const override {
     return storage_->base_currency();
   }

@@ -26,6 +26,8 @@ const char* ColumnFamilyName(int cf) {
       return "indexes";
     case kCountersCf:
       return "counters";
+    case kTierIndexCf:
+      return "tier_index";
   }
   return "?";
 }
@@ -157,6 +159,186 @@ bool DecodeCounter(std::string_view value, int64_t* v) {
   for (int i = 7; i >= 0; --i) u = (u << 8) | static_cast<uint8_t>(value[i]);
   *v = static_cast<int64_t>(u);
   return true;
+}
+
+namespace {
+
+void PutLe(std::string* dst, uint64_t v, int bytes) {
+  for (int i = 0; i < bytes; ++i) {
+    dst->push_back(static_cast<char>(v & 0xff));
+    v >>= 8;
+  }
+}
+
+uint64_t GetLe(const char* p, int bytes) {
+  uint64_t v = 0;
+  for (int i = bytes - 1; i >= 0; --i)
+    v = (v << 8) | static_cast<uint8_t>(p[i]);
+  return v;
+}
+
+constexpr size_t kVecEntry = 10;
+
+std::string TierPrefix(TierTag tag) {
+  return std::string(1, static_cast<char>(tag));
+}
+
+}  // namespace
+
+std::string EncodeCounterVec(const CounterVec& slots) {
+  std::string out;
+  out.reserve(slots.size() * kVecEntry);
+  for (const auto& [slot, v] : slots) {
+    if (v == 0) continue;
+    PutLe(&out, slot, 2);
+    PutLe(&out, static_cast<uint64_t>(v), 8);
+  }
+  return out;
+}
+
+bool DecodeCounterVec(std::string_view value, CounterVec* slots) {
+  slots->clear();
+  if (value.size() == 8) {
+    int64_t v = 0;
+    DecodeCounter(value, &v);
+    if (v != 0) slots->emplace_back(0, v);
+    return true;
+  }
+  if (value.size() % kVecEntry != 0) return false;
+  for (size_t i = 0; i < value.size(); i += kVecEntry) {
+    const uint16_t slot = static_cast<uint16_t>(GetLe(value.data() + i, 2));
+    if (!slots->empty() && slot <= slots->back().first) return false;
+    slots->emplace_back(slot,
+                        static_cast<int64_t>(GetLe(value.data() + i + 2, 8)));
+  }
+  return true;
+}
+
+void AddCounterVec(CounterVec* a, const CounterVec& b) {
+  CounterVec out;
+  out.reserve(a->size() + b.size());
+  size_t i = 0, j = 0;
+  while (i < a->size() || j < b.size()) {
+    if (j == b.size() || (i < a->size() && (*a)[i].first < b[j].first)) {
+      out.push_back((*a)[i++]);
+    } else if (i == a->size() || b[j].first < (*a)[i].first) {
+      out.push_back(b[j++]);
+    } else {
+      // Wrapping add: counters never overflow in practice, and a wrapped
+      // value is still reported (by Verify) rather than undefined.
+      const int64_t sum =
+          static_cast<int64_t>(static_cast<uint64_t>((*a)[i].second) +
+                               static_cast<uint64_t>(b[j].second));
+      if (sum != 0) out.emplace_back((*a)[i].first, sum);
+      ++i;
+      ++j;
+    }
+  }
+  *a = std::move(out);
+}
+
+std::string TierSummaryKey(SummaryScope scope, uint64_t owner_channel_id,
+                           std::string_view region) {
+  std::string k(1, static_cast<char>(CounterTag::kTierSummary));
+  k.push_back(static_cast<char>(scope));
+  if (scope == SummaryScope::kOwner || scope == SummaryScope::kOwnerRegion) {
+    PutU64(&k, owner_channel_id);
+  }
+  if (scope == SummaryScope::kRegion || scope == SummaryScope::kOwnerRegion) {
+    PutString(&k, region);
+  }
+  return k;
+}
+
+std::string ChannelDayKey(uint64_t channel_id, int64_t day_ms) {
+  std::string k(1, static_cast<char>(CounterTag::kChannelDay));
+  PutU64(&k, channel_id);
+  PutI64(&k, day_ms);
+  return k;
+}
+
+bool DecodeChannelDayKey(std::string_view key, uint64_t* channel_id,
+                         int64_t* day_ms) {
+  if (key.empty() || static_cast<uint8_t>(key[0]) !=
+                         static_cast<uint8_t>(CounterTag::kChannelDay)) {
+    return false;
+  }
+  key.remove_prefix(1);
+  return GetU64(&key, channel_id) && GetI64(&key, day_ms) && key.empty();
+}
+
+std::string OwnerSpendKey(uint64_t owner_channel_id, int64_t spend_minor,
+                          uint64_t customer_id) {
+  std::string k = TierPrefix(TierTag::kOwnerSpend);
+  PutU64(&k, owner_channel_id);
+  PutI64(&k, ~spend_minor);
+  PutU64(&k, customer_id);
+  return k;
+}
+
+std::string RegionKey(std::string_view region, uint64_t customer_id) {
+  std::string k = TierPrefix(TierTag::kRegion);
+  PutString(&k, region);
+  PutU64(&k, customer_id);
+  return k;
+}
+
+std::string SegmentKey(int segment, uint64_t customer_id) {
+  std::string k = TierPrefix(TierTag::kSegment);
+  k.push_back(static_cast<char>(static_cast<uint8_t>(segment + 1)));
+  PutU64(&k, customer_id);
+  return k;
+}
+
+std::string LifecycleKey(uint8_t stage, uint64_t customer_id) {
+  std::string k = TierPrefix(TierTag::kLifecycle);
+  k.push_back(static_cast<char>(stage));
+  PutU64(&k, customer_id);
+  return k;
+}
+
+std::string LastActivityKey(int64_t last_activity_ms, uint64_t customer_id) {
+  std::string k = TierPrefix(TierTag::kLastActivity);
+  PutI64(&k, last_activity_ms);
+  PutU64(&k, customer_id);
+  return k;
+}
+
+std::string SpendKey(int64_t spend_minor, uint64_t customer_id) {
+  std::string k = TierPrefix(TierTag::kSpend);
+  PutI64(&k, ~spend_minor);
+  PutU64(&k, customer_id);
+  return k;
+}
+
+std::string TierKey(uint8_t tier, uint64_t customer_id) {
+  std::string k = TierPrefix(TierTag::kTier);
+  k.push_back(static_cast<char>(tier));
+  PutU64(&k, customer_id);
+  return k;
+}
+
+std::string NextChangeKey(int64_t next_change_ms, uint64_t customer_id) {
+  std::string k = TierPrefix(TierTag::kNextChange);
+  PutI64(&k, next_change_ms);
+  PutU64(&k, customer_id);
+  return k;
+}
+
+std::string ResolveTimeKey(uint64_t channel_id, int64_t day_ms,
+                           int64_t resolve_ms, uint64_t interaction_id) {
+  std::string k = TierPrefix(TierTag::kResolveTime);
+  PutU64(&k, channel_id);
+  PutI64(&k, day_ms);
+  PutI64(&k, resolve_ms);
+  PutU64(&k, interaction_id);
+  return k;
+}
+
+bool TierKeyCustomerId(std::string_view key, uint64_t* customer_id) {
+  if (key.size() < 9) return false;
+  key.remove_prefix(key.size() - 8);
+  return GetU64(&key, customer_id);
 }
 
 }  // namespace keys

@@ -13,6 +13,8 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace custdb {
 namespace keys {
@@ -28,6 +30,7 @@ enum ColumnFamily : int {
   kInteractionsCf,
   kIndexesCf,
   kCountersCf,
+  kTierIndexCf,  // ordered scans: RocksDB's default skiplist memtable
   kNumColumnFamilies,
 };
 const char* ColumnFamilyName(int cf);
@@ -39,6 +42,10 @@ inline constexpr std::string_view kMetaBaseCurrency = "base_currency";
 inline constexpr std::string_view kMetaNextCustomerId = "next_customer_id";
 inline constexpr std::string_view kMetaNextInteractionId =
     "next_interaction_id";
+// The tier policy (FlatBuffers TierPolicy, version inside) and the as_of of
+// the last rescore (decimal ASCII ms).
+inline constexpr std::string_view kMetaPolicy = "policy";
+inline constexpr std::string_view kMetaRescoreAsOf = "rescore_as_of";
 
 // Tags of the indexes CF (first key byte). Stored: never renumber.
 enum class IndexTag : uint8_t {
@@ -49,10 +56,65 @@ enum class IndexTag : uint8_t {
   kInteractionId = 0x11,  // u64 id       -> value: history key
 };
 
+// Tags of the tier_index CF (first key byte). Stored: never renumber.
+// Every key ends in u64 customer_id; the value of every entry is the
+// customer's TierFacts (EncodeFacts), so filters need no record reads.
+// `~spend` is i64 total_spend_minor bit-inverted: spend descending.
+enum class TierTag : uint8_t {
+  kOwnerSpend = 0x21,    // u64 owner_channel_id · ~spend · id
+  kRegion = 0x22,        // string region · id
+  kSegment = 0x23,       // u8 segment + 1 (0: none) · id
+  kLifecycle = 0x24,     // u8 LifecycleStage · id
+  kLastActivity = 0x25,  // i64 last_activity_ms · id
+  kSpend = 0x26,         // ~spend · id
+  kTier = 0x27,          // u8 ValueTier · id
+  kNextChange = 0x28,    // i64 next_change_ms · id (absent when never)
+  // Complaint resolution times for ChannelReport's median:
+  // u64 channel_id · i64 day_ms · i64 resolve_ms · u64 interaction_id;
+  // empty value.
+  kResolveTime = 0x30,
+};
+
 // Tags of the counters CF (first key byte). Stored: never renumber.
 enum class CounterTag : uint8_t {
   kRecordCount = 0x01,  // tag · u8 RecordKind -> i64 count (channels,
                         // customers; orders and interactions have none)
+  // tag · u8 SummaryScope · [u64 owner] · [string region] -> CounterVec of
+  // TierSummarySlot: customers and spend per tier, lifecycle and segment.
+  kTierSummary = 0x02,
+  // tag · u64 channel_id · i64 day_ms -> CounterVec of ChannelDaySlot.
+  kChannelDay = 0x03,
+};
+enum class SummaryScope : uint8_t {
+  kAll = 0,
+  kOwner = 1,        // · u64 owner_channel_id
+  kRegion = 2,       // · string region
+  kOwnerRegion = 3,  // · u64 owner_channel_id · string region
+};
+// Slots of a tier-summary CounterVec: a pair (customers, spend) per group
+// value: slot 2k counts customers, 2k+1 sums spend, for k = tier - 1
+// (0..2), 3 + lifecycle - 1 (3..8), 9 + segment + 1 (9: none; 10.. the
+// policy's segments in order).
+inline constexpr uint16_t kSummaryTierBase = 0;
+inline constexpr uint16_t kSummaryLifecycleBase = 3;
+inline constexpr uint16_t kSummarySegmentBase = 9;
+// Slots of a channel-day CounterVec (see reports.h ChannelReportRow).
+enum ChannelDaySlot : uint16_t {
+  kDayRevenue = 0,
+  kDayOrders = 1,
+  kDayBuyingCustomers = 2,
+  kDayNewCustomers = 3,
+  kDayRepeatCustomers = 4,
+  kDayInteractions = 5,
+  kDayComplaintsOpened = 6,
+  kDayComplaintsResolved = 7,
+  kDaySatisfactionSum = 8,
+  kDaySatisfactionCount = 9,
+  kDayPromoters = 10,
+  kDayPassives = 11,
+  kDayDetractors = 12,
+  kDayCrossChannelIn = 13,
+  kDayCrossChannelOut = 14,
 };
 enum class RecordKind : uint8_t {
   kChannel = 1,
@@ -104,6 +166,37 @@ std::string RecordCountKey(RecordKind kind);
 // Counter values: i64 little-endian, 8 bytes (combined by AddOperator).
 std::string EncodeCounter(int64_t v);
 bool DecodeCounter(std::string_view value, int64_t* v);
+
+// A counter vector: i64 per u16 slot, stored sparse as entries of u16 slot
+// LE · i64 value LE (10 bytes), slots ascending, zeros omitted. An 8-byte
+// value is a plain counter, read as slot 0. AddOperator adds them slot by
+// slot, so one merge updates many counters of one key.
+using CounterVec = std::vector<std::pair<uint16_t, int64_t>>;
+std::string EncodeCounterVec(const CounterVec& slots);  // slots ascending
+bool DecodeCounterVec(std::string_view value, CounterVec* slots);
+// Adds b into *a slot by slot (both ascending); drops zeros.
+void AddCounterVec(CounterVec* a, const CounterVec& b);
+
+std::string TierSummaryKey(SummaryScope scope, uint64_t owner_channel_id,
+                           std::string_view region);
+std::string ChannelDayKey(uint64_t channel_id, int64_t day_ms);
+bool DecodeChannelDayKey(std::string_view key, uint64_t* channel_id,
+                         int64_t* day_ms);
+
+// --- tier index keys (tier_index CF) ------------------------------------
+std::string OwnerSpendKey(uint64_t owner_channel_id, int64_t spend_minor,
+                          uint64_t customer_id);
+std::string RegionKey(std::string_view region, uint64_t customer_id);
+std::string SegmentKey(int segment, uint64_t customer_id);
+std::string LifecycleKey(uint8_t stage, uint64_t customer_id);
+std::string LastActivityKey(int64_t last_activity_ms, uint64_t customer_id);
+std::string SpendKey(int64_t spend_minor, uint64_t customer_id);
+std::string TierKey(uint8_t tier, uint64_t customer_id);
+std::string NextChangeKey(int64_t next_change_ms, uint64_t customer_id);
+std::string ResolveTimeKey(uint64_t channel_id, int64_t day_ms,
+                           int64_t resolve_ms, uint64_t interaction_id);
+// The customer id every tier index key ends with.
+bool TierKeyCustomerId(std::string_view key, uint64_t* customer_id);
 
 }  // namespace keys
 }  // namespace custdb

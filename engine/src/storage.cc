@@ -43,6 +43,10 @@ rocksdb::ColumnFamilyOptions CfOptions(int cf,
     o.memtable_factory.reset(rocksdb::NewHashSkipListRepFactory(kBuckets));
     o.memtable_prefix_bloom_size_ratio = 0.05;
     t.whole_key_filtering = false;
+  } else if (cf == keys::kTierIndexCf) {
+    // Read by ordered range scans (FindCustomers, Rescore, ChurnWatch): a
+    // total-order iterator over a hash memtable would copy and sort the
+    // whole memtable, so this CF keeps RocksDB's default skiplist.
   } else if (cf != keys::kMetaCf && cf != keys::kDefaultCf) {
     // Point lookups by id or identity. Ids are 8 bytes. Index and counter
     // keys are bucketed by up to their first 48 bytes, in practice the

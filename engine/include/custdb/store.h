@@ -11,6 +11,10 @@
 #include <variant>
 #include <vector>
 
+#include "custdb/policy.h"
+#include "custdb/query.h"
+#include "custdb/reports.h"
+#include "custdb/rescore.h"
 #include "custdb/status.h"
 #include "custdb/types.h"
 
@@ -131,6 +135,44 @@ class Store {
                     std::vector<Status>* statuses) {
     return ApplyBatch(events, statuses, nullptr);
   }
+
+  // --- Tier policy and time ---------------------------------------------
+  // The stored policy (DefaultPolicy() version 1 in a new database).
+  virtual Result<TierPolicy> GetPolicy() = 0;
+  // Validates and stores `policy` as the next version, then re-derives
+  // every customer under it (a full rescore at the last rescore's as_of,
+  // reporting progress). kInvalidArgument listing every problem of an
+  // invalid policy; nothing changes then.
+  virtual Result<RescoreReport> SetPolicy(const TierPolicy& policy,
+                                          const ProgressFn& progress) = 0;
+  // Brings every customer's derived attributes up to options.as_of_ms; see
+  // rescore.h. Writes derive at max(clock, last rescore's as_of).
+  virtual Result<RescoreReport> Rescore(const RescoreOptions& options) = 0;
+
+  // --- Queries and reports (query.h, reports.h) ------------------------
+  virtual Result<CustomerPage> FindCustomers(const CustomerQuery& query) = 0;
+  // Runs the query and returns only its plan, with keys examined.
+  virtual Result<QueryPlan> Explain(const CustomerQuery& query) = 0;
+  virtual Result<ChurnWatch> GetChurnWatch(const ChurnWatchQuery& query) = 0;
+  virtual Result<TierSummary> GetTierSummary(const TierSummaryQuery& query) = 0;
+  virtual Result<ChannelReport> GetChannelReport(
+      const ChannelReportQuery& query) = 0;
+  // kNotFound if the customer does not exist.
+  virtual Result<CustomerView> ViewCustomer(uint64_t customer_id) = 0;
+
+  // --- Merge and erasure -------------------------------------------------
+  // Moves the duplicate's orders and interactions to the survivor,
+  // recomputes the survivor's aggregates and derived attributes, re-points
+  // the duplicate's code, email and phone to the survivor (where the
+  // survivor has none), and makes lookups of the duplicate's id resolve to
+  // the survivor; one atomic write. kNotFound for an unknown id,
+  // kInvalidArgument if they are the same customer.
+  virtual Status MergeCustomers(uint64_t survivor_id,
+                                uint64_t duplicate_id) = 0;
+  // Removes the customer's profile, aggregates, histories, index entries
+  // and counter contributions in one atomic write, leaving an audit entry
+  // without personal data (id and time of erasure). kNotFound if absent.
+  virtual Status EraseCustomer(uint64_t customer_id) = 0;
 };
 
 }  // namespace custdb

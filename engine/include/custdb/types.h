@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "custdb/derived.h"
+
 namespace custdb {
 
 // Enum values below are stored on disk and sent on the wire: never
@@ -203,10 +205,14 @@ inline bool operator!=(const Aggregates& a, const Aggregates& b) {
   return !(a == b);
 }
 
-// A customer as returned by lookups: profile plus aggregates.
+// A customer as returned by lookups: profile, aggregates, and the derived
+// attributes as of derived_as_of_ms under policy_version.
 struct CustomerRecord {
   Customer profile;
   Aggregates aggregates;
+  Derived derived;
+  int64_t derived_as_of_ms = 0;
+  int64_t policy_version = 0;
 };
 
 }  // namespace custdb

@@ -1,0 +1,46 @@
+// Names of query.h's enums and QueryPlan's readable form.
+#include "custdb/query.h"
+
+namespace custdb {
+namespace {
+
+constexpr struct {
+  CustomerOrder order;
+  const char* name;
+} kOrders[] = {{CustomerOrder::kSpendDesc, "spend_desc"},
+               {CustomerOrder::kLastActivityAsc, "last_activity_asc"},
+               {CustomerOrder::kLastActivityDesc, "last_activity_desc"},
+               {CustomerOrder::kId, "id"}};
+
+}  // namespace
+
+const char* CustomerOrderName(CustomerOrder order) {
+  for (const auto& o : kOrders) {
+    if (o.order == order) return o.name;
+  }
+  return "unknown";
+}
+
+bool ParseCustomerOrder(const std::string& name, CustomerOrder* out) {
+  for (const auto& o : kOrders) {
+    if (name == o.name) {
+      *out = o.order;
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string QueryPlan::ToString() const {
+  std::string s = "index " + index + " " + bounds;
+  if (!residual_filters.empty()) {
+    s += "; filter";
+    for (const auto& f : residual_filters) s += " " + f;
+  }
+  s += index_order ? "; index order" : "; sorted after the scan";
+  s += "; " + std::to_string(keys_examined) + " keys examined, " +
+       std::to_string(results) + " results";
+  return s;
+}
+
+}  // namespace custdb
