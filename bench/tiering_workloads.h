@@ -41,8 +41,8 @@ Status RunChannelReport(Backend* backend, const WorkloadInput& input,
 Status RunRescoreFull(Backend* backend, const WorkloadInput& input,
                       Measurement* out);
 // An untimed full rescore as of kTieringAsOfMs (so that the workload does
-// not depend on rescore_full having run), then the timed rescore one day
-// later: custdb's incremental one, SQLite's full one again.
+// not depend on rescore_full having run), then operation i rescores as of
+// day i + 1 after it: custdb incrementally, SQLite fully again.
 Status RunRescoreDay(Backend* backend, const WorkloadInput& input,
                      Measurement* out);
 
