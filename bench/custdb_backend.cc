@@ -100,6 +100,9 @@ class StoreBackend : public Backend {
                           ChannelReport* out) override {
     ChannelReportQuery query;
     query.channel_id = 0;  // every channel
+    // Each channel's own events, as SQLite's GROUP BY channel_id counts
+    // them, not its subtree's.
+    query.include_subtree = false;
     query.from_ms = from_ms;
     query.to_ms = to_ms;
     query.by_day = false;
