@@ -137,6 +137,26 @@ std::string EventIdKey(IndexTag tag, uint64_t id) {
   return k;
 }
 
+IndexTag AliasTagOf(IndexTag identity_tag) {
+  return static_cast<IndexTag>(static_cast<uint8_t>(identity_tag) + 4);
+}
+
+std::string ErasureAuditKey(uint64_t customer_id) {
+  return "audit/erased/" + std::to_string(customer_id);
+}
+
+std::string AliasOfPrefix(uint64_t survivor) {
+  std::string k(1, static_cast<char>(TierTag::kAliasOf));
+  PutU64(&k, survivor);
+  return k;
+}
+
+std::string AliasOfKey(uint64_t survivor, std::string_view forward_key) {
+  std::string k = AliasOfPrefix(survivor);
+  k.append(forward_key.data(), forward_key.size());
+  return k;
+}
+
 std::string RecordCountKey(RecordKind kind) {
   std::string k(1, static_cast<char>(CounterTag::kRecordCount));
   k.push_back(static_cast<char>(kind));

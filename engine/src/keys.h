@@ -46,14 +46,23 @@ inline constexpr std::string_view kMetaNextInteractionId =
 // the last rescore (decimal ASCII ms).
 inline constexpr std::string_view kMetaPolicy = "policy";
 inline constexpr std::string_view kMetaRescoreAsOf = "rescore_as_of";
+// "audit/erased/<id>" -> erasure time (decimal ms): all that remains of an
+// erased customer.
+std::string ErasureAuditKey(uint64_t customer_id);
 
 // Tags of the indexes CF (first key byte). Stored: never renumber.
 enum class IndexTag : uint8_t {
   kCustomerCode = 0x01,   // string code  -> value: customer_id u64
   kCustomerEmail = 0x02,  // string email -> value: customer_id u64
   kCustomerPhone = 0x03,  // string phone -> value: customer_id u64
+  // Identities of customers merged into another (MergeCustomers) whose
+  // survivor already had its own: string value -> value: survivor id.
+  kCodeAlias = 0x05,
+  kEmailAlias = 0x06,
+  kPhoneAlias = 0x07,
   kOrderId = 0x10,        // u64 order_id -> value: history key of the order
   kInteractionId = 0x11,  // u64 id       -> value: history key
+  kMergedId = 0x12,       // u64 merged customer id -> value: survivor id
 };
 
 // Tags of the tier_index CF (first key byte). Stored: never renumber.
@@ -73,6 +82,10 @@ enum class TierTag : uint8_t {
   // u64 channel_id · i64 day_ms · i64 resolve_ms · u64 interaction_id;
   // empty value.
   kResolveTime = 0x30,
+  // The aliases (indexes CF kMergedId / k*Alias entries) a survivor holds,
+  // so erasing or merging it finds them with a prefix scan:
+  // u64 survivor · the alias's indexes-CF key; empty value.
+  kAliasOf = 0x40,
 };
 
 // Tags of the counters CF (first key byte). Stored: never renumber.
@@ -156,8 +169,13 @@ bool DecodeHistoryKey(std::string_view key, HistoryKeyParts* parts);
 // --- index keys (indexes CF) --------------------------------------------
 // tag · string value  (code, email, phone)
 std::string IdentityKey(IndexTag tag, std::string_view value);
-// tag · u64 id  (order id, interaction id)
+// tag · u64 id  (order id, interaction id, merged customer id)
 std::string EventIdKey(IndexTag tag, uint64_t id);
+// The alias tag of an identity tag (kCustomerCode -> kCodeAlias, …).
+IndexTag AliasTagOf(IndexTag identity_tag);
+// kAliasOf · survivor · forward key (its tag byte, then the rest).
+std::string AliasOfKey(uint64_t survivor, std::string_view forward_key);
+std::string AliasOfPrefix(uint64_t survivor);
 
 // --- counter keys (counters CF) -----------------------------------------
 // tag · u8 kind

@@ -200,6 +200,30 @@ void WriteTxn::PutIdentity(keys::IndexTag tag, const std::string& value,
   identities_[keys::IdentityKey(tag, value)] = holder;
 }
 
+Status WriteTxn::RemoveCustomer(uint64_t customer_id) {
+  const CachedCustomer* record = nullptr;
+  Status s = LoadCommitted(customer_id, &record);
+  if (!s.ok()) return s;
+  if (record == nullptr) {
+    return Status::NotFound("customer_id: " + std::to_string(customer_id) +
+                            " does not exist");
+  }
+  customers_.erase(customer_id);
+  aggregates_.erase(customer_id);
+  removed_.insert(customer_id);
+  return Status::OK();
+}
+
+void WriteTxn::RawPut(int cf, std::string key, std::string value) {
+  raw_.push_back({RawOp::kPut, cf, std::move(key), std::move(value)});
+}
+void WriteTxn::RawDelete(int cf, std::string key) {
+  raw_.push_back({RawOp::kDelete, cf, std::move(key), std::string()});
+}
+void WriteTxn::RawMerge(int cf, std::string key, std::string value) {
+  raw_.push_back({RawOp::kMerge, cf, std::move(key), std::move(value)});
+}
+
 Status WriteTxn::Touch(uint64_t customer_id) {
   if (aggregates_.count(customer_id)) return Status::OK();
   const CachedCustomer* record = nullptr;
@@ -275,6 +299,20 @@ void WriteTxn::StageTiering(rocksdb::WriteBatch* batch) {
     }
     derived_after_[id] = std::move(after);
   }
+  for (uint64_t id : removed_) {
+    auto base = committed_.find(id);
+    if (base == committed_.end() || !base->second) continue;
+    const CachedCustomer& before = *base->second;
+    batch->Delete(cf(keys::kCustomersCf), keys::IdKey(id));
+    batch->Delete(cf(keys::kAggregatesCf), keys::IdKey(id));
+    if (!before.derived.present) continue;
+    const TierFacts facts =
+        FactsOf(*before.profile, before.aggregates, before.derived.derived);
+    for (const std::string& key : TierIndexKeys(facts)) {
+      batch->Delete(cf(keys::kTierIndexCf), key);
+    }
+    AddSummaryContribution(facts, -1, &deltas);
+  }
   for (const auto& [key, vec] : deltas) {
     if (vec.empty()) continue;
     batch->Merge(cf(keys::kCountersCf), key, keys::EncodeCounterVec(vec));
@@ -297,7 +335,7 @@ void WriteTxn::RaiseMetaNumber(std::string_view name, uint64_t value) {
 bool WriteTxn::empty() const {
   return customers_.empty() && aggregates_.empty() && orders_.empty() &&
          interactions_.empty() && identities_.empty() && counts_.empty() &&
-         meta_numbers_.empty();
+         meta_numbers_.empty() && removed_.empty() && raw_.empty();
 }
 
 Status WriteTxn::Commit(const rocksdb::WriteOptions& write_options) {
@@ -342,6 +380,19 @@ Status WriteTxn::Commit(const rocksdb::WriteOptions& write_options) {
   for (const auto& [name, value] : meta_numbers_) {
     batch.Put(cf(keys::kMetaCf), name, std::to_string(value));
   }
+  for (const Raw& r : raw_) {
+    switch (r.op) {
+      case RawOp::kPut:
+        batch.Put(cf(r.cf), r.key, r.value);
+        break;
+      case RawOp::kDelete:
+        batch.Delete(cf(r.cf), r.key);
+        break;
+      case RawOp::kMerge:
+        batch.Merge(cf(r.cf), r.key, r.value);
+        break;
+    }
+  }
   return FromRocks(storage_->db()->Write(write_options, &batch),
                    "committing write batch");
 }
@@ -376,6 +427,7 @@ void WriteTxn::UpdateCache(bool committed) {
   for (const auto& entry : aggregates_) {
     if (!customers_.count(entry.first)) refresh(entry.first);
   }
+  for (uint64_t id : removed_) cache_->Erase(id);
 }
 
 }  // namespace custdb

@@ -10,8 +10,10 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "custdb/status.h"
 #include "custdb/types.h"
@@ -62,6 +64,14 @@ class WriteTxn {
   void PutIdentity(keys::IndexTag tag, const std::string& value,
                    uint64_t holder);
   void AddCount(keys::RecordKind kind, int64_t delta);
+  // Removes an existing customer's profile, aggregates, tier_index entries
+  // and tier-summary contributions at commit (its histories, identities and
+  // counters are the caller's to stage). kNotFound if it does not exist.
+  Status RemoveCustomer(uint64_t customer_id);
+  // Writes staged as they are, after everything else in the batch.
+  void RawPut(int cf, std::string key, std::string value);
+  void RawDelete(int cf, std::string key);
+  void RawMerge(int cf, std::string key, std::string value);
   // Re-derives an existing customer at commit even if nothing else of it
   // changes (Rescore, policy changes). kNotFound if it does not exist.
   Status Touch(uint64_t customer_id);
@@ -92,6 +102,15 @@ class WriteTxn {
   CustomerCache* cache_;
   const TierContext tier_;
   std::map<uint64_t, DerivedState> derived_after_;
+  std::set<uint64_t> removed_;
+  enum class RawOp { kPut, kDelete, kMerge };
+  struct Raw {
+    RawOp op;
+    int cf;
+    std::string key;
+    std::string value;
+  };
+  std::vector<Raw> raw_;
   uint64_t derived_changes_ = 0;
   // Committed records read so far (empty: no such customer).
   // Ordered maps: most transactions hold one event, and a hash map's bucket
