@@ -15,10 +15,12 @@ namespace {
 
 constexpr char kCommand[] = "churn";
 
+// Now, to the whole second: the as_of printed stays readable.
 int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
+  return std::chrono::duration_cast<std::chrono::seconds>(
              std::chrono::system_clock::now().time_since_epoch())
-      .count();
+             .count() *
+         1000;
 }
 
 void PrintWatch(const ChurnWatchQuery& query, const ChurnWatch& watch,

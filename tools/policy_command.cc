@@ -41,8 +41,8 @@ void PrintText(const TierPolicy& p) {
             << "lifecycle days: new " << p.new_days << ", active "
             << p.active_days << ", at risk " << p.at_risk_days << "\n"
             << "churn days:     " << p.churn_days << "\n"
-            << "loyalty:        " << p.loyalty_points_per_unit
-            << " points per 100 minor units\n"
+            << "loyalty points: " << p.loyalty_points_per_unit
+            << " per 100 minor units of completed spend\n"
             << "segments:\n";
   char line[160];
   for (const SegmentRule& s : p.segments) {

@@ -63,9 +63,9 @@ void PrintTextView(const CustomerView& view) {
   // The same fields as the JSON, one "key: value" line each.
   const nlohmann::ordered_json customer = CustomerJson(view.customer);
   for (const auto& [key, value] : customer.items()) {
-    std::string text = value.is_null()     ? "-"
-                       : value.is_string() ? value.get<std::string>()
-                                           : value.dump();
+    std::string text = value.is_null() || value == "" ? "-"
+                       : value.is_string()            ? value.get<std::string>()
+                                                      : value.dump();
     char label[64];
     std::snprintf(label, sizeof(label), "%-18s", (key + ":").c_str());
     std::cout << label << text << "\n";
