@@ -21,7 +21,7 @@
 namespace custdb {
 namespace tools {
 
-// Exit codes of every subcommand (docs/IMPORT.md).
+// Exit codes of every subcommand (docs/IMPORT.md, docs/OPERATIONS.md).
 enum ExitCode {
   kExitOk = 0,
   kExitRowsFailed = 1,     // import ran to the end, but some rows failed
