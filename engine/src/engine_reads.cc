@@ -318,9 +318,12 @@ Status EngineImpl::ForEachCustomer(
     }
     CustomerRecord record;
     s = codec::Decode(profiles->value().ToStringView(), &record.profile);
+    DerivedState derived;
     if (s.ok()) {
-      s = codec::Decode(aggregates->value().ToStringView(), &record.aggregates);
+      s = codec::Decode(aggregates->value().ToStringView(), &record.aggregates,
+                        &derived);
     }
+    SetDerived(derived, &record);
     if (s.ok()) s = fn(record);
     aggregates->Next();
   }

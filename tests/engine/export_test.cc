@@ -230,7 +230,7 @@ TEST_F(ExportTest, ProspectHasNoScoresNoSegmentAndNoPoints) {
 
 // Enable when the engine stores derived attributes with the aggregates
 // (CustomerRecord.derived filled on reads and in ForEachCustomer).
-TEST_F(ExportTest, DISABLED_DerivedColumnsHoldTheDefaultPolicysValues) {
+TEST_F(ExportTest, DerivedColumnsHoldTheDefaultPolicysValues) {
   Fill();
   // Customer 1 as of the test clock, 2024-01-01, under DefaultPolicy(): one
   // order of 12.34 on 2023-03-04 (302 days before: r 2; f 1; m 1, so

@@ -206,7 +206,7 @@ TEST_F(OperatorOutputCliTest, ExportEndsWithTheDerivedColumns) {
 
 // Enable when the engine implements Rescore and stores derived attributes.
 TEST_F(OperatorOutputCliTest,
-       DISABLED_ExportCarriesEachCustomersDerivedValues) {
+       ExportCarriesEachCustomersDerivedValues) {
   RescoreAtNow();
   const CommandRun csv = Run("export", "--what customers --format csv");
   std::istringstream rows(csv.output);
@@ -241,7 +241,7 @@ TEST_F(OperatorOutputCliTest,
 // --- rescore -----------------------------------------------------------
 
 // Enable when the engine implements Rescore.
-TEST_F(OperatorOutputCliTest, DISABLED_RescoreReportsWhatItDid) {
+TEST_F(OperatorOutputCliTest, RescoreReportsWhatItDid) {
   const Json full =
       RunJson("rescore", "--full --as-of " + Time(as_of_).substr(0, 10));
   EXPECT_EQ(full["as_of"], Time(as_of_));  // a date is its midnight
@@ -565,7 +565,7 @@ TEST_F(OperatorOutputCliTest, ViewOfAnUnknownCodeFailsNamingIt) {
 // --- policy ------------------------------------------------------------
 
 // Enable when the engine implements GetPolicy.
-TEST_F(OperatorOutputCliTest, DISABLED_PolicyGetPrintsTheStoredPolicy) {
+TEST_F(OperatorOutputCliTest, PolicyGetPrintsTheStoredPolicy) {
   const Json p = RunJson("policy get", "");
   EXPECT_EQ(p["version"], 1);
   EXPECT_EQ(p["high_min_spend_minor"], 200000);
