@@ -2,6 +2,7 @@
 #include "event_apply.h"
 
 #include "aggregate_rules.h"
+#include "derive.h"
 #include "validate.h"
 
 namespace custdb {
@@ -307,6 +308,28 @@ Status ApplyResolution(const ApplyContext&,
   const uint64_t customer_id = after.customer_id;
   txn->PutInteraction(std::move(after));
   txn->PutAggregates(customer_id, std::move(agg));
+  return Status::OK();
+}
+
+Status ApplyRedemption(const ApplyContext&, const LoyaltyRedemption& r,
+                       WriteTxn* txn) {
+  if (r.points <= 0) {
+    return Status::InvalidArgument("points: " + std::to_string(r.points) +
+                                   " is not positive");
+  }
+  Aggregates agg;
+  Status s = LoadAggregates("customer_id", r.customer_id, txn, &agg);
+  if (!s.ok()) return s;
+  const int64_t balance =
+      Derive(agg, *txn->tier().policy, txn->tier().as_of_ms).loyalty_points;
+  if (r.points > balance) {
+    return Status::FailedPrecondition(
+        "points: " + std::to_string(r.points) + " exceeds the balance " +
+        std::to_string(balance) + " of customer " +
+        std::to_string(r.customer_id));
+  }
+  agg.loyalty_redeemed += r.points;
+  txn->PutAggregates(r.customer_id, std::move(agg));
   return Status::OK();
 }
 

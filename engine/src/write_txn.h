@@ -75,6 +75,7 @@ class WriteTxn {
   // Re-derives an existing customer at commit even if nothing else of it
   // changes (Rescore, policy changes). kNotFound if it does not exist.
   Status Touch(uint64_t customer_id);
+  const TierContext& tier() const { return tier_; }
   // Customers whose derived attributes differ after Commit from before.
   uint64_t derived_changes() const { return derived_changes_; }
   void RaiseMetaNumber(std::string_view name, uint64_t value);

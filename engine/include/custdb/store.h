@@ -52,8 +52,14 @@ struct InteractionResolution {
   uint64_t interaction_id = 0;
   int64_t resolved_at_ms = 0;
 };
-using Event = std::variant<Customer, Order, Interaction, OrderStatusChange,
-                           OrderRefund, InteractionResolution>;
+// Spends loyalty points of a customer (see RedeemLoyaltyPoints).
+struct LoyaltyRedemption {
+  uint64_t customer_id = 0;
+  int64_t points = 0;  // > 0, at most the balance
+};
+using Event =
+    std::variant<Customer, Order, Interaction, OrderStatusChange, OrderRefund,
+                 InteractionResolution, LoyaltyRedemption>;
 
 class Store {
  public:
@@ -119,6 +125,14 @@ class Store {
   virtual Result<Interaction> GetInteraction(uint64_t interaction_id) = 0;
   virtual Result<Page<Interaction>> ListInteractions(
       const HistoryQuery& query) = 0;
+
+  // --- Loyalty ----------------------------------------------------------
+  // Spends `points` of the customer's balance (Derived::loyalty_points:
+  // earned by completed spend under the policy, less what was redeemed).
+  // kInvalidArgument if points is not positive, kFailedPrecondition if it
+  // exceeds the balance (the message names both), kNotFound for an unknown
+  // customer; nothing changes then.
+  virtual Status RedeemLoyaltyPoints(uint64_t customer_id, int64_t points) = 0;
 
   // --- Batch ingest -----------------------------------------------------
   // Applies each event as the single-event call would, in order, and
