@@ -15,7 +15,11 @@ namespace custdb {
 Result<CustomerRecord> EngineImpl::ReadCustomer(uint64_t customer_id) {
   CachedCustomer cached;
   if (cache_.Lookup(customer_id, &cached)) {
-    return CustomerRecord{*cached.profile, std::move(cached.aggregates)};
+    // Derived attributes are not cached yet: they stay default here.
+    CustomerRecord record;
+    record.profile = *cached.profile;
+    record.aggregates = std::move(cached.aggregates);
+    return record;
   }
   // Fill the miss under the customer's stripe lock: no write can commit
   // between the read and the cache insert, so the entry is current.
