@@ -73,6 +73,9 @@ enum class TierTag : uint8_t {
   // u64 channel_id · i64 day_ms · i64 resolve_ms · u64 interaction_id;
   // empty value.
   kResolveTime = 0x30,
+  // Buyer-day markers, so a channel-day counts each buying customer once:
+  // u64 channel_id · i64 day_ms · u64 customer_id; empty value.
+  kBuyerDay = 0x31,
 };
 
 // Tags of the counters CF (first key byte). Stored: never renumber.
@@ -195,6 +198,13 @@ std::string TierKey(uint8_t tier, uint64_t customer_id);
 std::string NextChangeKey(int64_t next_change_ms, uint64_t customer_id);
 std::string ResolveTimeKey(uint64_t channel_id, int64_t day_ms,
                            int64_t resolve_ms, uint64_t interaction_id);
+bool DecodeResolveTimeKey(std::string_view key, uint64_t* channel_id,
+                          int64_t* day_ms, int64_t* resolve_ms,
+                          uint64_t* interaction_id);
+std::string BuyerDayKey(uint64_t channel_id, int64_t day_ms,
+                        uint64_t customer_id);
+bool DecodeBuyerDayKey(std::string_view key, uint64_t* channel_id,
+                       int64_t* day_ms, uint64_t* customer_id);
 // The customer id every tier index key ends with.
 bool TierKeyCustomerId(std::string_view key, uint64_t* customer_id);
 
