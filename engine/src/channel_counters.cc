@@ -1,6 +1,8 @@
 // Channel-day counter rules; see channel_counters.h.
 #include "channel_counters.h"
 
+#include <algorithm>
+
 #include "aggregate_rules.h"
 
 namespace custdb {
@@ -16,9 +18,20 @@ int64_t DayOf(int64_t ts_ms) {
 void AddSlot(ChannelDayDeltas* out, uint64_t channel_id, int64_t day_ms,
              ChannelDaySlot slot, int64_t delta) {
   if (delta == 0) return;
+  // In place: this runs several times for every order on the write path.
   auto key = std::make_pair(channel_id, day_ms);
   keys::CounterVec& vec = (*out)[key];
-  keys::AddCounterVec(&vec, {{slot, delta}});
+  auto it = std::lower_bound(vec.begin(), vec.end(), slot,
+                             [](const std::pair<uint16_t, int64_t>& e,
+                                uint16_t s) { return e.first < s; });
+  if (it == vec.end() || it->first != slot) {
+    vec.insert(it, {slot, delta});
+    return;
+  }
+  // Wrapping, as the merge operator adds.
+  it->second = static_cast<int64_t>(static_cast<uint64_t>(it->second) +
+                                    static_cast<uint64_t>(delta));
+  if (it->second == 0) vec.erase(it);
   if (vec.empty()) out->erase(key);
 }
 

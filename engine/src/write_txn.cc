@@ -261,8 +261,12 @@ void WriteTxn::AddCount(keys::RecordKind kind, int64_t delta) {
   counts_[kind] += delta;
 }
 
-void WriteTxn::AddChannelDays(const ChannelDayDeltas& deltas) {
-  AddDeltas(&channel_days_, deltas);
+void WriteTxn::AddChannelDays(ChannelDayDeltas deltas) {
+  if (channel_days_.empty()) {
+    channel_days_ = std::move(deltas);  // the usual single-event case
+  } else {
+    AddDeltas(&channel_days_, deltas);
+  }
 }
 
 void WriteTxn::PutReportMarker(std::string key) {

@@ -66,7 +66,7 @@ class WriteTxn {
   void AddCount(keys::RecordKind kind, int64_t delta);
   // Channel-day counter deltas; each key gets one merge per commit, however
   // many events touched it.
-  void AddChannelDays(const ChannelDayDeltas& deltas);
+  void AddChannelDays(ChannelDayDeltas deltas);
   void PutReportMarker(std::string key);
   void RaiseMetaNumber(std::string_view name, uint64_t value);
 
