@@ -418,6 +418,19 @@ TEST_F(ChannelReportTest, MedianResolveTimeIsTheLowerMiddle) {
   ExpectVerifyClean();
 }
 
+TEST_F(ChannelReportTest, ComplaintRecordedAlreadyResolvedCountsAsResolved) {
+  Interaction closed =
+      NewInteraction(kBob, kWeb, kD0 + kHour, InteractionKind::kComplaint);
+  closed.resolved_at_ms = kD0 + 2 * kDay;
+  ASSERT_TRUE(engine_->RecordInteraction(closed).ok());
+  EXPECT_EQ(Only(kWeb, kD0, kD0 + kDay).complaints_opened, 1);
+  EXPECT_EQ(Only(kWeb, kD0, kD0 + kDay).complaints_resolved, 0);
+  ChannelReportRow resolved = Only(kWeb, kD0 + 2 * kDay, kD0 + 3 * kDay);
+  EXPECT_EQ(resolved.complaints_resolved, 1);
+  EXPECT_EQ(resolved.median_resolve_ms, 2 * kDay - kHour);
+  ExpectVerifyClean();
+}
+
 TEST_F(ChannelReportTest, BadQueriesAreRejectedNamingTheField) {
   ChannelReportQuery q;
   q.from_ms = kD0;
