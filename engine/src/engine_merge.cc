@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "channel_counters.h"
 #include "codec.h"
 #include "engine_impl.h"
 #include "rocks_status.h"
@@ -29,6 +30,14 @@ struct Stored {
   std::string key;
   T record;
 };
+
+template <typename T>
+std::vector<T> RecordsOf(const std::vector<Stored<T>>& stored) {
+  std::vector<T> out;
+  out.reserve(stored.size());
+  for (const auto& s : stored) out.push_back(s.record);
+  return out;
+}
 
 // Every record of one customer's history, newest first.
 template <typename T>
@@ -141,6 +150,17 @@ Status EngineImpl::EraseCustomer(uint64_t customer_id) {
       txn.RawDelete(keys::kIndexesCf, forward);
       txn.RawDelete(keys::kTierIndexCf, keys::AliasOfKey(customer_id, forward));
     }
+    // Its channel-report contributions leave with it.
+    ChannelContribution gone =
+        ContributionOf(customer_id, current->owner_channel_id,
+                       RecordsOf(orders), RecordsOf(interactions), -1);
+    txn.AddChannelDays(std::move(gone.counters));
+    for (const auto& key : gone.buyer_days) {
+      txn.RawDelete(keys::kTierIndexCf, key);
+    }
+    for (const auto& key : gone.resolve_times) {
+      txn.RawDelete(keys::kTierIndexCf, key);
+    }
     txn.AddCount(keys::RecordKind::kCustomer, -1);
     // The audit entry: that and when this id was erased, nothing personal.
     txn.RawPut(keys::kMetaCf, keys::ErasureAuditKey(customer_id),
@@ -214,6 +234,16 @@ Status EngineImpl::MergeCustomers(uint64_t survivor_id, uint64_t duplicate_id) {
     std::vector<std::string> dup_aliases;
     if (s.ok()) s = ReadAliases(*storage_, duplicate_id, &dup_aliases);
     if (!s.ok()) return s;
+    // Channel reports: both customers' contributions leave, the merged
+    // customer's arrive (buyer-days and new/repeat customers change when
+    // two customers become one).
+    std::vector<ChannelContribution> before;
+    before.push_back(ContributionOf(survivor_id, survivor->owner_channel_id,
+                                    RecordsOf(orders), RecordsOf(interactions),
+                                    -1));
+    before.push_back(ContributionOf(duplicate_id, duplicate->owner_channel_id,
+                                    RecordsOf(dup_orders),
+                                    RecordsOf(dup_interactions), -1));
     for (auto& o : dup_orders) {
       txn.RawDelete(keys::kOrdersCf, o.key);
       o.record.customer_id = survivor_id;
@@ -234,6 +264,25 @@ Status EngineImpl::MergeCustomers(uint64_t survivor_id, uint64_t duplicate_id) {
               [](const auto& a, const auto& b) { return a.key < b.key; });
     std::sort(interactions.begin(), interactions.end(),
               [](const auto& a, const auto& b) { return a.key < b.key; });
+    ChannelContribution after =
+        ContributionOf(survivor_id, survivor->owner_channel_id,
+                       RecordsOf(orders), RecordsOf(interactions), +1);
+    for (ChannelContribution& c : before) {
+      txn.AddChannelDays(std::move(c.counters));
+      for (const auto& key : c.buyer_days) {
+        txn.RawDelete(keys::kTierIndexCf, key);
+      }
+      for (const auto& key : c.resolve_times) {
+        txn.RawDelete(keys::kTierIndexCf, key);
+      }
+    }
+    txn.AddChannelDays(std::move(after.counters));
+    for (const auto& key : after.buyer_days) {
+      txn.RawPut(keys::kTierIndexCf, key, "");
+    }
+    for (const auto& key : after.resolve_times) {
+      txn.RawPut(keys::kTierIndexCf, key, "");
+    }
     AggregatesReplay replay;
     for (const auto& o : orders) replay.FeedOrder(o.record);
     for (const auto& i : interactions) replay.FeedInteraction(i.record);

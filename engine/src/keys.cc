@@ -357,6 +357,39 @@ std::string ResolveTimeKey(uint64_t channel_id, int64_t day_ms,
   return k;
 }
 
+bool DecodeResolveTimeKey(std::string_view key, uint64_t* channel_id,
+                          int64_t* day_ms, int64_t* resolve_ms,
+                          uint64_t* interaction_id) {
+  if (key.empty() || static_cast<uint8_t>(key[0]) !=
+                         static_cast<uint8_t>(TierTag::kResolveTime)) {
+    return false;
+  }
+  key.remove_prefix(1);
+  return GetU64(&key, channel_id) && GetI64(&key, day_ms) &&
+         GetI64(&key, resolve_ms) && GetU64(&key, interaction_id) &&
+         key.empty();
+}
+
+std::string BuyerDayKey(uint64_t channel_id, int64_t day_ms,
+                        uint64_t customer_id) {
+  std::string k = TierPrefix(TierTag::kBuyerDay);
+  PutU64(&k, channel_id);
+  PutI64(&k, day_ms);
+  PutU64(&k, customer_id);
+  return k;
+}
+
+bool DecodeBuyerDayKey(std::string_view key, uint64_t* channel_id,
+                       int64_t* day_ms, uint64_t* customer_id) {
+  if (key.empty() || static_cast<uint8_t>(key[0]) !=
+                         static_cast<uint8_t>(TierTag::kBuyerDay)) {
+    return false;
+  }
+  key.remove_prefix(1);
+  return GetU64(&key, channel_id) && GetI64(&key, day_ms) &&
+         GetU64(&key, customer_id) && key.empty();
+}
+
 bool TierKeyCustomerId(std::string_view key, uint64_t* customer_id) {
   if (key.size() < 9) return false;
   key.remove_prefix(key.size() - 8);

@@ -66,9 +66,11 @@ enum class IndexTag : uint8_t {
 };
 
 // Tags of the tier_index CF (first key byte). Stored: never renumber.
-// Every key ends in u64 customer_id; the value of every entry is the
-// customer's TierFacts (EncodeFacts), so filters need no record reads.
-// `~spend` is i64 total_spend_minor bit-inverted: spend descending.
+// Every customer index key (0x21..0x28) ends in u64 customer_id and holds
+// the customer's TierFacts (EncodeFacts), so filters need no record reads.
+// `~spend` is i64 total_spend_minor bit-inverted: spend descending. The
+// channel-report entries (0x30, 0x31) have empty values; a pass over every
+// tier_index entry must tell them apart by tag.
 enum class TierTag : uint8_t {
   kOwnerSpend = 0x21,    // u64 owner_channel_id · ~spend · id
   kRegion = 0x22,        // string region · id
@@ -86,6 +88,9 @@ enum class TierTag : uint8_t {
   // so erasing or merging it finds them with a prefix scan:
   // u64 survivor · the alias's indexes-CF key; empty value.
   kAliasOf = 0x40,
+  // Buyer-day markers, so a channel-day counts each buying customer once:
+  // u64 channel_id · i64 day_ms · u64 customer_id; empty value.
+  kBuyerDay = 0x31,
 };
 
 // Tags of the counters CF (first key byte). Stored: never renumber.
@@ -213,6 +218,13 @@ std::string TierKey(uint8_t tier, uint64_t customer_id);
 std::string NextChangeKey(int64_t next_change_ms, uint64_t customer_id);
 std::string ResolveTimeKey(uint64_t channel_id, int64_t day_ms,
                            int64_t resolve_ms, uint64_t interaction_id);
+bool DecodeResolveTimeKey(std::string_view key, uint64_t* channel_id,
+                          int64_t* day_ms, int64_t* resolve_ms,
+                          uint64_t* interaction_id);
+std::string BuyerDayKey(uint64_t channel_id, int64_t day_ms,
+                        uint64_t customer_id);
+bool DecodeBuyerDayKey(std::string_view key, uint64_t* channel_id,
+                       int64_t* day_ms, uint64_t* customer_id);
 // The customer id every tier index key ends with.
 bool TierKeyCustomerId(std::string_view key, uint64_t* customer_id);
 

@@ -169,8 +169,13 @@ class Store {
   virtual Result<QueryPlan> Explain(const CustomerQuery& query) = 0;
   virtual Result<ChurnWatch> GetChurnWatch(const ChurnWatchQuery& query) = 0;
   virtual Result<TierSummary> GetTierSummary(const TierSummaryQuery& query) = 0;
+  // Revenue, orders, customers, interactions and service figures per
+  // channel (and day) from counters; see reports.h for the definitions.
+  // kInvalidArgument if query.from_ms >= query.to_ms, kNotFound for an
+  // unknown query.channel_id.
   virtual Result<ChannelReport> GetChannelReport(
       const ChannelReportQuery& query) = 0;
+  // The customer with its 20 newest orders and interactions (reports.h).
   // kNotFound if the customer does not exist.
   virtual Result<CustomerView> ViewCustomer(uint64_t customer_id) = 0;
 
