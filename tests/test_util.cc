@@ -59,6 +59,12 @@ Interaction NewInteraction(uint64_t customer_id, uint64_t channel_id,
   return i;
 }
 
+std::string Listing(const VerifyReport& report) {
+  std::string out = std::to_string(report.problems_found) + " problem(s):";
+  for (const VerifyProblem& p : report.problems) out += "\n  " + p.what;
+  return out;
+}
+
 std::string OnlineRetailPath() {
   return std::string(CUSTDB_SOURCE_DIR) + "/data/online_retail.csv.gz";
 }

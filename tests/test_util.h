@@ -48,6 +48,9 @@ Order NewOrder(uint64_t id, uint64_t customer_id, uint64_t channel_id,
 Interaction NewInteraction(uint64_t customer_id, uint64_t channel_id,
                            int64_t ts_ms, InteractionKind kind);
 
+// Verify's problems, one per line, for failure messages.
+std::string Listing(const VerifyReport& report);
+
 // The repository's data/online_retail.csv.gz.
 std::string OnlineRetailPath();
 

@@ -22,6 +22,8 @@
 
 namespace custdb {
 
+class WriteTxn;
+
 // A customer update inside the write pipeline.
 struct PatchRef {
   uint64_t customer_id;
@@ -131,6 +133,9 @@ class EngineImpl : public Engine {
   Status Rederive(const std::vector<uint64_t>& ids, int64_t as_of,
                   const ProgressFn& progress, RescoreReport* report);
   Status RescoreLocked(const RescoreOptions& options, RescoreReport* report);
+  // Commits `txn` with the engine's sync option and updates the cache;
+  // the caller holds the stripe locks.
+  Status CommitAndCache(WriteTxn* txn);
 
   Result<CustomerRecord> ReadCustomer(uint64_t customer_id);
   Result<CustomerRecord> ReadCustomerByIdentity(keys::IndexTag tag,

@@ -101,6 +101,14 @@ constexpr int kLockAttempts = 4;
 
 }  // namespace
 
+Status EngineImpl::CommitAndCache(WriteTxn* txn) {
+  rocksdb::WriteOptions wo;
+  wo.sync = options_.sync;
+  Status s = txn->Commit(wo);
+  txn->UpdateCache(s.ok());  // still under the stripe locks
+  return s;
+}
+
 Status EngineImpl::EraseCustomer(uint64_t customer_id) {
   for (int attempt = 0; attempt < kLockAttempts; ++attempt) {
     Result<CustomerRecord> seen = ReadCustomer(customer_id);
@@ -165,11 +173,7 @@ Status EngineImpl::EraseCustomer(uint64_t customer_id) {
     // The audit entry: that and when this id was erased, nothing personal.
     txn.RawPut(keys::kMetaCf, keys::ErasureAuditKey(customer_id),
                std::to_string(ctx_.now_ms()));
-    rocksdb::WriteOptions wo;
-    wo.sync = options_.sync;
-    s = txn.Commit(wo);
-    txn.UpdateCache(s.ok());
-    return s;
+    return CommitAndCache(&txn);
   }
   return Status::Busy("customer_id: " + std::to_string(customer_id) +
                       " kept changing its identities; erase not applied");
@@ -327,11 +331,7 @@ Status EngineImpl::MergeCustomers(uint64_t survivor_id, uint64_t duplicate_id) {
     s = txn.RemoveCustomer(duplicate_id);
     if (!s.ok()) return s;
     txn.AddCount(keys::RecordKind::kCustomer, -1);
-    rocksdb::WriteOptions wo;
-    wo.sync = options_.sync;
-    s = txn.Commit(wo);
-    txn.UpdateCache(s.ok());
-    return s;
+    return CommitAndCache(&txn);
   }
   return Status::Busy("survivor_id " + std::to_string(survivor_id) +
                       " / duplicate_id " + std::to_string(duplicate_id) +

@@ -97,10 +97,7 @@ Status EngineImpl::Rederive(const std::vector<uint64_t>& ids, int64_t as_of,
       if (!s.ok() && !s.IsNotFound()) return s;
       if (s.ok()) ++report->examined;
     }
-    rocksdb::WriteOptions wo;
-    wo.sync = options_.sync;
-    Status s = txn.Commit(wo);
-    txn.UpdateCache(s.ok());
+    Status s = CommitAndCache(&txn);
     if (!s.ok()) return s;
     report->changed += txn.derived_changes();
     if (progress) progress(end, ids.size());

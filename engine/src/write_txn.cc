@@ -259,14 +259,20 @@ void WriteTxn::PutIdentity(keys::IndexTag tag, const std::string& value,
   identities_[keys::IdentityKey(tag, value)] = holder;
 }
 
-Status WriteTxn::RemoveCustomer(uint64_t customer_id) {
-  const CachedCustomer* record = nullptr;
-  Status s = LoadCommitted(customer_id, &record);
-  if (!s.ok()) return s;
-  if (record == nullptr) {
+Status WriteTxn::LoadExisting(uint64_t customer_id,
+                              const CachedCustomer** out) {
+  Status s = LoadCommitted(customer_id, out);
+  if (s.ok() && *out == nullptr) {
     return Status::NotFound("customer_id: " + std::to_string(customer_id) +
                             " does not exist");
   }
+  return s;
+}
+
+Status WriteTxn::RemoveCustomer(uint64_t customer_id) {
+  const CachedCustomer* record = nullptr;
+  Status s = LoadExisting(customer_id, &record);
+  if (!s.ok()) return s;
   customers_.erase(customer_id);
   aggregates_.erase(customer_id);
   removed_.insert(customer_id);
@@ -286,12 +292,8 @@ void WriteTxn::RawMerge(int cf, std::string key, std::string value) {
 Status WriteTxn::Touch(uint64_t customer_id) {
   if (aggregates_.count(customer_id)) return Status::OK();
   const CachedCustomer* record = nullptr;
-  Status s = LoadCommitted(customer_id, &record);
+  Status s = LoadExisting(customer_id, &record);
   if (!s.ok()) return s;
-  if (record == nullptr) {
-    return Status::NotFound("customer_id: " + std::to_string(customer_id) +
-                            " does not exist");
-  }
   aggregates_[customer_id] = record->aggregates;
   return Status::OK();
 }

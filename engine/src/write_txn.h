@@ -106,6 +106,8 @@ class WriteTxn {
   // The committed record of a customer (cache, then database); null if
   // the customer does not exist.
   Status LoadCommitted(uint64_t id, const CachedCustomer** out);
+  // As LoadCommitted, but kNotFound naming customer_id when absent.
+  Status LoadExisting(uint64_t id, const CachedCustomer** out);
 
   Status GetEventKey(keys::IndexTag tag, uint64_t id,
                      std::optional<std::string>* history_key);

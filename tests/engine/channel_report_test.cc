@@ -95,11 +95,7 @@ std::string RowToString(const ChannelReportRow& r) {
   return ::testing::AssertionFailure() << "want:" << w << "\ngot:" << g;
 }
 
-std::string Listing(const VerifyReport& report) {
-  std::string out = std::to_string(report.problems_found) + " problem(s):";
-  for (const VerifyProblem& p : report.problems) out += "\n  " + p.what;
-  return out;
-}
+using test::Listing;
 
 class ChannelReportTest : public ::testing::Test {
  protected:

@@ -498,11 +498,7 @@ void ExpectAcknowledgedPresent(Engine* engine, const std::vector<Ack>& acks) {
                       << " acknowledged events:" << first;
 }
 
-std::string Listing(const VerifyReport& report) {
-  std::string out = std::to_string(report.problems_found) + " problem(s):";
-  for (const VerifyProblem& p : report.problems) out += "\n  " + p.what;
-  return out;
-}
+using test::Listing;
 
 // Three writers in turn on one database, each killed after a different
 // (fixed) number of acknowledged events; after each kill the database

@@ -16,11 +16,7 @@ namespace {
 constexpr int64_t kDay = 86400000;
 constexpr int64_t kT0 = test::kTestNowMs - 100 * kDay;
 
-std::string Listing(const VerifyReport& r) {
-  std::string s;
-  for (const auto& p : r.problems) s += "  " + p.what + "\n";
-  return s;
-}
+using test::Listing;
 
 class MergeEraseTest : public ::testing::Test {
  protected:

@@ -12,8 +12,8 @@
 #include "codec.h"
 #include "counters.h"
 #include "custdb/engine.h"
-#include "customer_reader.h"
 #include "custdb/time_format.h"
+#include "customer_reader.h"
 #include "keys.h"
 #include "test_util.h"
 #include "verify_context.h"
@@ -135,11 +135,7 @@ bool Reports(const VerifyReport& report,
   return false;
 }
 
-std::string Listing(const VerifyReport& report) {
-  std::string out = std::to_string(report.problems_found) + " problem(s):";
-  for (const VerifyProblem& p : report.problems) out += "\n  " + p.what;
-  return out;
-}
+using test::Listing;
 
 class VerifyTest : public ::testing::Test {
  protected:
