@@ -5,9 +5,11 @@
 #define CUSTDB_ENGINE_ENGINE_IMPL_H_
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -15,8 +17,10 @@
 #include "cursor.h"
 #include "custdb/engine.h"
 #include "customer_cache.h"
+#include "customer_filter.h"
 #include "event_apply.h"
 #include "lock_table.h"
+#include "query_planner.h"
 #include "storage.h"
 
 namespace custdb {
@@ -120,6 +124,23 @@ class EngineImpl : public Engine {
   Status ScanHistory(int cf, CursorKind kind, const std::string& start,
                      const std::string& end, const std::string& range,
                      uint32_t limit, Page<T>* page);
+  // Query path (engine_query.cc). The owner set of a query: the channel,
+  // or its subtree; kNotFound naming `field` for an unknown channel.
+  Status OwnerSet(const std::string& field, uint64_t channel_id,
+                  bool include_subtree, std::vector<uint64_t>* owners);
+  Status ResolveQuery(const CustomerQuery& query, CustomerFilter* filter,
+                      TierSpend* tier_spend);
+  // Reads the plan's index ranges on one snapshot and calls on_match with
+  // each customer that passes `filter` and its key's tail, in the plan's
+  // order, until on_match returns false. Adds the keys read and the
+  // entries rejected by `filter` to *plan_out.
+  Status ScanIndex(
+      const ScanPlan& plan, const CustomerFilter& filter,
+      const std::function<bool(CustomerRecord&&, std::string_view)>& on_match,
+      QueryPlan* plan_out);
+  // Of two plans, the one with fewer keys (read both in step until one
+  // ends).
+  Result<size_t> SmallerPlan(const ScanPlan& a, const ScanPlan& b);
   template <typename T>
   Result<T> ReadEvent(keys::IndexTag tag, int cf, uint64_t id,
                       const char* what);
