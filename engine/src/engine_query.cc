@@ -332,11 +332,12 @@ Result<size_t> EngineImpl::SmallerPlan(const ScanPlan& a, const ScanPlan& b) {
 }
 
 // The candidates are the customers last active before the cutoff (the
-// last_activity range) or, with a channel, the customers its subtree owns
-// (owner_spend ranges, narrowed to the tiers when tiers are spend ranges).
-// Neither is known to be smaller in general, so both are read in step,
-// index keys only, until one ends: the scan then costs at most twice the
-// smaller range's keys, and only its customers are read.
+// last_activity range) or, with a channel or tiers, the customers of the
+// channel's subtree and tiers (owner_spend ranges, narrowed to the tiers
+// when tiers are spend ranges; else spend or tier ranges). Neither is known
+// to be smaller in general, so both are read in step, index keys only,
+// until one ends: that costs at most twice the smaller one's keys, and only
+// its customers are read.
 Result<ChurnWatch> EngineImpl::GetChurnWatch(const ChurnWatchQuery& q) {
   if (q.as_of_ms <= 0) {
     return Status::InvalidArgument(
@@ -369,11 +370,15 @@ Result<ChurnWatch> EngineImpl::GetChurnWatch(const ChurnWatchQuery& q) {
       cutoff < INT64_MIN ? INT64_MIN : static_cast<int64_t>(cutoff);
 
   ScanPlan plan = LastActivityPlan(filter, false);
-  if (!filter.owners.empty()) {
-    ScanPlan owned = OwnerSpendPlan(filter, tier_spend);
-    auto smaller = SmallerPlan(plan, owned);
+  if (!filter.owners.empty() || !filter.tiers.empty()) {
+    // The members of the channel subtree and tiers, as FindCustomers would
+    // read them: owner_spend, or spend / tier ranges.
+    CustomerFilter members = filter;
+    members.inactive_since.reset();
+    ScanPlan other = PlanQuery(members, CustomerOrder::kSpendDesc, tier_spend);
+    auto smaller = SmallerPlan(plan, other);
     if (!smaller.ok()) return smaller.status();
-    if (*smaller == 1) plan = std::move(owned);
+    if (*smaller == 1) plan = std::move(other);
   }
   ChurnWatch watch;
   BestCustomers best(CustomerOrder::kSpendDesc, q.limit);

@@ -178,16 +178,7 @@ ScanPlan RegionPlan(const CustomerFilter& f, CustomerOrder order) {
   return plan;
 }
 
-}  // namespace
-
-TierSpend TierSpendOf(const TierPolicy& policy) {
-  TierSpend ts;
-  ts.spend_only = policy.high_min_orders <= 0 && policy.medium_min_orders <= 0;
-  ts.medium_min = policy.medium_min_spend_minor;
-  ts.high_min = policy.high_min_spend_minor;
-  return ts;
-}
-
+// Requires f.owners.
 ScanPlan OwnerSpendPlan(const CustomerFilter& f, const TierSpend& ts) {
   ScanPlan plan;
   plan.index = "owner_spend";
@@ -206,6 +197,16 @@ ScanPlan OwnerSpendPlan(const CustomerFilter& f, const TierSpend& ts) {
                               ? Residual(f, {"owner", "spend", "tiers"})
                               : Residual(f, {"owner", "spend"});
   return plan;
+}
+
+}  // namespace
+
+TierSpend TierSpendOf(const TierPolicy& policy) {
+  TierSpend ts;
+  ts.spend_only = policy.high_min_orders <= 0 && policy.medium_min_orders <= 0;
+  ts.medium_min = policy.medium_min_spend_minor;
+  ts.high_min = policy.high_min_spend_minor;
+  return ts;
 }
 
 ScanPlan LastActivityPlan(const CustomerFilter& f, bool reverse) {

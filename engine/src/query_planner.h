@@ -73,10 +73,7 @@ TierSpend TierSpendOf(const TierPolicy& policy);
 ScanPlan PlanQuery(const CustomerFilter& filter, CustomerOrder order,
                    const TierSpend& tier_spend);
 
-// Single-rule plans, for callers that weigh candidates themselves
-// (ChurnWatch). OwnerSpendPlan requires filter.owners.
-ScanPlan OwnerSpendPlan(const CustomerFilter& filter,
-                        const TierSpend& tier_spend);
+// Rule 6 alone, for callers that weigh candidates themselves (ChurnWatch).
 ScanPlan LastActivityPlan(const CustomerFilter& filter, bool reverse);
 
 // Moves every range of `plan` to start strictly after tail `after` in the
