@@ -49,20 +49,34 @@ Status CheckLimit(uint32_t limit) {
   return Status::OK();
 }
 
+template <typename T>
+void SortUnique(std::vector<T>* v) {
+  std::sort(v->begin(), v->end());
+  v->erase(std::unique(v->begin(), v->end()), v->end());
+}
+
+// Appends `values` to *out, sorted and unique; kInvalidArgument naming
+// `field` for a value outside [lo, hi] (an enum value the caller made up).
+template <typename E>
+Status CheckEnums(const char* field, const char* what,
+                  const std::vector<E>& values, E lo, E hi,
+                  std::vector<E>* out) {
+  for (E e : values) {
+    if (e < lo || e > hi) {
+      return Status::InvalidArgument(std::string(field) + ": " +
+                                     std::to_string(static_cast<int>(e)) +
+                                     " is not a " + what);
+    }
+    out->push_back(e);
+  }
+  SortUnique(out);
+  return Status::OK();
+}
+
 Status CheckTiers(const std::vector<ValueTier>& tiers,
                   std::vector<ValueTier>* out) {
-  for (ValueTier t : tiers) {
-    const int v = static_cast<int>(t);
-    if (v < static_cast<int>(ValueTier::kLow) ||
-        v > static_cast<int>(ValueTier::kHigh)) {
-      return Status::InvalidArgument("query.tiers: " + std::to_string(v) +
-                                     " is not a value tier");
-    }
-    out->push_back(t);
-  }
-  std::sort(out->begin(), out->end());
-  out->erase(std::unique(out->begin(), out->end()), out->end());
-  return Status::OK();
+  return CheckEnums("query.tiers", "value tier", tiers, ValueTier::kLow,
+                    ValueTier::kHigh, out);
 }
 
 Status CheckRange(const char* min_field, const std::optional<int64_t>& min,
@@ -72,6 +86,59 @@ Status CheckRange(const char* min_field, const std::optional<int64_t>& min,
                                    std::to_string(*min) + " is above " +
                                    max_field + " " + std::to_string(*max));
   }
+  return Status::OK();
+}
+
+// The checks of a CustomerQuery that need no engine state; fills the
+// tiers and stages of *f.
+Status CheckQueryValues(const CustomerQuery& q, CustomerFilter* f) {
+  Status s = CheckLimit(q.limit);
+  const int order = static_cast<int>(q.order);
+  if (s.ok() && (order < static_cast<int>(CustomerOrder::kSpendDesc) ||
+                 order > static_cast<int>(CustomerOrder::kId))) {
+    s = Status::InvalidArgument("query.order: " + std::to_string(order) +
+                                " is not an order");
+  }
+  if (s.ok()) {
+    s = CheckRange("query.min_spend_minor", q.min_spend_minor,
+                   "query.max_spend_minor", q.max_spend_minor);
+  }
+  if (s.ok()) {
+    s = CheckRange("query.min_orders", q.min_orders, "query.max_orders",
+                   q.max_orders);
+  }
+  if (s.ok() && q.active_since_ms && q.inactive_since_ms &&
+      *q.active_since_ms >= *q.inactive_since_ms) {
+    s = Status::InvalidArgument(
+        "query.active_since_ms: " + std::to_string(*q.active_since_ms) +
+        " is not before query.inactive_since_ms " +
+        std::to_string(*q.inactive_since_ms));
+  }
+  if (s.ok()) s = CheckTiers(q.tiers, &f->tiers);
+  if (s.ok()) {
+    s = CheckEnums("query.stages", "lifecycle stage", q.stages,
+                   LifecycleStage::kProspect, LifecycleStage::kReactivated,
+                   &f->stages);
+  }
+  return s;
+}
+
+// Segment names to indexes into the policy's segments, sorted and unique.
+Status ResolveSegments(const std::vector<std::string>& names,
+                       const TierPolicy& policy, std::vector<int>* out) {
+  const auto& rules = policy.segments;
+  for (const std::string& name : names) {
+    auto it =
+        std::find_if(rules.begin(), rules.end(),
+                     [&](const SegmentRule& r) { return r.name == name; });
+    if (it == rules.end()) {
+      return Status::InvalidArgument("query.segments: " + QuoteValue(name) +
+                                     " is not a segment of policy version " +
+                                     std::to_string(policy.version));
+    }
+    out->push_back(static_cast<int>(it - rules.begin()));
+  }
+  SortUnique(out);
   return Status::OK();
 }
 
@@ -133,62 +200,15 @@ Status EngineImpl::OwnerSet(const std::string& field, uint64_t channel_id,
 
 Status EngineImpl::ResolveQuery(const CustomerQuery& q, CustomerFilter* f,
                                 TierSpend* tier_spend) {
-  Status s = CheckLimit(q.limit);
+  Status s = CheckQueryValues(q, f);
   if (!s.ok()) return s;
-  const int order = static_cast<int>(q.order);
-  if (order < static_cast<int>(CustomerOrder::kSpendDesc) ||
-      order > static_cast<int>(CustomerOrder::kId)) {
-    return Status::InvalidArgument("query.order: " + std::to_string(order) +
-                                   " is not an order");
-  }
-  s = CheckRange("query.min_spend_minor", q.min_spend_minor,
-                 "query.max_spend_minor", q.max_spend_minor);
-  if (s.ok()) {
-    s = CheckRange("query.min_orders", q.min_orders, "query.max_orders",
-                   q.max_orders);
-  }
-  if (s.ok() && q.active_since_ms && q.inactive_since_ms &&
-      *q.active_since_ms >= *q.inactive_since_ms) {
-    s = Status::InvalidArgument(
-        "query.active_since_ms: " + std::to_string(*q.active_since_ms) +
-        " is not before query.inactive_since_ms " +
-        std::to_string(*q.inactive_since_ms));
-  }
-  if (s.ok()) s = CheckTiers(q.tiers, &f->tiers);
-  if (!s.ok()) return s;
-  for (LifecycleStage stage : q.stages) {
-    const int v = static_cast<int>(stage);
-    if (v < static_cast<int>(LifecycleStage::kProspect) ||
-        v > static_cast<int>(LifecycleStage::kReactivated)) {
-      return Status::InvalidArgument("query.stages: " + std::to_string(v) +
-                                     " is not a lifecycle stage");
-    }
-    f->stages.push_back(stage);
-  }
-  std::sort(f->stages.begin(), f->stages.end());
-  f->stages.erase(std::unique(f->stages.begin(), f->stages.end()),
-                  f->stages.end());
-
   // The policy names the segments and says whether tiers are spend ranges.
   if (!q.segments.empty() || !f->tiers.empty()) {
     auto policy = GetPolicy();
     if (!policy.ok()) return policy.status();
     *tier_spend = TierSpendOf(*policy);
-    for (const std::string& name : q.segments) {
-      const auto& rules = policy->segments;
-      auto it =
-          std::find_if(rules.begin(), rules.end(),
-                       [&](const SegmentRule& r) { return r.name == name; });
-      if (it == rules.end()) {
-        return Status::InvalidArgument("query.segments: " + QuoteValue(name) +
-                                       " is not a segment of policy version " +
-                                       std::to_string(policy->version));
-      }
-      f->segments.push_back(static_cast<int>(it - rules.begin()));
-    }
-    std::sort(f->segments.begin(), f->segments.end());
-    f->segments.erase(std::unique(f->segments.begin(), f->segments.end()),
-                      f->segments.end());
+    s = ResolveSegments(q.segments, *policy, &f->segments);
+    if (!s.ok()) return s;
   }
   if (q.owner_channel_id) {
     s = OwnerSet("query.owner_channel_id", *q.owner_channel_id,
