@@ -13,12 +13,23 @@
 #include <string>
 #include <vector>
 
+#include "custdb/policy.h"
+#include "custdb/reports.h"
+#include "custdb/rescore.h"
 #include "custdb/status.h"
 #include "custdb/store.h"
 #include "custdb/types.h"
 
 namespace custdb {
 namespace bench {
+
+// top100's question: the `limit` customers of one owner channel in one
+// value tier with the highest spend (ties: lower id first).
+struct TopSpendQuery {
+  uint64_t owner_channel_id = 0;
+  ValueTier tier = ValueTier::kHigh;
+  uint32_t limit = 100;
+};
 
 // Every method returns the backend's error as a Status; the workloads stop
 // at the first error, because a benchmark with failed writes measures
@@ -41,12 +52,39 @@ class Backend {
   virtual Status RecordOrder(const Order& order) = 0;
   // Records `count` orders and their aggregate updates in one commit.
   virtual Status RecordOrders(const Order* orders, size_t count) = 0;
+  // Records `count` interactions (ids given) and their aggregate updates
+  // in one commit.
+  virtual Status RecordInteractions(const Interaction* interactions,
+                                    size_t count) = 0;
   // Reads a customer's profile and aggregates into `out`.
   virtual Status GetCustomer(uint64_t customer_id, CustomerRecord* out) = 0;
   // Reads the customer's `limit` newest orders, newest first (ties: higher
   // order id first), into `out`.
   virtual Status RecentOrders(uint64_t customer_id, uint32_t limit,
                               std::vector<Order>* out) = 0;
+
+  // The tiering questions of issue 4. Value tiers are those of
+  // DefaultPolicy(); "as of" times are explicit, never the wall clock.
+  //
+  // Customers and spend per value tier, high to low, empty tiers included.
+  virtual Status GetTierSummary(TierSummary* out) = 0;
+  virtual Status TopBySpend(const TopSpendQuery& query,
+                            std::vector<CustomerRecord>* out) = 0;
+  // Customers with an order and no activity in the query's inactive_days
+  // before as_of, in its tiers: how many, and the first `limit` by spend
+  // (ties: lower id first). channel_id is not used by the benchmark.
+  virtual Status GetChurnWatch(const ChurnWatchQuery& query,
+                               ChurnWatch* out) = 0;
+  // One total row per channel, by channel id, for events in [from_ms,
+  // to_ms). Filled: revenue, orders, buying and new customers,
+  // interactions, complaints opened and resolved, average satisfaction and
+  // NPS (see reports.h); the other fields are left to each backend.
+  virtual Status GetChannelReport(int64_t from_ms, int64_t to_ms,
+                                  ChannelReport* out) = 0;
+  // Brings every customer's scores up to as_of: custdb's Rescore (only the
+  // customers due unless `full`), SQLite's full NTILE(5) rescoring either
+  // way. `out->examined` counts the customers rescored.
+  virtual Status Rescore(int64_t as_of_ms, bool full, RescoreReport* out) = 0;
 };
 
 // Where a backend keeps its data. Later backends (a server address, a

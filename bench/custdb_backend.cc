@@ -5,6 +5,7 @@
 
 #include "backend.h"
 #include "custdb/engine.h"
+#include "dataset.h"
 
 namespace custdb {
 namespace bench {
@@ -47,6 +48,13 @@ class StoreBackend : public Backend {
     return ApplyEvents();
   }
 
+  Status RecordInteractions(const Interaction* interactions,
+                            size_t count) override {
+    events_.clear();
+    for (size_t i = 0; i < count; ++i) events_.emplace_back(interactions[i]);
+    return ApplyEvents();
+  }
+
   Status GetCustomer(uint64_t customer_id, CustomerRecord* out) override {
     Result<CustomerRecord> r = store_->GetCustomer(customer_id);
     if (!r.ok()) return r.status();
@@ -65,7 +73,57 @@ class StoreBackend : public Backend {
     return Status::OK();
   }
 
+  Status GetTierSummary(TierSummary* out) override {
+    TierSummaryQuery query;
+    query.by = SummaryGroup::kTier;
+    return Assign(store_->GetTierSummary(query), out);
+  }
+
+  Status TopBySpend(const TopSpendQuery& q,
+                    std::vector<CustomerRecord>* out) override {
+    CustomerQuery query;
+    query.tiers = {q.tier};
+    query.owner_channel_id = q.owner_channel_id;
+    query.order = CustomerOrder::kSpendDesc;
+    query.limit = q.limit;
+    Result<CustomerPage> r = store_->FindCustomers(query);
+    if (!r.ok()) return r.status();
+    out->swap(r->customers);
+    return Status::OK();
+  }
+
+  Status GetChurnWatch(const ChurnWatchQuery& query, ChurnWatch* out) override {
+    return Assign(store_->GetChurnWatch(query), out);
+  }
+
+  Status GetChannelReport(int64_t from_ms, int64_t to_ms,
+                          ChannelReport* out) override {
+    ChannelReportQuery query;
+    query.channel_id = 0;  // every channel
+    // Each channel's own events, as SQLite's GROUP BY channel_id counts
+    // them, not its subtree's.
+    query.include_subtree = false;
+    query.from_ms = from_ms;
+    query.to_ms = to_ms;
+    query.by_day = false;
+    return Assign(store_->GetChannelReport(query), out);
+  }
+
+  Status Rescore(int64_t as_of_ms, bool full, RescoreReport* out) override {
+    RescoreOptions options;
+    options.as_of_ms = as_of_ms;
+    options.full = full;
+    return Assign(store_->Rescore(options), out);
+  }
+
  private:
+  template <typename T>
+  static Status Assign(Result<T> r, T* out) {
+    if (!r.ok()) return r.status();
+    *out = std::move(r).value();
+    return Status::OK();
+  }
+
   Status ApplyEvents() {
     Status s = store_->ApplyBatch(events_, &statuses_);
     if (!s.ok()) return s;
@@ -94,6 +152,10 @@ Result<std::unique_ptr<Backend>> OpenCustdbBackend(
     const BackendConfig& config) {
   Options options;  // defaults: WAL on, sync off
   options.path = config.dir;
+  // Derived attributes are computed at write time as of the clock; the
+  // data set's clock stands at its end, so that they and the as_of of the
+  // tiering workloads refer to the same time.
+  options.clock_ms = [] { return kDataEndMs; };
   Result<std::unique_ptr<Engine>> engine = Engine::Open(options);
   if (!engine.ok()) return engine.status();
   return MakeStoreBackend(std::move(engine).value());

@@ -34,7 +34,9 @@ std::string Listing() {
   for (const BackendInfo& b : Backends()) {
     text += "  " + std::string(b.name) + ": " + b.description + "\n";
   }
-  text += "workloads (run in this order, after load_customers):\n";
+  text +=
+      "workloads (run in this order, after load_customers and "
+      "load_interactions):\n";
   for (const Workload& w : Workloads()) {
     text += "  " + std::string(w.name) + ": " + w.description + "\n";
   }
@@ -55,8 +57,8 @@ int Run(int argc, char** argv) {
       "side by side"};
   app.footer(Listing());
   app.add_option("--scale", scale,
-                 "scale factor: 100,000 customers and 1,000,000 orders per "
-                 "1.0; 0.01 for a quick run")
+                 "scale factor: 100,000 customers, 1,000,000 orders and "
+                 "500,000 interactions per 1.0; 0.01 for a quick run")
       ->check(CLI::Range(0.0001, 100.0))
       ->capture_default_str();
   app.add_option("--backends", backends, "comma-separated backends")
@@ -94,11 +96,14 @@ int Run(int argc, char** argv) {
   summary.channels = data.channels.size();
   summary.customers = data.customers.size();
   summary.orders = data.orders.size();
+  summary.interactions = data.interactions.size();
   summary.top20_revenue_share = TopRevenueShare(data, 0.2);
   std::fprintf(stderr,
-               "custdb-bench: generated %zu customers and %zu orders in %.1f "
-               "s; the top 20%% of customers bring %.1f%% of revenue\n",
-               summary.customers, summary.orders, Seconds(start, Clock::now()),
+               "custdb-bench: generated %zu customers, %zu orders and %zu "
+               "interactions in %.1f s; the top 20%% of customers bring "
+               "%.1f%% of revenue\n",
+               summary.customers, summary.orders, summary.interactions,
+               Seconds(start, Clock::now()),
                100.0 * summary.top20_revenue_share);
 
   config.backends = backends;
@@ -121,7 +126,11 @@ int Run(int argc, char** argv) {
   for (const std::string& m : mismatches) {
     std::fprintf(stderr, "custdb-bench: backends disagree: %s\n", m.c_str());
   }
-  return mismatches.empty() ? 0 : 1;
+  const std::vector<std::string> failures = report.Failures();
+  for (const std::string& f : failures) {
+    std::fprintf(stderr, "custdb-bench: failed: %s\n", f.c_str());
+  }
+  return mismatches.empty() && failures.empty() ? 0 : 1;
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <functional>
+#include <iterator>
 #include <string>
 
 namespace custdb {
@@ -44,28 +45,57 @@ const T& Pick(Random* rng, const T (&items)[N]) {
   return items[rng->Below(N)];
 }
 
+// 64 channels of all eight types, parents before children: online and
+// direct channels and telesales without a region; a flagship store; per
+// region a distributor with four dealers and four stores of its own; and
+// four partners with two agents each.
 std::vector<Channel> MakeChannels() {
-  auto make = [](uint64_t id, const char* name, ChannelType type,
-                 uint64_t parent_id, const char* region) {
+  std::vector<Channel> channels;
+  auto add = [&](const std::string& name, ChannelType type, uint64_t parent_id,
+                 const std::string& region) {
     Channel c;
-    c.id = id;
+    c.id = channels.size() + 1;
     c.name = name;
     c.type = type;
     c.parent_id = parent_id;
     c.region = region;
-    return c;
+    channels.push_back(c);
+    return c.id;
   };
-  return {
-      make(1, "Online store", ChannelType::kEcommerce, 0, ""),
-      make(2, "Flagship store", ChannelType::kRetail, 0, "central"),
-      make(3, "Northern Distribution", ChannelType::kDistributor, 0, "north"),
-      make(4, "Dealer North A", ChannelType::kDealer, 3, "north"),
-      make(5, "Dealer North B", ChannelType::kDealer, 3, "north"),
-      make(6, "Telesales", ChannelType::kTelemarketing, 0, ""),
-  };
+  add("Online store", ChannelType::kEcommerce, 0, "");
+  add("Mobile app", ChannelType::kEcommerce, 0, "");
+  add("Key accounts", ChannelType::kDirect, 0, "");
+  add("Field sales", ChannelType::kDirect, 0, "");
+  add("Inbound telesales", ChannelType::kTelemarketing, 0, "");
+  add("Outbound telesales", ChannelType::kTelemarketing, 0, "");
+  add("Flagship store", ChannelType::kRetail, 0, "central");
+  for (const char* region : kRegions) {
+    const std::string r = region;
+    const uint64_t distributor =
+        add("Distribution " + r, ChannelType::kDistributor, 0, r);
+    for (int i = 1; i <= 4; ++i) {
+      add("Dealer " + r + " " + std::to_string(i), ChannelType::kDealer,
+          distributor, r);
+    }
+    for (int i = 1; i <= 4; ++i) {
+      add("Store " + r + " " + std::to_string(i), ChannelType::kRetail, 0, r);
+    }
+  }
+  for (int p = 1; p <= 4; ++p) {
+    const uint64_t partner =
+        add("Partner " + std::to_string(p), ChannelType::kPartner, 0, "");
+    for (int a = 1; a <= 2; ++a) {
+      add("Agent " + std::to_string(p) + "-" + std::to_string(a),
+          ChannelType::kAgent, partner, "");
+    }
+  }
+  return channels;
 }
 
-Customer MakeCustomer(uint64_t id, size_t channel_count, Random* rng) {
+// A customer of a channel with a region lives in that region.
+Customer MakeCustomer(uint64_t id, const std::vector<Channel>& channels,
+                      Random* rng) {
+  const size_t channel_count = channels.size();
   Customer c;
   c.id = id;
   std::string first = Pick(rng, kFirstNames);
@@ -86,6 +116,8 @@ Customer MakeCustomer(uint64_t id, size_t channel_count, Random* rng) {
   c.gender = static_cast<Gender>(rng->Below(4));
   c.birth_year = 1950 + static_cast<int32_t>(rng->Below(56));
   c.owner_channel_id = 1 + rng->Below(channel_count);
+  const std::string& owner_region = channels[c.owner_channel_id - 1].region;
+  if (!owner_region.empty()) c.region = owner_region;
   c.acquisition_channel_id =
       rng->Uniform() < 0.8 ? c.owner_channel_id : 1 + rng->Below(channel_count);
   c.created_at_ms =
@@ -109,6 +141,92 @@ size_t PickWeighted(const std::vector<double>& cumulative, Random* rng) {
   auto it = std::upper_bound(cumulative.begin(), cumulative.end(), target);
   if (it == cumulative.end()) --it;
   return static_cast<size_t>(it - cumulative.begin());
+}
+
+// Shares of interaction kinds, in percent, by InteractionKind value - 1.
+constexpr int kKindPercent[] = {20, 22, 8, 14, 6, 8, 12, 6, 4};
+// Share of interactions that pick their customer by order frequency; the
+// rest pick uniformly (prospects get in touch too).
+constexpr double kActiveContactShare = 0.8;
+// Share of interactions through the customer's owner channel.
+constexpr double kOwnerContactShare = 0.6;
+// Share of complaints and tickets closed, within kMaxResolveDays.
+constexpr double kResolvedShare = 0.75;
+constexpr int64_t kMaxResolveDays = 14;
+
+InteractionKind PickKind(Random* rng) {
+  int roll = static_cast<int>(rng->Below(100));
+  for (size_t k = 0; k < std::size(kKindPercent); ++k) {
+    if (roll < kKindPercent[k]) return static_cast<InteractionKind>(k + 1);
+    roll -= kKindPercent[k];
+  }
+  return InteractionKind::kFeedback;
+}
+
+// 1..5; complaints lean low, everything else high.
+int32_t PickSatisfaction(InteractionKind kind, Random* rng) {
+  static constexpr int kComplaint[] = {30, 30, 20, 15, 5};
+  static constexpr int kOther[] = {5, 10, 20, 35, 30};
+  const int* weights =
+      kind == InteractionKind::kComplaint ? kComplaint : kOther;
+  int roll = static_cast<int>(rng->Below(100));
+  for (int32_t score = 1; score < 5; ++score) {
+    if (roll < weights[score - 1]) return score;
+    roll -= weights[score - 1];
+  }
+  return 5;
+}
+
+Interaction MakeInteraction(size_t channel_count,
+                            const std::vector<Customer>& customers,
+                            const std::vector<double>& frequency, Random* rng) {
+  Interaction i;
+  const size_t c = rng->Uniform() < kActiveContactShare
+                       ? PickWeighted(frequency, rng)
+                       : rng->Below(customers.size());
+  i.customer_id = c + 1;
+  i.channel_id = rng->Uniform() < kOwnerContactShare
+                     ? customers[c].owner_channel_id
+                     : 1 + rng->Below(channel_count);
+  i.ts_ms = kOrdersStartMs + static_cast<int64_t>(rng->Below(kOrdersSpanMs));
+  i.kind = PickKind(rng);
+  const bool survey = i.kind == InteractionKind::kSurvey ||
+                      i.kind == InteractionKind::kFeedback;
+  if (survey || rng->Uniform() < 0.3) {
+    i.satisfaction = PickSatisfaction(i.kind, rng);
+  }
+  if (i.kind == InteractionKind::kSurvey ||
+      (i.kind == InteractionKind::kFeedback && rng->Uniform() < 0.5)) {
+    // Mostly promoters and passives, with a tail of detractors.
+    const int64_t drop = static_cast<int64_t>(std::fabs(rng->Normal()) * 3.5);
+    i.nps = static_cast<int32_t>(std::max<int64_t>(0, 10 - drop));
+  }
+  i.staff_id = "agent-" + std::to_string(1 + rng->Below(200));
+  if ((i.kind == InteractionKind::kComplaint ||
+       i.kind == InteractionKind::kTicket) &&
+      rng->Uniform() < kResolvedShare) {
+    const int64_t after =
+        static_cast<int64_t>(rng->Below(kMaxResolveDays * kDayMs));
+    i.resolved_at_ms = std::min(i.ts_ms + after, kDataEndMs - 1);
+  }
+  return i;
+}
+
+std::vector<Interaction> MakeInteractions(
+    size_t count, size_t channel_count, const std::vector<Customer>& customers,
+    const std::vector<double>& frequency, Random* rng) {
+  std::vector<Interaction> interactions;
+  interactions.reserve(count);
+  for (size_t n = 0; n < count; ++n) {
+    interactions.push_back(
+        MakeInteraction(channel_count, customers, frequency, rng));
+  }
+  std::stable_sort(interactions.begin(), interactions.end(),
+                   [](const Interaction& a, const Interaction& b) {
+                     return a.ts_ms < b.ts_ms;
+                   });
+  for (size_t n = 0; n < count; ++n) interactions[n].id = n + 1;
+  return interactions;
 }
 
 }  // namespace
@@ -156,7 +274,7 @@ Dataset GenerateDataset(const DatasetSpec& spec) {
   data.customers.reserve(customers);
   std::vector<double> basket(customers);
   for (size_t i = 0; i < customers; ++i) {
-    data.customers.push_back(MakeCustomer(i + 1, channel_count, &rng));
+    data.customers.push_back(MakeCustomer(i + 1, data.channels, &rng));
     basket[i] = kMedianBasketMinor * std::exp(kBasketSigma * rng.Normal());
   }
   std::vector<double> frequency = FrequencyWeights(customers, &rng);
@@ -182,6 +300,12 @@ Dataset GenerateDataset(const DatasetSpec& spec) {
       data.orders.begin(), data.orders.end(),
       [](const Order& a, const Order& b) { return a.ts_ms < b.ts_ms; });
   for (size_t i = 0; i < orders; ++i) data.orders[i].id = i + 1;
+  // After the orders, so that adding interactions left the customers and
+  // orders of a seed as they were.
+  const size_t interactions =
+      static_cast<size_t>(std::llround(kInteractionsPerScale * spec.scale));
+  data.interactions = MakeInteractions(interactions, channel_count,
+                                       data.customers, frequency, &rng);
   return data;
 }
 

@@ -21,6 +21,7 @@ struct DatasetSummary {
   size_t channels = 0;
   size_t customers = 0;
   size_t orders = 0;
+  size_t interactions = 0;
   double top20_revenue_share = 0;  // 0..1
 };
 
@@ -37,8 +38,12 @@ class Report {
   void PrintTable(std::FILE* out) const;
 
   // Workloads whose reads returned different results on different
-  // backends, one line each; empty when every backend agrees.
+  // backends, one line each; empty when every backend agrees. Failed
+  // steps are not compared.
   std::vector<std::string> Mismatches() const;
+
+  // The steps that failed, one line each ("custdb rescore_day: …").
+  std::vector<std::string> Failures() const;
 
  private:
   const ResultRow* Find(const std::string& workload,

@@ -30,18 +30,23 @@ struct RunConfig {
 struct ResultRow {
   std::string backend;
   std::string workload;
+  // Not ok: the workload failed (e.g. the backend does not implement the
+  // call yet); the measurement is then incomplete and not compared.
+  Status status;
   Measurement measurement;
 };
 
 // For each backend in turn: opens an empty database under a new temporary
-// directory in config.dir, runs load_customers, then the selected ingest
-// workloads (the orders, in time order, split evenly between them, each run
-// by config.threads client threads; if none is selected but a read workload
-// is, the step load_orders loads them in batches), then the selected read
-// workloads (from one thread); then closes and removes the
-// database before the next backend starts, so that backends never compete
-// for the machine. Calls `on_row` after each step. Returns the first
-// error, naming the backend and the step.
+// directory in config.dir, runs load_customers and load_interactions, then
+// the selected ingest workloads (the orders, in time order, split evenly
+// between them, each run by config.threads client threads; if none is
+// selected but a read workload is, the step load_orders loads them in
+// batches), then the selected read workloads (from one thread); then
+// closes and removes the database before the next backend starts, so that
+// backends never compete for the machine. Calls `on_row` after each step,
+// including a workload that failed (its row's status says why) and the run
+// goes on with the next. Returns the first error of opening a database or
+// of a set-up step, naming the backend and the step.
 Status RunBenchmarks(const RunConfig& config, const Dataset& data,
                      const std::function<void(const ResultRow&)>& on_row);
 

@@ -4,8 +4,11 @@
 // than 1,000 (random index and aggregate updates dirty many pages, and the
 // default checkpoint rate cost about a third of SQLite's ingest rate in our
 // runs), prepared statements, foreign keys on, unique indexes on code, email
-// and phone, orders indexed by (customer_id, ts_ms), and the customer's
-// aggregate columns updated in the same transaction as each order insert.
+// and phone, orders and interactions indexed by (customer_id, ts_ms), the
+// customer's aggregate columns updated in the same transaction as each
+// order or interaction insert, and the indexes that the tiering questions
+// need (see the schema and sqlite_tiering.h), maintained by every write as
+// custdb maintains its own.
 // Concurrent writers each get their own connection (NewClient) to the same
 // file, start every write with BEGIN IMMEDIATE and wait for the write lock
 // in a busy handler instead of failing.
@@ -13,11 +16,15 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <system_error>
 #include <utility>
 
 #include "backend.h"
+#include "sqlite_customer_row.h"
+#include "sqlite_statement.h"
+#include "sqlite_tiering.h"
 
 namespace custdb {
 namespace bench {
@@ -63,7 +70,22 @@ CREATE TABLE customers (
   total_spend_minor INTEGER NOT NULL DEFAULT 0,
   first_order_ms INTEGER NOT NULL DEFAULT 0,
   last_order_ms INTEGER NOT NULL DEFAULT 0,
-  last_activity_ms INTEGER NOT NULL DEFAULT 0
+  last_activity_ms INTEGER NOT NULL DEFAULT 0,
+  last_interaction_ms INTEGER NOT NULL DEFAULT 0,
+  interaction_count INTEGER NOT NULL DEFAULT 0,
+  complaint_count INTEGER NOT NULL DEFAULT 0,
+  open_complaint_count INTEGER NOT NULL DEFAULT 0,
+  satisfaction_sum INTEGER NOT NULL DEFAULT 0,
+  satisfaction_count INTEGER NOT NULL DEFAULT 0,
+  last_nps INTEGER NOT NULL DEFAULT -1,
+  last_nps_ms INTEGER NOT NULL DEFAULT 0,
+  last_nps_id INTEGER NOT NULL DEFAULT 0,
+  -- Written by the NTILE rescoring (sqlite_tiering.cc); 0 until then.
+  r_score INTEGER NOT NULL DEFAULT 0,
+  f_score INTEGER NOT NULL DEFAULT 0,
+  m_score INTEGER NOT NULL DEFAULT 0,
+  lifecycle INTEGER NOT NULL DEFAULT 0,
+  scored_as_of_ms INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE orders (
   id INTEGER PRIMARY KEY,
@@ -76,7 +98,32 @@ CREATE TABLE orders (
   status INTEGER NOT NULL,
   refunded_minor INTEGER NOT NULL DEFAULT 0
 );
+CREATE TABLE interactions (
+  id INTEGER PRIMARY KEY,
+  customer_id INTEGER NOT NULL REFERENCES customers (id),
+  channel_id INTEGER REFERENCES channels (id),
+  ts_ms INTEGER NOT NULL,
+  kind INTEGER NOT NULL,
+  satisfaction INTEGER CHECK (satisfaction BETWEEN 1 AND 5),
+  nps INTEGER CHECK (nps BETWEEN 0 AND 10),
+  staff_id TEXT NOT NULL,
+  note TEXT NOT NULL,
+  resolved_at_ms INTEGER
+);
 CREATE INDEX orders_by_customer_ts ON orders (customer_id, ts_ms);
+CREATE INDEX interactions_by_customer_ts ON interactions (customer_id, ts_ms);
+-- For the tiering questions. top100: one owner's customers by spend.
+CREATE INDEX customers_by_owner_spend
+  ON customers (owner_channel_id, total_spend_minor DESC);
+-- churn_watch: the inactive customers, with what the filter needs, so that
+-- counting them reads only the index.
+CREATE INDEX customers_by_activity
+  ON customers (last_activity_ms, total_spend_minor, order_count);
+-- channel_report: one period's events.
+CREATE INDEX orders_by_ts ON orders (ts_ms);
+CREATE INDEX interactions_by_ts ON interactions (ts_ms);
+CREATE INDEX interactions_by_resolved ON interactions (resolved_at_ms)
+  WHERE resolved_at_ms IS NOT NULL;
 )sql";
 
 constexpr const char* kInsertChannel =
@@ -99,59 +146,38 @@ constexpr const char* kUpdateAggregates =
     "THEN ?5 ELSE first_order_ms END, "
     "last_order_ms = MAX(last_order_ms, ?5), "
     "last_activity_ms = MAX(last_activity_ms, ?5) WHERE id = ?1";
-constexpr const char* kSelectCustomer =
-    "SELECT code, email, phone, name, region, gender, birth_year, "
-    "acquisition_channel_id, owner_channel_id, created_at_ms, order_count, "
-    "completed_order_count, total_spend_minor, first_order_ms, "
-    "last_order_ms, last_activity_ms FROM customers WHERE id = ?1";
+constexpr const char* kInsertInteraction =
+    "INSERT INTO interactions (id, customer_id, channel_id, ts_ms, kind, "
+    "satisfaction, nps, staff_id, note, resolved_at_ms) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+// ?2 complaint (0/1), ?3 open complaint (0/1), ?4/?5 satisfaction and
+// whether there is one (0/1), ?6 nps or NULL, ?7 ts, ?8 interaction id.
+// The latest NPS by (ts, id), as custdb keeps it (types.h).
+constexpr const char* kNewerNps =
+    "(?6 IS NOT NULL AND (last_nps < 0 OR ?7 > last_nps_ms OR "
+    "(?7 = last_nps_ms AND ?8 > last_nps_id)))";
+const std::string kUpdateInteractionAggregates =
+    std::string(
+        "UPDATE customers SET interaction_count = interaction_count + 1, "
+        "complaint_count = complaint_count + ?2, "
+        "open_complaint_count = open_complaint_count + ?3, "
+        "satisfaction_sum = satisfaction_sum + ?4, "
+        "satisfaction_count = satisfaction_count + ?5, "
+        "last_nps = CASE WHEN ") +
+    kNewerNps + " THEN ?6 ELSE last_nps END, last_nps_ms = CASE WHEN " +
+    kNewerNps + " THEN ?7 ELSE last_nps_ms END, last_nps_id = CASE WHEN " +
+    kNewerNps +
+    " THEN ?8 ELSE last_nps_id END, "
+    "last_interaction_ms = MAX(last_interaction_ms, ?7), "
+    "last_activity_ms = MAX(last_activity_ms, ?7) WHERE id = ?1";
+const std::string kSelectCustomer =
+    std::string("SELECT ") + kCustomerColumns + " FROM customers WHERE id = ?1";
 // The index on (customer_id, ts_ms) ends with the rowid, so this reads the
 // index backwards and never sorts.
 constexpr const char* kSelectRecentOrders =
     "SELECT id, channel_id, ts_ms, amount_minor, currency, kind, status, "
     "refunded_minor FROM orders WHERE customer_id = ?1 "
     "ORDER BY ts_ms DESC, id DESC LIMIT ?2";
-
-// Owns one prepared statement; Reset() makes it ready for the next use.
-class Statement {
- public:
-  Statement() = default;
-  Statement(const Statement&) = delete;
-  Statement& operator=(const Statement&) = delete;
-  ~Statement() { sqlite3_finalize(stmt_); }
-
-  int Prepare(sqlite3* db, const char* sql) {
-    return sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt_,
-                              nullptr);
-  }
-  sqlite3_stmt* get() const { return stmt_; }
-  void Int(int index, int64_t v) { sqlite3_bind_int64(stmt_, index, v); }
-  // Binds NULL for "" when `empty_is_null`: an absent identity.
-  void Text(int index, const std::string& v, bool empty_is_null = false) {
-    if (empty_is_null && v.empty()) {
-      sqlite3_bind_null(stmt_, index);
-    } else {
-      sqlite3_bind_text(stmt_, index, v.data(), static_cast<int>(v.size()),
-                        SQLITE_STATIC);
-    }
-  }
-  int64_t ColumnInt(int column) const {
-    return sqlite3_column_int64(stmt_, column);
-  }
-  void ColumnText(int column, std::string* out) const {
-    const unsigned char* text = sqlite3_column_text(stmt_, column);
-    if (text == nullptr) {
-      out->clear();
-    } else {
-      out->assign(reinterpret_cast<const char*>(text),
-                  sqlite3_column_bytes(stmt_, column));
-    }
-  }
-  int Step() { return sqlite3_step(stmt_); }
-  void Reset() { sqlite3_reset(stmt_); }
-
- private:
-  sqlite3_stmt* stmt_ = nullptr;
-};
 
 class SqliteBackend : public Backend {
  public:
@@ -230,6 +256,17 @@ class SqliteBackend : public Backend {
     });
   }
 
+  Status RecordInteractions(const Interaction* interactions,
+                            size_t count) override {
+    return InTransaction([&]() -> Status {
+      for (size_t i = 0; i < count; ++i) {
+        Status st = InsertInteraction(interactions[i]);
+        if (!st.ok()) return st;
+      }
+      return Status::OK();
+    });
+  }
+
   Status GetCustomer(uint64_t customer_id, CustomerRecord* out) override {
     Statement& s = select_customer_;
     s.Int(1, static_cast<int64_t>(customer_id));
@@ -241,26 +278,7 @@ class SqliteBackend : public Backend {
       }
       return Error("select customer");
     }
-    Customer& p = out->profile;
-    p.id = customer_id;
-    s.ColumnText(0, &p.code);
-    s.ColumnText(1, &p.email);
-    s.ColumnText(2, &p.phone);
-    s.ColumnText(3, &p.name);
-    s.ColumnText(4, &p.region);
-    p.gender = static_cast<Gender>(s.ColumnInt(5));
-    p.birth_year = static_cast<int32_t>(s.ColumnInt(6));
-    p.acquisition_channel_id = static_cast<uint64_t>(s.ColumnInt(7));
-    p.owner_channel_id = static_cast<uint64_t>(s.ColumnInt(8));
-    p.created_at_ms = s.ColumnInt(9);
-    Aggregates& a = out->aggregates;
-    a = Aggregates();
-    a.order_count = s.ColumnInt(10);
-    a.completed_order_count = s.ColumnInt(11);
-    a.total_spend_minor = s.ColumnInt(12);
-    a.first_order_ms = s.ColumnInt(13);
-    a.last_order_ms = s.ColumnInt(14);
-    a.last_activity_ms = s.ColumnInt(15);
+    ReadCustomerRow(s, out);
     s.Reset();
     return Status::OK();
   }
@@ -288,6 +306,25 @@ class SqliteBackend : public Backend {
     return rc == SQLITE_DONE ? Status::OK() : Error("select recent orders");
   }
 
+  Status GetTierSummary(TierSummary* out) override {
+    return tiering_.GetTierSummary(out);
+  }
+  Status TopBySpend(const TopSpendQuery& query,
+                    std::vector<CustomerRecord>* out) override {
+    return tiering_.TopBySpend(query, out);
+  }
+  Status GetChurnWatch(const ChurnWatchQuery& query, ChurnWatch* out) override {
+    return tiering_.GetChurnWatch(query, out);
+  }
+  Status GetChannelReport(int64_t from_ms, int64_t to_ms,
+                          ChannelReport* out) override {
+    return tiering_.GetChannelReport(from_ms, to_ms, out);
+  }
+  // SQLite has no way to rescore only the customers who are due.
+  Status Rescore(int64_t as_of_ms, bool /*full*/, RescoreReport* out) override {
+    return tiering_.Rescore(as_of_ms, out);
+  }
+
  private:
   // Opens a connection (used from one thread) with the pragmas and the
   // prepared statements.
@@ -313,7 +350,9 @@ class SqliteBackend : public Backend {
         {&insert_customer_, kInsertCustomer},
         {&insert_order_, kInsertOrder},
         {&update_aggregates_, kUpdateAggregates},
-        {&select_customer_, kSelectCustomer},
+        {&insert_interaction_, kInsertInteraction},
+        {&update_interaction_aggregates_, kUpdateInteractionAggregates.c_str()},
+        {&select_customer_, kSelectCustomer.c_str()},
         {&select_recent_orders_, kSelectRecentOrders},
     };
     for (const auto& [statement, sql] : statements) {
@@ -321,7 +360,7 @@ class SqliteBackend : public Backend {
         return Error(std::string("prepare ") + sql);
       }
     }
-    return Status::OK();
+    return tiering_.Prepare(db_);
   }
 
   // Inserts the order and applies its deltas to the customer's aggregates.
@@ -360,6 +399,43 @@ class SqliteBackend : public Backend {
     return Status::OK();
   }
 
+  // Inserts the interaction and applies it to the customer's aggregates.
+  Status InsertInteraction(const Interaction& i) {
+    Statement& ins = insert_interaction_;
+    ins.Int(1, static_cast<int64_t>(i.id));
+    ins.Int(2, static_cast<int64_t>(i.customer_id));
+    ins.OptionalInt(3, i.channel_id == 0
+                           ? std::nullopt
+                           : std::optional<int64_t>(i.channel_id));
+    ins.Int(4, i.ts_ms);
+    ins.Int(5, static_cast<int>(i.kind));
+    ins.OptionalInt(6, i.satisfaction);
+    ins.OptionalInt(7, i.nps);
+    ins.Text(8, i.staff_id);
+    ins.Text(9, i.note);
+    ins.OptionalInt(10, i.resolved_at_ms);
+    Status st = StepDone(&ins, "insert interaction");
+    if (!st.ok()) return st;
+
+    const bool complaint = i.kind == InteractionKind::kComplaint;
+    Statement& upd = update_interaction_aggregates_;
+    upd.Int(1, static_cast<int64_t>(i.customer_id));
+    upd.Int(2, complaint ? 1 : 0);
+    upd.Int(3, complaint && !i.resolved_at_ms ? 1 : 0);
+    upd.Int(4, i.satisfaction.value_or(0));
+    upd.Int(5, i.satisfaction ? 1 : 0);
+    upd.OptionalInt(6, i.nps);
+    upd.Int(7, i.ts_ms);
+    upd.Int(8, static_cast<int64_t>(i.id));
+    st = StepDone(&upd, "update interaction aggregates");
+    if (!st.ok()) return st;
+    if (sqlite3_changes(db_) != 1) {
+      return Status::NotFound("interaction.customer_id: " +
+                              std::to_string(i.customer_id));
+    }
+    return Status::OK();
+  }
+
   // Runs `body` between BEGIN and COMMIT; rolls back if it fails.
   template <typename Body>
   Status InTransaction(Body body) {
@@ -375,34 +451,19 @@ class SqliteBackend : public Backend {
   }
 
   Status StepDone(Statement* s, const char* what) {
-    int rc = s->Step();
-    s->Reset();
-    return rc == SQLITE_DONE ? Status::OK() : Error(what);
+    return bench::StepDone(db_, s, what);
   }
 
-  Status Error(const std::string& what) const {
-    int rc = sqlite3_extended_errcode(db_);
-    std::string message = "sqlite: " + what + ": " + sqlite3_errmsg(db_);
-    switch (rc) {
-      case SQLITE_CONSTRAINT_PRIMARYKEY:
-      case SQLITE_CONSTRAINT_UNIQUE:
-        return Status::AlreadyExists(message);
-      case SQLITE_CONSTRAINT_FOREIGNKEY:
-      case SQLITE_CONSTRAINT_CHECK:
-      case SQLITE_CONSTRAINT_NOTNULL:
-        return Status::InvalidArgument(message);
-      default:
-        if ((rc & 0xff) == SQLITE_BUSY) return Status::Busy(message);
-        return Status::IOError(message);
-    }
-  }
+  Status Error(const std::string& what) const { return SqliteError(db_, what); }
 
   std::string path_;
   sqlite3* db_ = nullptr;
   Statement begin_, commit_, rollback_;
   Statement insert_channel_, insert_customer_, insert_order_;
   Statement update_aggregates_;
+  Statement insert_interaction_, update_interaction_aggregates_;
   Statement select_customer_, select_recent_orders_;
+  SqliteTiering tiering_;  // prepared on db_, like the statements above
 };
 
 }  // namespace

@@ -7,6 +7,8 @@
 #include <string>
 #include <thread>
 
+#include "tiering_workloads.h"
+
 namespace custdb {
 namespace bench {
 namespace {
@@ -112,6 +114,14 @@ Status GetCustomers(Backend* backend, const WorkloadInput& input,
              static_cast<uint64_t>(a.total_spend_minor) +
              static_cast<uint64_t>(a.last_order_ms) +
              std::hash<std::string>()(record.profile.email);
+    // The interactions' share of the aggregates.
+    check = check * 31 + static_cast<uint64_t>(a.last_activity_ms) +
+            static_cast<uint64_t>(a.interaction_count) +
+            static_cast<uint64_t>(a.complaint_count) * 3 +
+            static_cast<uint64_t>(a.open_complaint_count) * 5 +
+            static_cast<uint64_t>(a.satisfaction_sum) * 7 +
+            static_cast<uint64_t>(a.satisfaction_count) * 11 +
+            static_cast<uint64_t>(a.last_nps) * 13;
   }
   out->seconds = Seconds(begin, Clock::now());
   out->ops = ids.size();
@@ -199,20 +209,65 @@ Status LoadCustomers(Backend* backend, const WorkloadInput& input,
   return Status::OK();
 }
 
+Status LoadInteractions(Backend* backend, const WorkloadInput& input,
+                        Measurement* out) {
+  const std::vector<Interaction>& interactions = input.data->interactions;
+  LatencyRecorder recorder;
+  recorder.Reserve(interactions.size() / kBatchSize + 1);
+  const Clock::time_point begin = Clock::now();
+  for (size_t i = 0; i < interactions.size(); i += kBatchSize) {
+    const size_t n = std::min(kBatchSize, interactions.size() - i);
+    const Clock::time_point start = Clock::now();
+    Status s = backend->RecordInteractions(&interactions[i], n);
+    recorder.Record(start, Clock::now());
+    if (!s.ok()) {
+      return WithContext(
+          s, "batch at interaction " + std::to_string(interactions[i].id));
+    }
+  }
+  out->seconds = Seconds(begin, Clock::now());
+  out->ops = interactions.size();
+  out->ops_per_call = kBatchSize;
+  out->latency = recorder.Summarize();
+  return Status::OK();
+}
+
 const std::vector<Workload>& Workloads() {
   static const std::vector<Workload> kWorkloads = {
       {"ingest1", WorkloadKind::kIngest,
-       "RecordOrder, one order per write (one commit each)", &IngestOneByOne},
+       "RecordOrder, one order per write (one commit each)", &IngestOneByOne,
+       0},
       {"ingest1000", WorkloadKind::kIngest,
        "ApplyBatch of 1,000 orders per write; ops are orders, latency is "
        "per batch",
-       &IngestOrdersBatched},
+       &IngestOrdersBatched, 0},
       {"get_customer", WorkloadKind::kRead,
        "GetCustomer (profile + aggregates) of a uniformly random customer",
-       &GetCustomers},
+       &GetCustomers, 0},
       {"recent_orders", WorkloadKind::kRead,
        "ListOrders: the 20 newest orders of a uniformly random customer",
-       &ListRecentOrders},
+       &ListRecentOrders, 0},
+      {"tier_summary", WorkloadKind::kRead,
+       "GetTierSummary by tier: customers and spend per value tier",
+       &RunTierSummary, 100},
+      {"top100", WorkloadKind::kRead,
+       "FindCustomers: the top 100 high-tier customers by spend of a random "
+       "owner channel",
+       &RunTop100, 2000},
+      {"churn_watch", WorkloadKind::kRead,
+       "GetChurnWatch: high and medium customers idle for 90 days, count "
+       "and first 1,000 by spend",
+       &RunChurnWatch, 20},
+      {"channel_report", WorkloadKind::kRead,
+       "GetChannelReport: one month's totals for every channel",
+       &RunChannelReport, 20},
+      {"rescore_full", WorkloadKind::kRead,
+       "Rescore (full) of every customer as of the end of the data",
+       &RunRescoreFull, 1},
+      {"rescore_day", WorkloadKind::kRead,
+       "Rescore a day later, for 7 days in a row, after an untimed full "
+       "one (SQLite: its full NTILE rescoring each day)",
+       &RunRescoreDay, 7},
   };
   return kWorkloads;
 }

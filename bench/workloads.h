@@ -1,9 +1,10 @@
 // The workloads custdb-bench runs, as one table: name -> function.
 //
 // To add a workload: write its function in workloads.cc (or a file of its
-// own) and add a row to the table there. Ingest workloads receive a slice
-// of the data set's orders; read workloads receive an operation count and
-// a seed, and run after every order is loaded.
+// own, as tiering_workloads.cc) and add a row to the table there. Ingest
+// workloads receive a slice of the data set's orders; read workloads
+// receive an operation count and a seed, and run after every order and
+// interaction is loaded.
 #ifndef CUSTDB_BENCH_WORKLOADS_H_
 #define CUSTDB_BENCH_WORKLOADS_H_
 
@@ -21,7 +22,7 @@ namespace bench {
 
 enum class WorkloadKind {
   kIngest,  // writes a slice of the orders
-  kRead,    // reads the fully loaded data
+  kRead,    // reads (or rescores) the fully loaded data, from one thread
 };
 
 struct WorkloadInput {
@@ -51,6 +52,9 @@ struct Measurement {
   // A digest of what the reads returned. Every backend must produce the
   // same value for the same input; a difference means a wrong result.
   uint64_t check = 0;
+  // Shown after the step's progress line and in its JSON ("rescored N
+  // customers"); empty for most steps.
+  std::string note;
 };
 
 using WorkloadFn = Status (*)(Backend* backend, const WorkloadInput& input,
@@ -61,6 +65,9 @@ struct Workload {
   WorkloadKind kind;
   const char* description;  // one line for --help and the docs
   WorkloadFn run;
+  // kRead: at most this many operations (whole-database reports and
+  // rescores are slow on SQLite); 0: --read-ops.
+  size_t max_ops;
 };
 
 // Every workload, in the order they run.
@@ -72,6 +79,9 @@ const Workload* FindWorkload(const std::string& name);
 // Puts the channels, then creates the customers in batches of 1,000.
 Status LoadCustomers(Backend* backend, const WorkloadInput& input,
                      Measurement* out);
+// Records the data set's interactions in batches of 1,000.
+Status LoadInteractions(Backend* backend, const WorkloadInput& input,
+                        Measurement* out);
 // Records the input's orders in batches of 1,000 (ingest1000's body);
 // with several threads, thread t takes batches t, t + threads, ...
 Status IngestOrdersBatched(Backend* backend, const WorkloadInput& input,

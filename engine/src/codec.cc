@@ -204,17 +204,141 @@ Status Decode(std::string_view bytes, Interaction* out) {
   return s;
 }
 
-std::string_view EncodeView(const Aggregates& a) {
+std::string_view EncodeView(const Aggregates& a, const DerivedState& d) {
   auto& fbb = Builder();
   auto recent = fbb.CreateVector(a.recent_order_ms);
-  fbb.Finish(fb::CreateAggregates(
-      fbb, a.order_count, a.completed_order_count, a.total_spend_minor,
-      a.first_order_ms, a.last_order_ms, a.last_interaction_ms,
-      a.last_activity_ms, a.interaction_count, a.complaint_count,
-      a.open_complaint_count, a.satisfaction_sum, a.satisfaction_count,
-      a.last_nps, a.last_nps_ms, a.completed_spend_minor, a.loyalty_redeemed,
-      recent, a.last_nps_id));
+  flatbuffers::Offset<flatbuffers::String> segment_name;
+  if (d.present) segment_name = fbb.CreateString(d.derived.segment_name);
+  fb::AggregatesBuilder b(fbb);
+  b.add_order_count(a.order_count);
+  b.add_completed_order_count(a.completed_order_count);
+  b.add_total_spend_minor(a.total_spend_minor);
+  b.add_first_order_ms(a.first_order_ms);
+  b.add_last_order_ms(a.last_order_ms);
+  b.add_last_interaction_ms(a.last_interaction_ms);
+  b.add_last_activity_ms(a.last_activity_ms);
+  b.add_interaction_count(a.interaction_count);
+  b.add_complaint_count(a.complaint_count);
+  b.add_open_complaint_count(a.open_complaint_count);
+  b.add_satisfaction_sum(a.satisfaction_sum);
+  b.add_satisfaction_count(a.satisfaction_count);
+  b.add_last_nps(a.last_nps);
+  b.add_last_nps_ms(a.last_nps_ms);
+  b.add_completed_spend_minor(a.completed_spend_minor);
+  b.add_loyalty_redeemed(a.loyalty_redeemed);
+  b.add_recent_order_ms(recent);
+  b.add_last_nps_id(a.last_nps_id);
+  if (d.present) {
+    const Derived& x = d.derived;
+    b.add_has_derived(true);
+    b.add_value_tier(static_cast<uint8_t>(x.value_tier));
+    b.add_r(static_cast<uint8_t>(x.r));
+    b.add_f(static_cast<uint8_t>(x.f));
+    b.add_m(static_cast<uint8_t>(x.m));
+    b.add_segment(static_cast<int16_t>(x.segment));
+    b.add_segment_name(segment_name);
+    b.add_lifecycle(static_cast<uint8_t>(x.lifecycle));
+    b.add_churn_risk(x.churn_risk);
+    b.add_loyalty_points(x.loyalty_points);
+    b.add_next_change_ms(x.next_change_ms);
+    b.add_derived_as_of_ms(d.as_of_ms);
+    b.add_policy_version(d.policy_version);
+  }
+  fbb.Finish(b.Finish());
   return Finish(fbb);
+}
+
+std::string_view EncodeView(const Aggregates& a) {
+  return EncodeView(a, DerivedState());
+}
+
+std::string Encode(const TierPolicy& p) {
+  auto& fbb = Builder();
+  auto recency = fbb.CreateVector(p.recency_days.data(), p.recency_days.size());
+  auto frequency =
+      fbb.CreateVector(p.frequency_orders.data(), p.frequency_orders.size());
+  auto monetary =
+      fbb.CreateVector(p.monetary_minor.data(), p.monetary_minor.size());
+  std::vector<flatbuffers::Offset<fb::SegmentRule>> rules;
+  for (const SegmentRule& r : p.segments) {
+    auto name = fbb.CreateString(r.name);
+    rules.push_back(fb::CreateSegmentRule(
+        fbb, name, static_cast<uint8_t>(r.r.min), static_cast<uint8_t>(r.r.max),
+        static_cast<uint8_t>(r.f.min), static_cast<uint8_t>(r.f.max),
+        static_cast<uint8_t>(r.m.min), static_cast<uint8_t>(r.m.max)));
+  }
+  auto segments = fbb.CreateVector(rules);
+  fbb.Finish(fb::CreateTierPolicy(
+      fbb, p.version, p.high_min_spend_minor, p.high_min_orders,
+      p.medium_min_spend_minor, p.medium_min_orders,
+      static_cast<uint8_t>(p.rfm_mode), recency, frequency, monetary, segments,
+      p.new_days, p.active_days, p.at_risk_days, p.churn_days,
+      p.loyalty_points_per_unit));
+  return std::string(Finish(fbb));
+}
+
+Status Decode(std::string_view bytes, TierPolicy* out) {
+  Status s;
+  auto* p = Verified<fb::TierPolicy>(bytes, "policy", &s);
+  if (p == nullptr) return s;
+  TierPolicy r;
+  r.version = p->version();
+  r.high_min_spend_minor = p->high_min_spend_minor();
+  r.high_min_orders = p->high_min_orders();
+  r.medium_min_spend_minor = p->medium_min_spend_minor();
+  r.medium_min_orders = p->medium_min_orders();
+  r.rfm_mode = static_cast<RfmMode>(p->rfm_mode());
+  auto copy4 = [](const flatbuffers::Vector<int64_t>* v,
+                  std::array<int64_t, 4>* dst) {
+    if (v == nullptr || v->size() != dst->size()) return false;
+    for (size_t i = 0; i < dst->size(); ++i) (*dst)[i] = v->Get(i);
+    return true;
+  };
+  if (!copy4(p->recency_days(), &r.recency_days) ||
+      !copy4(p->frequency_orders(), &r.frequency_orders) ||
+      !copy4(p->monetary_minor(), &r.monetary_minor)) {
+    return Status::Corruption("stored policy: a breakpoint list is not 4 long");
+  }
+  if (p->segments() != nullptr) {
+    for (const fb::SegmentRule* rule : *p->segments()) {
+      SegmentRule x;
+      x.name = Str(rule->name());
+      x.r = {rule->r_min(), rule->r_max()};
+      x.f = {rule->f_min(), rule->f_max()};
+      x.m = {rule->m_min(), rule->m_max()};
+      r.segments.push_back(std::move(x));
+    }
+  }
+  r.new_days = p->new_days();
+  r.active_days = p->active_days();
+  r.at_risk_days = p->at_risk_days();
+  r.churn_days = p->churn_days();
+  r.loyalty_points_per_unit = p->loyalty_points_per_unit();
+  *out = std::move(r);
+  return Status::OK();
+}
+
+Status Decode(std::string_view bytes, Aggregates* out, DerivedState* d) {
+  Status s = Decode(bytes, out);
+  if (!s.ok()) return s;
+  // Decode above verified the same bytes; this only reads them.
+  auto* a = flatbuffers::GetRoot<fb::Aggregates>(AlignedBytes(bytes));
+  *d = DerivedState();
+  if (!a->has_derived()) return s;
+  d->present = true;
+  d->derived.value_tier = static_cast<ValueTier>(a->value_tier());
+  d->derived.r = a->r();
+  d->derived.f = a->f();
+  d->derived.m = a->m();
+  d->derived.segment = a->segment();
+  d->derived.segment_name = Str(a->segment_name());
+  d->derived.lifecycle = static_cast<LifecycleStage>(a->lifecycle());
+  d->derived.churn_risk = a->churn_risk();
+  d->derived.loyalty_points = a->loyalty_points();
+  d->derived.next_change_ms = a->next_change_ms();
+  d->as_of_ms = a->derived_as_of_ms();
+  d->policy_version = a->policy_version();
+  return s;
 }
 
 Status Decode(std::string_view bytes, Aggregates* out) {

@@ -6,8 +6,10 @@
 #include <string>
 #include <string_view>
 
+#include "custdb/policy.h"
 #include "custdb/status.h"
 #include "custdb/types.h"
+#include "derive.h"
 
 namespace custdb {
 namespace codec {
@@ -20,6 +22,10 @@ std::string_view EncodeView(const Customer& customer);
 std::string_view EncodeView(const Order& order);
 std::string_view EncodeView(const Interaction& interaction);
 std::string_view EncodeView(const Aggregates& aggregates);
+// The aggregates record with its derived attributes.
+std::string_view EncodeView(const Aggregates& aggregates,
+                            const DerivedState& derived);
+std::string Encode(const TierPolicy& policy);
 
 std::string Encode(const Channel& channel);
 std::string Encode(const Customer& customer);
@@ -32,6 +38,8 @@ Status Decode(std::string_view bytes, Customer* out);
 Status Decode(std::string_view bytes, Order* out);
 Status Decode(std::string_view bytes, Interaction* out);
 Status Decode(std::string_view bytes, Aggregates* out);
+Status Decode(std::string_view bytes, Aggregates* out, DerivedState* derived);
+Status Decode(std::string_view bytes, TierPolicy* out);
 
 }  // namespace codec
 }  // namespace custdb

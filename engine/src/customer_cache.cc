@@ -15,7 +15,8 @@ size_t Charge(const CachedCustomer& r) {
   size_t bytes = sizeof(CachedCustomer) + sizeof(Customer) + p.code.capacity() +
                  p.email.capacity() + p.phone.capacity() + p.name.capacity() +
                  p.region.capacity() +
-                 r.aggregates.recent_order_ms.capacity() * sizeof(int64_t);
+                 r.aggregates.recent_order_ms.capacity() * sizeof(int64_t) +
+                 r.derived.derived.segment_name.capacity();
   for (const auto& t : p.tags) bytes += sizeof(std::string) + t.capacity();
   for (const auto& [k, v] : p.attributes) {
     bytes += 64 + k.capacity() + v.capacity();

@@ -16,6 +16,7 @@
 #include <memory>
 
 #include "custdb/types.h"
+#include "derive.h"
 
 namespace custdb {
 
@@ -24,6 +25,7 @@ namespace custdb {
 struct CachedCustomer {
   std::shared_ptr<const Customer> profile;
   Aggregates aggregates;
+  DerivedState derived;
 };
 
 class CustomerCache {

@@ -6,6 +6,21 @@
 
 namespace custdb {
 
+void SetDerived(const DerivedState& state, CustomerRecord* record) {
+  record->derived = state.derived;
+  record->derived_as_of_ms = state.as_of_ms;
+  record->policy_version = state.present ? state.policy_version : 0;
+}
+
+DerivedState DerivedOf(const CustomerRecord& record) {
+  DerivedState state;
+  state.present = record.policy_version != 0;
+  state.derived = record.derived;
+  state.as_of_ms = record.derived_as_of_ms;
+  state.policy_version = record.policy_version;
+  return state;
+}
+
 Status ReadCustomerRecord(const Storage& storage, uint64_t customer_id,
                           std::optional<CustomerRecord>* out) {
   out->reset();
@@ -23,8 +38,14 @@ Status ReadCustomerRecord(const Storage& storage, uint64_t customer_id,
   }
   CustomerRecord record;
   Status s = codec::Decode(values[0].ToStringView(), &record.profile);
-  if (s.ok()) s = codec::Decode(values[1].ToStringView(), &record.aggregates);
-  if (s.ok()) *out = std::move(record);
+  DerivedState derived;
+  if (s.ok()) {
+    s = codec::Decode(values[1].ToStringView(), &record.aggregates, &derived);
+  }
+  if (s.ok()) {
+    SetDerived(derived, &record);
+    *out = std::move(record);
+  }
   return s;
 }
 

@@ -8,9 +8,15 @@
 
 #include "custdb/status.h"
 #include "custdb/types.h"
+#include "derive.h"
 #include "storage.h"
 
 namespace custdb {
+
+// A record's derived fields from / as a DerivedState (policy_version 0
+// means "not derived yet": versions start at 1).
+void SetDerived(const DerivedState& state, CustomerRecord* record);
+DerivedState DerivedOf(const CustomerRecord& record);
 
 // *out is empty if the customer does not exist.
 Status ReadCustomerRecord(const Storage& storage, uint64_t customer_id,

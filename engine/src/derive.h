@@ -14,8 +14,6 @@ namespace custdb {
 
 inline constexpr int64_t kDayMs = 86400000;
 
-
-
 // Rules (all day counts are whole days, floor((as_of - t) / kDayMs), and
 // 0 when t is after as_of):
 //  - value_tier: high if total_spend_minor >= high_min_spend_minor and
@@ -39,6 +37,16 @@ inline constexpr int64_t kDayMs = 86400000;
 //    / 100 - loyalty_redeemed), rounded down.
 Derived Derive(const Aggregates& aggregates, const TierPolicy& policy,
                int64_t as_of_ms);
+
+// Derived attributes as stored with a customer's aggregates: when and under
+// which policy version they were derived. present is false for records
+// written before tiering existed (they are re-derived when the engine opens).
+struct DerivedState {
+  bool present = false;
+  Derived derived;
+  int64_t as_of_ms = 0;
+  int64_t policy_version = 0;
+};
 
 }  // namespace custdb
 

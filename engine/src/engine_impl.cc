@@ -98,7 +98,7 @@ Status EngineImpl::LoadState() {
   if (s.ok()) s = LastId(db, storage_->cf(keys::kIndexesCf), prefix, &last);
   if (!s.ok()) return s;
   next_interaction_id_ = std::max<uint64_t>({stored, last + 1, 1});
-  return Status::OK();
+  return LoadTiering();
 }
 
 EngineImpl::~EngineImpl() {
@@ -267,7 +267,11 @@ Status EngineImpl::Write(const EventRef* events, size_t n, Status* statuses,
   }
 
   LockTable::Guard guard(&locks_, std::move(stripes));
-  WriteTxn txn(storage_.get(), &cache_);
+  // Read under the locks: a policy change switches the policy first and
+  // then re-derives each customer under its lock, so no write can leave a
+  // customer on the old policy behind it.
+  const std::shared_ptr<const TierPolicy> policy = this->policy();
+  WriteTxn txn(storage_.get(), &cache_, TierContext{policy.get(), WriteAsOf()});
   for (size_t i = 0; i < n; ++i) {
     Prepared& p = prepared[i];
     if (!p.status.ok()) {

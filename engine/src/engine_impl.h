@@ -4,6 +4,7 @@
 #ifndef CUSTDB_ENGINE_ENGINE_IMPL_H_
 #define CUSTDB_ENGINE_ENGINE_IMPL_H_
 
+#include <algorithm>
 #include <atomic>
 #include <functional>
 #include <memory>
@@ -115,6 +116,24 @@ class EngineImpl : public Engine {
   uint64_t OwnerOf(keys::IndexTag tag, uint64_t id);
   uint64_t AssignId(std::atomic<uint64_t>* next, uint64_t given);
 
+  // --- tiering (engine_policy.cc) ---
+  std::shared_ptr<const TierPolicy> policy() const {
+    return std::atomic_load(&policy_);
+  }
+  // Writes derive at the clock, but never before the last rescore.
+  int64_t WriteAsOf() const {
+    return std::max(ctx_.now_ms(), rescore_as_of_.load());
+  }
+  // Loads the policy and rescore time; stores the default policy in a new
+  // database and derives customers written before tiering existed.
+  Status LoadTiering();
+  Status StorePolicy(const TierPolicy& policy);
+  // Re-derives the given customers at as_of under the current policy, in
+  // batches under their stripe locks; adds to report's counts.
+  Status Rederive(const std::vector<uint64_t>& ids, int64_t as_of,
+                  const ProgressFn& progress, RescoreReport* report);
+  Status RescoreLocked(const RescoreOptions& options, RescoreReport* report);
+
   Result<CustomerRecord> ReadCustomer(uint64_t customer_id);
   Result<CustomerRecord> ReadCustomerByIdentity(keys::IndexTag tag,
                                                 const std::string& value);
@@ -155,6 +174,9 @@ class EngineImpl : public Engine {
   std::atomic<uint64_t> next_interaction_id_{1};
   std::atomic<bool> unflushed_unlogged_{false};
   ApplyContext ctx_;
+  std::shared_ptr<const TierPolicy> policy_;  // atomic_load / atomic_store
+  std::atomic<int64_t> rescore_as_of_{0};
+  std::mutex rescore_mu_;  // one Rescore or SetPolicy at a time
 };
 
 }  // namespace custdb

@@ -1,19 +1,214 @@
 // Engine: the stored tier policy, policy changes and Rescore.
+#include <rocksdb/db.h>
+
+#include <algorithm>
+
+#include "codec.h"
 #include "engine_impl.h"
+#include "rocks_status.h"
+#include "write_txn.h"
 
 namespace custdb {
+namespace {
 
-Result<TierPolicy> EngineImpl::GetPolicy() {
-  return Status::Internal("GetPolicy: not built yet");
+constexpr size_t kRederiveBatch = 1000;
+
+// Quintile breakpoints of `values` (ascending after sorting), made strictly
+// ascending as ValidatePolicy requires.
+std::array<int64_t, 4> Quintiles(std::vector<int64_t> values) {
+  std::array<int64_t, 4> b = {1, 2, 3, 4};
+  if (values.empty()) return b;
+  std::sort(values.begin(), values.end());
+  for (size_t i = 0; i < 4; ++i) {
+    b[i] = values[(values.size() * (i + 1)) / 5 == values.size()
+                      ? values.size() - 1
+                      : (values.size() * (i + 1)) / 5];
+    if (i > 0 && b[i] <= b[i - 1]) b[i] = b[i - 1] + 1;
+  }
+  return b;
 }
 
-Result<RescoreReport> EngineImpl::SetPolicy(const TierPolicy& /*policy*/,
-                                            const ProgressFn& /*progress*/) {
-  return Status::Internal("SetPolicy: not built yet");
+}  // namespace
+
+Result<TierPolicy> EngineImpl::GetPolicy() { return *policy(); }
+
+Status EngineImpl::StorePolicy(const TierPolicy& policy) {
+  rocksdb::WriteOptions wo;
+  wo.sync = options_.sync;
+  Status s = FromRocks(storage_->db()->Put(wo, storage_->cf(keys::kMetaCf),
+                                           std::string(keys::kMetaPolicy),
+                                           codec::Encode(policy)),
+                       "storing the policy");
+  if (s.ok())
+    std::atomic_store(&policy_, std::make_shared<const TierPolicy>(policy));
+  return s;
 }
 
-Result<RescoreReport> EngineImpl::Rescore(const RescoreOptions& /*options*/) {
-  return Status::Internal("Rescore: not built yet");
+Status EngineImpl::LoadTiering() {
+  std::string raw;
+  rocksdb::Status rs =
+      storage_->db()->Get(rocksdb::ReadOptions(), storage_->cf(keys::kMetaCf),
+                          std::string(keys::kMetaPolicy), &raw);
+  uint64_t as_of = 0;
+  Status s = storage_->ReadMetaNumber(keys::kMetaRescoreAsOf, &as_of);
+  if (!s.ok()) return s;
+  rescore_as_of_ = static_cast<int64_t>(as_of);
+  if (rs.ok()) {
+    TierPolicy policy;
+    s = codec::Decode(raw, &policy);
+    if (!s.ok()) return s;
+    std::atomic_store(&policy_, std::make_shared<const TierPolicy>(policy));
+    return Status::OK();
+  }
+  if (!rs.IsNotFound()) return FromRocks(rs, "reading the policy");
+  // A new database, or one written before tiering: store the default
+  // policy and derive every customer under it.
+  TierPolicy policy = DefaultPolicy();
+  policy.version = 1;
+  s = StorePolicy(policy);
+  if (!s.ok()) return s;
+  std::vector<uint64_t> ids;
+  std::unique_ptr<rocksdb::Iterator> it(storage_->db()->NewIterator(
+      TotalOrder(), storage_->cf(keys::kAggregatesCf)));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    uint64_t id = 0;
+    if (keys::DecodeIdKey(it->key().ToStringView(), &id)) ids.push_back(id);
+  }
+  s = FromRocks(it->status(), "listing customers to derive");
+  if (!s.ok() || ids.empty()) return s;
+  RescoreReport report;
+  return Rederive(ids, WriteAsOf(), nullptr, &report);
+}
+
+Status EngineImpl::Rederive(const std::vector<uint64_t>& ids, int64_t as_of,
+                            const ProgressFn& progress, RescoreReport* report) {
+  for (size_t start = 0; start < ids.size(); start += kRederiveBatch) {
+    const size_t end = std::min(ids.size(), start + kRederiveBatch);
+    std::vector<size_t> stripes;
+    for (size_t i = start; i < end; ++i) {
+      stripes.push_back(LockTable::StripeOf(ids[i]));
+    }
+    LockTable::Guard guard(&locks_, std::move(stripes));
+    const std::shared_ptr<const TierPolicy> policy = this->policy();
+    WriteTxn txn(storage_.get(), &cache_, TierContext{policy.get(), as_of});
+    for (size_t i = start; i < end; ++i) {
+      Status s = txn.Touch(ids[i]);
+      // A customer erased since the scan has nothing to re-derive.
+      if (!s.ok() && !s.IsNotFound()) return s;
+      if (s.ok()) ++report->examined;
+    }
+    rocksdb::WriteOptions wo;
+    wo.sync = options_.sync;
+    Status s = txn.Commit(wo);
+    txn.UpdateCache(s.ok());
+    if (!s.ok()) return s;
+    report->changed += txn.derived_changes();
+    if (progress) progress(end, ids.size());
+  }
+  return Status::OK();
+}
+
+Status EngineImpl::RescoreLocked(const RescoreOptions& options,
+                                 RescoreReport* report) {
+  const int64_t as_of = options.as_of_ms ? *options.as_of_ms : WriteAsOf();
+  if (as_of < rescore_as_of_.load()) {
+    return Status::InvalidArgument("as_of_ms: " + std::to_string(as_of) +
+                                   " is before the last rescore's as_of " +
+                                   std::to_string(rescore_as_of_.load()));
+  }
+  report->as_of_ms = as_of;
+  report->full = options.full;
+  rocksdb::DB* db = storage_->db();
+  std::vector<uint64_t> ids;
+  if (options.full) {
+    std::vector<int64_t> days, orders, spend;
+    const bool quantile = policy()->rfm_mode == RfmMode::kQuantile;
+    std::unique_ptr<rocksdb::Iterator> it(
+        db->NewIterator(TotalOrder(), storage_->cf(keys::kAggregatesCf)));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      uint64_t id = 0;
+      if (!keys::DecodeIdKey(it->key().ToStringView(), &id)) continue;
+      ids.push_back(id);
+      if (!quantile) continue;
+      Aggregates a;
+      Status s = codec::Decode(it->value().ToStringView(), &a);
+      if (!s.ok()) return s;
+      if (a.order_count <= 0) continue;
+      days.push_back(std::max<int64_t>(0, (as_of - a.last_order_ms) / kDayMs));
+      orders.push_back(a.order_count);
+      spend.push_back(a.total_spend_minor);
+    }
+    Status s = FromRocks(it->status(), "rescore: scanning aggregates");
+    if (!s.ok()) return s;
+    if (quantile) {
+      TierPolicy next = *policy();
+      next.recency_days = Quintiles(days);
+      next.frequency_orders = Quintiles(orders);
+      next.monetary_minor = Quintiles(spend);
+      if (next.recency_days != policy()->recency_days ||
+          next.frequency_orders != policy()->frequency_orders ||
+          next.monetary_minor != policy()->monetary_minor) {
+        next.version = policy()->version + 1;
+        s = StorePolicy(next);
+        if (!s.ok()) return s;
+      }
+    }
+  } else {
+    // The customers whose derived attributes change by as_of: Derive
+    // promises none changes before its next_change_ms.
+    const std::string lower = keys::NextChangeKey(INT64_MIN, 0);
+    const std::string upper = keys::NextChangeKey(as_of, UINT64_MAX);
+    rocksdb::Slice upper_slice(upper);
+    rocksdb::ReadOptions ro = TotalOrder();
+    ro.iterate_upper_bound = &upper_slice;
+    std::unique_ptr<rocksdb::Iterator> it(
+        db->NewIterator(ro, storage_->cf(keys::kTierIndexCf)));
+    for (it->Seek(lower); it->Valid(); it->Next()) {
+      uint64_t id = 0;
+      if (keys::TierKeyCustomerId(it->key().ToStringView(), &id)) {
+        ids.push_back(id);
+      }
+    }
+    Status s = FromRocks(it->status(), "rescore: scanning the due index");
+    if (!s.ok()) return s;
+  }
+  // Raised first: writes from now on derive at as_of or later, so none
+  // can put a customer behind this rescore.
+  rocksdb::WriteOptions wo;
+  wo.sync = options_.sync;
+  Status s = FromRocks(
+      db->Put(wo, storage_->cf(keys::kMetaCf),
+              std::string(keys::kMetaRescoreAsOf), std::to_string(as_of)),
+      "storing the rescore time");
+  if (!s.ok()) return s;
+  rescore_as_of_ = as_of;
+  s = Rederive(ids, as_of, options.progress, report);
+  report->policy_version = policy()->version;
+  return s;
+}
+
+Result<RescoreReport> EngineImpl::Rescore(const RescoreOptions& options) {
+  std::lock_guard<std::mutex> lock(rescore_mu_);
+  RescoreReport report;
+  Status s = RescoreLocked(options, &report);
+  if (!s.ok()) return s;
+  return report;
+}
+
+Result<RescoreReport> EngineImpl::SetPolicy(const TierPolicy& policy,
+                                            const ProgressFn& progress) {
+  Status s = ValidatePolicy(policy);
+  if (!s.ok()) return s;
+  std::lock_guard<std::mutex> lock(rescore_mu_);
+  TierPolicy next = policy;
+  next.version = this->policy()->version + 1;
+  s = StorePolicy(next);
+  if (!s.ok()) return s;
+  // Re-derived at the time writes derive at, so no customer moves back.
+  RescoreReport report;
+  s = RescoreLocked(RescoreOptions{std::nullopt, true, progress}, &report);
+  if (!s.ok()) return s;
+  return report;
 }
 
 }  // namespace custdb

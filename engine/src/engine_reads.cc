@@ -15,7 +15,11 @@ namespace custdb {
 Result<CustomerRecord> EngineImpl::ReadCustomer(uint64_t customer_id) {
   CachedCustomer cached;
   if (cache_.Lookup(customer_id, &cached)) {
-    return CustomerRecord{*cached.profile, std::move(cached.aggregates)};
+    CustomerRecord record;
+    record.profile = *cached.profile;
+    record.aggregates = std::move(cached.aggregates);
+    SetDerived(cached.derived, &record);
+    return record;
   }
   // Fill the miss under the customer's stripe lock: no write can commit
   // between the read and the cache insert, so the entry is current.
@@ -27,8 +31,8 @@ Result<CustomerRecord> EngineImpl::ReadCustomer(uint64_t customer_id) {
     return Status::NotFound("customer_id: " + std::to_string(customer_id) +
                             " does not exist");
   }
-  cache_.Put(
-      {std::make_shared<const Customer>(read->profile), read->aggregates});
+  cache_.Put({std::make_shared<const Customer>(read->profile), read->aggregates,
+              DerivedOf(*read)});
   return std::move(*read);
 }
 

@@ -220,9 +220,11 @@ void AddCounterVec(CounterVec* a, const CounterVec& b) {
   size_t i = 0, j = 0;
   while (i < a->size() || j < b.size()) {
     if (j == b.size() || (i < a->size() && (*a)[i].first < b[j].first)) {
-      out.push_back((*a)[i++]);
+      if ((*a)[i].second != 0) out.push_back((*a)[i]);
+      ++i;
     } else if (i == a->size() || b[j].first < (*a)[i].first) {
-      out.push_back(b[j++]);
+      if (b[j].second != 0) out.push_back(b[j]);
+      ++j;
     } else {
       // Wrapping add: counters never overflow in practice, and a wrapped
       // value is still reported (by Verify) rather than undefined.

@@ -312,6 +312,7 @@ Status VerifyDatabase(const Storage& storage, size_t max_problems,
   VerifyContext ctx(storage, max_problems, report);
   Status s = VerifyCustomersAndHistories(&ctx);
   if (s.ok()) s = VerifyIndexEntries(&ctx);
+  if (s.ok()) s = VerifyTiering(&ctx);
   if (s.ok()) s = VerifyRecordCounters(&ctx);
   return s;
 }

@@ -63,6 +63,9 @@ class VerifyContext {
 Status VerifyCustomersAndHistories(VerifyContext* ctx);
 // Every entry of the indexes CF against the record it names.
 Status VerifyIndexEntries(VerifyContext* ctx);
+// Derived attributes, tier_index entries and tier-summary counters
+// (verify_tiering.cc).
+Status VerifyTiering(VerifyContext* ctx);
 // Channel records, and every record counter against the records found.
 Status VerifyRecordCounters(VerifyContext* ctx);
 

@@ -4,6 +4,7 @@
 #include "codec.h"
 #include "customer_reader.h"
 #include "rocks_status.h"
+#include "tier_entries.h"
 
 namespace custdb {
 namespace {
@@ -49,9 +50,10 @@ Status WriteTxn::LoadCommitted(uint64_t id, const CachedCustomer** out) {
       Status s = ReadCustomerRecord(*storage_, id, &record);
       if (!s.ok()) return s;
       if (record) {
+        DerivedState derived = DerivedOf(*record);
         entry = CachedCustomer{
             std::make_shared<const Customer>(std::move(record->profile)),
-            std::move(record->aggregates)};
+            std::move(record->aggregates), std::move(derived)};
       }
     }
     it = committed_.emplace(id, std::move(entry)).first;
@@ -198,6 +200,87 @@ void WriteTxn::PutIdentity(keys::IndexTag tag, const std::string& value,
   identities_[keys::IdentityKey(tag, value)] = holder;
 }
 
+Status WriteTxn::Touch(uint64_t customer_id) {
+  if (aggregates_.count(customer_id)) return Status::OK();
+  const CachedCustomer* record = nullptr;
+  Status s = LoadCommitted(customer_id, &record);
+  if (!s.ok()) return s;
+  if (record == nullptr) {
+    return Status::NotFound("customer_id: " + std::to_string(customer_id) +
+                            " does not exist");
+  }
+  aggregates_[customer_id] = record->aggregates;
+  return Status::OK();
+}
+
+void WriteTxn::StageTiering(rocksdb::WriteBatch* batch) {
+  auto cf = [this](int id) { return storage_->cf(id); };
+  auto view = [](std::string_view v) {
+    return rocksdb::Slice(v.data(), v.size());
+  };
+  std::vector<uint64_t> touched;
+  for (const auto& entry : customers_) touched.push_back(entry.first);
+  for (const auto& entry : aggregates_) {
+    if (!customers_.count(entry.first)) touched.push_back(entry.first);
+  }
+  CounterDeltas deltas;
+  for (uint64_t id : touched) {
+    auto base = committed_.find(id);
+    const CachedCustomer* before =
+        base != committed_.end() && base->second ? &*base->second : nullptr;
+    auto p = customers_.find(id);
+    auto a = aggregates_.find(id);
+    const Customer* profile = p != customers_.end()
+                                  ? &p->second
+                                  : (before ? before->profile.get() : nullptr);
+    const Aggregates* aggregates =
+        a != aggregates_.end() ? &a->second
+                               : (before ? &before->aggregates : nullptr);
+    if (profile == nullptr || aggregates == nullptr) continue;
+
+    DerivedState after;
+    after.present = true;
+    after.derived = Derive(*aggregates, *tier_.policy, tier_.as_of_ms);
+    after.as_of_ms = tier_.as_of_ms;
+    after.policy_version = tier_.policy->version;
+    batch->Put(cf(keys::kAggregatesCf), keys::IdKey(id),
+               view(codec::EncodeView(*aggregates, after)));
+
+    const TierFacts facts_after = FactsOf(*profile, *aggregates, after.derived);
+    std::vector<std::string> keys_after = TierIndexKeys(facts_after);
+    std::vector<std::string> keys_before;
+    // A record written before tiering has no entries yet.
+    if (before != nullptr && before->derived.present) {
+      if (before->derived.derived != after.derived) ++derived_changes_;
+      const TierFacts facts_before = FactsOf(
+          *before->profile, before->aggregates, before->derived.derived);
+      keys_before = TierIndexKeys(facts_before);
+      AddSummaryContribution(facts_before, -1, &deltas);
+    } else {
+      ++derived_changes_;
+    }
+    AddSummaryContribution(facts_after, +1, &deltas);
+    // Both sorted: delete what left, put what arrived, leave the rest.
+    size_t i = 0, j = 0;
+    while (i < keys_before.size() || j < keys_after.size()) {
+      if (j == keys_after.size() ||
+          (i < keys_before.size() && keys_before[i] < keys_after[j])) {
+        batch->Delete(cf(keys::kTierIndexCf), keys_before[i++]);
+      } else if (i == keys_before.size() || keys_after[j] < keys_before[i]) {
+        batch->Put(cf(keys::kTierIndexCf), keys_after[j++], rocksdb::Slice());
+      } else {
+        ++i;
+        ++j;
+      }
+    }
+    derived_after_[id] = std::move(after);
+  }
+  for (const auto& [key, vec] : deltas) {
+    if (vec.empty()) continue;
+    batch->Merge(cf(keys::kCountersCf), key, keys::EncodeCounterVec(vec));
+  }
+}
+
 void WriteTxn::AddCount(keys::RecordKind kind, int64_t delta) {
   counts_[kind] += delta;
 }
@@ -230,10 +313,7 @@ Status WriteTxn::Commit(const rocksdb::WriteOptions& write_options) {
     batch.Put(cf(keys::kCustomersCf), keys::IdKey(id),
               view(codec::EncodeView(c)));
   }
-  for (const auto& [id, a] : aggregates_) {
-    batch.Put(cf(keys::kAggregatesCf), keys::IdKey(id),
-              view(codec::EncodeView(a)));
-  }
+  StageTiering(&batch);
   for (const auto& [id, o] : orders_) {
     std::string key = keys::HistoryKey(o.customer_id, o.ts_ms, id);
     batch.Put(cf(keys::kOrdersCf), key, view(codec::EncodeView(o)));
@@ -284,6 +364,8 @@ void WriteTxn::UpdateCache(bool committed) {
     auto a = aggregates_.find(id);
     const bool have_aggregates = a != aggregates_.end() || have_base;
     if (a != aggregates_.end()) entry.aggregates = std::move(a->second);
+    auto d = derived_after_.find(id);
+    if (d != derived_after_.end()) entry.derived = std::move(d->second);
     if (!entry.profile || !have_aggregates) {
       cache_->Erase(id);
       return;

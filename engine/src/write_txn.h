@@ -16,17 +16,28 @@
 #include "custdb/status.h"
 #include "custdb/types.h"
 #include "customer_cache.h"
+#include "derive.h"
 #include "keys.h"
 #include "storage.h"
 
 namespace custdb {
 
+// The policy and time every customer a transaction touches is derived at.
+struct TierContext {
+  const TierPolicy* policy = nullptr;
+  int64_t as_of_ms = 0;
+};
+
 class WriteTxn {
  public:
   // `cache` serves reads of customers and receives the committed records
-  // (UpdateCache); the caller holds their stripe locks throughout.
-  WriteTxn(const Storage* storage, CustomerCache* cache)
-      : storage_(storage), cache_(cache) {}
+  // (UpdateCache); the caller holds their stripe locks throughout. Every
+  // customer whose profile or aggregates the transaction stages is
+  // re-derived under `tier` at commit, and its tier_index entries and
+  // tier-summary counters move in the same batch.
+  WriteTxn(const Storage* storage, CustomerCache* cache,
+           const TierContext& tier)
+      : storage_(storage), cache_(cache), tier_(tier) {}
 
   // Reads: *out is empty when the record does not exist.
   Status GetCustomer(uint64_t id, std::optional<Customer>* out);
@@ -51,6 +62,11 @@ class WriteTxn {
   void PutIdentity(keys::IndexTag tag, const std::string& value,
                    uint64_t holder);
   void AddCount(keys::RecordKind kind, int64_t delta);
+  // Re-derives an existing customer at commit even if nothing else of it
+  // changes (Rescore, policy changes). kNotFound if it does not exist.
+  Status Touch(uint64_t customer_id);
+  // Customers whose derived attributes differ after Commit from before.
+  uint64_t derived_changes() const { return derived_changes_; }
   void RaiseMetaNumber(std::string_view name, uint64_t value);
 
   bool empty() const;
@@ -68,8 +84,15 @@ class WriteTxn {
   Status GetEventKey(keys::IndexTag tag, uint64_t id,
                      std::optional<std::string>* history_key);
 
+  // Derives every touched customer and stages its aggregates record, tier
+  // index moves and summary counter deltas into `batch`.
+  void StageTiering(rocksdb::WriteBatch* batch);
+
   const Storage* storage_;
   CustomerCache* cache_;
+  const TierContext tier_;
+  std::map<uint64_t, DerivedState> derived_after_;
+  uint64_t derived_changes_ = 0;
   // Committed records read so far (empty: no such customer).
   // Ordered maps: most transactions hold one event, and a hash map's bucket
   // array is one more allocation per map and write.

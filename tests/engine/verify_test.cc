@@ -12,8 +12,10 @@
 #include "codec.h"
 #include "counters.h"
 #include "custdb/engine.h"
+#include "customer_reader.h"
 #include "keys.h"
 #include "test_util.h"
+#include "verify_context.h"
 
 namespace custdb {
 namespace {
@@ -332,16 +334,19 @@ TEST_F(VerifyTest, ReportsAggregatesWithoutCustomer) {
 }
 
 TEST_F(VerifyTest, ReportsChangedAggregateField) {
-  Aggregates before = engine_->GetCustomer(kAnn)->aggregates;
+  CustomerRecord before = *engine_->GetCustomer(kAnn);
   VerifyReport report = VerifyAfter([&](RawDb* raw) {
-    Aggregates changed = before;
+    Aggregates changed = before.aggregates;
     changed.order_count += 1;
     changed.last_nps = 7;
-    raw->Put(keys::kAggregatesCf, keys::IdKey(kAnn), codec::Encode(changed));
+    // Derived attributes kept, so only the aggregates disagree.
+    raw->Put(keys::kAggregatesCf, keys::IdKey(kAnn),
+             std::string(codec::EncodeView(changed, DerivedOf(before))));
   });
   const std::string order_count =
-      "order_count: stored " + std::to_string(before.order_count + 1) +
-      ", recomputed " + std::to_string(before.order_count);
+      "order_count: stored " +
+      std::to_string(before.aggregates.order_count + 1) + ", recomputed " +
+      std::to_string(before.aggregates.order_count);
   EXPECT_EQ(report.problems_found, 2) << Listing(report);
   EXPECT_TRUE(Reports(report, {"aggregates of customer 100", order_count}))
       << Listing(report);
@@ -507,6 +512,54 @@ TEST_F(VerifyTest, OrderAtTimeZeroStaysTheFirstOrder) {
   auto report = engine_->Verify();
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   EXPECT_TRUE(report->ok()) << Listing(*report);
+}
+
+}  // namespace
+}  // namespace custdb
+
+namespace custdb {
+namespace {
+
+TEST_F(VerifyTest, ReportsMissingAndStaleTierIndexEntries) {
+  CustomerRecord ann = *engine_->GetCustomer(kAnn);
+  const std::string spend_key =
+      keys::SpendKey(ann.aggregates.total_spend_minor, kAnn);
+  const std::string stale = keys::SpendKey(1, kAnn);
+  VerifyReport report = VerifyAfter([&](RawDb* raw) {
+    raw->Delete(keys::kTierIndexCf, spend_key);
+    raw->Put(keys::kTierIndexCf, stale, "");
+  });
+  EXPECT_EQ(report.problems_found, 2) << Listing(report);
+  EXPECT_TRUE(Reports(report, {"tier index entry " + Hex(spend_key),
+                               "of customer 100 is missing"}))
+      << Listing(report);
+  EXPECT_TRUE(
+      Reports(report, {"tier index entry " + Hex(stale), "names customer 100"}))
+      << Listing(report);
+}
+
+TEST_F(VerifyTest, ReportsTierSummaryCounterBumpedByMerge) {
+  const std::string key = keys::TierSummaryKey(keys::SummaryScope::kAll, 0, "");
+  VerifyReport report = VerifyAfter([&](RawDb* raw) {
+    raw->Merge(keys::kCountersCf, key, keys::EncodeCounterVec({{0, 1}}));
+  });
+  EXPECT_EQ(report.problems_found, 1) << Listing(report);
+  EXPECT_TRUE(Reports(report, {"tier-summary counter " + Hex(key)}))
+      << Listing(report);
+}
+
+TEST_F(VerifyTest, ReportsDerivedAttributesThatDisagreeWithDerive) {
+  CustomerRecord ann = *engine_->GetCustomer(kAnn);
+  VerifyReport report = VerifyAfter([&](RawDb* raw) {
+    DerivedState wrong = DerivedOf(ann);
+    wrong.derived.loyalty_points += 7;
+    raw->Put(keys::kAggregatesCf, keys::IdKey(kAnn),
+             std::string(codec::EncodeView(ann.aggregates, wrong)));
+  });
+  EXPECT_EQ(report.problems_found, 1) << Listing(report);
+  EXPECT_TRUE(
+      Reports(report, {"customer 100: derived attributes", "Derive gives"}))
+      << Listing(report);
 }
 
 }  // namespace

@@ -51,6 +51,7 @@ struct VerifyReport {
   int64_t orders_checked = 0;
   int64_t interactions_checked = 0;
   int64_t index_entries_checked = 0;
+  int64_t tier_entries_checked = 0;  // tier_index entries
   // Every mismatch found (capped at max_problems; problems_found counts all).
   std::vector<VerifyProblem> problems;
   int64_t problems_found = 0;

@@ -1,0 +1,56 @@
+// TierEntries: the one place that says which tier_index entries and which
+// tier-summary counter contributions a customer has, as a pure function of
+// its profile, aggregates and derived attributes. The write path diffs the
+// entries before and after a change; Verify recomputes them from records.
+#ifndef CUSTDB_ENGINE_TIER_ENTRIES_H_
+#define CUSTDB_ENGINE_TIER_ENTRIES_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "custdb/derived.h"
+#include "custdb/types.h"
+#include "keys.h"
+
+namespace custdb {
+
+// What the tier indexes and counters know of one customer.
+struct TierFacts {
+  uint64_t customer_id = 0;
+  uint64_t owner_channel_id = 0;  // 0: none
+  std::string region;
+  int64_t spend_minor = 0;
+  int64_t last_activity_ms = 0;
+  Derived derived;
+};
+
+TierFacts FactsOf(const Customer& profile, const Aggregates& aggregates,
+                  const Derived& derived);
+
+// Every tier_index key of the customer (values are empty), sorted.
+std::vector<std::string> TierIndexKeys(const TierFacts& facts);
+
+// Adds sign x the customer's contribution to every tier-summary counter it
+// counts in (keys.h kTierSummary: scopes all, owner, region, owner x region)
+// into *deltas, keyed by counter key.
+using CounterDeltas = std::map<std::string, keys::CounterVec>;
+void AddSummaryContribution(const TierFacts& facts, int sign,
+                            CounterDeltas* deltas);
+
+// The tier-summary slot group of each attribute (slot 2k customers, 2k+1
+// spend).
+inline uint16_t TierGroup(ValueTier tier) {
+  return keys::kSummaryTierBase + static_cast<uint16_t>(tier) - 1;
+}
+inline uint16_t LifecycleGroup(LifecycleStage stage) {
+  return keys::kSummaryLifecycleBase + static_cast<uint16_t>(stage) - 1;
+}
+inline uint16_t SegmentGroup(int segment) {
+  return keys::kSummarySegmentBase + static_cast<uint16_t>(segment + 1);
+}
+
+}  // namespace custdb
+
+#endif  // CUSTDB_ENGINE_TIER_ENTRIES_H_

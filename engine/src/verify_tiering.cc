@@ -1,0 +1,183 @@
+// Verify's tiering pass: every customer's derived attributes against
+// Derive, and the tier_index entries and tier-summary counters against the
+// ones TierEntries computes from the customer records.
+#include <algorithm>
+#include <set>
+
+#include "codec.h"
+#include "derive.h"
+#include "rocks_status.h"
+#include "tier_entries.h"
+#include "verify_context.h"
+
+namespace custdb {
+namespace {
+
+bool IsCustomerIndexTag(uint8_t tag) {
+  return tag >= static_cast<uint8_t>(keys::TierTag::kOwnerSpend) &&
+         tag <= static_cast<uint8_t>(keys::TierTag::kNextChange);
+}
+
+std::string DescribeDerived(const Derived& d) {
+  return std::string("tier ") + ValueTierName(d.value_tier) + ", r/f/m " +
+         std::to_string(d.r) + "/" + std::to_string(d.f) + "/" +
+         std::to_string(d.m) + ", segment " + std::to_string(d.segment) + " '" +
+         d.segment_name + "', " + LifecycleStageName(d.lifecycle) +
+         (d.churn_risk ? ", churn risk" : "") + ", points " +
+         std::to_string(d.loyalty_points) + ", next change " +
+         std::to_string(d.next_change_ms);
+}
+
+std::string DescribeVec(const keys::CounterVec& v) {
+  std::string s = "{";
+  for (const auto& [slot, value] : v) {
+    if (s.size() > 1) s += ", ";
+    s += std::to_string(slot) + ": " + std::to_string(value);
+  }
+  return s + "}";
+}
+
+}  // namespace
+
+Status VerifyTiering(VerifyContext* ctx) {
+  std::string raw;
+  bool found = false;
+  Status s =
+      ctx->Get(keys::kMetaCf, std::string(keys::kMetaPolicy), &raw, &found);
+  if (!s.ok()) return s;
+  if (!found) {
+    ctx->Problem("meta: no tier policy stored");
+    return Status::OK();
+  }
+  TierPolicy policy;
+  s = codec::Decode(raw, &policy);
+  if (!s.ok()) {
+    ctx->Problem("meta: the tier policy does not decode: " + s.message());
+    return Status::OK();
+  }
+
+  std::set<std::string> expected;
+  CounterDeltas counters;
+  // Customers whose aggregates cannot be read (the customer pass reports
+  // them): their entries cannot be recomputed, so they are not checked, and
+  // neither are the summary counters they count in.
+  std::set<uint64_t> unreadable;
+  std::unique_ptr<rocksdb::Iterator> it = ctx->Scan(keys::kCustomersCf);
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    uint64_t id = 0;
+    Customer profile;
+    if (!keys::DecodeIdKey(it->key().ToStringView(), &id) ||
+        !codec::Decode(it->value().ToStringView(), &profile).ok()) {
+      continue;  // reported by the customer pass
+    }
+    std::string value;
+    s = ctx->Get(keys::kAggregatesCf, keys::IdKey(id), &value, &found);
+    if (!s.ok()) return s;
+    Aggregates aggregates;
+    DerivedState state;
+    if (!found || !codec::Decode(value, &aggregates, &state).ok()) {
+      unreadable.insert(id);
+      continue;
+    }
+    const std::string who = "customer " + std::to_string(id);
+    if (!state.present) {
+      ctx->Problem(who + ": no derived attributes");
+      unreadable.insert(id);
+      continue;
+    }
+    if (state.policy_version == policy.version) {
+      const Derived want = Derive(aggregates, policy, state.as_of_ms);
+      if (want != state.derived) {
+        ctx->Problem(who + ": derived attributes as of " +
+                     std::to_string(state.as_of_ms) + " are [" +
+                     DescribeDerived(state.derived) + "], Derive gives [" +
+                     DescribeDerived(want) + "]");
+      }
+    } else if (state.policy_version > policy.version) {
+      ctx->Problem(who + ": derived under policy version " +
+                   std::to_string(state.policy_version) +
+                   ", newer than the stored policy's " +
+                   std::to_string(policy.version));
+    }
+    const TierFacts facts = FactsOf(profile, aggregates, state.derived);
+    for (std::string& key : TierIndexKeys(facts)) {
+      expected.insert(std::move(key));
+    }
+    AddSummaryContribution(facts, +1, &counters);
+  }
+  s = FromRocks(it->status(), "verify: scanning customers for tiering");
+  if (!s.ok()) return s;
+  it.reset();
+
+  // The tier_index CF against the expected entries, both sorted.
+  it = ctx->Scan(keys::kTierIndexCf);
+  auto want = expected.begin();
+  auto report_missing = [ctx](const std::string& key) {
+    uint64_t id = 0;
+    keys::TierKeyCustomerId(key, &id);
+    ctx->Problem("tier index entry " + Hex(key) + " of customer " +
+                 std::to_string(id) + " is missing");
+  };
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    const std::string_view key = it->key().ToStringView();
+    if (key.empty() || !IsCustomerIndexTag(static_cast<uint8_t>(key[0]))) {
+      continue;  // other tags (channel reports) are checked elsewhere
+    }
+    ++ctx->report()->tier_entries_checked;
+    while (want != expected.end() && *want < key) report_missing(*want++);
+    if (want != expected.end() && *want == key) {
+      ++want;
+      continue;
+    }
+    uint64_t id = 0;
+    keys::TierKeyCustomerId(key, &id);
+    if (unreadable.count(id)) continue;
+    ctx->Problem("tier index entry " + Hex(key) + " names customer " +
+                 std::to_string(id) + ", whose records do not give it");
+  }
+  s = FromRocks(it->status(), "verify: scanning the tier index");
+  if (!s.ok()) return s;
+  while (want != expected.end()) report_missing(*want++);
+  it.reset();
+
+  // Tier-summary counters.
+  if (!unreadable.empty()) return Status::OK();
+  it = ctx->Scan(keys::kCountersCf);
+  const std::string prefix(1,
+                           static_cast<char>(keys::CounterTag::kTierSummary));
+  std::set<std::string> seen;
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix);
+       it->Next()) {
+    const std::string key = it->key().ToString();
+    seen.insert(key);
+    keys::CounterVec stored;
+    if (!keys::DecodeCounterVec(it->value().ToStringView(), &stored)) {
+      ctx->Problem("tier-summary counter " + Hex(key) + " holds " +
+                   Hex(it->value().ToStringView()) + ", not a counter vector");
+      continue;
+    }
+    keys::CounterVec want_vec;
+    auto w = counters.find(key);
+    if (w != counters.end()) keys::AddCounterVec(&want_vec, w->second);
+    keys::CounterVec zero;
+    keys::AddCounterVec(&want_vec, zero);  // drops zero slots
+    if (stored != want_vec) {
+      ctx->Problem("tier-summary counter " + Hex(key) + ": stored " +
+                   DescribeVec(stored) + ", recomputed " +
+                   DescribeVec(want_vec));
+    }
+  }
+  s = FromRocks(it->status(), "verify: scanning tier-summary counters");
+  if (!s.ok()) return s;
+  for (const auto& [key, vec] : counters) {
+    keys::CounterVec want_vec;
+    keys::AddCounterVec(&want_vec, vec);
+    if (!seen.count(key) && !want_vec.empty()) {
+      ctx->Problem("tier-summary counter " + Hex(key) + " is missing (" +
+                   DescribeVec(want_vec) + ")");
+    }
+  }
+  return Status::OK();
+}
+
+}  // namespace custdb

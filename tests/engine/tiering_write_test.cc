@@ -1,0 +1,216 @@
+// The tier write path: every write re-derives its customer and moves its
+// tier_index entries and tier-summary counters in the same batch (Verify
+// recomputes all three from the records); Rescore and SetPolicy.
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "../test_util.h"
+#include "custdb/engine.h"
+#include "derive.h"
+
+namespace custdb {
+namespace {
+
+constexpr int64_t kDay = 86400000;
+constexpr int64_t kT0 = test::kTestNowMs - 400 * kDay;
+
+std::string Listing(const VerifyReport& r) {
+  std::string s;
+  for (const auto& p : r.problems) s += "  " + p.what + "\n";
+  return s;
+}
+
+class TieringWriteTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    Options options = test::TestOptions(dir_.path());
+    options.clock_ms = [this] { return now_; };
+    engine_ = Engine::Open(options).value();
+    for (uint64_t id = 1; id <= 4; ++id) {
+      Channel c;
+      c.id = id;
+      c.name = "channel " + std::to_string(id);
+      ASSERT_TRUE(engine_->PutChannel(c).ok());
+    }
+  }
+
+  void ExpectClean() {
+    auto report = engine_->Verify(20);
+    ASSERT_TRUE(report.ok()) << report.status().ToString();
+    EXPECT_TRUE(report->ok()) << Listing(*report);
+    EXPECT_GT(report->tier_entries_checked, 0);
+  }
+
+  // Applies a random workload (fixed seed) of customers, orders, status
+  // changes, refunds, interactions and owner/region changes.
+  void RandomWorkload(int customers, int events, uint32_t seed) {
+    std::mt19937_64 rng(seed);
+    auto pick = [&](int n) { return static_cast<int>(rng() % n); };
+    const char* regions[] = {"UK", "FR", "DE", ""};
+    for (int i = 0; i < customers; ++i) {
+      Customer c;
+      c.code = "c" + std::to_string(next_customer_);
+      c.region = regions[pick(4)];
+      c.owner_channel_id = static_cast<uint64_t>(pick(5));
+      auto id = engine_->CreateCustomer(c);
+      ASSERT_TRUE(id.ok()) << id.status().ToString();
+      ids_.push_back(*id);
+      ++next_customer_;
+    }
+    for (int e = 0; e < events; ++e) {
+      const uint64_t who = ids_[pick(static_cast<int>(ids_.size()))];
+      now_ += pick(3) * kDay / 4;
+      const int kind = pick(10);
+      if (kind < 6) {
+        Order o = test::NewOrder(
+            next_order_++, who, 1 + pick(4), now_ - pick(30) * kDay,
+            1000 + pick(90000),
+            pick(3) == 0 ? OrderStatus::kPaid : OrderStatus::kCompleted);
+        ASSERT_TRUE(engine_->RecordOrder(o).ok());
+        orders_.push_back(o.id);
+      } else if (kind == 6 && !orders_.empty()) {
+        // Either may be refused (status), which must change nothing.
+        const uint64_t order = orders_[pick(static_cast<int>(orders_.size()))];
+        engine_->RefundOrder(order, 500).ok();
+        engine_->UpdateOrderStatus(order, OrderStatus::kCompleted).ok();
+      } else if (kind == 7) {
+        ASSERT_TRUE(engine_
+                        ->RecordInteraction(test::NewInteraction(
+                            who, 1, now_, InteractionKind::kCall))
+                        .ok());
+      } else if (kind == 8) {
+        CustomerPatch p;
+        p.owner_channel_id = static_cast<uint64_t>(pick(5));
+        p.region = std::string(regions[pick(4)]);
+        ASSERT_TRUE(engine_->UpdateCustomer(who, p).ok());
+      }
+    }
+  }
+
+  test::TempDir dir_;
+  int64_t now_ = kT0;
+  std::unique_ptr<Engine> engine_;
+  std::vector<uint64_t> ids_, orders_;
+  uint64_t next_customer_ = 1, next_order_ = 1;
+};
+
+TEST_F(TieringWriteTest, EveryWriteKeepsDerivedIndexesAndCountersExact) {
+  RandomWorkload(200, 3000, 7);
+  ExpectClean();
+  auto policy = engine_->GetPolicy();
+  ASSERT_TRUE(policy.ok());
+  EXPECT_EQ(policy->version, 1);
+  for (uint64_t id : ids_) {
+    auto r = engine_->GetCustomer(id);
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r->policy_version, 1);
+    EXPECT_EQ(r->derived, Derive(r->aggregates, *policy, r->derived_as_of_ms))
+        << "customer " << id;
+  }
+}
+
+TEST_F(TieringWriteTest, ReopenKeepsPolicyAndDerivedState) {
+  RandomWorkload(50, 500, 3);
+  engine_.reset();
+  Options options = test::TestOptions(dir_.path());
+  options.clock_ms = [this] { return now_; };
+  engine_ = Engine::Open(options).value();
+  ExpectClean();
+  EXPECT_EQ(engine_->GetPolicy()->version, 1);
+}
+
+TEST_F(TieringWriteTest, IncrementalRescoreVisitsExactlyTheDueCustomers) {
+  RandomWorkload(300, 2000, 11);
+  auto policy = *engine_->GetPolicy();
+  for (int day = 1; day <= 40; day += 13) {
+    const int64_t as_of = now_ + day * kDay;
+    // The test's own count: customers whose attributes can change by as_of.
+    uint64_t due = 0, changing = 0;
+    for (uint64_t id : ids_) {
+      auto r = *engine_->GetCustomer(id);
+      if (r.derived.next_change_ms <= as_of) ++due;
+      if (Derive(r.aggregates, policy, as_of) != r.derived) ++changing;
+    }
+    auto report = engine_->Rescore(RescoreOptions{as_of, false, nullptr});
+    ASSERT_TRUE(report.ok()) << report.status().ToString();
+    EXPECT_EQ(report->examined, due) << "day " << day;
+    EXPECT_EQ(report->changed, changing) << "day " << day;
+    for (uint64_t id : ids_) {
+      auto r = *engine_->GetCustomer(id);
+      EXPECT_EQ(r.derived, Derive(r.aggregates, policy, as_of));
+    }
+    // A full re-derive at the same time finds nothing left to change.
+    auto full = engine_->Rescore(RescoreOptions{as_of, true, nullptr});
+    ASSERT_TRUE(full.ok());
+    EXPECT_EQ(full->examined, ids_.size());
+    EXPECT_EQ(full->changed, 0u);
+    ExpectClean();
+  }
+}
+
+TEST_F(TieringWriteTest, RescoreBeforeTheLastOneIsRefused) {
+  RandomWorkload(10, 50, 5);
+  ASSERT_TRUE(
+      engine_->Rescore(RescoreOptions{now_ + kDay, false, nullptr}).ok());
+  auto s = engine_->Rescore(RescoreOptions{now_, false, nullptr});
+  EXPECT_EQ(s.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(s.status().message().find("as_of_ms: " + std::to_string(now_)),
+            std::string::npos)
+      << s.status().message();
+}
+
+TEST_F(TieringWriteTest, SetPolicyValidatesThenRederivesEveryone) {
+  RandomWorkload(100, 800, 9);
+  TierPolicy bad = DefaultPolicy();
+  bad.medium_min_spend_minor = bad.high_min_spend_minor + 1;
+  auto refused = engine_->SetPolicy(bad, nullptr);
+  EXPECT_EQ(refused.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(engine_->GetPolicy()->version, 1);
+
+  TierPolicy next = DefaultPolicy();
+  next.high_min_spend_minor = 50000;
+  next.medium_min_spend_minor = 10000;
+  uint64_t last_done = 0;
+  auto report = engine_->SetPolicy(next, [&](uint64_t done, uint64_t total) {
+    EXPECT_LE(done, total);
+    last_done = done;
+  });
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->policy_version, 2);
+  EXPECT_EQ(report->examined, ids_.size());
+  EXPECT_EQ(last_done, ids_.size());
+  auto stored = *engine_->GetPolicy();
+  EXPECT_EQ(stored.version, 2);
+  EXPECT_EQ(stored.high_min_spend_minor, 50000);
+  for (uint64_t id : ids_) {
+    auto r = *engine_->GetCustomer(id);
+    EXPECT_EQ(r.policy_version, 2);
+    EXPECT_EQ(r.derived, Derive(r.aggregates, stored, r.derived_as_of_ms));
+  }
+  ExpectClean();
+}
+
+TEST_F(TieringWriteTest, QuantileFullRescoreRecomputesBreakpoints) {
+  RandomWorkload(200, 2000, 13);
+  TierPolicy q = DefaultPolicy();
+  q.rfm_mode = RfmMode::kQuantile;
+  ASSERT_TRUE(engine_->SetPolicy(q, nullptr).ok());
+  auto stored = *engine_->GetPolicy();
+  EXPECT_TRUE(ValidatePolicy(stored).ok());
+  // Quintiles of the order counts: about a fifth of the buyers below the
+  // first breakpoint.
+  int64_t buyers = 0, below = 0;
+  for (uint64_t id : ids_) {
+    auto r = *engine_->GetCustomer(id);
+    if (r.aggregates.order_count <= 0) continue;
+    ++buyers;
+    if (r.aggregates.order_count < stored.frequency_orders[0]) ++below;
+  }
+  EXPECT_GT(buyers, 0);
+  EXPECT_LE(below, buyers * 2 / 5);
+  ExpectClean();
+}
+
+}  // namespace
+}  // namespace custdb
