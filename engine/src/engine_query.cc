@@ -203,13 +203,10 @@ Status EngineImpl::ResolveQuery(const CustomerQuery& q, CustomerFilter* f,
   Status s = CheckQueryValues(q, f);
   if (!s.ok()) return s;
   // The policy names the segments and says whether tiers are spend ranges.
-  if (!q.segments.empty() || !f->tiers.empty()) {
-    auto policy = GetPolicy();
-    if (!policy.ok()) return policy.status();
-    *tier_spend = TierSpendOf(*policy);
-    s = ResolveSegments(q.segments, *policy, &f->segments);
-    if (!s.ok()) return s;
-  }
+  const std::shared_ptr<const TierPolicy> current = policy();
+  *tier_spend = TierSpendOf(*current);
+  s = ResolveSegments(q.segments, *current, &f->segments);
+  if (!s.ok()) return s;
   if (q.owner_channel_id) {
     s = OwnerSet("query.owner_channel_id", *q.owner_channel_id,
                  q.include_subtree, &f->owners);
@@ -375,14 +372,10 @@ Result<ChurnWatch> EngineImpl::GetChurnWatch(const ChurnWatchQuery& q) {
     s = OwnerSet("query.channel_id", *q.channel_id, true, &filter.owners);
   }
   if (!s.ok()) return s;
-  TierSpend tier_spend;
-  int64_t days = q.inactive_days;
-  if (days == 0 || !filter.tiers.empty()) {
-    auto policy = GetPolicy();
-    if (!policy.ok()) return policy.status();
-    tier_spend = TierSpendOf(*policy);
-    if (days == 0) days = policy->churn_days;
-  }
+  const std::shared_ptr<const TierPolicy> current = policy();
+  const TierSpend tier_spend = TierSpendOf(*current);
+  const int64_t days =
+      q.inactive_days == 0 ? current->churn_days : q.inactive_days;
   // as_of - days: clamp instead of overflowing for absurd day counts.
   const __int128 cutoff =
       static_cast<__int128>(q.as_of_ms) - static_cast<__int128>(days) * kDayMs;

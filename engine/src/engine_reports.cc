@@ -34,8 +34,7 @@ Result<TierSummary> EngineImpl::GetTierSummary(const TierSummaryQuery& q) {
             ? keys::TierSummaryKey(keys::SummaryScope::kRegion, 0, *q.region)
             : keys::TierSummaryKey(keys::SummaryScope::kAll, 0, ""));
   }
-  auto policy = GetPolicy();
-  if (!policy.ok()) return policy.status();
+  const std::shared_ptr<const TierPolicy> policy = this->policy();
 
   keys::CounterVec total;
   rocksdb::DB* db = storage_->db();
