@@ -16,15 +16,14 @@ bool AnyOf(const std::vector<T>& allowed, T value) {
 
 }  // namespace
 
-bool Matches(const CustomerFilter& f, const CustomerRecord& c) {
-  const Aggregates& a = c.aggregates;
-  const Derived& d = c.derived;
+bool Matches(const CustomerFilter& f, const Customer& profile,
+             const Aggregates& a, const Derived& d) {
   if (!AnyOf(f.tiers, d.value_tier) || !AnyOf(f.segments, d.segment) ||
       !AnyOf(f.stages, d.lifecycle) ||
-      !AnyOf(f.owners, c.profile.owner_channel_id)) {
+      !AnyOf(f.owners, profile.owner_channel_id)) {
     return false;
   }
-  if (f.region && c.profile.region != *f.region) return false;
+  if (f.region && profile.region != *f.region) return false;
   if (a.total_spend_minor < f.min_spend || a.total_spend_minor > f.max_spend) {
     return false;
   }
@@ -42,20 +41,22 @@ bool Matches(const CustomerFilter& f, const CustomerRecord& c) {
   return true;
 }
 
-std::string OrderKey(CustomerOrder order, const CustomerRecord& c) {
+std::string OrderKey(CustomerOrder order, uint64_t customer_id,
+                     const Aggregates& a) {
   std::string k;
+  k.reserve(16);
   switch (order) {
     case CustomerOrder::kSpendDesc:
-      keys::PutI64(&k, ~c.aggregates.total_spend_minor);
+      keys::PutI64(&k, ~a.total_spend_minor);
       break;
     case CustomerOrder::kLastActivityAsc:
     case CustomerOrder::kLastActivityDesc:
-      keys::PutI64(&k, c.aggregates.last_activity_ms);
+      keys::PutI64(&k, a.last_activity_ms);
       break;
     case CustomerOrder::kId:
       break;
   }
-  keys::PutU64(&k, c.profile.id);
+  keys::PutU64(&k, customer_id);
   return k;
 }
 

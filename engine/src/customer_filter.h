@@ -38,7 +38,13 @@ struct CustomerFilter {
 // including those the index scan already bounds: the index is read on a
 // snapshot and the record may be newer, and a returned customer must match
 // as it is returned.
-bool Matches(const CustomerFilter& filter, const CustomerRecord& customer);
+bool Matches(const CustomerFilter& filter, const Customer& profile,
+             const Aggregates& aggregates, const Derived& derived);
+inline bool Matches(const CustomerFilter& filter,
+                    const CustomerRecord& customer) {
+  return Matches(filter, customer.profile, customer.aggregates,
+                 customer.derived);
+}
 
 // A byte string whose bytewise order is the order `order` asks for
 // (kLastActivityDesc: the reverse of the bytewise order), unique per
@@ -47,7 +53,12 @@ bool Matches(const CustomerFilter& filter, const CustomerRecord& customer);
 // last_activity_ms · id for the last-activity orders, id for kId, so a
 // cursor holds the same bytes whether its page came in index order or was
 // sorted.
-std::string OrderKey(CustomerOrder order, const CustomerRecord& customer);
+std::string OrderKey(CustomerOrder order, uint64_t customer_id,
+                     const Aggregates& aggregates);
+inline std::string OrderKey(CustomerOrder order,
+                            const CustomerRecord& customer) {
+  return OrderKey(order, customer.profile.id, customer.aggregates);
+}
 // The length of OrderKey for `order`.
 size_t OrderKeyLength(CustomerOrder order);
 // True if order key `a` comes before `b` in `order`.

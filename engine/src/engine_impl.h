@@ -149,17 +149,21 @@ class EngineImpl : public Engine {
                   bool include_subtree, std::vector<uint64_t>* owners);
   Status ResolveQuery(const CustomerQuery& query, CustomerFilter* filter,
                       TierSpend* tier_spend);
+  // The customer as the query path checks it: the cached entry, whose
+  // profile is shared, so rejecting a candidate copies nothing. *exists is
+  // false for a customer erased since its index entry was read.
+  Status ReadCandidate(uint64_t customer_id, CachedCustomer* out, bool* exists);
+  using MatchFn = std::function<bool(const CachedCustomer&, std::string_view)>;
   // Reads the plan's index ranges on one snapshot and calls on_match with
   // each customer that passes `filter` and its key's tail, in the plan's
   // order, until on_match returns false. Adds the keys read and the
   // entries rejected by `filter` to *plan_out.
-  Status ScanIndex(
-      const ScanPlan& plan, const CustomerFilter& filter,
-      const std::function<bool(CustomerRecord&&, std::string_view)>& on_match,
-      QueryPlan* plan_out);
-  // Of two plans, the one with fewer keys (read both in step until one
-  // ends).
-  Result<size_t> SmallerPlan(const ScanPlan& a, const ScanPlan& b);
+  Status ScanIndex(const ScanPlan& plan, const CustomerFilter& filter,
+                   const MatchFn& on_match, QueryPlan* plan_out);
+  // The customer ids of whichever of `plans` has the fewest keys: all are
+  // read in step, on one snapshot, until one ends.
+  Result<std::vector<uint64_t>> IdsOfSmallestPlan(
+      const std::vector<const ScanPlan*>& plans);
   template <typename T>
   Result<T> ReadEvent(keys::IndexTag tag, int cf, uint64_t id,
                       const char* what);

@@ -16,6 +16,7 @@
 #include <algorithm>
 
 #include "cursor.h"
+#include "customer_reader.h"
 #include "derive.h"
 #include "engine_impl.h"
 #include "index_scan.h"
@@ -144,19 +145,32 @@ Status ResolveSegments(const std::vector<std::string>& names,
 
 // Keeps the first `capacity` customers by order key (of `order`) among
 // those offered, in O(capacity) memory.
+CustomerRecord RecordOf(const CachedCustomer& c) {
+  CustomerRecord record;
+  record.profile = *c.profile;
+  record.aggregates = c.aggregates;
+  SetDerived(c.derived, &record);
+  return record;
+}
+
+// Keeps the first `capacity` customers by order key (of `order`) among
+// those offered, in O(capacity) memory. A customer that would not be kept
+// costs one order key and one comparison.
 class BestCustomers {
  public:
-  using Entry = std::pair<std::string, CustomerRecord>;
+  using Entry = std::pair<std::string, CachedCustomer>;
   BestCustomers(CustomerOrder order, size_t capacity)
       : order_(order), capacity_(capacity) {}
 
-  void Offer(std::string key, CustomerRecord&& customer) {
+  void Offer(const CachedCustomer& customer) {
+    std::string key =
+        OrderKey(order_, customer.profile->id, customer.aggregates);
     if (heap_.size() == capacity_) {
       if (!OrderKeyBefore(order_, key, heap_.front().first)) return;
       std::pop_heap(heap_.begin(), heap_.end(), Cmp());
       heap_.pop_back();
     }
-    heap_.emplace_back(std::move(key), std::move(customer));
+    heap_.emplace_back(std::move(key), customer);
     std::push_heap(heap_.begin(), heap_.end(), Cmp());
   }
 
@@ -222,10 +236,25 @@ Status EngineImpl::ResolveQuery(const CustomerQuery& q, CustomerFilter* f,
   return Status::OK();
 }
 
-Status EngineImpl::ScanIndex(
-    const ScanPlan& plan, const CustomerFilter& filter,
-    const std::function<bool(CustomerRecord&&, std::string_view)>& on_match,
-    QueryPlan* plan_out) {
+Status EngineImpl::ReadCandidate(uint64_t customer_id, CachedCustomer* out,
+                                 bool* exists) {
+  *exists = true;
+  if (cache_.Lookup(customer_id, out)) return Status::OK();
+  // A miss: ReadCustomer reads the record and fills the cache.
+  auto record = ReadCustomer(customer_id);
+  if (!record.ok()) {
+    *exists = false;
+    return record.status().code() == StatusCode::kNotFound ? Status::OK()
+                                                           : record.status();
+  }
+  out->profile = std::make_shared<const Customer>(std::move(record->profile));
+  out->aggregates = std::move(record->aggregates);
+  out->derived = DerivedOf(*record);
+  return Status::OK();
+}
+
+Status EngineImpl::ScanIndex(const ScanPlan& plan, const CustomerFilter& filter,
+                             const MatchFn& on_match, QueryPlan* plan_out) {
   rocksdb::DB* db = storage_->db();
   // One snapshot for every range, so that the ranges agree with each other
   // (a customer moving between two of them is seen in one).
@@ -234,6 +263,7 @@ Status EngineImpl::ScanIndex(
   {
     IndexScan scan(db, storage_->cf(keys::kTierIndexCf), snapshot, plan.ranges,
                    plan.reverse);
+    CachedCustomer c;
     for (; scan.Valid(); scan.Next()) {
       uint64_t id = 0;
       if (!keys::TierKeyCustomerId(scan.key(), &id)) {
@@ -241,17 +271,15 @@ Status EngineImpl::ScanIndex(
                                std::to_string(scan.key().size()) + " bytes");
         break;
       }
-      auto customer = ReadCustomer(id);
-      // Erased since the snapshot: no longer a match.
-      if (!customer.ok() && customer.status().code() != StatusCode::kNotFound) {
-        s = customer.status();
-        break;
-      }
-      if (!customer.ok() || !Matches(filter, *customer)) {
+      bool exists = false;
+      s = ReadCandidate(id, &c, &exists);
+      if (!s.ok()) break;
+      if (!exists ||
+          !Matches(filter, *c.profile, c.aggregates, c.derived.derived)) {
         ++plan_out->keys_rejected;
         continue;
       }
-      if (!on_match(std::move(customer).value(), scan.tail())) break;
+      if (!on_match(c, scan.tail())) break;
     }
     if (s.ok()) s = scan.status();
     plan_out->keys_examined += scan.keys_read();
@@ -290,12 +318,12 @@ Result<CustomerPage> EngineImpl::FindCustomers(const CustomerQuery& q) {
     if (after) ResumeAfter(*after, &plan);
     s = ScanIndex(
         plan, filter,
-        [&](CustomerRecord&& c, std::string_view tail) {
+        [&](const CachedCustomer& c, std::string_view tail) {
           if (page.customers.size() == q.limit) {
             more = true;
             return false;
           }
-          page.customers.push_back(std::move(c));
+          page.customers.push_back(RecordOf(c));
           last = std::string(tail);
           return true;
         },
@@ -304,10 +332,11 @@ Result<CustomerPage> EngineImpl::FindCustomers(const CustomerQuery& q) {
     BestCustomers best(q.order, size_t{q.limit} + 1);
     s = ScanIndex(
         plan, filter,
-        [&](CustomerRecord&& c, std::string_view) {
-          std::string key = OrderKey(q.order, c);
-          if (!after || OrderKeyBefore(q.order, *after, key)) {
-            best.Offer(std::move(key), std::move(c));
+        [&](const CachedCustomer& c, std::string_view) {
+          if (!after ||
+              OrderKeyBefore(q.order, *after,
+                             OrderKey(q.order, c.profile->id, c.aggregates))) {
+            best.Offer(c);
           }
           return true;
         },
@@ -316,7 +345,7 @@ Result<CustomerPage> EngineImpl::FindCustomers(const CustomerQuery& q) {
     more = kept.size() > q.limit;
     if (more) kept.pop_back();
     for (auto& [key, c] : kept) {
-      page.customers.push_back(std::move(c));
+      page.customers.push_back(RecordOf(c));
       last = key;
     }
   }
@@ -333,19 +362,43 @@ Result<QueryPlan> EngineImpl::Explain(const CustomerQuery& query) {
   return std::move(page->plan);
 }
 
-Result<size_t> EngineImpl::SmallerPlan(const ScanPlan& a, const ScanPlan& b) {
+Result<std::vector<uint64_t>> EngineImpl::IdsOfSmallestPlan(
+    const std::vector<const ScanPlan*>& plans) {
   rocksdb::DB* db = storage_->db();
   rocksdb::ColumnFamilyHandle* cf = storage_->cf(keys::kTierIndexCf);
-  IndexScan sa(db, cf, nullptr, a.ranges, a.reverse);
-  IndexScan sb(db, cf, nullptr, b.ranges, b.reverse);
-  while (sa.Valid() && sb.Valid()) {
-    sa.Next();
-    sb.Next();
+  const rocksdb::Snapshot* snapshot = db->GetSnapshot();
+  std::vector<std::vector<uint64_t>> ids(plans.size());
+  std::vector<std::unique_ptr<IndexScan>> scans;
+  for (const ScanPlan* plan : plans) {
+    scans.push_back(std::make_unique<IndexScan>(db, cf, snapshot, plan->ranges,
+                                                plan->reverse));
   }
-  Status s = sa.status();
-  if (s.ok()) s = sb.status();
+  // Step all until one ends; the ids read so far of that one are all of
+  // its ids, so it need not be read again.
+  Status s;
+  size_t ended = plans.size();
+  while (ended == plans.size() && s.ok()) {
+    for (size_t i = 0; i < scans.size(); ++i) {
+      if (!scans[i]->Valid()) {
+        ended = i;
+        break;
+      }
+      uint64_t id = 0;
+      if (!keys::TierKeyCustomerId(scans[i]->key(), &id)) {
+        s = Status::Corruption("tier index key of " +
+                               std::to_string(scans[i]->key().size()) +
+                               " bytes");
+        break;
+      }
+      ids[i].push_back(id);
+      scans[i]->Next();
+    }
+  }
+  for (size_t i = 0; i < scans.size() && s.ok(); ++i) s = scans[i]->status();
+  scans.clear();
+  db->ReleaseSnapshot(snapshot);
   if (!s.ok()) return s;
-  return sa.Valid() ? size_t{1} : size_t{0};
+  return std::move(ids[ended]);
 }
 
 // The candidates are the customers last active before the cutoff (the
@@ -382,30 +435,36 @@ Result<ChurnWatch> EngineImpl::GetChurnWatch(const ChurnWatchQuery& q) {
   filter.inactive_since =
       cutoff < INT64_MIN ? INT64_MIN : static_cast<int64_t>(cutoff);
 
-  ScanPlan plan = LastActivityPlan(filter, false);
+  const ScanPlan active_before = LastActivityPlan(filter, false);
+  // The members of the channel subtree and tiers, as FindCustomers would
+  // read them: owner_spend, or spend / tier ranges. Without either, every
+  // customer is a member, and the activity range alone is read.
+  CustomerFilter members = filter;
+  members.inactive_since.reset();
+  const ScanPlan member_plan =
+      PlanQuery(members, CustomerOrder::kSpendDesc, tier_spend);
+  std::vector<const ScanPlan*> candidates = {&active_before};
   if (!filter.owners.empty() || !filter.tiers.empty()) {
-    // The members of the channel subtree and tiers, as FindCustomers would
-    // read them: owner_spend, or spend / tier ranges.
-    CustomerFilter members = filter;
-    members.inactive_since.reset();
-    ScanPlan other = PlanQuery(members, CustomerOrder::kSpendDesc, tier_spend);
-    auto smaller = SmallerPlan(plan, other);
-    if (!smaller.ok()) return smaller.status();
-    if (*smaller == 1) plan = std::move(other);
+    candidates.push_back(&member_plan);
   }
+  auto ids = IdsOfSmallestPlan(candidates);
+  if (!ids.ok()) return ids.status();
+
   ChurnWatch watch;
   BestCustomers best(CustomerOrder::kSpendDesc, q.limit);
-  QueryPlan counts;
-  s = ScanIndex(
-      plan, filter,
-      [&](CustomerRecord&& c, std::string_view) {
-        ++watch.count;
-        best.Offer(OrderKey(CustomerOrder::kSpendDesc, c), std::move(c));
-        return true;
-      },
-      &counts);
-  if (!s.ok()) return s;
-  for (auto& [key, c] : best.Take()) watch.top.push_back(std::move(c));
+  CachedCustomer c;
+  for (uint64_t id : *ids) {
+    bool exists = false;
+    s = ReadCandidate(id, &c, &exists);
+    if (!s.ok()) return s;
+    if (!exists ||
+        !Matches(filter, *c.profile, c.aggregates, c.derived.derived)) {
+      continue;
+    }
+    ++watch.count;
+    best.Offer(c);
+  }
+  for (auto& [key, kept] : best.Take()) watch.top.push_back(RecordOf(kept));
   return watch;
 }
 
