@@ -41,6 +41,7 @@ struct CustomerQuery {
   std::optional<int64_t> max_orders;       // inclusive
   // last_activity_ms >= active_since_ms (customers with no activity never
   // pass); last_activity_ms < inactive_since_ms (prospects never pass).
+  // last_activity_ms 0 is "no activity" (types.h) and passes neither.
   std::optional<int64_t> active_since_ms;
   std::optional<int64_t> inactive_since_ms;
   CustomerOrder order = CustomerOrder::kSpendDesc;
