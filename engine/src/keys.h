@@ -57,8 +57,8 @@ enum class IndexTag : uint8_t {
 };
 
 // Tags of the tier_index CF (first key byte). Stored: never renumber.
-// Every key ends in u64 customer_id; the value of every entry is the
-// customer's TierFacts (EncodeFacts), so filters need no record reads.
+// Every key ends in u64 customer_id; every value is empty (tier_entries.h):
+// the query path checks its other filters on the cached customer record.
 // `~spend` is i64 total_spend_minor bit-inverted: spend descending.
 enum class TierTag : uint8_t {
   kOwnerSpend = 0x21,    // u64 owner_channel_id · ~spend · id
