@@ -90,6 +90,8 @@ Status AddOrder(const Order& order, Aggregates* agg) {
   return Status::OK();
 }
 
+int64_t SpendOf(const Order& order) { return ContributionOf(order).spend; }
+
 Status ChangeOrder(const Order& before, const Order& after, Aggregates* agg) {
   Aggregates next = *agg;
   Status s = Apply(ContributionOf(before), -1, &next);

@@ -15,6 +15,11 @@ Status AddOrder(const Order& order, Aggregates* agg);
 // changed status or refunded amount). Errors as AddOrder.
 Status ChangeOrder(const Order& before, const Order& after, Aggregates* agg);
 
+// What `order` in its current state adds to its customer's
+// total_spend_minor (negative for a credit note). Channel-day revenue
+// (channel_counters.h) follows it, so revenue sums to spend.
+int64_t SpendOf(const Order& order);
+
 // Adds a newly recorded interaction.
 void AddInteraction(const Interaction& interaction, Aggregates* agg);
 // Replaces the contribution of `before` by that of `after` (resolution).

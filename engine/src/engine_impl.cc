@@ -230,6 +230,8 @@ Status EngineImpl::Write(const EventRef* events, size_t n, Status* statuses,
         interaction_owner.emplace(p.interaction->id,
                                   p.interaction->customer_id);
       }
+    } else if (auto* r = std::get_if<const LoyaltyRedemption*>(&events[i])) {
+      stripes.push_back(LockTable::StripeOf((*r)->customer_id));
     } else if (auto* patch = std::get_if<PatchRef>(&events[i])) {
       p.patch = *patch->patch;
       p.status = NormalizeAndValidatePatch(&*p.patch);
@@ -299,6 +301,8 @@ Status EngineImpl::Write(const EventRef* events, size_t n, Status* statuses,
       s = ApplyOrderStatus(ctx_, **ch, &txn);
     } else if (auto* r = std::get_if<const OrderRefund*>(&e)) {
       s = ApplyRefund(ctx_, **r, &txn);
+    } else if (auto* l = std::get_if<const LoyaltyRedemption*>(&e)) {
+      s = ApplyRedemption(ctx_, **l, &txn);
     } else {
       s = ApplyResolution(ctx_, *std::get<const InteractionResolution*>(e),
                           &txn);
@@ -389,6 +393,11 @@ Result<uint64_t> EngineImpl::RecordInteraction(const Interaction& interaction) {
   Status s = WriteOne(&interaction, &id);
   if (!s.ok()) return s;
   return id;
+}
+
+Status EngineImpl::RedeemLoyaltyPoints(uint64_t customer_id, int64_t points) {
+  LoyaltyRedemption redemption{customer_id, points};
+  return WriteOne(&redemption);
 }
 
 Status EngineImpl::ResolveInteraction(uint64_t interaction_id,

@@ -34,7 +34,8 @@ struct PatchRef {
 // One event, by pointer, so single calls need not copy into an Event.
 using EventRef = std::variant<const Customer*, const Order*, const Interaction*,
                               const OrderStatusChange*, const OrderRefund*,
-                              const InteractionResolution*, PatchRef>;
+                              const InteractionResolution*, PatchRef,
+                              const LoyaltyRedemption*>;
 
 class EngineImpl : public Engine {
  public:
@@ -63,6 +64,7 @@ class EngineImpl : public Engine {
   Status ResolveInteraction(uint64_t interaction_id,
                             int64_t resolved_at_ms) override;
   Result<Interaction> GetInteraction(uint64_t interaction_id) override;
+  Status RedeemLoyaltyPoints(uint64_t customer_id, int64_t points) override;
   Result<Page<Interaction>> ListInteractions(
       const HistoryQuery& query) override;
 

@@ -1,15 +1,341 @@
-// Engine: MergeCustomers and EraseCustomer.
+// Engine: MergeCustomers and EraseCustomer. Each is one WriteTxn, so one
+// atomic batch: records, histories, identity and alias entries, tier
+// entries and counters move together.
+#include <rocksdb/db.h>
+
+#include <algorithm>
+
+#include "channel_counters.h"
+#include "codec.h"
 #include "engine_impl.h"
+#include "rocks_status.h"
+#include "verify_aggregates.h"
+#include "write_txn.h"
 
 namespace custdb {
+namespace {
 
-Status EngineImpl::MergeCustomers(uint64_t /*survivor_id*/,
-                                  uint64_t /*duplicate_id*/) {
-  return Status::Internal("MergeCustomers: not built yet");
+constexpr keys::IndexTag kIdentityTags[] = {keys::IndexTag::kCustomerCode,
+                                            keys::IndexTag::kCustomerEmail,
+                                            keys::IndexTag::kCustomerPhone};
+
+std::string& IdentityOf(Customer* c, keys::IndexTag tag) {
+  return tag == keys::IndexTag::kCustomerCode    ? c->code
+         : tag == keys::IndexTag::kCustomerEmail ? c->email
+                                                 : c->phone;
 }
 
-Status EngineImpl::EraseCustomer(uint64_t /*customer_id*/) {
-  return Status::Internal("EraseCustomer: not built yet");
+template <typename T>
+struct Stored {
+  std::string key;
+  T record;
+};
+
+template <typename T>
+std::vector<T> RecordsOf(const std::vector<Stored<T>>& stored) {
+  std::vector<T> out;
+  out.reserve(stored.size());
+  for (const auto& s : stored) out.push_back(s.record);
+  return out;
+}
+
+// Every record of one customer's history, newest first.
+template <typename T>
+Status ReadHistory(const Storage& storage, int cf, uint64_t customer_id,
+                   std::vector<Stored<T>>* out) {
+  const std::string prefix = keys::IdKey(customer_id);
+  rocksdb::ReadOptions ro;
+  ro.prefix_same_as_start = true;
+  std::unique_ptr<rocksdb::Iterator> it(
+      storage.db()->NewIterator(ro, storage.cf(cf)));
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix);
+       it->Next()) {
+    Stored<T> s;
+    s.key = it->key().ToString();
+    Status st = codec::Decode(it->value().ToStringView(), &s.record);
+    if (!st.ok()) return st;
+    out->push_back(std::move(s));
+  }
+  return FromRocks(it->status(), "reading a history");
+}
+
+std::vector<size_t> StripesOf(const std::vector<CustomerRecord>& records) {
+  std::vector<size_t> stripes;
+  for (const CustomerRecord& r : records) {
+    stripes.push_back(LockTable::StripeOf(r.profile.id));
+    Customer c = r.profile;
+    for (keys::IndexTag tag : kIdentityTags) {
+      const std::string& v = IdentityOf(&c, tag);
+      if (!v.empty()) {
+        stripes.push_back(LockTable::StripeOf(keys::IdentityKey(tag, v)));
+      }
+    }
+  }
+  return stripes;
+}
+
+bool SameIdentities(Customer a, Customer b) {
+  for (keys::IndexTag tag : kIdentityTags) {
+    if (IdentityOf(&a, tag) != IdentityOf(&b, tag)) return false;
+  }
+  return true;
+}
+
+// The alias entries (forward keys in the indexes CF) a survivor holds.
+Status ReadAliases(const Storage& storage, uint64_t survivor,
+                   std::vector<std::string>* forward_keys) {
+  const std::string prefix = keys::AliasOfPrefix(survivor);
+  const std::string upper = keys::AliasOfPrefix(survivor + 1);
+  rocksdb::Slice upper_slice(upper);
+  rocksdb::ReadOptions ro;
+  ro.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(
+      storage.db()->NewIterator(ro, storage.cf(keys::kTierIndexCf)));
+  for (it->Seek(prefix); it->Valid(); it->Next()) {
+    forward_keys->push_back(it->key().ToString().substr(prefix.size()));
+  }
+  return FromRocks(it->status(), "reading aliases");
+}
+
+constexpr int kLockAttempts = 4;
+
+}  // namespace
+
+Status EngineImpl::EraseCustomer(uint64_t customer_id) {
+  for (int attempt = 0; attempt < kLockAttempts; ++attempt) {
+    Result<CustomerRecord> seen = ReadCustomer(customer_id);
+    if (!seen.ok()) return seen.status();
+    LockTable::Guard guard(&locks_, StripesOf({*seen}));
+    const std::shared_ptr<const TierPolicy> policy = this->policy();
+    WriteTxn txn(storage_.get(), &cache_,
+                 TierContext{policy.get(), WriteAsOf()});
+    std::optional<Customer> current;
+    Status s = txn.GetCustomer(customer_id, &current);
+    if (!s.ok()) return s;
+    if (!current) {
+      return Status::NotFound("customer_id: " + std::to_string(customer_id) +
+                              " does not exist");
+    }
+    // The identities decide the stripes: if they changed since the read,
+    // lock again.
+    if (!SameIdentities(*current, seen->profile)) continue;
+
+    std::vector<Stored<Order>> orders;
+    std::vector<Stored<Interaction>> interactions;
+    s = ReadHistory(*storage_, keys::kOrdersCf, customer_id, &orders);
+    if (s.ok()) {
+      s = ReadHistory(*storage_, keys::kInteractionsCf, customer_id,
+                      &interactions);
+    }
+    std::vector<std::string> aliases;
+    if (s.ok()) s = ReadAliases(*storage_, customer_id, &aliases);
+    if (s.ok()) s = txn.RemoveCustomer(customer_id);
+    if (!s.ok()) return s;
+    for (const auto& o : orders) {
+      txn.RawDelete(keys::kOrdersCf, o.key);
+      txn.RawDelete(keys::kIndexesCf,
+                    keys::EventIdKey(keys::IndexTag::kOrderId, o.record.id));
+    }
+    for (const auto& i : interactions) {
+      txn.RawDelete(keys::kInteractionsCf, i.key);
+      txn.RawDelete(
+          keys::kIndexesCf,
+          keys::EventIdKey(keys::IndexTag::kInteractionId, i.record.id));
+    }
+    for (keys::IndexTag tag : kIdentityTags) {
+      const std::string& v = IdentityOf(&*current, tag);
+      if (!v.empty()) txn.PutIdentity(tag, v, 0);
+    }
+    for (const std::string& forward : aliases) {
+      txn.RawDelete(keys::kIndexesCf, forward);
+      txn.RawDelete(keys::kTierIndexCf, keys::AliasOfKey(customer_id, forward));
+    }
+    // Its channel-report contributions leave with it.
+    ChannelContribution gone =
+        ContributionOf(customer_id, current->owner_channel_id,
+                       RecordsOf(orders), RecordsOf(interactions), -1);
+    txn.AddChannelDays(std::move(gone.counters));
+    for (const auto& key : gone.buyer_days) {
+      txn.RawDelete(keys::kTierIndexCf, key);
+    }
+    for (const auto& key : gone.resolve_times) {
+      txn.RawDelete(keys::kTierIndexCf, key);
+    }
+    txn.AddCount(keys::RecordKind::kCustomer, -1);
+    // The audit entry: that and when this id was erased, nothing personal.
+    txn.RawPut(keys::kMetaCf, keys::ErasureAuditKey(customer_id),
+               std::to_string(ctx_.now_ms()));
+    rocksdb::WriteOptions wo;
+    wo.sync = options_.sync;
+    s = txn.Commit(wo);
+    txn.UpdateCache(s.ok());
+    return s;
+  }
+  return Status::Busy("customer_id: " + std::to_string(customer_id) +
+                      " kept changing its identities; erase not applied");
+}
+
+Status EngineImpl::MergeCustomers(uint64_t survivor_id, uint64_t duplicate_id) {
+  if (survivor_id == duplicate_id) {
+    return Status::InvalidArgument(
+        "duplicate_id: " + std::to_string(duplicate_id) +
+        " is the survivor itself");
+  }
+  for (int attempt = 0; attempt < kLockAttempts; ++attempt) {
+    Result<CustomerRecord> survivor_seen = ReadCustomer(survivor_id);
+    if (!survivor_seen.ok()) {
+      return Status(survivor_seen.status().code(),
+                    "survivor_id: " + survivor_seen.status().message());
+    }
+    Result<CustomerRecord> duplicate_seen = ReadCustomer(duplicate_id);
+    if (!duplicate_seen.ok()) {
+      return Status(duplicate_seen.status().code(),
+                    "duplicate_id: " + duplicate_seen.status().message());
+    }
+    LockTable::Guard guard(&locks_,
+                           StripesOf({*survivor_seen, *duplicate_seen}));
+    const std::shared_ptr<const TierPolicy> policy = this->policy();
+    WriteTxn txn(storage_.get(), &cache_,
+                 TierContext{policy.get(), WriteAsOf()});
+    std::optional<Customer> survivor, duplicate;
+    Status s = txn.GetCustomer(survivor_id, &survivor);
+    if (s.ok()) s = txn.GetCustomer(duplicate_id, &duplicate);
+    if (!s.ok()) return s;
+    if (!survivor || !duplicate) {
+      return Status::NotFound(
+          "survivor_id or duplicate_id: a customer "
+          "was erased or merged meanwhile");
+    }
+    if (!SameIdentities(*survivor, survivor_seen->profile) ||
+        !SameIdentities(*duplicate, duplicate_seen->profile)) {
+      continue;
+    }
+    const Aggregates* dup_aggregates = nullptr;
+    const Aggregates* survivor_aggregates = nullptr;
+    s = txn.GetAggregates(duplicate_id, &dup_aggregates);
+    if (s.ok()) s = txn.GetAggregates(survivor_id, &survivor_aggregates);
+    if (!s.ok()) return s;
+    const int64_t redeemed =
+        (dup_aggregates ? dup_aggregates->loyalty_redeemed : 0) +
+        (survivor_aggregates ? survivor_aggregates->loyalty_redeemed : 0);
+
+    // Histories: the duplicate's records move under the survivor's key.
+    std::vector<Stored<Order>> orders, dup_orders;
+    std::vector<Stored<Interaction>> interactions, dup_interactions;
+    s = ReadHistory(*storage_, keys::kOrdersCf, survivor_id, &orders);
+    if (s.ok())
+      s = ReadHistory(*storage_, keys::kOrdersCf, duplicate_id, &dup_orders);
+    if (s.ok())
+      s = ReadHistory(*storage_, keys::kInteractionsCf, survivor_id,
+                      &interactions);
+    if (s.ok())
+      s = ReadHistory(*storage_, keys::kInteractionsCf, duplicate_id,
+                      &dup_interactions);
+    std::vector<std::string> dup_aliases;
+    if (s.ok()) s = ReadAliases(*storage_, duplicate_id, &dup_aliases);
+    if (!s.ok()) return s;
+    // Channel reports: both customers' contributions leave, the merged
+    // customer's arrive (buyer-days and new/repeat customers change when
+    // two customers become one).
+    std::vector<ChannelContribution> before;
+    before.push_back(ContributionOf(survivor_id, survivor->owner_channel_id,
+                                    RecordsOf(orders), RecordsOf(interactions),
+                                    -1));
+    before.push_back(ContributionOf(duplicate_id, duplicate->owner_channel_id,
+                                    RecordsOf(dup_orders),
+                                    RecordsOf(dup_interactions), -1));
+    for (auto& o : dup_orders) {
+      txn.RawDelete(keys::kOrdersCf, o.key);
+      o.record.customer_id = survivor_id;
+      o.key = keys::HistoryKey(survivor_id, o.record.ts_ms, o.record.id);
+      txn.PutOrder(o.record);
+      orders.push_back(std::move(o));
+    }
+    for (auto& i : dup_interactions) {
+      txn.RawDelete(keys::kInteractionsCf, i.key);
+      i.record.customer_id = survivor_id;
+      i.key = keys::HistoryKey(survivor_id, i.record.ts_ms, i.record.id);
+      txn.PutInteraction(i.record);
+      interactions.push_back(std::move(i));
+    }
+    // The survivor's aggregates, replayed from all its records with the
+    // write path's own rules, newest first as the replay requires.
+    std::sort(orders.begin(), orders.end(),
+              [](const auto& a, const auto& b) { return a.key < b.key; });
+    std::sort(interactions.begin(), interactions.end(),
+              [](const auto& a, const auto& b) { return a.key < b.key; });
+    ChannelContribution after =
+        ContributionOf(survivor_id, survivor->owner_channel_id,
+                       RecordsOf(orders), RecordsOf(interactions), +1);
+    for (ChannelContribution& c : before) {
+      txn.AddChannelDays(std::move(c.counters));
+      for (const auto& key : c.buyer_days) {
+        txn.RawDelete(keys::kTierIndexCf, key);
+      }
+      for (const auto& key : c.resolve_times) {
+        txn.RawDelete(keys::kTierIndexCf, key);
+      }
+    }
+    txn.AddChannelDays(std::move(after.counters));
+    for (const auto& key : after.buyer_days) {
+      txn.RawPut(keys::kTierIndexCf, key, "");
+    }
+    for (const auto& key : after.resolve_times) {
+      txn.RawPut(keys::kTierIndexCf, key, "");
+    }
+    AggregatesReplay replay;
+    for (const auto& o : orders) replay.FeedOrder(o.record);
+    for (const auto& i : interactions) replay.FeedInteraction(i.record);
+    if (!replay.status().ok()) return replay.status();
+    Aggregates merged = replay.result();
+    merged.loyalty_redeemed = redeemed;
+    txn.PutAggregates(survivor_id, std::move(merged));
+
+    // Identities: the survivor takes those it lacks; the others stay as
+    // aliases that resolve to it.
+    Customer next = *survivor;
+    for (keys::IndexTag tag : kIdentityTags) {
+      const std::string value = IdentityOf(&*duplicate, tag);
+      if (value.empty()) continue;
+      txn.PutIdentity(tag, value, 0);
+      if (IdentityOf(&next, tag).empty()) {
+        IdentityOf(&next, tag) = value;
+        txn.PutIdentity(tag, value, survivor_id);
+      } else {
+        const std::string forward =
+            keys::IdentityKey(keys::AliasTagOf(tag), value);
+        txn.RawPut(keys::kIndexesCf, forward, keys::IdKey(survivor_id));
+        txn.RawPut(keys::kTierIndexCf, keys::AliasOfKey(survivor_id, forward),
+                   "");
+      }
+    }
+    txn.PutCustomer(std::move(next));
+    const std::string merged_key =
+        keys::EventIdKey(keys::IndexTag::kMergedId, duplicate_id);
+    txn.RawPut(keys::kIndexesCf, merged_key, keys::IdKey(survivor_id));
+    txn.RawPut(keys::kTierIndexCf, keys::AliasOfKey(survivor_id, merged_key),
+               "");
+    // Aliases the duplicate held (from earlier merges) now resolve to the
+    // survivor too.
+    for (const std::string& forward : dup_aliases) {
+      txn.RawPut(keys::kIndexesCf, forward, keys::IdKey(survivor_id));
+      txn.RawDelete(keys::kTierIndexCf,
+                    keys::AliasOfKey(duplicate_id, forward));
+      txn.RawPut(keys::kTierIndexCf, keys::AliasOfKey(survivor_id, forward),
+                 "");
+    }
+    s = txn.RemoveCustomer(duplicate_id);
+    if (!s.ok()) return s;
+    txn.AddCount(keys::RecordKind::kCustomer, -1);
+    rocksdb::WriteOptions wo;
+    wo.sync = options_.sync;
+    s = txn.Commit(wo);
+    txn.UpdateCache(s.ok());
+    return s;
+  }
+  return Status::Busy("survivor_id " + std::to_string(survivor_id) +
+                      " / duplicate_id " + std::to_string(duplicate_id) +
+                      ": identities kept changing; merge not applied");
 }
 
 }  // namespace custdb

@@ -37,7 +37,18 @@ Result<CustomerRecord> EngineImpl::ReadCustomer(uint64_t customer_id) {
 }
 
 Result<CustomerRecord> EngineImpl::GetCustomer(uint64_t customer_id) {
-  return ReadCustomer(customer_id);
+  Result<CustomerRecord> record = ReadCustomer(customer_id);
+  if (record.ok() || record.status().code() != StatusCode::kNotFound) {
+    return record;
+  }
+  // The id of a customer merged into another resolves to the survivor.
+  std::string survivor;
+  rocksdb::Status s = storage_->db()->Get(
+      rocksdb::ReadOptions(), storage_->cf(keys::kIndexesCf),
+      keys::EventIdKey(keys::IndexTag::kMergedId, customer_id), &survivor);
+  uint64_t id = 0;
+  if (s.ok() && keys::DecodeIdKey(survivor, &id)) return ReadCustomer(id);
+  return record;
 }
 
 Result<CustomerRecord> EngineImpl::ReadCustomerByIdentity(
@@ -46,6 +57,12 @@ Result<CustomerRecord> EngineImpl::ReadCustomerByIdentity(
   rocksdb::Status s = storage_->db()->Get(
       rocksdb::ReadOptions(), storage_->cf(keys::kIndexesCf),
       keys::IdentityKey(tag, value), &holder);
+  // A value a merged customer had: it resolves to the survivor.
+  if (s.IsNotFound()) {
+    s = storage_->db()->Get(
+        rocksdb::ReadOptions(), storage_->cf(keys::kIndexesCf),
+        keys::IdentityKey(keys::AliasTagOf(tag), value), &holder);
+  }
   if (s.IsNotFound()) {
     return Status::NotFound("no customer has " + QuoteValue(value));
   }
@@ -301,9 +318,12 @@ Status EngineImpl::ForEachCustomer(
     }
     CustomerRecord record;
     s = codec::Decode(profiles->value().ToStringView(), &record.profile);
+    DerivedState derived;
     if (s.ok()) {
-      s = codec::Decode(aggregates->value().ToStringView(), &record.aggregates);
+      s = codec::Decode(aggregates->value().ToStringView(), &record.aggregates,
+                        &derived);
     }
+    SetDerived(derived, &record);
     if (s.ok()) s = fn(record);
     aggregates->Next();
   }

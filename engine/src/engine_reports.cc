@@ -1,9 +1,159 @@
 // Engine: TierSummary and ChannelReport from counters; CustomerView.
+#include <rocksdb/db.h>
+
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "channel_counters.h"
 #include "engine_impl.h"
 #include "keys.h"
 #include "rocks_status.h"
 
 namespace custdb {
+namespace {
+
+// What the counters hold for one row: summed counter vectors and the
+// resolve times behind its median.
+struct DayTotals {
+  keys::CounterVec counters;
+  std::vector<int64_t> resolve_ms;
+};
+using DaysTotals = std::map<int64_t, DayTotals>;  // by day_ms
+
+// Reads channel-day counters and resolve-time entries on one snapshot.
+// One iterator per column family serves every channel (a Seek each): a
+// total-order iterator over the counters CF's hash memtable sorts it on
+// creation, so it is made once per report, not once per channel.
+class ChannelDayReader {
+ public:
+  explicit ChannelDayReader(const Storage& storage)
+      : db_(storage.db()), snapshot_(db_->GetSnapshot()) {
+    rocksdb::ReadOptions ro = TotalOrder();
+    ro.snapshot = snapshot_;
+    counters_.reset(db_->NewIterator(ro, storage.cf(keys::kCountersCf)));
+    resolve_times_.reset(db_->NewIterator(ro, storage.cf(keys::kTierIndexCf)));
+  }
+  ~ChannelDayReader() {
+    counters_.reset();
+    resolve_times_.reset();
+    db_->ReleaseSnapshot(snapshot_);
+  }
+
+  // Adds the days of `channel_id` whose midnight lies in [from_ms, to_ms)
+  // into *days.
+  Status Read(uint64_t channel_id, int64_t from_ms, int64_t to_ms,
+              DaysTotals* days) {
+    // Days are whole midnights, so key(day) >= key(from_ms) iff
+    // day >= from_ms: no rounding of the bounds (which could overflow).
+    const std::string end = keys::ChannelDayKey(channel_id, to_ms);
+    for (counters_->Seek(keys::ChannelDayKey(channel_id, from_ms));
+         counters_->Valid() && counters_->key().compare(end) < 0;
+         counters_->Next()) {
+      uint64_t channel = 0;
+      int64_t day = 0;
+      keys::CounterVec vec;
+      if (!keys::DecodeChannelDayKey(counters_->key().ToStringView(), &channel,
+                                     &day) ||
+          !keys::DecodeCounterVec(counters_->value().ToStringView(), &vec)) {
+        return Status::Corruption("channel-day counter of channel " +
+                                  std::to_string(channel_id) +
+                                  " does not decode");
+      }
+      if (vec.empty()) continue;  // everything netted out: no data
+      keys::AddCounterVec(&(*days)[day].counters, vec);
+    }
+    Status s = FromRocks(counters_->status(), "reading channel-day counters");
+    if (!s.ok()) return s;
+    const std::string tag(1, static_cast<char>(keys::TierTag::kResolveTime));
+    std::string start = tag, stop = tag;
+    keys::PutU64(&start, channel_id);
+    keys::PutI64(&start, from_ms);
+    keys::PutU64(&stop, channel_id);
+    keys::PutI64(&stop, to_ms);
+    for (resolve_times_->Seek(start);
+         resolve_times_->Valid() && resolve_times_->key().compare(stop) < 0;
+         resolve_times_->Next()) {
+      uint64_t channel = 0, interaction = 0;
+      int64_t day = 0, resolve_ms = 0;
+      if (!keys::DecodeResolveTimeKey(resolve_times_->key().ToStringView(),
+                                      &channel, &day, &resolve_ms,
+                                      &interaction)) {
+        return Status::Corruption("resolve-time entry of channel " +
+                                  std::to_string(channel_id) +
+                                  " does not decode");
+      }
+      (*days)[day].resolve_ms.push_back(resolve_ms);
+    }
+    return FromRocks(resolve_times_->status(), "reading resolve times");
+  }
+
+ private:
+  rocksdb::DB* db_;
+  const rocksdb::Snapshot* snapshot_;
+  std::unique_ptr<rocksdb::Iterator> counters_;
+  std::unique_ptr<rocksdb::Iterator> resolve_times_;
+};
+
+// `root` and every channel below it.
+std::vector<uint64_t> Subtree(const std::vector<Channel>& channels,
+                              uint64_t root) {
+  std::multimap<uint64_t, uint64_t> children;
+  for (const Channel& c : channels) children.emplace(c.parent_id, c.id);
+  std::vector<uint64_t> out = {root};
+  // Parents never form cycles (ChannelRegistry::CheckHierarchy).
+  for (size_t i = 0; i < out.size(); ++i) {
+    auto [lo, hi] = children.equal_range(out[i]);
+    for (auto it = lo; it != hi; ++it) out.push_back(it->second);
+  }
+  return out;
+}
+
+ChannelReportRow MakeRow(uint64_t channel_id, int64_t day_ms,
+                         DayTotals* totals) {
+  const keys::CounterVec& c = totals->counters;
+  auto slot = [&c](keys::ChannelDaySlot s) { return SlotValue(c, s); };
+  ChannelReportRow row;
+  row.channel_id = channel_id;
+  row.day_ms = day_ms;
+  row.revenue_minor = slot(keys::kDayRevenue);
+  row.orders = slot(keys::kDayOrders);
+  row.buying_customers = slot(keys::kDayBuyingCustomers);
+  row.new_customers = slot(keys::kDayNewCustomers);
+  row.repeat_customers = slot(keys::kDayRepeatCustomers);
+  if (row.buying_customers > 0) {
+    row.repeat_customer_rate = static_cast<double>(row.repeat_customers) /
+                               static_cast<double>(row.buying_customers);
+  }
+  row.interactions = slot(keys::kDayInteractions);
+  row.complaints_opened = slot(keys::kDayComplaintsOpened);
+  row.complaints_resolved = slot(keys::kDayComplaintsResolved);
+  std::vector<int64_t>& times = totals->resolve_ms;
+  if (!times.empty()) {
+    auto mid = times.begin() + (times.size() - 1) / 2;  // the lower median
+    std::nth_element(times.begin(), mid, times.end());
+    row.median_resolve_ms = *mid;
+  }
+  if (const int64_t n = slot(keys::kDaySatisfactionCount); n > 0) {
+    row.avg_satisfaction =
+        static_cast<double>(slot(keys::kDaySatisfactionSum)) /
+        static_cast<double>(n);
+  }
+  const int64_t promoters = slot(keys::kDayPromoters);
+  const int64_t detractors = slot(keys::kDayDetractors);
+  const int64_t rated = promoters + slot(keys::kDayPassives) + detractors;
+  if (rated > 0) {
+    row.nps = 100.0 * static_cast<double>(promoters - detractors) /
+              static_cast<double>(rated);
+  }
+  row.cross_channel_in = slot(keys::kDayCrossChannelIn);
+  row.cross_channel_out = slot(keys::kDayCrossChannelOut);
+  return row;
+}
+
+}  // namespace
 
 // Reads one tier-summary counter per owner channel of the query (or the
 // one of its scope), summed; no customer is read. Slots follow keys.h
@@ -104,12 +254,68 @@ Result<TierSummary> EngineImpl::GetTierSummary(const TierSummaryQuery& q) {
 }
 
 Result<ChannelReport> EngineImpl::GetChannelReport(
-    const ChannelReportQuery& /*query*/) {
-  return Status::Internal("ChannelReport: not built yet");
+    const ChannelReportQuery& query) {
+  if (query.from_ms >= query.to_ms) {
+    return Status::InvalidArgument(
+        "query.from_ms: " + std::to_string(query.from_ms) +
+        " is not before query.to_ms " + std::to_string(query.to_ms));
+  }
+  if (query.channel_id != 0 && !channels_.Exists(query.channel_id)) {
+    return Status::NotFound(
+        "query.channel_id: " + std::to_string(query.channel_id) +
+        " does not exist");
+  }
+  // Each row's channel and the channels whose counters it sums.
+  const std::vector<Channel> channels = channels_.List();
+  std::vector<std::pair<uint64_t, std::vector<uint64_t>>> groups;
+  if (query.channel_id == 0) {
+    for (const Channel& c : channels) groups.push_back({c.id, {c.id}});
+  } else if (query.include_subtree) {
+    groups.push_back({query.channel_id, Subtree(channels, query.channel_id)});
+  } else {
+    groups.push_back({query.channel_id, {query.channel_id}});
+  }
+
+  ChannelDayReader reader(*storage_);
+  ChannelReport report;
+  for (const auto& [row_channel, members] : groups) {
+    DaysTotals days;
+    for (uint64_t member : members) {
+      Status s = reader.Read(member, query.from_ms, query.to_ms, &days);
+      if (!s.ok()) return s;
+    }
+    if (query.by_day) {
+      for (auto& [day, totals] : days) {
+        report.rows.push_back(MakeRow(row_channel, day, &totals));
+      }
+      continue;
+    }
+    DayTotals total;
+    for (auto& [day, totals] : days) {
+      keys::AddCounterVec(&total.counters, totals.counters);
+      total.resolve_ms.insert(total.resolve_ms.end(), totals.resolve_ms.begin(),
+                              totals.resolve_ms.end());
+    }
+    report.rows.push_back(MakeRow(row_channel, 0, &total));
+  }
+  return report;
 }
 
-Result<CustomerView> EngineImpl::ViewCustomer(uint64_t /*customer_id*/) {
-  return Status::Internal("ViewCustomer: not built yet");
+Result<CustomerView> EngineImpl::ViewCustomer(uint64_t customer_id) {
+  auto record = ReadCustomer(customer_id);
+  if (!record.ok()) return record.status();
+  CustomerView view;
+  view.customer = std::move(record).value();
+  HistoryQuery recent;
+  recent.customer_id = customer_id;
+  recent.limit = kViewRecentEvents;
+  auto orders = ListOrders(recent);
+  if (!orders.ok()) return orders.status();
+  view.recent_orders = std::move(orders->items);
+  auto interactions = ListInteractions(recent);
+  if (!interactions.ok()) return interactions.status();
+  view.recent_interactions = std::move(interactions->items);
+  return view;
 }
 
 }  // namespace custdb

@@ -1,7 +1,13 @@
 // Write operations: checks first, staging last.
 #include "event_apply.h"
 
+#include <algorithm>
+#include <set>
+#include <vector>
+
 #include "aggregate_rules.h"
+#include "derive.h"
+#include "channel_counters.h"
 #include "validate.h"
 
 namespace custdb {
@@ -75,13 +81,88 @@ Status LoadOrder(const char* field, uint64_t order_id, WriteTxn* txn,
   return Status::OK();
 }
 
-// Stages a changed order together with its customer's aggregates.
+// The channel-day counters and buyer-day marker of a new order of a
+// customer whose aggregates were `before` (channel_counters.h has the
+// rules). Reads only: the caller stages the results.
+Status NewOrderCounters(const Order& order, const Aggregates& before,
+                        WriteTxn* txn, ChannelDayDeltas* deltas,
+                        std::optional<std::string>* marker) {
+  AddOrderState(order, +1, deltas);
+  if (order.kind != OrderKind::kSale) return Status::OK();
+  const uint64_t customer_id = order.customer_id;
+  const int64_t day = DayOf(order.ts_ms);
+  // A customer has sale orders iff recent_order_ms is not empty.
+  const bool had_orders = !before.recent_order_ms.empty();
+  const int64_t old_first_day = had_orders ? DayOf(before.first_order_ms) : day;
+  const int64_t first_day = std::min(old_first_day, day);
+  std::string key = keys::BuyerDayKey(order.channel_id, day, customer_id);
+  // A marker can exist only on a day between the customer's first and last
+  // sale orders; orders mostly arrive in time order, so this usually
+  // spares the read.
+  bool exists = false;
+  Status s;
+  if (had_orders && day >= old_first_day &&
+      day <= DayOf(before.last_order_ms)) {
+    s = txn->ReportMarkerExists(key, &exists);
+    if (!s.ok()) return s;
+  }
+  if (!exists) {
+    AddBuyerDay(order.channel_id, day, first_day, +1, deltas);
+    *marker = std::move(key);
+  }
+  if (day < old_first_day) {
+    // An earlier first day arrived late: the buyer-days of the old first
+    // day were new customers and are now repeat ones.
+    std::vector<Order> orders;
+    s = txn->GetOrdersOf(customer_id, old_first_day, old_first_day + kDayMs,
+                         &orders);
+    if (!s.ok()) return s;
+    std::set<uint64_t> channels;
+    for (const Order& o : orders) {
+      if (o.kind == OrderKind::kSale) channels.insert(o.channel_id);
+    }
+    for (uint64_t channel : channels) {
+      AddBuyerDay(channel, old_first_day, old_first_day, -1, deltas);
+      AddBuyerDay(channel, old_first_day, first_day, +1, deltas);
+    }
+  }
+  uint64_t owner = 0;
+  s = txn->GetOwnerChannel(customer_id, &owner);
+  if (!s.ok()) return s;
+  AddCrossChannel(order.channel_id, day, owner, +1, deltas);
+  return Status::OK();
+}
+
+// Moves the cross-channel counts of every sale order of a customer from
+// its old owner to its new one. Reads only: the caller stages the result.
+Status OwnerChangeCounters(uint64_t customer_id, uint64_t old_owner,
+                           uint64_t new_owner, WriteTxn* txn,
+                           ChannelDayDeltas* deltas) {
+  if (old_owner == new_owner) return Status::OK();
+  std::vector<Order> orders;
+  Status s = txn->GetOrdersOf(customer_id, INT64_MIN, INT64_MAX, &orders);
+  if (!s.ok()) return s;
+  for (const Order& o : orders) {
+    if (o.kind != OrderKind::kSale) continue;
+    const int64_t day = DayOf(o.ts_ms);
+    AddCrossChannel(o.channel_id, day, old_owner, -1, deltas);
+    AddCrossChannel(o.channel_id, day, new_owner, +1, deltas);
+  }
+  return Status::OK();
+}
+
+// Stages a changed order together with its customer's aggregates and the
+// change of its channel-day counters.
 Status StageOrderChange(const Order& before, Order after, WriteTxn* txn) {
   Aggregates agg;
   Status s = LoadAggregates("order.customer_id", after.customer_id, txn, &agg);
   if (!s.ok()) return s;
   s = ChangeOrder(before, after, &agg);
   if (!s.ok()) return s;
+  ChannelDayDeltas deltas;
+  AddOrderState(before, -1, &deltas);
+  AddOrderState(after, +1, &deltas);
+  txn->AddChannelDays(std::move(deltas));
   const uint64_t customer_id = after.customer_id;
   txn->PutOrder(std::move(after));
   txn->PutAggregates(customer_id, std::move(agg));
@@ -160,7 +241,12 @@ Status ApplyUpdateCustomer(const ApplyContext& ctx, uint64_t customer_id,
   if (s.ok()) s = CheckIdentityFree(kEmail, next.email, customer_id, txn);
   if (s.ok()) s = CheckIdentityFree(kPhone, next.phone, customer_id, txn);
   if (!s.ok()) return s;
+  ChannelDayDeltas deltas;
+  s = OwnerChangeCounters(customer_id, current->owner_channel_id,
+                          next.owner_channel_id, txn, &deltas);
+  if (!s.ok()) return s;
 
+  txn->AddChannelDays(std::move(deltas));
   MoveIdentity(kCode, current->code, next.code, customer_id, txn);
   MoveIdentity(kEmail, current->email, next.email, customer_id, txn);
   MoveIdentity(kPhone, current->phone, next.phone, customer_id, txn);
@@ -188,8 +274,14 @@ Status ApplyRecordOrder(const ApplyContext& ctx, const Order& input,
   Order order = input;
   order.currency = *ctx.base_currency;
   order.refunded_minor = 0;
+  ChannelDayDeltas deltas;
+  std::optional<std::string> marker;
+  s = NewOrderCounters(order, agg, txn, &deltas, &marker);
+  if (!s.ok()) return s;
   s = AddOrder(order, &agg);
   if (!s.ok()) return s;
+  txn->AddChannelDays(std::move(deltas));
+  if (marker) txn->PutReportMarker(std::move(*marker));
   const uint64_t customer_id = order.customer_id;
   txn->PutOrder(std::move(order));
   txn->PutAggregates(customer_id, std::move(agg));
@@ -264,6 +356,12 @@ Status ApplyRecordInteraction(const ApplyContext& ctx,
                      &agg);
   if (!s.ok()) return s;
   AddInteraction(interaction, &agg);
+  ChannelDayDeltas deltas;
+  AddInteractionState(interaction, +1, &deltas);
+  txn->AddChannelDays(std::move(deltas));
+  if (auto entry = ResolveTimeEntry(interaction)) {
+    txn->PutReportMarker(std::move(*entry));
+  }
   txn->PutInteraction(interaction);
   txn->PutAggregates(interaction.customer_id, agg);
   return Status::OK();
@@ -304,9 +402,38 @@ Status ApplyResolution(const ApplyContext&,
   s = LoadAggregates("interaction.customer_id", after.customer_id, txn, &agg);
   if (!s.ok()) return s;
   ChangeInteraction(before, after, &agg);
+  ChannelDayDeltas deltas;
+  AddInteractionState(before, -1, &deltas);
+  AddInteractionState(after, +1, &deltas);
+  txn->AddChannelDays(std::move(deltas));
+  if (auto entry = ResolveTimeEntry(after)) {
+    txn->PutReportMarker(std::move(*entry));
+  }
   const uint64_t customer_id = after.customer_id;
   txn->PutInteraction(std::move(after));
   txn->PutAggregates(customer_id, std::move(agg));
+  return Status::OK();
+}
+
+Status ApplyRedemption(const ApplyContext&, const LoyaltyRedemption& r,
+                       WriteTxn* txn) {
+  if (r.points <= 0) {
+    return Status::InvalidArgument("points: " + std::to_string(r.points) +
+                                   " is not positive");
+  }
+  Aggregates agg;
+  Status s = LoadAggregates("customer_id", r.customer_id, txn, &agg);
+  if (!s.ok()) return s;
+  const int64_t balance =
+      Derive(agg, *txn->tier().policy, txn->tier().as_of_ms).loyalty_points;
+  if (r.points > balance) {
+    return Status::FailedPrecondition(
+        "points: " + std::to_string(r.points) + " exceeds the balance " +
+        std::to_string(balance) + " of customer " +
+        std::to_string(r.customer_id));
+  }
+  agg.loyalty_redeemed += r.points;
+  txn->PutAggregates(r.customer_id, std::move(agg));
   return Status::OK();
 }
 

@@ -36,6 +36,9 @@ Status ApplyRefund(const ApplyContext& ctx, const OrderRefund& refund,
 // `interaction` has its id assigned.
 Status ApplyRecordInteraction(const ApplyContext& ctx,
                               const Interaction& interaction, WriteTxn* txn);
+// Checks the balance under the transaction's policy and time.
+Status ApplyRedemption(const ApplyContext& ctx,
+                       const LoyaltyRedemption& redemption, WriteTxn* txn);
 Status ApplyResolution(const ApplyContext& ctx,
                        const InteractionResolution& resolution, WriteTxn* txn);
 

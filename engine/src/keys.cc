@@ -137,6 +137,26 @@ std::string EventIdKey(IndexTag tag, uint64_t id) {
   return k;
 }
 
+IndexTag AliasTagOf(IndexTag identity_tag) {
+  return static_cast<IndexTag>(static_cast<uint8_t>(identity_tag) + 4);
+}
+
+std::string ErasureAuditKey(uint64_t customer_id) {
+  return "audit/erased/" + std::to_string(customer_id);
+}
+
+std::string AliasOfPrefix(uint64_t survivor) {
+  std::string k(1, static_cast<char>(TierTag::kAliasOf));
+  PutU64(&k, survivor);
+  return k;
+}
+
+std::string AliasOfKey(uint64_t survivor, std::string_view forward_key) {
+  std::string k = AliasOfPrefix(survivor);
+  k.append(forward_key.data(), forward_key.size());
+  return k;
+}
+
 std::string RecordCountKey(RecordKind kind) {
   std::string k(1, static_cast<char>(CounterTag::kRecordCount));
   k.push_back(static_cast<char>(kind));
@@ -335,6 +355,39 @@ std::string ResolveTimeKey(uint64_t channel_id, int64_t day_ms,
   PutI64(&k, resolve_ms);
   PutU64(&k, interaction_id);
   return k;
+}
+
+bool DecodeResolveTimeKey(std::string_view key, uint64_t* channel_id,
+                          int64_t* day_ms, int64_t* resolve_ms,
+                          uint64_t* interaction_id) {
+  if (key.empty() || static_cast<uint8_t>(key[0]) !=
+                         static_cast<uint8_t>(TierTag::kResolveTime)) {
+    return false;
+  }
+  key.remove_prefix(1);
+  return GetU64(&key, channel_id) && GetI64(&key, day_ms) &&
+         GetI64(&key, resolve_ms) && GetU64(&key, interaction_id) &&
+         key.empty();
+}
+
+std::string BuyerDayKey(uint64_t channel_id, int64_t day_ms,
+                        uint64_t customer_id) {
+  std::string k = TierPrefix(TierTag::kBuyerDay);
+  PutU64(&k, channel_id);
+  PutI64(&k, day_ms);
+  PutU64(&k, customer_id);
+  return k;
+}
+
+bool DecodeBuyerDayKey(std::string_view key, uint64_t* channel_id,
+                       int64_t* day_ms, uint64_t* customer_id) {
+  if (key.empty() || static_cast<uint8_t>(key[0]) !=
+                         static_cast<uint8_t>(TierTag::kBuyerDay)) {
+    return false;
+  }
+  key.remove_prefix(1);
+  return GetU64(&key, channel_id) && GetI64(&key, day_ms) &&
+         GetU64(&key, customer_id) && key.empty();
 }
 
 bool TierKeyCustomerId(std::string_view key, uint64_t* customer_id) {

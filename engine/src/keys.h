@@ -46,20 +46,32 @@ inline constexpr std::string_view kMetaNextInteractionId =
 // the last rescore (decimal ASCII ms).
 inline constexpr std::string_view kMetaPolicy = "policy";
 inline constexpr std::string_view kMetaRescoreAsOf = "rescore_as_of";
+// "audit/erased/<id>" -> erasure time (decimal ms): all that remains of an
+// erased customer.
+std::string ErasureAuditKey(uint64_t customer_id);
 
 // Tags of the indexes CF (first key byte). Stored: never renumber.
 enum class IndexTag : uint8_t {
   kCustomerCode = 0x01,   // string code  -> value: customer_id u64
   kCustomerEmail = 0x02,  // string email -> value: customer_id u64
   kCustomerPhone = 0x03,  // string phone -> value: customer_id u64
+  // Identities of customers merged into another (MergeCustomers) whose
+  // survivor already had its own: string value -> value: survivor id.
+  kCodeAlias = 0x05,
+  kEmailAlias = 0x06,
+  kPhoneAlias = 0x07,
   kOrderId = 0x10,        // u64 order_id -> value: history key of the order
   kInteractionId = 0x11,  // u64 id       -> value: history key
+  kMergedId = 0x12,       // u64 merged customer id -> value: survivor id
 };
 
 // Tags of the tier_index CF (first key byte). Stored: never renumber.
-// Every key ends in u64 customer_id; every value is empty (tier_entries.h):
-// the query path checks its other filters on the cached customer record.
-// `~spend` is i64 total_spend_minor bit-inverted: spend descending.
+// Every customer index key (0x21..0x28) ends in u64 customer_id; every
+// value is empty (tier_entries.h): the query path checks its other filters
+// on the cached customer record. `~spend` is i64 total_spend_minor
+// bit-inverted: spend descending. The channel-report entries (0x30, 0x31)
+// have empty values too; a pass over every tier_index entry must tell them
+// apart by tag.
 enum class TierTag : uint8_t {
   kOwnerSpend = 0x21,    // u64 owner_channel_id · ~spend · id
   kRegion = 0x22,        // string region · id
@@ -73,6 +85,13 @@ enum class TierTag : uint8_t {
   // u64 channel_id · i64 day_ms · i64 resolve_ms · u64 interaction_id;
   // empty value.
   kResolveTime = 0x30,
+  // The aliases (indexes CF kMergedId / k*Alias entries) a survivor holds,
+  // so erasing or merging it finds them with a prefix scan:
+  // u64 survivor · the alias's indexes-CF key; empty value.
+  kAliasOf = 0x40,
+  // Buyer-day markers, so a channel-day counts each buying customer once:
+  // u64 channel_id · i64 day_ms · u64 customer_id; empty value.
+  kBuyerDay = 0x31,
 };
 
 // Tags of the counters CF (first key byte). Stored: never renumber.
@@ -156,8 +175,13 @@ bool DecodeHistoryKey(std::string_view key, HistoryKeyParts* parts);
 // --- index keys (indexes CF) --------------------------------------------
 // tag · string value  (code, email, phone)
 std::string IdentityKey(IndexTag tag, std::string_view value);
-// tag · u64 id  (order id, interaction id)
+// tag · u64 id  (order id, interaction id, merged customer id)
 std::string EventIdKey(IndexTag tag, uint64_t id);
+// The alias tag of an identity tag (kCustomerCode -> kCodeAlias, …).
+IndexTag AliasTagOf(IndexTag identity_tag);
+// kAliasOf · survivor · forward key (its tag byte, then the rest).
+std::string AliasOfKey(uint64_t survivor, std::string_view forward_key);
+std::string AliasOfPrefix(uint64_t survivor);
 
 // --- counter keys (counters CF) -----------------------------------------
 // tag · u8 kind
@@ -195,6 +219,13 @@ std::string TierKey(uint8_t tier, uint64_t customer_id);
 std::string NextChangeKey(int64_t next_change_ms, uint64_t customer_id);
 std::string ResolveTimeKey(uint64_t channel_id, int64_t day_ms,
                            int64_t resolve_ms, uint64_t interaction_id);
+bool DecodeResolveTimeKey(std::string_view key, uint64_t* channel_id,
+                          int64_t* day_ms, int64_t* resolve_ms,
+                          uint64_t* interaction_id);
+std::string BuyerDayKey(uint64_t channel_id, int64_t day_ms,
+                        uint64_t customer_id);
+bool DecodeBuyerDayKey(std::string_view key, uint64_t* channel_id,
+                       int64_t* day_ms, uint64_t* customer_id);
 // The customer id every tier index key ends with.
 bool TierKeyCustomerId(std::string_view key, uint64_t* customer_id);
 

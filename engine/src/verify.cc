@@ -1,5 +1,6 @@
 // Verify: recomputes from the records what the write path maintains
-// (aggregates, id and identity indexes, record counters) on one snapshot
+// (aggregates, id and identity indexes, record counters, channel-day
+// counters and their markers) on one snapshot
 // and reports every mismatch. This file holds the driver and the main
 // pass, a merge walk of customers, aggregates and both histories: all are
 // keyed by customer id first, so each is read once, in order.
@@ -15,6 +16,7 @@
 #include "rocks_status.h"
 #include "validate.h"
 #include "verify_aggregates.h"
+#include "verify_channel_counters.h"
 #include "verify_context.h"
 
 namespace custdb {
@@ -41,14 +43,15 @@ struct HistoryScan {
 
 class CustomerWalk {
  public:
-  explicit CustomerWalk(VerifyContext* ctx) : ctx_(ctx) {}
+  CustomerWalk(VerifyContext* ctx, ChannelCountersReplay* channel_replay)
+      : ctx_(ctx), channel_replay_(channel_replay) {}
   Status Run();
 
  private:
   void SettleIds(IdScan* scan);
   void SettleHistory(HistoryScan* scan);
   Status VerifyCustomer(uint64_t id);
-  Status CheckProfile(uint64_t id);
+  Status CheckProfile(uint64_t id, uint64_t* owner_channel_id);
   void CheckAggregates(uint64_t id, const AggregatesReplay& replay);
   Status CheckIdentitiesOf(uint64_t id, const Customer& customer);
   Status ConsumeHistory(HistoryScan* scan, uint64_t customer_id,
@@ -65,6 +68,7 @@ class CustomerWalk {
   }
 
   VerifyContext* ctx_;
+  ChannelCountersReplay* channel_replay_;
   IdScan profiles_{keys::kCustomersCf, ctx_->Scan(keys::kCustomersCf)};
   IdScan aggregates_{keys::kAggregatesCf, ctx_->Scan(keys::kAggregatesCf)};
   HistoryScan orders_{&kOrderHistory, ctx_->Scan(kOrderHistory.cf)};
@@ -148,12 +152,14 @@ Status CustomerWalk::VerifyCustomer(uint64_t id) {
                   " has no customer record");
     return Status::OK();
   }
-  s = CheckProfile(id);
+  uint64_t owner = 0;
+  s = CheckProfile(id, &owner);
   if (s.ok()) CheckAggregates(id, replay);
+  channel_replay_->EndCustomer(id, owner);
   return s;
 }
 
-Status CustomerWalk::CheckProfile(uint64_t id) {
+Status CustomerWalk::CheckProfile(uint64_t id, uint64_t* owner_channel_id) {
   ++ctx_->report()->customers_checked;
   ++ctx_->Records(keys::RecordKind::kCustomer);
   Customer customer;
@@ -167,6 +173,7 @@ Status CustomerWalk::CheckProfile(uint64_t id) {
     ctx_->Problem("customer " + Num(id) + ": profile holds id " +
                   Num(customer.id));
   }
+  *owner_channel_id = customer.owner_channel_id;
   return CheckIdentitiesOf(id, customer);
 }
 
@@ -236,12 +243,18 @@ Status CustomerWalk::ConsumeHistory(HistoryScan* scan, uint64_t customer_id,
       ++ctx_->report()->orders_checked;
       Order order;
       s = CheckRecord(*scan, &order, &decoded);
-      if (decoded && owned) replay->FeedOrder(order);
+      if (decoded && owned) {
+        replay->FeedOrder(order);
+        channel_replay_->FeedOrder(order);
+      }
     } else {
       ++ctx_->report()->interactions_checked;
       Interaction interaction;
       s = CheckRecord(*scan, &interaction, &decoded);
-      if (decoded && owned) replay->FeedInteraction(interaction);
+      if (decoded && owned) {
+        replay->FeedInteraction(interaction);
+        channel_replay_->FeedInteraction(interaction);
+      }
     }
     if (!s.ok()) return s;
   }
@@ -302,18 +315,21 @@ Status CustomerWalk::CheckIdIndexOf(const HistoryScan& scan) {
 
 }  // namespace
 
-Status VerifyCustomersAndHistories(VerifyContext* ctx) {
-  return CustomerWalk(ctx).Run();
+Status VerifyCustomersAndHistories(VerifyContext* ctx,
+                                   ChannelCountersReplay* channel_replay) {
+  return CustomerWalk(ctx, channel_replay).Run();
 }
 
 Status VerifyDatabase(const Storage& storage, size_t max_problems,
                       VerifyReport* report) {
   *report = VerifyReport();
   VerifyContext ctx(storage, max_problems, report);
-  Status s = VerifyCustomersAndHistories(&ctx);
+  ChannelCountersReplay channel_replay;
+  Status s = VerifyCustomersAndHistories(&ctx, &channel_replay);
   if (s.ok()) s = VerifyIndexEntries(&ctx);
   if (s.ok()) s = VerifyTiering(&ctx);
   if (s.ok()) s = VerifyRecordCounters(&ctx);
+  if (s.ok()) s = channel_replay.Check(&ctx);
   return s;
 }
 

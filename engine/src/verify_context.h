@@ -20,6 +20,8 @@
 
 namespace custdb {
 
+class ChannelCountersReplay;  // verify_channel_counters.h
+
 class VerifyContext {
  public:
   // Takes a snapshot of `storage`; `report` receives the findings.
@@ -59,8 +61,11 @@ class VerifyContext {
 // first with the record counters).
 // Customers and aggregates (both ways), each customer's aggregates
 // recomputed from its histories, every history record against its key and
-// its id index entry, identity index entries of each customer.
-Status VerifyCustomersAndHistories(VerifyContext* ctx);
+// its id index entry, identity index entries of each customer. Feeds each
+// customer's records to `channel_replay`, which checks the channel-day
+// counters last (verify_channel_counters.h).
+Status VerifyCustomersAndHistories(VerifyContext* ctx,
+                                   ChannelCountersReplay* channel_replay);
 // Every entry of the indexes CF against the record it names.
 Status VerifyIndexEntries(VerifyContext* ctx);
 // Derived attributes, tier_index entries and tier-summary counters

@@ -78,6 +78,36 @@ Status CheckEventEntry(VerifyContext* ctx, const HistoryKind& kind,
   return Status::OK();
 }
 
+// An alias (a merged customer's id or identity) names an existing
+// survivor that lists it.
+Status CheckAliasEntry(VerifyContext* ctx, std::string_view key,
+                       std::string_view raw_survivor) {
+  const std::string what = "alias entry " + Hex(key);
+  uint64_t survivor = 0;
+  if (!keys::DecodeIdKey(raw_survivor, &survivor)) {
+    ctx->Problem(what + " holds " + Hex(raw_survivor) + ", not a customer id");
+    return Status::OK();
+  }
+  std::string bytes;
+  bool found = false;
+  Status s =
+      ctx->Get(keys::kCustomersCf, keys::IdKey(survivor), &bytes, &found);
+  if (!s.ok()) return s;
+  if (!found) {
+    ctx->Problem(what + " points to customer " + Num(survivor) +
+                 ", which does not exist");
+    return Status::OK();
+  }
+  s = ctx->Get(keys::kTierIndexCf, keys::AliasOfKey(survivor, key), &bytes,
+               &found);
+  if (!s.ok()) return s;
+  if (!found) {
+    ctx->Problem(what + " points to customer " + Num(survivor) +
+                 ", which does not list it");
+  }
+  return Status::OK();
+}
+
 Status CheckEntry(VerifyContext* ctx, std::string_view key,
                   std::string_view value) {
   if (key.empty()) {
@@ -94,6 +124,11 @@ Status CheckEntry(VerifyContext* ctx, std::string_view key,
   }
   if (tag == kInteractionHistory.id_tag) {
     return CheckEventEntry(ctx, kInteractionHistory, rest, value);
+  }
+  if (tag == keys::IndexTag::kMergedId || tag == keys::IndexTag::kCodeAlias ||
+      tag == keys::IndexTag::kEmailAlias ||
+      tag == keys::IndexTag::kPhoneAlias) {
+    return CheckAliasEntry(ctx, key, value);
   }
   ctx->Problem("indexes key " + Hex(key) + " has an unknown tag");
   return Status::OK();

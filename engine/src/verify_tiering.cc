@@ -140,6 +140,30 @@ Status VerifyTiering(VerifyContext* ctx) {
   while (want != expected.end()) report_missing(*want++);
   it.reset();
 
+  // Each alias a survivor lists resolves to it.
+  it = ctx->Scan(keys::kTierIndexCf);
+  const std::string alias_tag(1, static_cast<char>(keys::TierTag::kAliasOf));
+  for (it->Seek(alias_tag); it->Valid() && it->key().starts_with(alias_tag);
+       it->Next()) {
+    std::string_view rest = it->key().ToStringView().substr(1);
+    uint64_t survivor = 0;
+    if (!keys::GetU64(&rest, &survivor) || rest.empty()) {
+      ctx->Problem("alias list key " + Hex(it->key().ToStringView()) +
+                   " is malformed");
+      continue;
+    }
+    std::string target;
+    s = ctx->Get(keys::kIndexesCf, std::string(rest), &target, &found);
+    if (!s.ok()) return s;
+    if (!found || target != keys::IdKey(survivor)) {
+      ctx->Problem("customer " + std::to_string(survivor) + " lists alias " +
+                   Hex(rest) + ", which does not resolve to it");
+    }
+  }
+  s = FromRocks(it->status(), "verify: scanning alias lists");
+  if (!s.ok()) return s;
+  it.reset();
+
   // Tier-summary counters.
   if (!unreadable.empty()) return Status::OK();
   it = ctx->Scan(keys::kCountersCf);

@@ -1,6 +1,8 @@
 // Staged reads and writes of one commit.
 #include "write_txn.h"
 
+#include <memory>
+
 #include "codec.h"
 #include "customer_reader.h"
 #include "rocks_status.h"
@@ -176,6 +178,63 @@ Status WriteTxn::GetIdentityHolder(keys::IndexTag tag, const std::string& value,
   return Status::OK();
 }
 
+Status WriteTxn::GetOwnerChannel(uint64_t customer_id, uint64_t* owner) {
+  *owner = 0;
+  auto it = customers_.find(customer_id);
+  if (it != customers_.end()) {
+    *owner = it->second.owner_channel_id;
+    return Status::OK();
+  }
+  const CachedCustomer* record = nullptr;
+  Status s = LoadCommitted(customer_id, &record);
+  if (s.ok() && record != nullptr) *owner = record->profile->owner_channel_id;
+  return s;
+}
+
+Status WriteTxn::GetOrdersOf(uint64_t customer_id, int64_t from_ms,
+                             int64_t to_ms, std::vector<Order>* out) {
+  out->clear();
+  if (from_ms >= to_ms) return Status::OK();
+  // Newest first: from the newest allowed key to just past the oldest.
+  const std::string start =
+      keys::HistoryKey(customer_id, to_ms - 1, UINT64_MAX);
+  std::string end = keys::HistoryKey(customer_id, from_ms, 0);
+  end.push_back('\0');
+  rocksdb::ReadOptions ro;
+  rocksdb::Slice end_slice(end);
+  ro.iterate_upper_bound = &end_slice;
+  ro.prefix_same_as_start = true;
+  std::unique_ptr<rocksdb::Iterator> it(
+      storage_->db()->NewIterator(ro, storage_->cf(keys::kOrdersCf)));
+  std::map<uint64_t, Order> found;
+  for (it->Seek(start); it->Valid(); it->Next()) {
+    Order order;
+    Status s = codec::Decode(it->value().ToStringView(), &order);
+    if (!s.ok()) return s;
+    found[order.id] = std::move(order);
+  }
+  Status s = FromRocks(it->status(), "scanning orders");
+  if (!s.ok()) return s;
+  // Staged versions replace the committed ones.
+  for (const auto& [id, order] : orders_) {
+    if (order.customer_id == customer_id && order.ts_ms >= from_ms &&
+        order.ts_ms < to_ms) {
+      found[id] = order;
+    }
+  }
+  for (auto& entry : found) out->push_back(std::move(entry.second));
+  return Status::OK();
+}
+
+Status WriteTxn::ReportMarkerExists(const std::string& key, bool* exists) {
+  if (report_markers_.count(key)) {
+    *exists = true;
+    return Status::OK();
+  }
+  rocksdb::PinnableSlice value;
+  return ReadValue(storage_, keys::kTierIndexCf, key, &value, exists);
+}
+
 void WriteTxn::PutCustomer(Customer customer) {
   const uint64_t id = customer.id;
   customers_[id] = std::move(customer);
@@ -198,6 +257,30 @@ void WriteTxn::PutInteraction(Interaction interaction) {
 void WriteTxn::PutIdentity(keys::IndexTag tag, const std::string& value,
                            uint64_t holder) {
   identities_[keys::IdentityKey(tag, value)] = holder;
+}
+
+Status WriteTxn::RemoveCustomer(uint64_t customer_id) {
+  const CachedCustomer* record = nullptr;
+  Status s = LoadCommitted(customer_id, &record);
+  if (!s.ok()) return s;
+  if (record == nullptr) {
+    return Status::NotFound("customer_id: " + std::to_string(customer_id) +
+                            " does not exist");
+  }
+  customers_.erase(customer_id);
+  aggregates_.erase(customer_id);
+  removed_.insert(customer_id);
+  return Status::OK();
+}
+
+void WriteTxn::RawPut(int cf, std::string key, std::string value) {
+  raw_.push_back({RawOp::kPut, cf, std::move(key), std::move(value)});
+}
+void WriteTxn::RawDelete(int cf, std::string key) {
+  raw_.push_back({RawOp::kDelete, cf, std::move(key), std::string()});
+}
+void WriteTxn::RawMerge(int cf, std::string key, std::string value) {
+  raw_.push_back({RawOp::kMerge, cf, std::move(key), std::move(value)});
 }
 
 Status WriteTxn::Touch(uint64_t customer_id) {
@@ -275,6 +358,20 @@ void WriteTxn::StageTiering(rocksdb::WriteBatch* batch) {
     }
     derived_after_[id] = std::move(after);
   }
+  for (uint64_t id : removed_) {
+    auto base = committed_.find(id);
+    if (base == committed_.end() || !base->second) continue;
+    const CachedCustomer& before = *base->second;
+    batch->Delete(cf(keys::kCustomersCf), keys::IdKey(id));
+    batch->Delete(cf(keys::kAggregatesCf), keys::IdKey(id));
+    if (!before.derived.present) continue;
+    const TierFacts facts =
+        FactsOf(*before.profile, before.aggregates, before.derived.derived);
+    for (const std::string& key : TierIndexKeys(facts)) {
+      batch->Delete(cf(keys::kTierIndexCf), key);
+    }
+    AddSummaryContribution(facts, -1, &deltas);
+  }
   for (const auto& [key, vec] : deltas) {
     if (vec.empty()) continue;
     batch->Merge(cf(keys::kCountersCf), key, keys::EncodeCounterVec(vec));
@@ -283,6 +380,18 @@ void WriteTxn::StageTiering(rocksdb::WriteBatch* batch) {
 
 void WriteTxn::AddCount(keys::RecordKind kind, int64_t delta) {
   counts_[kind] += delta;
+}
+
+void WriteTxn::AddChannelDays(ChannelDayDeltas deltas) {
+  if (channel_days_.empty()) {
+    channel_days_ = std::move(deltas);  // the usual single-event case
+  } else {
+    AddDeltas(&channel_days_, deltas);
+  }
+}
+
+void WriteTxn::PutReportMarker(std::string key) {
+  report_markers_.insert(std::move(key));
 }
 
 void WriteTxn::RaiseMetaNumber(std::string_view name, uint64_t value) {
@@ -297,7 +406,8 @@ void WriteTxn::RaiseMetaNumber(std::string_view name, uint64_t value) {
 bool WriteTxn::empty() const {
   return customers_.empty() && aggregates_.empty() && orders_.empty() &&
          interactions_.empty() && identities_.empty() && counts_.empty() &&
-         meta_numbers_.empty();
+         meta_numbers_.empty() && removed_.empty() && raw_.empty() &&
+         channel_days_.empty() && report_markers_.empty();
 }
 
 Status WriteTxn::Commit(const rocksdb::WriteOptions& write_options) {
@@ -339,8 +449,29 @@ Status WriteTxn::Commit(const rocksdb::WriteOptions& write_options) {
                   keys::EncodeCounter(delta));
     }
   }
+  for (const auto& [channel_day, delta] : channel_days_) {
+    batch.Merge(cf(keys::kCountersCf),
+                keys::ChannelDayKey(channel_day.first, channel_day.second),
+                keys::EncodeCounterVec(delta));
+  }
+  for (const std::string& key : report_markers_) {
+    batch.Put(cf(keys::kTierIndexCf), key, rocksdb::Slice());
+  }
   for (const auto& [name, value] : meta_numbers_) {
     batch.Put(cf(keys::kMetaCf), name, std::to_string(value));
+  }
+  for (const Raw& r : raw_) {
+    switch (r.op) {
+      case RawOp::kPut:
+        batch.Put(cf(r.cf), r.key, r.value);
+        break;
+      case RawOp::kDelete:
+        batch.Delete(cf(r.cf), r.key);
+        break;
+      case RawOp::kMerge:
+        batch.Merge(cf(r.cf), r.key, r.value);
+        break;
+    }
   }
   return FromRocks(storage_->db()->Write(write_options, &batch),
                    "committing write batch");
@@ -376,6 +507,7 @@ void WriteTxn::UpdateCache(bool committed) {
   for (const auto& entry : aggregates_) {
     if (!customers_.count(entry.first)) refresh(entry.first);
   }
+  for (uint64_t id : removed_) cache_->Erase(id);
 }
 
 }  // namespace custdb

@@ -10,9 +10,12 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
+#include "channel_counters.h"
 #include "custdb/status.h"
 #include "custdb/types.h"
 #include "customer_cache.h"
@@ -51,6 +54,16 @@ class WriteTxn {
   // *holder is the customer holding the identity, 0 if none.
   Status GetIdentityHolder(keys::IndexTag tag, const std::string& value,
                            uint64_t* holder);
+  // The customer's owner_channel_id (0 if none or no such customer),
+  // without copying its profile.
+  Status GetOwnerChannel(uint64_t customer_id, uint64_t* owner);
+  // The customer's orders (any kind) with from_ms <= ts_ms < to_ms, staged
+  // ones included, in no particular order.
+  Status GetOrdersOf(uint64_t customer_id, int64_t from_ms, int64_t to_ms,
+                     std::vector<Order>* out);
+  // Whether a report marker (a tier_index key with an empty value: buyer-day
+  // markers, resolve-time entries) exists, staged ones included.
+  Status ReportMarkerExists(const std::string& key, bool* exists);
 
   // Staging. Call only once every check of the event has passed, so a
   // failed event never leaves anything behind.
@@ -62,11 +75,24 @@ class WriteTxn {
   void PutIdentity(keys::IndexTag tag, const std::string& value,
                    uint64_t holder);
   void AddCount(keys::RecordKind kind, int64_t delta);
+  // Removes an existing customer's profile, aggregates, tier_index entries
+  // and tier-summary contributions at commit (its histories, identities and
+  // counters are the caller's to stage). kNotFound if it does not exist.
+  Status RemoveCustomer(uint64_t customer_id);
+  // Writes staged as they are, after everything else in the batch.
+  void RawPut(int cf, std::string key, std::string value);
+  void RawDelete(int cf, std::string key);
+  void RawMerge(int cf, std::string key, std::string value);
   // Re-derives an existing customer at commit even if nothing else of it
   // changes (Rescore, policy changes). kNotFound if it does not exist.
   Status Touch(uint64_t customer_id);
+  const TierContext& tier() const { return tier_; }
   // Customers whose derived attributes differ after Commit from before.
   uint64_t derived_changes() const { return derived_changes_; }
+  // Channel-day counter deltas; each key gets one merge per commit, however
+  // many events touched it.
+  void AddChannelDays(ChannelDayDeltas deltas);
+  void PutReportMarker(std::string key);
   void RaiseMetaNumber(std::string_view name, uint64_t value);
 
   bool empty() const;
@@ -92,6 +118,15 @@ class WriteTxn {
   CustomerCache* cache_;
   const TierContext tier_;
   std::map<uint64_t, DerivedState> derived_after_;
+  std::set<uint64_t> removed_;
+  enum class RawOp { kPut, kDelete, kMerge };
+  struct Raw {
+    RawOp op;
+    int cf;
+    std::string key;
+    std::string value;
+  };
+  std::vector<Raw> raw_;
   uint64_t derived_changes_ = 0;
   // Committed records read so far (empty: no such customer).
   // Ordered maps: most transactions hold one event, and a hash map's bucket
@@ -105,6 +140,8 @@ class WriteTxn {
   std::unordered_map<std::string, uint64_t> identities_;
   std::map<keys::RecordKind, int64_t> counts_;
   std::map<std::string, uint64_t, std::less<>> meta_numbers_;
+  ChannelDayDeltas channel_days_;
+  std::set<std::string> report_markers_;  // tier_index keys to put
 };
 
 }  // namespace custdb

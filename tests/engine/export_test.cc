@@ -190,12 +190,76 @@ TEST_F(ExportTest, JsonLinesHaveTypedValuesAndNulls) {
   EXPECT_TRUE(b["owner_channel"].is_null());
   EXPECT_TRUE(b["first_order_at"].is_null());
   EXPECT_TRUE(b["last_nps"].is_null());
+  EXPECT_TRUE(b["r"].is_null());
+  EXPECT_TRUE(b["segment"].is_null());
+  EXPECT_EQ(b["lifecycle"], "prospect");
+  EXPECT_EQ(b["churn_risk"], false);
+  EXPECT_EQ(b["loyalty_points"], 0);
   std::vector<std::string> keys;
   for (const auto& item : a.items()) keys.push_back(item.key());
   std::vector<std::string> sorted_columns = CustomerExportColumns();
   std::sort(sorted_columns.begin(), sorted_columns.end());
   std::sort(keys.begin(), keys.end());
   EXPECT_EQ(keys, sorted_columns);
+}
+
+TEST_F(ExportTest, DerivedColumnsFollowTheAggregates) {
+  const std::vector<std::string>& columns = CustomerExportColumns();
+  const std::vector<std::string> derived = {
+      "value_tier", "r",         "f",          "m",
+      "segment",    "lifecycle", "churn_risk", "loyalty_points"};
+  const auto last_nps = std::find(columns.begin(), columns.end(), "last_nps");
+  ASSERT_NE(last_nps, columns.end());
+  EXPECT_EQ(std::vector<std::string>(last_nps + 1, columns.end()), derived);
+}
+
+TEST_F(ExportTest, ProspectHasNoScoresNoSegmentAndNoPoints) {
+  Fill();
+  const auto rows = ExportCsv();
+  ASSERT_EQ(rows.size(), 3u);
+  const std::vector<std::string>& b = rows[2];  // no order, no interaction
+  EXPECT_EQ(Cell(b, "value_tier"), "low");
+  EXPECT_EQ(Cell(b, "r"), "");
+  EXPECT_EQ(Cell(b, "f"), "");
+  EXPECT_EQ(Cell(b, "m"), "");
+  EXPECT_EQ(Cell(b, "segment"), "");
+  EXPECT_EQ(Cell(b, "lifecycle"), "prospect");
+  EXPECT_EQ(Cell(b, "churn_risk"), "false");
+  EXPECT_EQ(Cell(b, "loyalty_points"), "0");
+}
+
+// Enable when the engine stores derived attributes with the aggregates
+// (CustomerRecord.derived filled on reads and in ForEachCustomer).
+TEST_F(ExportTest, DerivedColumnsHoldTheDefaultPolicysValues) {
+  Fill();
+  // Customer 1 as of the test clock, 2024-01-01, under DefaultPolicy(): one
+  // order of 12.34 on 2023-03-04 (302 days before: r 2; f 1; m 1, so
+  // "Hibernating"), last activity 2023-04-01 (275 days: churned, at churn
+  // risk past 180 days), 1234 completed minor units -> 12 points.
+  const auto rows = ExportCsv();
+  ASSERT_EQ(rows.size(), 3u);
+  const std::vector<std::string>& a = rows[1];
+  EXPECT_EQ(Cell(a, "value_tier"), "low");
+  EXPECT_EQ(Cell(a, "r"), "2");
+  EXPECT_EQ(Cell(a, "f"), "1");
+  EXPECT_EQ(Cell(a, "m"), "1");
+  EXPECT_EQ(Cell(a, "segment"), "Hibernating");
+  EXPECT_EQ(Cell(a, "lifecycle"), "churned");
+  EXPECT_EQ(Cell(a, "churn_risk"), "true");
+  EXPECT_EQ(Cell(a, "loyalty_points"), "12");
+
+  std::ostringstream out;
+  ASSERT_TRUE(ExportCustomers(*engine_, ExportFormat::kJsonl, out).ok());
+  const nlohmann::json j =
+      nlohmann::json::parse(out.str().substr(0, out.str().find('\n')));
+  EXPECT_EQ(j["value_tier"], "low");
+  EXPECT_EQ(j["r"], 2);
+  EXPECT_EQ(j["f"], 1);
+  EXPECT_EQ(j["m"], 1);
+  EXPECT_EQ(j["segment"], "Hibernating");
+  EXPECT_EQ(j["lifecycle"], "churned");
+  EXPECT_EQ(j["churn_risk"], true);
+  EXPECT_EQ(j["loyalty_points"], 12);
 }
 
 TEST_F(ExportTest, FailedStreamIsAnIoError) {

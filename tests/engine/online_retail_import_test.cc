@@ -19,6 +19,7 @@
 
 #include "custdb/export.h"
 #include "custdb/import.h"
+#include "custdb/time_format.h"
 #include "test_util.h"
 
 namespace custdb {
@@ -526,6 +527,48 @@ TEST_F(OnlineRetailRulesTest, HeaderMustNameTheDataSetsColumns) {
       ImportOptions(), &report_);
   EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
   EXPECT_NE(s.message().find("InvoiceDate"), std::string::npos) << s.message();
+}
+
+}  // namespace
+}  // namespace custdb
+
+namespace custdb {
+namespace {
+
+// With the default policy as of 2011-12-10 (the day after the data set's
+// last invoice), the value tiers follow from each customer's net spend:
+// high >= 2,000.00, medium >= 300.00 (inclusive).
+TEST_F(OnlineRetailImportTest, ValueTiersAsOfTheDataSetsEndMatchTheCsv) {
+  ASSERT_TRUE(import_status_->ok());
+  Result<int64_t> parsed = ParseIso8601("2011-12-10", "as_of");
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  const int64_t as_of = *parsed;
+  auto report = engine_->Rescore(RescoreOptions{as_of, true, nullptr});
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->examined, 4372u);
+
+  int64_t want_high = 0, want_medium = 0;
+  for (const auto& [code, c] : model_->customers) {
+    if (c.spend >= 200000) {
+      ++want_high;
+    } else if (c.spend >= 30000) {
+      ++want_medium;
+    }
+  }
+  int64_t high = 0, medium = 0;
+  for (const auto& [code, c] : model_->customers) {
+    Result<CustomerRecord> got = engine_->GetCustomerByCode(code);
+    ASSERT_TRUE(got.ok());
+    EXPECT_EQ(got->derived_as_of_ms, as_of);
+    if (got->derived.value_tier == ValueTier::kHigh) ++high;
+    if (got->derived.value_tier == ValueTier::kMedium) ++medium;
+  }
+  EXPECT_GT(want_high, 0);
+  EXPECT_EQ(high, want_high);
+  EXPECT_EQ(medium, want_medium);
+  auto verify = engine_->Verify(10);
+  ASSERT_TRUE(verify.ok());
+  EXPECT_TRUE(verify->ok());
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include "counters.h"
 #include "custdb/engine.h"
 #include "customer_reader.h"
+#include "custdb/time_format.h"
 #include "keys.h"
 #include "test_util.h"
 #include "verify_context.h"
@@ -502,6 +503,105 @@ TEST_F(VerifyTest, ListsAtMostMaxProblemsButCountsAll) {
   EXPECT_EQ(report.problems_found, 3);
   EXPECT_EQ(report.problems.size(), 2u);
   EXPECT_FALSE(report.ok());
+}
+
+// --- channel-day counters, buyer-day markers, resolve-time entries --------
+
+std::string Day(int64_t day_ms) { return FormatIso8601(day_ms).substr(0, 10); }
+
+TEST_F(VerifyTest, ReportsChannelDayCounterWithAWrongValue) {
+  // Orders 1001 and 1107 are Ann's on day 10 through the shop.
+  const int64_t day = kT0 + 10 * kDay;
+  VerifyReport report = VerifyAfter([&](RawDb* raw) {
+    raw->Merge(keys::kCountersCf, keys::ChannelDayKey(kShop, day),
+               keys::EncodeCounterVec({{keys::kDayOrders, 1}}));
+  });
+  EXPECT_EQ(report.problems_found, 1) << Listing(report);
+  EXPECT_TRUE(Reports(report, {"channel-day counter (channel 3, day " +
+                               Day(day) + "): orders: stored 3, recomputed 2"}))
+      << Listing(report);
+}
+
+TEST_F(VerifyTest, ReportsMissingChannelDayCounter) {
+  const int64_t day = kT0 + 20 * kDay;  // only order 1002, through the web
+  VerifyReport report = VerifyAfter([&](RawDb* raw) {
+    raw->Delete(keys::kCountersCf, keys::ChannelDayKey(kWeb, day));
+  });
+  EXPECT_EQ(report.problems_found, 1) << Listing(report);
+  EXPECT_TRUE(
+      Reports(report, {"channel-day counter (channel 4, day " + Day(day) +
+                       ") is missing; recomputed revenue_minor 7000, "
+                       "orders 1, buying_customers 1"}))
+      << Listing(report);
+}
+
+TEST_F(VerifyTest, ReportsChannelDayCounterWithoutRecords) {
+  const int64_t day = kT0 + 300 * kDay;
+  VerifyReport report = VerifyAfter([&](RawDb* raw) {
+    raw->Merge(keys::kCountersCf, keys::ChannelDayKey(kShop, day),
+               keys::EncodeCounterVec({{keys::kDayInteractions, 2}}));
+  });
+  EXPECT_EQ(report.problems_found, 1) << Listing(report);
+  EXPECT_TRUE(
+      Reports(report, {"channel-day counter (channel 3, day " + Day(day) +
+                       ") has no records behind it; stored "
+                       "interactions 2"}))
+      << Listing(report);
+}
+
+TEST_F(VerifyTest, ReportsChannelDayCounterThatDoesNotDecode) {
+  const int64_t day = kT0 + 10 * kDay;
+  VerifyReport report = VerifyAfter([&](RawDb* raw) {
+    raw->Put(keys::kCountersCf, keys::ChannelDayKey(kShop, day), "xyz");
+  });
+  EXPECT_EQ(report.problems_found, 1) << Listing(report);
+  EXPECT_TRUE(Reports(report, {"channel-day counter (channel 3, day " +
+                               Day(day) + ") holds 78797a"}))
+      << Listing(report);
+}
+
+TEST_F(VerifyTest, ReportsMissingAndExtraBuyerDayMarkers) {
+  const int64_t day = kT0 + 20 * kDay;
+  VerifyReport report = VerifyAfter([&](RawDb* raw) {
+    raw->Delete(keys::kTierIndexCf, keys::BuyerDayKey(kWeb, day, kAnn));
+    raw->Put(keys::kTierIndexCf, keys::BuyerDayKey(kShop, day, kBob), "");
+  });
+  EXPECT_EQ(report.problems_found, 2) << Listing(report);
+  EXPECT_TRUE(Reports(report, {"buyer-day marker (channel 4, day " + Day(day) +
+                               ", customer 100) is missing"}))
+      << Listing(report);
+  EXPECT_TRUE(Reports(report, {"buyer-day marker (channel 3, day " + Day(day) +
+                               ", customer 200) has no sale order behind it"}))
+      << Listing(report);
+}
+
+TEST_F(VerifyTest, ReportsMissingAndExtraResolveTimeEntries) {
+  // Ann's resolved complaint: recorded at t - 1 day, resolved at t.
+  const int64_t t = kT0 + 70 * kDay;
+  auto page = engine_->ListInteractions(HistoryOf(kAnn));
+  ASSERT_TRUE(page.ok());
+  uint64_t complaint = 0;
+  for (const Interaction& i : page->items) {
+    if (i.kind == InteractionKind::kComplaint && i.resolved_at_ms) {
+      complaint = i.id;
+    }
+  }
+  ASSERT_NE(complaint, 0u);
+  VerifyReport report = VerifyAfter([&](RawDb* raw) {
+    raw->Delete(keys::kTierIndexCf,
+                keys::ResolveTimeKey(kShop, t, kDay, complaint));
+    raw->Put(keys::kTierIndexCf, keys::ResolveTimeKey(kShop, t, 5, 999), "");
+  });
+  EXPECT_EQ(report.problems_found, 2) << Listing(report);
+  EXPECT_TRUE(
+      Reports(report, {"resolve-time entry (channel 3, day " + Day(t) +
+                       ", interaction " + std::to_string(complaint) + ", " +
+                       std::to_string(kDay) + " ms) is missing"}))
+      << Listing(report);
+  EXPECT_TRUE(Reports(report, {"resolve-time entry (channel 3, day " + Day(t) +
+                               ", interaction 999, 5 ms) has no resolved "
+                               "complaint behind it"}))
+      << Listing(report);
 }
 
 // Found by Verify: ts 0 is a valid order time, not "no order yet".

@@ -2,9 +2,7 @@
 // messages (docs/IMPORT.md).
 #include <gtest/gtest.h>
 #include <rocksdb/db.h>
-#include <sys/wait.h>
 
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -13,34 +11,15 @@
 
 #include "keys.h"
 #include "test_util.h"
+#include "tools/cli_run.h"
 
 namespace custdb {
 namespace {
 
+using test::CommandRun;
+using test::Custdb;
+using test::Quote;
 using test::TempDir;
-
-struct CommandRun {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr together
-};
-
-// Runs the binary with `args` (already shell-quoted), merging stderr in.
-CommandRun Custdb(const std::string& args) {
-  const std::string binary = std::string(CUSTDB_BINARY_DIR) + "/bin/custdb";
-  EXPECT_TRUE(std::filesystem::exists(binary))
-      << binary << " is missing: build the custdb target";
-  CommandRun run;
-  FILE* pipe = popen(("'" + binary + "' " + args + " 2>&1").c_str(), "r");
-  if (pipe == nullptr) return run;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof(buf), pipe)) > 0) run.output.append(buf, n);
-  const int status = pclose(pipe);
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return run;
-}
-
-std::string Quote(const std::string& s) { return "'" + s + "'"; }
 
 class CustdbCliTest : public ::testing::Test {
  protected:

@@ -1,5 +1,5 @@
-// Export of every customer (profile and aggregates) as CSV or JSON Lines,
-// for operators and for loading into other tools.
+// Export of every customer (profile, aggregates and derived attributes) as
+// CSV or JSON Lines, for operators and for loading into other tools.
 #ifndef CUSTDB_EXPORT_H_
 #define CUSTDB_EXPORT_H_
 
@@ -27,12 +27,12 @@ const std::vector<std::string>& CustomerExportColumns();
 
 // Writes every customer, in id order from one consistent snapshot, one row
 // (line) each; CSV starts with the header. Times are ISO-8601 UTC; in CSV
-// an absent value (a time or channel of 0, no NPS, no birth year) is an
-// empty field, in JSON it is null. Tags are joined by ';' in CSV and
-// attributes written as key=value pairs joined by ';'; JSON has an array
-// and an object. Sets *written (if not null) to the customers written.
-// Returns kIOError if `out` fails, or the engine's status. Reads only;
-// safe to run while others write.
+// an absent value (a time or channel of 0, no NPS, no birth year, a
+// prospect's R/F/M scores and segment) is an empty field, in JSON it is
+// null. Tags are joined by ';' in CSV and attributes written as key=value
+// pairs joined by ';'; JSON has an array and an object. Sets *written (if
+// not null) to the customers written. Returns kIOError if `out` fails, or
+// the engine's status. Reads only; safe to run while others write.
 Status ExportCustomers(Engine& engine, ExportFormat format, std::ostream& out,
                        int64_t* written = nullptr);
 

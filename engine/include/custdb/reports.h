@@ -45,39 +45,76 @@ struct TierSummary {
 };
 
 // --- ChannelReport ---------------------------------------------------------
+// Read from per-(channel, day) counters kept in the same write as every
+// order and interaction, so a report costs one counter key per channel and
+// day, not a scan of orders. Days are UTC.
+//
+// Every figure depends only on the stored records, not on the order they
+// were written in (Verify recomputes each from the records):
+//  - an order counts on the day of its ts, whatever day it was paid,
+//    refunded or cancelled: a refund or cancellation lowers the revenue of
+//    the day the order was placed;
+//  - a "buying customer" of a channel-day is a customer with at least one
+//    sale order (in any status) through that channel on that day; it is
+//    "new" if that day is the customer's first day with a sale order through
+//    any channel (so a customer buying through two channels on its first
+//    day is new to both), else "repeat": new + repeat = buying. A sale
+//    order recorded late with an earlier day makes the customer's old
+//    first-day buyer-days repeat ones;
+//  - cross-channel counts follow the customer's current owner channel:
+//    changing the owner re-attributes the customer's past orders;
+//  - interactions without a channel (channel_id 0) count nowhere.
 struct ChannelReportQuery {
-  // 0: every channel, one row each (per day with by_day). Otherwise that
-  // channel, with its subtree when include_subtree, as one row (per day).
+  // 0: every channel, one row each (per day with by_day), each channel
+  // alone (include_subtree is ignored). Otherwise that channel, with its
+  // subtree when include_subtree, as one row (per day) for that channel.
   uint64_t channel_id = 0;
   bool include_subtree = true;
-  int64_t from_ms = INT64_MIN;  // [from_ms, to_ms), by the event's ts
+  // Whole days: a day counts when its midnight (UTC) lies in
+  // [from_ms, to_ms), so a range that starts mid-day leaves that day out and
+  // one that ends mid-day takes the whole last day. Each event counts on its
+  // day: orders and interactions by ts, resolutions by resolved_at.
+  int64_t from_ms = INT64_MIN;
   int64_t to_ms = INT64_MAX;
+  // One row per day that has data, by day; else one total row (day_ms 0)
+  // per channel, zero rows included.
   bool by_day = false;
 };
 
 struct ChannelReportRow {
   uint64_t channel_id = 0;
-  int64_t day_ms = 0;         // midnight UTC of the day; 0 for totals
-  int64_t revenue_minor = 0;  // sale amounts net of refunds and credit notes
-  int64_t orders = 0;         // sale orders placed
+  int64_t day_ms = 0;  // midnight UTC of the day; 0 for totals
+  // What the channel's orders add to customers' spend (the sum over all days
+  // and channels equals the sum of total_spend_minor): sale orders once
+  // paid, net of refunds, cancellations and credit notes.
+  int64_t revenue_minor = 0;
+  int64_t orders = 0;  // sale orders placed, whatever their status now
   // Distinct customers with a sale order that day; summed over the days
-  // of a total (customer-days).
+  // of a total, and over the channels of a subtree (customer-days).
   int64_t buying_customers = 0;
-  int64_t new_customers = 0;     // first order ever placed through the channel
-  int64_t repeat_customers = 0;  // buying customers who had ordered before
+  int64_t new_customers = 0;        // buying on their first day of buying
+  int64_t repeat_customers = 0;     // buying, having bought on an earlier day
   double repeat_customer_rate = 0;  // repeat / buying; 0 when none
   int64_t interactions = 0;
-  int64_t complaints_opened = 0;
-  int64_t complaints_resolved = 0;
-  std::optional<int64_t> median_resolve_ms;  // of complaints resolved
-  std::optional<double> avg_satisfaction;
-  std::optional<double> nps;  // % promoters - % detractors
-  // Orders placed through this channel by customers another channel owns,
-  // and orders of customers this channel owns placed through another one.
+  int64_t complaints_opened = 0;    // by the complaint's ts
+  int64_t complaints_resolved = 0;  // by resolved_at (tickets excluded)
+  // Of the complaints resolved in the rows' days: the lower median of
+  // resolved_at - ts (the middle one, or the smaller of the two middle
+  // ones); none when no complaint was resolved.
+  std::optional<int64_t> median_resolve_ms;
+  std::optional<double> avg_satisfaction;  // sum / count; none when none
+  // 100 x (promoters (9-10) - detractors (0-6)) / (promoters + passives
+  // (7-8) + detractors); none when no interaction carried an NPS.
+  std::optional<double> nps;
+  // Sale orders placed through this channel by customers another channel
+  // owns, and sale orders of customers this channel owns placed through
+  // another one.
   int64_t cross_channel_in = 0;
   int64_t cross_channel_out = 0;
 };
 
+// GetChannelReport (store.h): kInvalidArgument if from_ms >= to_ms,
+// kNotFound for an unknown channel_id. Reads one snapshot.
 struct ChannelReport {
   std::vector<ChannelReportRow> rows;  // by channel, then day
 };
@@ -103,10 +140,14 @@ struct ChurnWatch {
 };
 
 // --- CustomerView ----------------------------------------------------------
+// ViewCustomer (store.h): the customer as GetCustomer returns it and its
+// newest orders and interactions (newest first, as ListOrders /
+// ListInteractions). kNotFound for an unknown id.
+inline constexpr uint32_t kViewRecentEvents = 20;
 struct CustomerView {
   CustomerRecord customer;
-  std::vector<Order> recent_orders;              // 20 newest
-  std::vector<Interaction> recent_interactions;  // 20 newest
+  std::vector<Order> recent_orders;              // kViewRecentEvents newest
+  std::vector<Interaction> recent_interactions;  // kViewRecentEvents newest
 };
 
 }  // namespace custdb

@@ -52,8 +52,14 @@ struct InteractionResolution {
   uint64_t interaction_id = 0;
   int64_t resolved_at_ms = 0;
 };
-using Event = std::variant<Customer, Order, Interaction, OrderStatusChange,
-                           OrderRefund, InteractionResolution>;
+// Spends loyalty points of a customer (see RedeemLoyaltyPoints).
+struct LoyaltyRedemption {
+  uint64_t customer_id = 0;
+  int64_t points = 0;  // > 0, at most the balance
+};
+using Event =
+    std::variant<Customer, Order, Interaction, OrderStatusChange, OrderRefund,
+                 InteractionResolution, LoyaltyRedemption>;
 
 class Store {
  public:
@@ -120,6 +126,14 @@ class Store {
   virtual Result<Page<Interaction>> ListInteractions(
       const HistoryQuery& query) = 0;
 
+  // --- Loyalty ----------------------------------------------------------
+  // Spends `points` of the customer's balance (Derived::loyalty_points:
+  // earned by completed spend under the policy, less what was redeemed).
+  // kInvalidArgument if points is not positive, kFailedPrecondition if it
+  // exceeds the balance (the message names both), kNotFound for an unknown
+  // customer; nothing changes then.
+  virtual Status RedeemLoyaltyPoints(uint64_t customer_id, int64_t points) = 0;
+
   // --- Batch ingest -----------------------------------------------------
   // Applies each event as the single-event call would, in order, and
   // commits every successful one in one atomic write. `statuses` receives
@@ -164,8 +178,13 @@ class Store {
   virtual Result<ChurnWatch> GetChurnWatch(const ChurnWatchQuery& query) = 0;
   // From counters only. kNotFound for an unknown owner_channel_id.
   virtual Result<TierSummary> GetTierSummary(const TierSummaryQuery& query) = 0;
+  // Revenue, orders, customers, interactions and service figures per
+  // channel (and day) from counters; see reports.h for the definitions.
+  // kInvalidArgument if query.from_ms >= query.to_ms, kNotFound for an
+  // unknown query.channel_id.
   virtual Result<ChannelReport> GetChannelReport(
       const ChannelReportQuery& query) = 0;
+  // The customer with its 20 newest orders and interactions (reports.h).
   // kNotFound if the customer does not exist.
   virtual Result<CustomerView> ViewCustomer(uint64_t customer_id) = 0;
 

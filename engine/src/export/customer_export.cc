@@ -18,6 +18,9 @@ Json TimeOrNull(int64_t ms) {
 
 Json IdOrNull(uint64_t id) { return id == 0 ? Json(nullptr) : Json(id); }
 
+// An R, F or M score; a prospect has none (0).
+Json ScoreOrNull(int score) { return score == 0 ? Json(nullptr) : Json(score); }
+
 struct ExportColumn {
   const char* name;
   Json (*value)(const CustomerRecord& r);
@@ -106,6 +109,28 @@ const ExportColumn kColumns[] = {
        return r.aggregates.last_nps < 0 ? Json(nullptr)
                                         : Json(r.aggregates.last_nps);
      }},
+    // The derived attributes (derived.h), after the columns above so that
+    // readers of the older layout find theirs where they were.
+    {"value_tier",
+     [](const CustomerRecord& r) {
+       return Json(ValueTierName(r.derived.value_tier));
+     }},
+    {"r", [](const CustomerRecord& r) { return ScoreOrNull(r.derived.r); }},
+    {"f", [](const CustomerRecord& r) { return ScoreOrNull(r.derived.f); }},
+    {"m", [](const CustomerRecord& r) { return ScoreOrNull(r.derived.m); }},
+    {"segment",
+     [](const CustomerRecord& r) {
+       return r.derived.segment < 0 ? Json(nullptr)
+                                    : Json(r.derived.segment_name);
+     }},
+    {"lifecycle",
+     [](const CustomerRecord& r) {
+       return Json(LifecycleStageName(r.derived.lifecycle));
+     }},
+    {"churn_risk",
+     [](const CustomerRecord& r) { return Json(r.derived.churn_risk); }},
+    {"loyalty_points",
+     [](const CustomerRecord& r) { return Json(r.derived.loyalty_points); }},
 };
 
 // The CSV text of a column value: null is empty, a list is joined by ';',

@@ -1,0 +1,198 @@
+// custdb find: FindCustomers from the command line, every CustomerQuery
+// field a flag; --explain prints the query plan instead of the customers.
+#include <iostream>
+#include <string>
+
+#include "commands.h"
+#include "custdb/query.h"
+
+namespace custdb {
+namespace tools {
+namespace {
+
+constexpr char kCommand[] = "find";
+
+nlohmann::ordered_json PlanJson(const QueryPlan& plan) {
+  nlohmann::ordered_json j;
+  j["index"] = plan.index;
+  j["bounds"] = plan.bounds;
+  j["residual_filters"] = plan.residual_filters;
+  j["index_order"] = plan.index_order;
+  j["keys_examined"] = plan.keys_examined;
+  j["results"] = plan.results;
+  return j;
+}
+
+// "--min-spend 500 is above --max-spend 100" for an inverted range.
+bool CheckRange(const char* min_flag, const std::optional<int64_t>& min,
+                const char* max_flag, const std::optional<int64_t>& max) {
+  if (min && max && *min > *max) {
+    UsageError(kCommand, std::string(min_flag) + " " + std::to_string(*min) +
+                             " is above " + max_flag + " " +
+                             std::to_string(*max));
+    return false;
+  }
+  return true;
+}
+
+// Fills `query` from the flags; false after printing what is wrong.
+bool BuildQuery(const FindFlags& flags, CustomerQuery* query) {
+  if (!ParseTierFlags(kCommand, "--tier", flags.tiers, &query->tiers)) {
+    return false;
+  }
+  for (const std::string& name : flags.stages) {
+    LifecycleStage stage;
+    if (!ParseLifecycleStage(name, &stage)) {
+      UsageError(kCommand, "--stage: '" + name +
+                               "' is not a lifecycle stage (prospect, new, "
+                               "active, at_risk, churned, reactivated)");
+      return false;
+    }
+    query->stages.push_back(stage);
+  }
+  // Segment names belong to the stored policy: the engine checks them.
+  query->segments = flags.segments;
+  if (flags.subtree && !flags.channel) {
+    UsageError(kCommand, "--subtree needs --channel");
+    return false;
+  }
+  query->owner_channel_id = flags.channel;
+  query->include_subtree = flags.subtree;
+  query->region = flags.region;
+  if (!CheckRange("--min-spend", flags.min_spend, "--max-spend",
+                  flags.max_spend) ||
+      !CheckRange("--min-orders", flags.min_orders, "--max-orders",
+                  flags.max_orders)) {
+    return false;
+  }
+  query->min_spend_minor = flags.min_spend;
+  query->max_spend_minor = flags.max_spend;
+  query->min_orders = flags.min_orders;
+  query->max_orders = flags.max_orders;
+  if (!ParseTimeFlag(kCommand, "--active-since", flags.active_since,
+                     &query->active_since_ms) ||
+      !ParseTimeFlag(kCommand, "--inactive-since", flags.inactive_since,
+                     &query->inactive_since_ms)) {
+    return false;
+  }
+  // Last activity must lie in [active_since, inactive_since).
+  if (query->active_since_ms && query->inactive_since_ms &&
+      *query->active_since_ms >= *query->inactive_since_ms) {
+    UsageError(kCommand, "--active-since " + *flags.active_since +
+                             " is not before --inactive-since " +
+                             *flags.inactive_since + ": no customer can match");
+    return false;
+  }
+  if (!ParseCustomerOrder(flags.order, &query->order)) {
+    UsageError(kCommand, "--order: '" + flags.order +
+                             "' is not an order (spend_desc, "
+                             "last_activity_asc, last_activity_desc, id)");
+    return false;
+  }
+  query->limit = flags.limit;
+  query->cursor = flags.cursor;
+  return true;
+}
+
+void PrintPage(const CustomerPage& page, bool json) {
+  if (json) {
+    nlohmann::ordered_json j;
+    j["customers"] = nlohmann::ordered_json::array();
+    for (const CustomerRecord& r : page.customers) {
+      j["customers"].push_back(CustomerJson(r));
+    }
+    j["next_cursor"] = page.next_cursor.empty()
+                           ? nlohmann::ordered_json(nullptr)
+                           : nlohmann::ordered_json(page.next_cursor);
+    j["plan"] = PlanJson(page.plan);
+    PrintJson(j);
+    return;
+  }
+  PrintCustomerTable(page.customers);
+  std::cout << FormatCount(static_cast<int64_t>(page.customers.size()))
+            << " customers";
+  if (!page.next_cursor.empty()) {
+    std::cout << "; more with --cursor " << page.next_cursor;
+  }
+  std::cout << "\n";
+}
+
+void PrintPlan(const QueryPlan& plan, bool json) {
+  if (json) {
+    PrintJson({{"plan", PlanJson(plan)}});
+  } else {
+    std::cout << plan.ToString() << "\n";
+  }
+}
+
+}  // namespace
+
+CLI::App* AddFindCommand(CLI::App& app, FindFlags* flags) {
+  CLI::App* cmd = app.add_subcommand(
+      "find",
+      "Find customers by tier, segment, lifecycle, channel, region, "
+      "spend, orders and activity");
+  cmd->add_option("--data", flags->data, "Database directory (must exist)")
+      ->required()
+      ->check(CLI::ExistingDirectory);
+  cmd->add_option("--tier", flags->tiers,
+                  "high, medium or low; repeat or use a comma list")
+      ->delimiter(',');
+  cmd->add_option("--segment", flags->segments,
+                  "A segment name of the policy; repeat or use a comma list")
+      ->delimiter(',');
+  cmd->add_option("--stage", flags->stages,
+                  "prospect, new, active, at_risk, churned, reactivated; "
+                  "repeat or use a comma list")
+      ->delimiter(',');
+  cmd->add_option("--channel", flags->channel, "Owner channel id (> 0)")
+      ->check(PositiveInteger());
+  cmd->add_flag("--subtree", flags->subtree,
+                "With --channel: also its descendant channels");
+  cmd->add_option("--region", flags->region, "Customer region");
+  cmd->add_option("--min-spend", flags->min_spend,
+                  "Lifetime spend >= this, in minor units");
+  cmd->add_option("--max-spend", flags->max_spend,
+                  "Lifetime spend <= this, in minor units");
+  cmd->add_option("--min-orders", flags->min_orders, "Order count >= this")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--max-orders", flags->max_orders, "Order count <= this")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--active-since", flags->active_since,
+                  "Last activity at or after this ISO-8601 UTC time");
+  cmd->add_option("--inactive-since", flags->inactive_since,
+                  "Last activity before this time (excludes prospects)");
+  cmd->add_option("--order", flags->order,
+                  "spend_desc, last_activity_asc, last_activity_desc or id")
+      ->capture_default_str();
+  cmd->add_option("--limit", flags->limit, "Customers per page, 1..10000")
+      ->capture_default_str()
+      ->check(CLI::Range(uint32_t{1}, kMaxQueryLimit));
+  cmd->add_option("--cursor", flags->cursor,
+                  "next_cursor of the previous page of the same query");
+  cmd->add_flag("--explain", flags->explain,
+                "Print the query plan (index, bounds, keys examined) instead "
+                "of the customers");
+  cmd->add_flag("--json", flags->json, "Print as JSON");
+  return cmd;
+}
+
+int RunFind(const FindFlags& flags) {
+  CustomerQuery query;
+  if (!BuildQuery(flags, &query)) return kExitUsage;
+  std::unique_ptr<Engine> engine = OpenExistingDatabase(kCommand, flags.data);
+  if (engine == nullptr) return kExitFailure;
+  if (flags.explain) {
+    Result<QueryPlan> plan = engine->Explain(query);
+    if (!plan.ok()) return EngineError(kCommand, plan.status());
+    PrintPlan(*plan, flags.json);
+    return kExitOk;
+  }
+  Result<CustomerPage> page = engine->FindCustomers(query);
+  if (!page.ok()) return EngineError(kCommand, page.status());
+  PrintPage(*page, flags.json);
+  return kExitOk;
+}
+
+}  // namespace tools
+}  // namespace custdb

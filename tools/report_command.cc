@@ -1,0 +1,226 @@
+// custdb report tiers | channel: tier summaries and channel reports, read
+// from the engine's counters.
+#include <cstdio>
+#include <iostream>
+#include <string>
+
+#include "commands.h"
+#include "custdb/reports.h"
+#include "custdb/time_format.h"
+
+namespace custdb {
+namespace tools {
+namespace {
+
+constexpr char kTiersCommand[] = "report tiers";
+constexpr char kChannelCommand[] = "report channel";
+
+void AddChannelOptions(CLI::App* cmd, std::optional<uint64_t>* channel,
+                       bool* no_subtree) {
+  cmd->add_option("--channel", *channel,
+                  "Only this channel (a channel id > 0), with its subtree")
+      ->check(PositiveInteger());
+  cmd->add_flag("--no-subtree", *no_subtree,
+                "With --channel: that channel alone, not its descendants");
+}
+
+void PrintTiersText(const TierSummary& summary) {
+  std::cout << "by " << SummaryGroupName(summary.by) << ", policy version "
+            << summary.policy_version << "\n";
+  char line[160];
+  std::snprintf(line, sizeof(line), "%-24s %12s %20s\n",
+                SummaryGroupName(summary.by), "customers", "spend (minor)");
+  std::cout << line;
+  for (const TierSummaryRow& row : summary.rows) {
+    std::snprintf(line, sizeof(line), "%-24s %12s %20s\n", row.group.c_str(),
+                  FormatCount(row.customers).c_str(),
+                  FormatCount(row.spend_minor).c_str());
+    std::cout << line;
+  }
+}
+
+void PrintTiersJson(const TierSummary& summary) {
+  nlohmann::ordered_json j;
+  j["by"] = SummaryGroupName(summary.by);
+  j["policy_version"] = summary.policy_version;
+  j["rows"] = nlohmann::ordered_json::array();
+  for (const TierSummaryRow& row : summary.rows) {
+    j["rows"].push_back({{"group", row.group},
+                         {"customers", row.customers},
+                         {"spend_minor", row.spend_minor}});
+  }
+  PrintJson(j);
+}
+
+template <typename T>
+nlohmann::ordered_json OrNull(const std::optional<T>& v) {
+  return v ? nlohmann::ordered_json(*v) : nlohmann::ordered_json(nullptr);
+}
+
+std::string OptionalText(const std::optional<double>& v) {
+  if (!v) return "-";
+  char text[32];
+  std::snprintf(text, sizeof(text), "%.2f", *v);
+  return text;
+}
+
+// Day of a per-day row ("2024-03-01"), "total" for a total row.
+std::string DayText(const ChannelReportRow& row, bool by_day) {
+  return by_day ? FormatIso8601(row.day_ms).substr(0, 10) : "total";
+}
+
+void PrintChannelText(const ChannelReport& report, bool by_day) {
+  char line[256];
+  std::snprintf(
+      line, sizeof(line),
+      "%8s %-10s %16s %8s %8s %6s %7s %7s %12s %10s %8s %7s %7s %7s\n",
+      "channel", "day", "revenue (minor)", "orders", "buyers", "new", "repeat",
+      "repeat%", "interactions", "complaints", "resolved", "avg sat", "nps",
+      "x-in/out");
+  std::cout << line;
+  for (const ChannelReportRow& r : report.rows) {
+    const std::string cross = std::to_string(r.cross_channel_in) + "/" +
+                              std::to_string(r.cross_channel_out);
+    std::snprintf(
+        line, sizeof(line),
+        "%8llu %-10s %16s %8s %8s %6s %7s %7.1f %12s %10s %8s %7s %7s %7s\n",
+        static_cast<unsigned long long>(r.channel_id),  // NOLINT: printf
+        DayText(r, by_day).c_str(), FormatCount(r.revenue_minor).c_str(),
+        FormatCount(r.orders).c_str(), FormatCount(r.buying_customers).c_str(),
+        FormatCount(r.new_customers).c_str(),
+        FormatCount(r.repeat_customers).c_str(), r.repeat_customer_rate * 100,
+        FormatCount(r.interactions).c_str(),
+        FormatCount(r.complaints_opened).c_str(),
+        FormatCount(r.complaints_resolved).c_str(),
+        OptionalText(r.avg_satisfaction).c_str(), OptionalText(r.nps).c_str(),
+        cross.c_str());
+    std::cout << line;
+  }
+}
+
+void PrintChannelJson(const ChannelReport& report, bool by_day) {
+  nlohmann::ordered_json j;
+  j["by"] = by_day ? "day" : "total";
+  j["rows"] = nlohmann::ordered_json::array();
+  for (const ChannelReportRow& r : report.rows) {
+    nlohmann::ordered_json row;
+    row["channel_id"] = r.channel_id;
+    row["day"] = by_day ? nlohmann::ordered_json(DayText(r, true))
+                        : nlohmann::ordered_json(nullptr);
+    row["revenue_minor"] = r.revenue_minor;
+    row["orders"] = r.orders;
+    row["buying_customers"] = r.buying_customers;
+    row["new_customers"] = r.new_customers;
+    row["repeat_customers"] = r.repeat_customers;
+    row["repeat_customer_rate"] = r.repeat_customer_rate;
+    row["interactions"] = r.interactions;
+    row["complaints_opened"] = r.complaints_opened;
+    row["complaints_resolved"] = r.complaints_resolved;
+    row["median_resolve_ms"] = OrNull(r.median_resolve_ms);
+    row["avg_satisfaction"] = OrNull(r.avg_satisfaction);
+    row["nps"] = OrNull(r.nps);
+    row["cross_channel_in"] = r.cross_channel_in;
+    row["cross_channel_out"] = r.cross_channel_out;
+    j["rows"].push_back(std::move(row));
+  }
+  PrintJson(j);
+}
+
+}  // namespace
+
+ReportCommands AddReportCommand(CLI::App& app, ReportTiersFlags* tiers,
+                                ReportChannelFlags* channel) {
+  CLI::App* report = app.add_subcommand(
+      "report", "Tier summaries and channel reports (from counters)");
+  report->require_subcommand(1);
+
+  CLI::App* t = report->add_subcommand(
+      "tiers", "Customers and spend per value tier, segment or lifecycle");
+  t->add_option("--data", tiers->data, "Database directory (must exist)")
+      ->required()
+      ->check(CLI::ExistingDirectory);
+  t->add_option("--by", tiers->by, "tier, segment or lifecycle")
+      ->capture_default_str();
+  AddChannelOptions(t, &tiers->channel, &tiers->no_subtree);
+  t->add_option("--region", tiers->region, "Only customers in this region");
+  t->add_flag("--json", tiers->json, "Print as JSON");
+
+  CLI::App* c = report->add_subcommand(
+      "channel", "Revenue, orders, buyers, complaints, NPS per channel");
+  c->add_option("--data", channel->data, "Database directory (must exist)")
+      ->required()
+      ->check(CLI::ExistingDirectory);
+  AddChannelOptions(c, &channel->channel, &channel->no_subtree);
+  c->add_option("--from", channel->from,
+                "ISO-8601 UTC, inclusive (a date is its midnight)");
+  c->add_option("--to", channel->to, "ISO-8601 UTC, exclusive");
+  c->add_option("--by", channel->by, "day or total")->capture_default_str();
+  c->add_flag("--json", channel->json, "Print as JSON");
+  return {t, c};
+}
+
+int RunReportTiers(const ReportTiersFlags& flags) {
+  TierSummaryQuery query;
+  if (!ParseSummaryGroup(flags.by, &query.by)) {
+    return UsageError(kTiersCommand, "--by: '" + flags.by +
+                                         "' is not a grouping (tier, "
+                                         "segment, lifecycle)");
+  }
+  if (flags.no_subtree && !flags.channel) {
+    return UsageError(kTiersCommand, "--no-subtree needs --channel");
+  }
+  query.owner_channel_id = flags.channel;
+  query.include_subtree = !flags.no_subtree;
+  query.region = flags.region;
+
+  std::unique_ptr<Engine> engine =
+      OpenExistingDatabase(kTiersCommand, flags.data);
+  if (engine == nullptr) return kExitFailure;
+  Result<TierSummary> summary = engine->GetTierSummary(query);
+  if (!summary.ok()) return EngineError(kTiersCommand, summary.status());
+  if (flags.json) {
+    PrintTiersJson(*summary);
+  } else {
+    PrintTiersText(*summary);
+  }
+  return kExitOk;
+}
+
+int RunReportChannel(const ReportChannelFlags& flags) {
+  ChannelReportQuery query;
+  if (flags.by != "day" && flags.by != "total") {
+    return UsageError(kChannelCommand,
+                      "--by: '" + flags.by + "' is not day or total");
+  }
+  query.by_day = flags.by == "day";
+  if (flags.no_subtree && !flags.channel) {
+    return UsageError(kChannelCommand, "--no-subtree needs --channel");
+  }
+  query.channel_id = flags.channel.value_or(0);
+  query.include_subtree = !flags.no_subtree;
+  if (!ParseTimeFlag(kChannelCommand, "--from", flags.from, &query.from_ms) ||
+      !ParseTimeFlag(kChannelCommand, "--to", flags.to, &query.to_ms)) {
+    return kExitUsage;
+  }
+  if (query.from_ms >= query.to_ms) {
+    return UsageError(kChannelCommand,
+                      "--from " + flags.from.value_or("(none)") +
+                          " is not before --to " + flags.to.value_or("(none)") +
+                          ": the range is empty");
+  }
+
+  std::unique_ptr<Engine> engine =
+      OpenExistingDatabase(kChannelCommand, flags.data);
+  if (engine == nullptr) return kExitFailure;
+  Result<ChannelReport> report = engine->GetChannelReport(query);
+  if (!report.ok()) return EngineError(kChannelCommand, report.status());
+  if (flags.json) {
+    PrintChannelJson(*report, query.by_day);
+  } else {
+    PrintChannelText(*report, query.by_day);
+  }
+  return kExitOk;
+}
+
+}  // namespace tools
+}  // namespace custdb
