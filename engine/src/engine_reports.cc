@@ -24,16 +24,14 @@ struct DayTotals {
 using DaysTotals = std::map<int64_t, DayTotals>;  // by day_ms
 
 // Reads channel-day counters and resolve-time entries on one snapshot.
-// One iterator per column family serves every channel (a Seek each): a
-// total-order iterator over the counters CF's hash memtable sorts it on
-// creation, so it is made once per report, not once per channel.
+// One iterator per column family serves every channel (a Seek each).
 class ChannelDayReader {
  public:
   explicit ChannelDayReader(const Storage& storage)
       : db_(storage.db()), snapshot_(db_->GetSnapshot()) {
     rocksdb::ReadOptions ro = TotalOrder();
     ro.snapshot = snapshot_;
-    counters_.reset(db_->NewIterator(ro, storage.cf(keys::kCountersCf)));
+    counters_.reset(db_->NewIterator(ro, storage.cf(keys::kReportCountersCf)));
     resolve_times_.reset(db_->NewIterator(ro, storage.cf(keys::kTierIndexCf)));
   }
   ~ChannelDayReader() {

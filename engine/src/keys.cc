@@ -28,6 +28,8 @@ const char* ColumnFamilyName(int cf) {
       return "counters";
     case kTierIndexCf:
       return "tier_index";
+    case kReportCountersCf:
+      return "report_counters";
   }
   return "?";
 }

@@ -31,6 +31,9 @@ enum ColumnFamily : int {
   kIndexesCf,
   kCountersCf,
   kTierIndexCf,  // ordered scans: RocksDB's default skiplist memtable
+  // Channel-day counters: merged like counters, read by ranges of days, so
+  // an ordered memtable (see storage.cc).
+  kReportCountersCf,
   kNumColumnFamilies,
 };
 const char* ColumnFamilyName(int cf);
@@ -101,7 +104,8 @@ enum class CounterTag : uint8_t {
   // tag · u8 SummaryScope · [u64 owner] · [string region] -> CounterVec of
   // TierSummarySlot: customers and spend per tier, lifecycle and segment.
   kTierSummary = 0x02,
-  // tag · u64 channel_id · i64 day_ms -> CounterVec of ChannelDaySlot.
+  // tag · u64 channel_id · i64 day_ms -> CounterVec of ChannelDaySlot. In
+  // the report_counters CF.
   kChannelDay = 0x03,
 };
 enum class SummaryScope : uint8_t {

@@ -19,6 +19,7 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr size_t kTierIndexMemtableBytes = 4u << 20;
+constexpr size_t kMaxReportOperands = 64;
 
 // Every column family but meta has a prefix extractor and a hash-bucketed
 // memtable: a write's inserts and reads then search a bucket holding one
@@ -45,7 +46,7 @@ rocksdb::ColumnFamilyOptions CfOptions(int cf,
     o.memtable_factory.reset(rocksdb::NewHashSkipListRepFactory(kBuckets));
     o.memtable_prefix_bloom_size_ratio = 0.05;
     t.whole_key_filtering = false;
-  } else if (cf == keys::kTierIndexCf) {
+  } else if (cf == keys::kTierIndexCf || cf == keys::kReportCountersCf) {
     // Read by ordered range scans (FindCustomers, Rescore, ChurnWatch): a
     // total-order iterator over a hash memtable would copy and sort the
     // whole memtable, so this CF keeps RocksDB's default skiplist. Every
@@ -71,7 +72,17 @@ rocksdb::ColumnFamilyOptions CfOptions(int cf,
       o.memtable_whole_key_filtering = true;
     }
   }
-  if (cf == keys::kCountersCf) o.merge_operator = NewAddOperator();
+  if (cf == keys::kReportCountersCf) {
+    // Channel-day counters: a report reads ranges of days, and a
+    // total-order iterator over the counters CF's hash memtable copied and
+    // sorted every merge operand in it (60 ms a report). Here a small
+    // ordered memtable; RocksDB folds a key's operands into one value after
+    // kMaxReportOperands, so a busy day's key stays cheap to read.
+    o.max_successive_merges = kMaxReportOperands;
+  }
+  if (cf == keys::kCountersCf || cf == keys::kReportCountersCf) {
+    o.merge_operator = NewAddOperator();
+  }
   // Flushing a hash memtable first sorts it, which takes a while on a busy
   // machine; with RocksDB's default of two memtables, writers stalled for
   // over a second behind such a flush (custdb-bench ingest1000 p99.9).

@@ -98,7 +98,7 @@ Status ChannelCountersReplay::Check(VerifyContext* ctx) {
 // both are ordered by (channel, day).
 Status ChannelCountersReplay::CheckCounters(VerifyContext* ctx) {
   const char tag = static_cast<char>(keys::CounterTag::kChannelDay);
-  std::unique_ptr<rocksdb::Iterator> it = ctx->Scan(keys::kCountersCf);
+  std::unique_ptr<rocksdb::Iterator> it = ctx->Scan(keys::kReportCountersCf);
   auto expected = expected_.begin();
   auto report_missing_before = [&](const std::pair<uint64_t, int64_t>* key) {
     for (; expected != expected_.end() &&

@@ -450,7 +450,7 @@ Status WriteTxn::Commit(const rocksdb::WriteOptions& write_options) {
     }
   }
   for (const auto& [channel_day, delta] : channel_days_) {
-    batch.Merge(cf(keys::kCountersCf),
+    batch.Merge(cf(keys::kReportCountersCf),
                 keys::ChannelDayKey(channel_day.first, channel_day.second),
                 keys::EncodeCounterVec(delta));
   }

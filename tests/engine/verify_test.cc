@@ -46,7 +46,8 @@ class RawDb {
     std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
     for (const std::string& name : names) {
       rocksdb::ColumnFamilyOptions options;
-      if (name == keys::ColumnFamilyName(keys::kCountersCf)) {
+      if (name == keys::ColumnFamilyName(keys::kCountersCf) ||
+          name == keys::ColumnFamilyName(keys::kReportCountersCf)) {
         options.merge_operator = NewAddOperator();
       }
       descriptors.emplace_back(name, options);
@@ -513,7 +514,7 @@ TEST_F(VerifyTest, ReportsChannelDayCounterWithAWrongValue) {
   // Orders 1001 and 1107 are Ann's on day 10 through the shop.
   const int64_t day = kT0 + 10 * kDay;
   VerifyReport report = VerifyAfter([&](RawDb* raw) {
-    raw->Merge(keys::kCountersCf, keys::ChannelDayKey(kShop, day),
+    raw->Merge(keys::kReportCountersCf, keys::ChannelDayKey(kShop, day),
                keys::EncodeCounterVec({{keys::kDayOrders, 1}}));
   });
   EXPECT_EQ(report.problems_found, 1) << Listing(report);
@@ -525,7 +526,7 @@ TEST_F(VerifyTest, ReportsChannelDayCounterWithAWrongValue) {
 TEST_F(VerifyTest, ReportsMissingChannelDayCounter) {
   const int64_t day = kT0 + 20 * kDay;  // only order 1002, through the web
   VerifyReport report = VerifyAfter([&](RawDb* raw) {
-    raw->Delete(keys::kCountersCf, keys::ChannelDayKey(kWeb, day));
+    raw->Delete(keys::kReportCountersCf, keys::ChannelDayKey(kWeb, day));
   });
   EXPECT_EQ(report.problems_found, 1) << Listing(report);
   EXPECT_TRUE(
@@ -538,7 +539,7 @@ TEST_F(VerifyTest, ReportsMissingChannelDayCounter) {
 TEST_F(VerifyTest, ReportsChannelDayCounterWithoutRecords) {
   const int64_t day = kT0 + 300 * kDay;
   VerifyReport report = VerifyAfter([&](RawDb* raw) {
-    raw->Merge(keys::kCountersCf, keys::ChannelDayKey(kShop, day),
+    raw->Merge(keys::kReportCountersCf, keys::ChannelDayKey(kShop, day),
                keys::EncodeCounterVec({{keys::kDayInteractions, 2}}));
   });
   EXPECT_EQ(report.problems_found, 1) << Listing(report);
@@ -552,7 +553,7 @@ TEST_F(VerifyTest, ReportsChannelDayCounterWithoutRecords) {
 TEST_F(VerifyTest, ReportsChannelDayCounterThatDoesNotDecode) {
   const int64_t day = kT0 + 10 * kDay;
   VerifyReport report = VerifyAfter([&](RawDb* raw) {
-    raw->Put(keys::kCountersCf, keys::ChannelDayKey(kShop, day), "xyz");
+    raw->Put(keys::kReportCountersCf, keys::ChannelDayKey(kShop, day), "xyz");
   });
   EXPECT_EQ(report.problems_found, 1) << Listing(report);
   EXPECT_TRUE(Reports(report, {"channel-day counter (channel 3, day " +
