@@ -1,5 +1,6 @@
 #include "channel_registry.h"
 
+#include <algorithm>
 #include <mutex>
 
 namespace custdb {
@@ -21,6 +22,27 @@ std::vector<Channel> ChannelRegistry::List() const {
   std::vector<Channel> out;
   out.reserve(channels_.size());
   for (const auto& [id, c] : channels_) out.push_back(c);
+  return out;
+}
+
+std::vector<uint64_t> ChannelRegistry::Subtree(uint64_t root) const {
+  std::shared_lock lock(mu_);
+  if (channels_.count(root) == 0) return {};
+  // Channels are few (ChannelRegistry's premise), so one pass per level
+  // over all of them costs less than keeping a child map in step.
+  std::vector<uint64_t> out = {root};
+  for (size_t level_begin = 0; level_begin < out.size();) {
+    const size_t level_end = out.size();
+    for (const auto& [id, c] : channels_) {
+      if (c.parent_id == 0) continue;
+      if (std::find(out.begin() + level_begin, out.begin() + level_end,
+                    c.parent_id) != out.begin() + level_end) {
+        out.push_back(id);
+      }
+    }
+    level_begin = level_end;
+  }
+  std::sort(out.begin(), out.end());
   return out;
 }
 

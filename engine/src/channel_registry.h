@@ -20,6 +20,8 @@ class ChannelRegistry {
   bool Exists(uint64_t id) const;
   std::optional<Channel> Get(uint64_t id) const;
   std::vector<Channel> List() const;  // by id
+  // `root` and every channel below it, by id; empty if root is unknown.
+  std::vector<uint64_t> Subtree(uint64_t root) const;
 
   // kInvalidArgument if channel.parent_id is unknown or would make the
   // parent chain cycle back to channel.id.

@@ -14,6 +14,7 @@ namespace custdb {
 enum class CursorKind : uint8_t {
   kOrderHistory = 1,
   kInteractionHistory = 2,
+  kCustomerQuery = 3,  // FindCustomers: query hash · order key
 };
 
 std::string EncodeCursor(CursorKind kind, std::string_view position);

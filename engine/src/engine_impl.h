@@ -6,9 +6,11 @@
 
 #include <algorithm>
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -16,8 +18,10 @@
 #include "cursor.h"
 #include "custdb/engine.h"
 #include "customer_cache.h"
+#include "customer_filter.h"
 #include "event_apply.h"
 #include "lock_table.h"
+#include "query_planner.h"
 #include "storage.h"
 
 namespace custdb {
@@ -146,6 +150,27 @@ class EngineImpl : public Engine {
   Status ScanHistory(int cf, CursorKind kind, const std::string& start,
                      const std::string& end, const std::string& range,
                      uint32_t limit, Page<T>* page);
+  // Query path (engine_query.cc). The owner set of a query: the channel,
+  // or its subtree; kNotFound naming `field` for an unknown channel.
+  Status OwnerSet(const std::string& field, uint64_t channel_id,
+                  bool include_subtree, std::vector<uint64_t>* owners);
+  Status ResolveQuery(const CustomerQuery& query, CustomerFilter* filter,
+                      TierSpend* tier_spend);
+  // The customer as the query path checks it: the cached entry, whose
+  // profile is shared, so rejecting a candidate copies nothing. *exists is
+  // false for a customer erased since its index entry was read.
+  Status ReadCandidate(uint64_t customer_id, CachedCustomer* out, bool* exists);
+  using MatchFn = std::function<bool(const CachedCustomer&, std::string_view)>;
+  // Reads the plan's index ranges on one snapshot and calls on_match with
+  // each customer that passes `filter` and its key's tail, in the plan's
+  // order, until on_match returns false. Adds the keys read and the
+  // entries rejected by `filter` to *plan_out.
+  Status ScanIndex(const ScanPlan& plan, const CustomerFilter& filter,
+                   const MatchFn& on_match, QueryPlan* plan_out);
+  // The customer ids of whichever of `plans` has the fewest keys: all are
+  // read in step, on one snapshot, until one ends.
+  Result<std::vector<uint64_t>> IdsOfSmallestPlan(
+      const std::vector<const ScanPlan*>& plans);
   template <typename T>
   Result<T> ReadEvent(keys::IndexTag tag, int cf, uint64_t id,
                       const char* what);

@@ -1,18 +1,471 @@
 // Engine: FindCustomers, Explain and ChurnWatch over the tier indexes.
+//
+// A page runs its plan (query_planner.h) one of two ways. In index order
+// the merged ranges already come in the query's order: customers are read
+// and filtered until the page is full and one more match shows that a next
+// page exists. Otherwise every match of the ranges is read and the best
+// `limit` (+1, to know whether more exist) kept in a bounded heap, so
+// memory stays O(limit). Either way the cursor is the order key of the last
+// customer returned (customer_filter.h), prefixed with a hash of the
+// query's filters and order, so a page resumes strictly after it and a
+// cursor of another query is refused.
+//
+// Pages are not a snapshot of the whole result: each page reads the index
+// on its own snapshot, so a customer whose indexed fields change between
+// pages can be skipped or returned twice.
+#include <algorithm>
+
+#include "cursor.h"
+#include "customer_reader.h"
+#include "derive.h"
 #include "engine_impl.h"
+#include "index_scan.h"
+#include "keys.h"
+#include "rocks_status.h"
+#include "validate.h"
 
 namespace custdb {
+namespace {
 
-Result<CustomerPage> EngineImpl::FindCustomers(const CustomerQuery& /*query*/) {
-  return Status::Internal("FindCustomers: not built yet");
+constexpr size_t kQueryHashLength = 8;
+
+// FNV-1a: cursors need a short, stable tag of their query, not secrecy.
+std::string QueryHash(const std::string& encoded) {
+  uint64_t h = 14695981039346656037ull;
+  for (unsigned char c : encoded) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  std::string out;
+  keys::PutU64(&out, h);
+  return out;
 }
 
-Result<QueryPlan> EngineImpl::Explain(const CustomerQuery& /*query*/) {
-  return Status::Internal("Explain: not built yet");
+Status CheckLimit(uint32_t limit) {
+  if (limit == 0 || limit > kMaxQueryLimit) {
+    return Status::InvalidArgument("query.limit: " + std::to_string(limit) +
+                                   " is outside 1.." +
+                                   std::to_string(kMaxQueryLimit));
+  }
+  return Status::OK();
 }
 
-Result<ChurnWatch> EngineImpl::GetChurnWatch(const ChurnWatchQuery& /*query*/) {
-  return Status::Internal("ChurnWatch: not built yet");
+template <typename T>
+void SortUnique(std::vector<T>* v) {
+  std::sort(v->begin(), v->end());
+  v->erase(std::unique(v->begin(), v->end()), v->end());
+}
+
+// Appends `values` to *out, sorted and unique; kInvalidArgument naming
+// `field` for a value outside [lo, hi] (an enum value the caller made up).
+template <typename E>
+Status CheckEnums(const char* field, const char* what,
+                  const std::vector<E>& values, E lo, E hi,
+                  std::vector<E>* out) {
+  for (E e : values) {
+    if (e < lo || e > hi) {
+      return Status::InvalidArgument(std::string(field) + ": " +
+                                     std::to_string(static_cast<int>(e)) +
+                                     " is not a " + what);
+    }
+    out->push_back(e);
+  }
+  SortUnique(out);
+  return Status::OK();
+}
+
+Status CheckTiers(const std::vector<ValueTier>& tiers,
+                  std::vector<ValueTier>* out) {
+  return CheckEnums("query.tiers", "value tier", tiers, ValueTier::kLow,
+                    ValueTier::kHigh, out);
+}
+
+Status CheckRange(const char* min_field, const std::optional<int64_t>& min,
+                  const char* max_field, const std::optional<int64_t>& max) {
+  if (min && max && *min > *max) {
+    return Status::InvalidArgument(std::string(min_field) + ": " +
+                                   std::to_string(*min) + " is above " +
+                                   max_field + " " + std::to_string(*max));
+  }
+  return Status::OK();
+}
+
+// The checks of a CustomerQuery that need no engine state; fills the
+// tiers and stages of *f.
+Status CheckQueryValues(const CustomerQuery& q, CustomerFilter* f) {
+  Status s = CheckLimit(q.limit);
+  const int order = static_cast<int>(q.order);
+  if (s.ok() && (order < static_cast<int>(CustomerOrder::kSpendDesc) ||
+                 order > static_cast<int>(CustomerOrder::kId))) {
+    s = Status::InvalidArgument("query.order: " + std::to_string(order) +
+                                " is not an order");
+  }
+  if (s.ok()) {
+    s = CheckRange("query.min_spend_minor", q.min_spend_minor,
+                   "query.max_spend_minor", q.max_spend_minor);
+  }
+  if (s.ok()) {
+    s = CheckRange("query.min_orders", q.min_orders, "query.max_orders",
+                   q.max_orders);
+  }
+  if (s.ok() && q.active_since_ms && q.inactive_since_ms &&
+      *q.active_since_ms >= *q.inactive_since_ms) {
+    s = Status::InvalidArgument(
+        "query.active_since_ms: " + std::to_string(*q.active_since_ms) +
+        " is not before query.inactive_since_ms " +
+        std::to_string(*q.inactive_since_ms));
+  }
+  if (s.ok()) s = CheckTiers(q.tiers, &f->tiers);
+  if (s.ok()) {
+    s = CheckEnums("query.stages", "lifecycle stage", q.stages,
+                   LifecycleStage::kProspect, LifecycleStage::kReactivated,
+                   &f->stages);
+  }
+  return s;
+}
+
+// Segment names to indexes into the policy's segments, sorted and unique.
+Status ResolveSegments(const std::vector<std::string>& names,
+                       const TierPolicy& policy, std::vector<int>* out) {
+  const auto& rules = policy.segments;
+  for (const std::string& name : names) {
+    auto it =
+        std::find_if(rules.begin(), rules.end(),
+                     [&](const SegmentRule& r) { return r.name == name; });
+    if (it == rules.end()) {
+      return Status::InvalidArgument("query.segments: " + QuoteValue(name) +
+                                     " is not a segment of policy version " +
+                                     std::to_string(policy.version));
+    }
+    out->push_back(static_cast<int>(it - rules.begin()));
+  }
+  SortUnique(out);
+  return Status::OK();
+}
+
+// Keeps the first `capacity` customers by order key (of `order`) among
+// those offered, in O(capacity) memory.
+CustomerRecord RecordOf(const CachedCustomer& c) {
+  CustomerRecord record;
+  record.profile = *c.profile;
+  record.aggregates = c.aggregates;
+  SetDerived(c.derived, &record);
+  return record;
+}
+
+// Keeps the first `capacity` customers by order key (of `order`) among
+// those offered, in O(capacity) memory. A customer that would not be kept
+// costs one order key and one comparison.
+class BestCustomers {
+ public:
+  using Entry = std::pair<std::string, CachedCustomer>;
+  BestCustomers(CustomerOrder order, size_t capacity)
+      : order_(order), capacity_(capacity) {}
+
+  void Offer(const CachedCustomer& customer) {
+    std::string key =
+        OrderKey(order_, customer.profile->id, customer.aggregates);
+    if (heap_.size() == capacity_) {
+      if (!OrderKeyBefore(order_, key, heap_.front().first)) return;
+      std::pop_heap(heap_.begin(), heap_.end(), Cmp());
+      heap_.pop_back();
+    }
+    heap_.emplace_back(std::move(key), customer);
+    std::push_heap(heap_.begin(), heap_.end(), Cmp());
+  }
+
+  // The kept customers, first in order first.
+  std::vector<Entry> Take() {
+    std::sort_heap(heap_.begin(), heap_.end(), Cmp());
+    return std::move(heap_);
+  }
+
+ private:
+  // The heap's front is the last kept customer in order: the one to drop.
+  struct ByOrder {
+    CustomerOrder order;
+    bool operator()(const Entry& a, const Entry& b) const {
+      return OrderKeyBefore(order, a.first, b.first);
+    }
+  };
+  ByOrder Cmp() const { return ByOrder{order_}; }
+
+  CustomerOrder order_;
+  size_t capacity_;
+  std::vector<Entry> heap_;
+};
+
+}  // namespace
+
+Status EngineImpl::OwnerSet(const std::string& field, uint64_t channel_id,
+                            bool include_subtree,
+                            std::vector<uint64_t>* owners) {
+  if (!channels_.Exists(channel_id)) {
+    return Status::NotFound(field + ": channel " + std::to_string(channel_id) +
+                            " does not exist");
+  }
+  *owners = include_subtree ? channels_.Subtree(channel_id)
+                            : std::vector<uint64_t>{channel_id};
+  // A channel removed between the check and Subtree leaves no owner; an
+  // empty list would mean "any owner", so keep the channel itself.
+  if (owners->empty()) owners->push_back(channel_id);
+  return Status::OK();
+}
+
+Status EngineImpl::ResolveQuery(const CustomerQuery& q, CustomerFilter* f,
+                                TierSpend* tier_spend) {
+  Status s = CheckQueryValues(q, f);
+  if (!s.ok()) return s;
+  // The policy names the segments and says whether tiers are spend ranges.
+  const std::shared_ptr<const TierPolicy> current = policy();
+  *tier_spend = TierSpendOf(*current);
+  s = ResolveSegments(q.segments, *current, &f->segments);
+  if (!s.ok()) return s;
+  if (q.owner_channel_id) {
+    s = OwnerSet("query.owner_channel_id", *q.owner_channel_id,
+                 q.include_subtree, &f->owners);
+    if (!s.ok()) return s;
+  }
+  f->region = q.region;
+  f->min_spend = q.min_spend_minor.value_or(INT64_MIN);
+  f->max_spend = q.max_spend_minor.value_or(INT64_MAX);
+  f->min_orders = q.min_orders.value_or(INT64_MIN);
+  f->max_orders = q.max_orders.value_or(INT64_MAX);
+  f->active_since = q.active_since_ms;
+  f->inactive_since = q.inactive_since_ms;
+  return Status::OK();
+}
+
+Status EngineImpl::ReadCandidate(uint64_t customer_id, CachedCustomer* out,
+                                 bool* exists) {
+  *exists = true;
+  if (cache_.Lookup(customer_id, out)) return Status::OK();
+  // A miss: ReadCustomer reads the record and fills the cache.
+  auto record = ReadCustomer(customer_id);
+  if (!record.ok()) {
+    *exists = false;
+    return record.status().code() == StatusCode::kNotFound ? Status::OK()
+                                                           : record.status();
+  }
+  out->profile = std::make_shared<const Customer>(std::move(record->profile));
+  out->aggregates = std::move(record->aggregates);
+  out->derived = DerivedOf(*record);
+  return Status::OK();
+}
+
+Status EngineImpl::ScanIndex(const ScanPlan& plan, const CustomerFilter& filter,
+                             const MatchFn& on_match, QueryPlan* plan_out) {
+  rocksdb::DB* db = storage_->db();
+  // One snapshot for every range, so that the ranges agree with each other
+  // (a customer moving between two of them is seen in one).
+  const rocksdb::Snapshot* snapshot = db->GetSnapshot();
+  Status s;
+  {
+    IndexScan scan(db, storage_->cf(keys::kTierIndexCf), snapshot, plan.ranges,
+                   plan.reverse);
+    CachedCustomer c;
+    for (; scan.Valid(); scan.Next()) {
+      uint64_t id = 0;
+      if (!keys::TierKeyCustomerId(scan.key(), &id)) {
+        s = Status::Corruption("tier index key of " +
+                               std::to_string(scan.key().size()) + " bytes");
+        break;
+      }
+      bool exists = false;
+      s = ReadCandidate(id, &c, &exists);
+      if (!s.ok()) break;
+      if (!exists ||
+          !Matches(filter, *c.profile, c.aggregates, c.derived.derived)) {
+        ++plan_out->keys_rejected;
+        continue;
+      }
+      if (!on_match(c, scan.tail())) break;
+    }
+    if (s.ok()) s = scan.status();
+    plan_out->keys_examined += scan.keys_read();
+  }
+  db->ReleaseSnapshot(snapshot);
+  return s;
+}
+
+Result<CustomerPage> EngineImpl::FindCustomers(const CustomerQuery& q) {
+  CustomerFilter filter;
+  TierSpend tier_spend;
+  Status s = ResolveQuery(q, &filter, &tier_spend);
+  if (!s.ok()) return s;
+  const std::string hash = QueryHash(EncodeFilter(filter, q.order));
+  std::optional<std::string> after;
+  if (!q.cursor.empty()) {
+    std::string position;
+    if (!DecodeCursor(q.cursor, CursorKind::kCustomerQuery, &position) ||
+        position.size() != kQueryHashLength + OrderKeyLength(q.order) ||
+        position.compare(0, kQueryHashLength, hash) != 0) {
+      return Status::InvalidArgument("query.cursor: " + QuoteValue(q.cursor) +
+                                     " does not belong to this query");
+    }
+    after = position.substr(kQueryHashLength);
+  }
+
+  ScanPlan plan = PlanQuery(filter, q.order, tier_spend);
+  CustomerPage page;
+  page.plan.index = plan.index;
+  page.plan.bounds = plan.bounds + (after ? ", after the cursor" : "");
+  page.plan.residual_filters = plan.residual_filters;
+  page.plan.index_order = plan.index_order;
+  std::string last;  // order key of the last customer returned
+  bool more = false;
+  if (plan.index_order) {
+    if (after) ResumeAfter(*after, &plan);
+    s = ScanIndex(
+        plan, filter,
+        [&](const CachedCustomer& c, std::string_view tail) {
+          if (page.customers.size() == q.limit) {
+            more = true;
+            return false;
+          }
+          page.customers.push_back(RecordOf(c));
+          last = std::string(tail);
+          return true;
+        },
+        &page.plan);
+  } else {
+    BestCustomers best(q.order, size_t{q.limit} + 1);
+    s = ScanIndex(
+        plan, filter,
+        [&](const CachedCustomer& c, std::string_view) {
+          if (!after ||
+              OrderKeyBefore(q.order, *after,
+                             OrderKey(q.order, c.profile->id, c.aggregates))) {
+            best.Offer(c);
+          }
+          return true;
+        },
+        &page.plan);
+    auto kept = best.Take();
+    more = kept.size() > q.limit;
+    if (more) kept.pop_back();
+    for (auto& [key, c] : kept) {
+      page.customers.push_back(RecordOf(c));
+      last = key;
+    }
+  }
+  if (!s.ok()) return s;
+  if (more)
+    page.next_cursor = EncodeCursor(CursorKind::kCustomerQuery, hash + last);
+  page.plan.results = page.customers.size();
+  return page;
+}
+
+Result<QueryPlan> EngineImpl::Explain(const CustomerQuery& query) {
+  auto page = FindCustomers(query);
+  if (!page.ok()) return page.status();
+  return std::move(page->plan);
+}
+
+Result<std::vector<uint64_t>> EngineImpl::IdsOfSmallestPlan(
+    const std::vector<const ScanPlan*>& plans) {
+  rocksdb::DB* db = storage_->db();
+  rocksdb::ColumnFamilyHandle* cf = storage_->cf(keys::kTierIndexCf);
+  const rocksdb::Snapshot* snapshot = db->GetSnapshot();
+  std::vector<std::vector<uint64_t>> ids(plans.size());
+  std::vector<std::unique_ptr<IndexScan>> scans;
+  for (const ScanPlan* plan : plans) {
+    scans.push_back(std::make_unique<IndexScan>(db, cf, snapshot, plan->ranges,
+                                                plan->reverse));
+  }
+  // Step all until one ends; the ids read so far of that one are all of
+  // its ids, so it need not be read again.
+  Status s;
+  size_t ended = plans.size();
+  while (ended == plans.size() && s.ok()) {
+    for (size_t i = 0; i < scans.size(); ++i) {
+      if (!scans[i]->Valid()) {
+        ended = i;
+        break;
+      }
+      uint64_t id = 0;
+      if (!keys::TierKeyCustomerId(scans[i]->key(), &id)) {
+        s = Status::Corruption("tier index key of " +
+                               std::to_string(scans[i]->key().size()) +
+                               " bytes");
+        break;
+      }
+      ids[i].push_back(id);
+      scans[i]->Next();
+    }
+  }
+  for (size_t i = 0; i < scans.size() && s.ok(); ++i) s = scans[i]->status();
+  scans.clear();
+  db->ReleaseSnapshot(snapshot);
+  if (!s.ok()) return s;
+  return std::move(ids[ended]);
+}
+
+// The candidates are the customers last active before the cutoff (the
+// last_activity range) or, with a channel or tiers, the customers of the
+// channel's subtree and tiers (owner_spend ranges, narrowed to the tiers
+// when tiers are spend ranges; else spend or tier ranges). Neither is known
+// to be smaller in general, so both are read in step, index keys only,
+// until one ends: that costs at most twice the smaller one's keys, and only
+// its customers are read.
+Result<ChurnWatch> EngineImpl::GetChurnWatch(const ChurnWatchQuery& q) {
+  if (q.as_of_ms <= 0) {
+    return Status::InvalidArgument(
+        "query.as_of_ms: " + std::to_string(q.as_of_ms) + " is required (> 0)");
+  }
+  if (q.inactive_days < 0) {
+    return Status::InvalidArgument(
+        "query.inactive_days: " + std::to_string(q.inactive_days) +
+        " is negative");
+  }
+  CustomerFilter filter;
+  Status s = CheckLimit(q.limit);
+  if (s.ok()) s = CheckTiers(q.tiers, &filter.tiers);
+  if (s.ok() && q.channel_id) {
+    s = OwnerSet("query.channel_id", *q.channel_id, true, &filter.owners);
+  }
+  if (!s.ok()) return s;
+  const std::shared_ptr<const TierPolicy> current = policy();
+  const TierSpend tier_spend = TierSpendOf(*current);
+  const int64_t days =
+      q.inactive_days == 0 ? current->churn_days : q.inactive_days;
+  // as_of - days: clamp instead of overflowing for absurd day counts.
+  const __int128 cutoff =
+      static_cast<__int128>(q.as_of_ms) - static_cast<__int128>(days) * kDayMs;
+  filter.inactive_since =
+      cutoff < INT64_MIN ? INT64_MIN : static_cast<int64_t>(cutoff);
+
+  const ScanPlan active_before = LastActivityPlan(filter, false);
+  // The members of the channel subtree and tiers, as FindCustomers would
+  // read them: owner_spend, or spend / tier ranges. Without either, every
+  // customer is a member, and the activity range alone is read.
+  CustomerFilter members = filter;
+  members.inactive_since.reset();
+  const ScanPlan member_plan =
+      PlanQuery(members, CustomerOrder::kSpendDesc, tier_spend);
+  std::vector<const ScanPlan*> candidates = {&active_before};
+  if (!filter.owners.empty() || !filter.tiers.empty()) {
+    candidates.push_back(&member_plan);
+  }
+  auto ids = IdsOfSmallestPlan(candidates);
+  if (!ids.ok()) return ids.status();
+
+  ChurnWatch watch;
+  BestCustomers best(CustomerOrder::kSpendDesc, q.limit);
+  CachedCustomer c;
+  for (uint64_t id : *ids) {
+    bool exists = false;
+    s = ReadCandidate(id, &c, &exists);
+    if (!s.ok()) return s;
+    if (!exists ||
+        !Matches(filter, *c.profile, c.aggregates, c.derived.derived)) {
+      continue;
+    }
+    ++watch.count;
+    best.Offer(c);
+  }
+  for (auto& [key, kept] : best.Take()) watch.top.push_back(RecordOf(kept));
+  return watch;
 }
 
 }  // namespace custdb

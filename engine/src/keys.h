@@ -69,11 +69,12 @@ enum class IndexTag : uint8_t {
 };
 
 // Tags of the tier_index CF (first key byte). Stored: never renumber.
-// Every customer index key (0x21..0x28) ends in u64 customer_id and holds
-// the customer's TierFacts (EncodeFacts), so filters need no record reads.
-// `~spend` is i64 total_spend_minor bit-inverted: spend descending. The
-// channel-report entries (0x30, 0x31) have empty values; a pass over every
-// tier_index entry must tell them apart by tag.
+// Every customer index key (0x21..0x28) ends in u64 customer_id; every
+// value is empty (tier_entries.h): the query path checks its other filters
+// on the cached customer record. `~spend` is i64 total_spend_minor
+// bit-inverted: spend descending. The channel-report entries (0x30, 0x31)
+// have empty values too; a pass over every tier_index entry must tell them
+// apart by tag.
 enum class TierTag : uint8_t {
   kOwnerSpend = 0x21,    // u64 owner_channel_id · ~spend · id
   kRegion = 0x22,        // string region · id

@@ -39,7 +39,8 @@ std::string QueryPlan::ToString() const {
   }
   s += index_order ? "; index order" : "; sorted after the scan";
   s += "; " + std::to_string(keys_examined) + " keys examined, " +
-       std::to_string(results) + " results";
+       std::to_string(keys_rejected) + " rejected, " + std::to_string(results) +
+       " results";
   return s;
 }
 

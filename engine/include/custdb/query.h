@@ -1,7 +1,8 @@
 // FindCustomers: the tiering questions answered from the tier indexes.
-// A planner picks the index with the tightest bounds for the filters; the
-// remaining filters are checked on the facts stored in each index entry,
-// so a query never reads customer records it does not return.
+// A planner picks the index with the tightest bounds for the filters
+// (engine/src/query_planner.h has the rules); the remaining filters are
+// checked on each customer's record (profile, aggregates, derived), read
+// through the customer cache.
 #ifndef CUSTDB_QUERY_H_
 #define CUSTDB_QUERY_H_
 
@@ -40,6 +41,7 @@ struct CustomerQuery {
   std::optional<int64_t> max_orders;       // inclusive
   // last_activity_ms >= active_since_ms (customers with no activity never
   // pass); last_activity_ms < inactive_since_ms (prospects never pass).
+  // last_activity_ms 0 is "no activity" (types.h) and passes neither.
   std::optional<int64_t> active_since_ms;
   std::optional<int64_t> inactive_since_ms;
   CustomerOrder order = CustomerOrder::kSpendDesc;
@@ -50,14 +52,21 @@ struct CustomerQuery {
 };
 constexpr uint32_t kMaxQueryLimit = 10000;
 
-// How a query ran. keys_examined counts index entries read, including the
-// one that proved the range ended (at most one more than needed).
+// How a query ran. keys_examined counts index entries read. Ranges are read
+// with iterate bounds, so no key outside them is read; an index-order query
+// reads, beyond its results, the entries whose customer failed a filter
+// (keys_rejected), one matching entry that proves a next page exists, and
+// at most one key per range that was positioned but not reached. A query
+// that is not in index order reads every entry of its ranges.
 struct QueryPlan {
   std::string index;   // e.g. "owner_spend", "segment", "last_activity"
-  std::string bounds;  // the key range scanned, readable
-  std::vector<std::string> residual_filters;  // checked per entry
-  bool index_order = true;  // false: matches collected, then sorted
+  std::string bounds;  // the key ranges scanned, readable
+  // Filters the index ranges leave open. Every filter is checked on the
+  // customer record, as it is read.
+  std::vector<std::string> residual_filters;
+  bool index_order = true;  // false: all matches read, the best kept
   uint64_t keys_examined = 0;
+  uint64_t keys_rejected = 0;  // entries whose customer failed a filter
   uint64_t results = 0;
   std::string ToString() const;
 };

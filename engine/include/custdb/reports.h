@@ -35,7 +35,9 @@ struct TierSummaryRow {
 
 // One row per value of the group, in the policy's order (tiers high to
 // low, segments as listed, lifecycle stages in enum order), zero rows
-// included.
+// included. By segment, a last row named kNoSegmentRow counts the customers
+// without a segment (prospects: no order yet). Read from counters only.
+inline constexpr char kNoSegmentRow[] = "(none)";
 struct TierSummary {
   SummaryGroup by = SummaryGroup::kTier;
   int64_t policy_version = 0;
@@ -127,7 +129,11 @@ struct ChurnWatchQuery {
 };
 
 // Customers with at least one order and no activity in the inactive_days
-// before as_of: how many, and the first `limit` by spend descending.
+// before as_of (last_activity_ms < as_of - inactive_days days), in `tiers`
+// and owned by channel_id's subtree when set: how many, and the first
+// `limit` by spend descending (then id). kInvalidArgument for as_of_ms <= 0,
+// negative inactive_days or a limit outside 1..kMaxQueryLimit; kNotFound for
+// an unknown channel_id.
 struct ChurnWatch {
   int64_t count = 0;
   std::vector<CustomerRecord> top;

@@ -164,10 +164,19 @@ class Store {
   virtual Result<RescoreReport> Rescore(const RescoreOptions& options) = 0;
 
   // --- Queries and reports (query.h, reports.h) ------------------------
+  // One page of the customers that pass every filter of `query`, in its
+  // order, with the plan that found them. kInvalidArgument naming the field
+  // and value for a limit outside 1..kMaxQueryLimit, a segment name the
+  // current policy lacks, min above max (spend, orders), active_since_ms
+  // not before inactive_since_ms, an unknown tier, stage or order, or a
+  // cursor of another query; kNotFound for an unknown owner_channel_id.
   virtual Result<CustomerPage> FindCustomers(const CustomerQuery& query) = 0;
-  // Runs the query and returns only its plan, with keys examined.
+  // Runs the query and returns only its plan, with keys examined. Errors as
+  // FindCustomers.
   virtual Result<QueryPlan> Explain(const CustomerQuery& query) = 0;
+  // See ChurnWatch in reports.h for the definition and the errors.
   virtual Result<ChurnWatch> GetChurnWatch(const ChurnWatchQuery& query) = 0;
+  // From counters only. kNotFound for an unknown owner_channel_id.
   virtual Result<TierSummary> GetTierSummary(const TierSummaryQuery& query) = 0;
   // Revenue, orders, customers, interactions and service figures per
   // channel (and day) from counters; see reports.h for the definitions.

@@ -1,0 +1,103 @@
+// A k-way merge of tier index ranges, each read with RocksDB iterate bounds
+// so no key outside a range is ever read.
+#include "index_scan.h"
+
+#include <algorithm>
+
+#include "rocks_status.h"
+#include "storage.h"
+
+namespace custdb {
+
+struct IndexScan::Source {
+  IndexRange range;
+  rocksdb::Slice lower;  // point into range; ReadOptions keep pointers
+  rocksdb::Slice upper;
+  std::unique_ptr<rocksdb::Iterator> it;
+  std::string_view tail() const {
+    std::string_view k = it->key().ToStringView();
+    return k.substr(std::min(range.prefix_length, k.size()));
+  }
+};
+
+IndexScan::IndexScan(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf,
+                     const rocksdb::Snapshot* snapshot,
+                     const std::vector<IndexRange>& ranges, bool reverse)
+    : reverse_(reverse) {
+  for (const IndexRange& r : ranges) {
+    auto s = std::make_unique<Source>();
+    s->range = r;
+    s->lower = rocksdb::Slice(s->range.lower);
+    s->upper = rocksdb::Slice(s->range.upper);
+    rocksdb::ReadOptions ro = TotalOrder();
+    ro.snapshot = snapshot;
+    ro.iterate_lower_bound = &s->lower;
+    ro.iterate_upper_bound = &s->upper;
+    s->it.reset(db->NewIterator(ro, cf));
+    if (reverse_) {
+      s->it->SeekToLast();
+    } else {
+      s->it->Seek(s->lower);
+    }
+    sources_.push_back(std::move(s));
+  }
+  for (size_t i = 0; i < sources_.size(); ++i) {
+    if (sources_[i]->it->Valid()) {
+      ++keys_read_;
+      heap_.push_back(i);
+    }
+  }
+  std::make_heap(heap_.begin(), heap_.end(),
+                 [this](size_t a, size_t b) { return Before(a, b); });
+}
+
+IndexScan::~IndexScan() = default;
+
+// std::*_heap keep the largest element first; the next key to return must
+// be "largest", so a comes before b in the heap's order when a's tail comes
+// after b's in reading order.
+bool IndexScan::Before(size_t a, size_t b) const {
+  const std::string_view ta = sources_[a]->tail(), tb = sources_[b]->tail();
+  return reverse_ ? ta < tb : tb < ta;
+}
+
+std::string_view IndexScan::key() const {
+  return sources_[heap_.front()]->it->key().ToStringView();
+}
+
+std::string_view IndexScan::tail() const {
+  return sources_[heap_.front()]->tail();
+}
+
+void IndexScan::Next() {
+  auto cmp = [this](size_t a, size_t b) { return Before(a, b); };
+  std::pop_heap(heap_.begin(), heap_.end(), cmp);
+  const size_t source = heap_.back();
+  heap_.pop_back();
+  Advance(source);
+  if (sources_[source]->it->Valid()) {
+    heap_.push_back(source);
+    std::push_heap(heap_.begin(), heap_.end(), cmp);
+  }
+}
+
+void IndexScan::Advance(size_t source) {
+  rocksdb::Iterator* it = sources_[source]->it.get();
+  if (reverse_) {
+    it->Prev();
+  } else {
+    it->Next();
+  }
+  if (it->Valid()) ++keys_read_;
+}
+
+Status IndexScan::status() const {
+  for (const auto& s : sources_) {
+    if (!s->it->status().ok()) {
+      return FromRocks(s->it->status(), "scanning the tier index");
+    }
+  }
+  return Status::OK();
+}
+
+}  // namespace custdb

@@ -1,0 +1,552 @@
+// FindCustomers and Explain through the public API (query.h): each filter
+// and order on a small hand-built database, the owner subtree, cursors,
+// the keys examined, bad input, and a randomized comparison with brute
+// force over every customer.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <random>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "custdb/engine.h"
+#include "random_customers.h"
+#include "test_util.h"
+
+namespace custdb {
+namespace {
+
+using test::kTestNowMs;
+using test::TempDir;
+
+constexpr int64_t kDay = 86400000;
+constexpr int64_t DaysAgo(int64_t days) { return kTestNowMs - days * kDay; }
+
+std::vector<uint64_t> Ids(const std::vector<CustomerRecord>& customers) {
+  std::vector<uint64_t> ids;
+  for (const auto& c : customers) ids.push_back(c.profile.id);
+  return ids;
+}
+
+// Channels: 1 (top) -> 2, 3; 2 -> 4; 9 at the top. Under the default
+// policy (high >= 2,000.00, medium >= 300.00; new within 30 days, active
+// within 90, at risk within 180):
+//   id owner region  orders (days ago: amount)           tier  stage
+//   1  2     north   10: 250000                          high  new
+//   2  2     south   100: 50000, 95: 20000               med   at_risk
+//   3  4     north   200, 190, 185: 100000 each          high  churned
+//   4  3     north   5: 10000                            low   new
+//   5  9     east    40: 30000, 45: 10000                med   active
+//   6  -     ""      none                                low   prospect
+//   7  2     north   none; a call 3 days ago             low   prospect
+//   8  4     south   60: 200000                          high  active
+class QueryTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    engine_ = test::OpenTestEngine(dir_.Sub("db"));
+    ASSERT_NE(engine_, nullptr);
+    for (auto [id, parent] : std::vector<std::pair<uint64_t, uint64_t>>{
+             {1, 0}, {2, 1}, {3, 1}, {4, 2}, {9, 0}}) {
+      Channel c;
+      c.id = id;
+      c.name = "channel " + std::to_string(id);
+      c.parent_id = parent;
+      ASSERT_TRUE(engine_->PutChannel(c).ok());
+    }
+    AddCustomer(1, 2, "north", {{10, 250000}});
+    AddCustomer(2, 2, "south", {{100, 50000}, {95, 20000}});
+    AddCustomer(3, 4, "north", {{200, 100000}, {190, 100000}, {185, 100000}});
+    AddCustomer(4, 3, "north", {{5, 10000}});
+    AddCustomer(5, 9, "east", {{40, 30000}, {45, 10000}});
+    AddCustomer(6, 0, "", {});
+    AddCustomer(7, 2, "north", {});
+    ASSERT_TRUE(engine_
+                    ->RecordInteraction(test::NewInteraction(
+                        7, 2, DaysAgo(3), InteractionKind::kCall))
+                    .ok());
+    AddCustomer(8, 4, "south", {{60, 200000}});
+  }
+
+  void AddCustomer(uint64_t id, uint64_t owner, const std::string& region,
+                   const std::vector<std::pair<int64_t, int64_t>>& orders) {
+    Customer c;
+    c.id = id;
+    c.owner_channel_id = owner;
+    c.region = region;
+    ASSERT_TRUE(engine_->CreateCustomer(c).ok());
+    for (const auto& [days_ago, amount] : orders) {
+      Status s = engine_->RecordOrder(
+          test::NewOrder(next_order_++, id, 1, DaysAgo(days_ago), amount));
+      ASSERT_TRUE(s.ok()) << s.ToString();
+    }
+  }
+
+  // The ids of every page of `q`, read with limit `page_size`.
+  std::vector<uint64_t> AllPages(CustomerQuery q, uint32_t page_size) {
+    q.limit = page_size;
+    std::vector<uint64_t> ids;
+    for (int pages = 0; pages < 1000; ++pages) {
+      auto page = engine_->FindCustomers(q);
+      EXPECT_TRUE(page.ok()) << page.status().ToString();
+      if (!page.ok()) break;
+      EXPECT_LE(page->customers.size(), page_size);
+      for (uint64_t id : Ids(page->customers)) ids.push_back(id);
+      if (page->next_cursor.empty()) break;
+      EXPECT_EQ(page->customers.size(), page_size);
+      q.cursor = page->next_cursor;
+    }
+    return ids;
+  }
+
+  std::vector<uint64_t> Find(const CustomerQuery& q) {
+    auto page = engine_->FindCustomers(q);
+    EXPECT_TRUE(page.ok()) << page.status().ToString();
+    if (!page.ok()) return {};
+    EXPECT_TRUE(page->next_cursor.empty());
+    return Ids(page->customers);
+  }
+
+  QueryPlan Plan(const CustomerQuery& q) {
+    auto plan = engine_->Explain(q);
+    EXPECT_TRUE(plan.ok()) << plan.status().ToString();
+    return plan.ok() ? *plan : QueryPlan{};
+  }
+
+  TempDir dir_;
+  std::unique_ptr<Engine> engine_;
+  uint64_t next_order_ = 1;
+};
+
+using Ids_ = std::vector<uint64_t>;
+
+TEST_F(QueryTest, EveryOrderWithoutFilters) {
+  CustomerQuery q;
+  EXPECT_EQ(Find(q), (Ids_{3, 1, 8, 2, 5, 4, 6, 7}));
+  q.order = CustomerOrder::kLastActivityAsc;
+  EXPECT_EQ(Find(q), (Ids_{6, 3, 2, 8, 5, 1, 4, 7}));
+  q.order = CustomerOrder::kLastActivityDesc;
+  EXPECT_EQ(Find(q), (Ids_{7, 4, 1, 5, 8, 2, 3, 6}));
+  q.order = CustomerOrder::kId;
+  EXPECT_EQ(Find(q), (Ids_{1, 2, 3, 4, 5, 6, 7, 8}));
+}
+
+TEST_F(QueryTest, OwnerAndSubtree) {
+  CustomerQuery q;
+  q.owner_channel_id = 2;
+  EXPECT_EQ(Find(q), (Ids_{1, 2, 7}));
+  q.include_subtree = true;
+  EXPECT_EQ(Find(q), (Ids_{3, 1, 8, 2, 7}));
+  const QueryPlan plan = Plan(q);
+  EXPECT_EQ(plan.index, "owner_spend");
+  EXPECT_TRUE(plan.index_order);
+  q.owner_channel_id = 1;
+  EXPECT_EQ(Find(q), (Ids_{3, 1, 8, 2, 4, 7}));
+  q.order = CustomerOrder::kId;
+  EXPECT_EQ(Find(q), (Ids_{1, 2, 3, 4, 7, 8}));
+  EXPECT_FALSE(Plan(q).index_order);
+}
+
+TEST_F(QueryTest, TiersSegmentsAndStages) {
+  CustomerQuery q;
+  q.tiers = {ValueTier::kHigh};
+  EXPECT_EQ(Find(q), (Ids_{3, 1, 8}));
+  EXPECT_EQ(Plan(q).index, "spend");
+  q.tiers = {ValueTier::kMedium, ValueTier::kLow};
+  q.order = CustomerOrder::kId;
+  EXPECT_EQ(Find(q), (Ids_{2, 4, 5, 6, 7}));
+  EXPECT_EQ(Plan(q).index, "tier");
+
+  q = CustomerQuery();
+  q.stages = {LifecycleStage::kProspect};
+  EXPECT_EQ(Find(q), (Ids_{6, 7}));
+  q.stages = {LifecycleStage::kChurned, LifecycleStage::kAtRisk};
+  EXPECT_EQ(Find(q), (Ids_{3, 2}));
+  EXPECT_EQ(Plan(q).index, "lifecycle");
+
+  // Each customer's own segment finds it, among the others of its segment.
+  for (uint64_t id : {1, 2, 3, 5}) {
+    auto c = engine_->GetCustomer(id);
+    ASSERT_TRUE(c.ok());
+    ASSERT_FALSE(c->derived.segment_name.empty());
+    q = CustomerQuery();
+    q.segments = {c->derived.segment_name};
+    q.order = CustomerOrder::kId;
+    auto page = engine_->FindCustomers(q);
+    ASSERT_TRUE(page.ok()) << page.status().ToString();
+    EXPECT_EQ(page->plan.index, "segment");
+    EXPECT_TRUE(page->plan.index_order);
+    const Ids_ ids = Ids(page->customers);
+    EXPECT_NE(std::find(ids.begin(), ids.end(), id), ids.end());
+    for (const auto& other : page->customers) {
+      EXPECT_EQ(other.derived.segment_name, c->derived.segment_name);
+    }
+  }
+}
+
+TEST_F(QueryTest, RegionSpendOrdersAndActivity) {
+  CustomerQuery q;
+  q.region = "north";
+  q.order = CustomerOrder::kId;
+  EXPECT_EQ(Find(q), (Ids_{1, 3, 4, 7}));
+  EXPECT_EQ(Plan(q).index, "region");
+  q.region = "";
+  EXPECT_EQ(Find(q), (Ids_{6}));
+
+  q = CustomerQuery();
+  q.min_spend_minor = 30000;
+  q.max_spend_minor = 250000;
+  EXPECT_EQ(Find(q), (Ids_{1, 8, 2, 5}));
+  q.min_spend_minor = 70000;
+  q.max_spend_minor = 70000;
+  EXPECT_EQ(Find(q), (Ids_{2}));
+
+  q = CustomerQuery();
+  q.min_orders = 2;
+  EXPECT_EQ(Find(q), (Ids_{3, 2, 5}));
+  q.max_orders = 2;
+  EXPECT_EQ(Find(q), (Ids_{2, 5}));
+
+  q = CustomerQuery();
+  q.active_since_ms = DaysAgo(50);
+  q.order = CustomerOrder::kLastActivityDesc;
+  EXPECT_EQ(Find(q), (Ids_{7, 4, 1, 5}));
+  EXPECT_EQ(Plan(q).index, "last_activity");
+  // Prospects never pass inactive_since, even with old activity.
+  q = CustomerQuery();
+  q.inactive_since_ms = DaysAgo(90);
+  EXPECT_EQ(Find(q), (Ids_{3, 2}));
+  q.active_since_ms = DaysAgo(150);
+  EXPECT_EQ(Find(q), (Ids_{2}));
+}
+
+TEST_F(QueryTest, FiltersCombine) {
+  CustomerQuery q;
+  q.owner_channel_id = 1;
+  q.include_subtree = true;
+  q.region = "north";
+  q.tiers = {ValueTier::kHigh};
+  EXPECT_EQ(Find(q), (Ids_{3, 1}));
+  q.stages = {LifecycleStage::kNew};
+  EXPECT_EQ(Find(q), (Ids_{1}));
+  q.region = "south";
+  EXPECT_EQ(Find(q), (Ids_{}));
+}
+
+TEST_F(QueryTest, CursorsPageThroughEveryPlan) {
+  CustomerQuery q;
+  EXPECT_EQ(AllPages(q, 3), (Ids_{3, 1, 8, 2, 5, 4, 6, 7}));
+  EXPECT_EQ(AllPages(q, 1), (Ids_{3, 1, 8, 2, 5, 4, 6, 7}));
+  EXPECT_EQ(AllPages(q, 8), (Ids_{3, 1, 8, 2, 5, 4, 6, 7}));
+  q.order = CustomerOrder::kLastActivityDesc;
+  EXPECT_EQ(AllPages(q, 3), (Ids_{7, 4, 1, 5, 8, 2, 3, 6}));
+  // Not in index order: sorted after the scan, and still paged.
+  q = CustomerQuery();
+  q.region = "north";
+  EXPECT_EQ(AllPages(q, 1), (Ids_{3, 1, 4, 7}));
+  q.order = CustomerOrder::kLastActivityDesc;
+  EXPECT_EQ(AllPages(q, 3), (Ids_{7, 4, 1, 3}));
+  q = CustomerQuery();
+  q.owner_channel_id = 1;
+  q.include_subtree = true;
+  EXPECT_EQ(AllPages(q, 2), (Ids_{3, 1, 8, 2, 4, 7}));
+}
+
+TEST_F(QueryTest, CursorOfAnotherQueryIsRefused) {
+  CustomerQuery q;
+  q.limit = 2;
+  auto page = engine_->FindCustomers(q);
+  ASSERT_TRUE(page.ok());
+  ASSERT_FALSE(page->next_cursor.empty());
+  CustomerQuery other = q;
+  other.cursor = page->next_cursor;
+  other.min_spend_minor = 1;
+  auto refused = engine_->FindCustomers(other);
+  EXPECT_EQ(refused.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(refused.status().message().find("query.cursor"), std::string::npos);
+  other = q;
+  other.cursor = page->next_cursor;
+  other.order = CustomerOrder::kId;
+  EXPECT_EQ(engine_->FindCustomers(other).status().code(),
+            StatusCode::kInvalidArgument);
+  for (const char* bad : {"zz", "0", "03", "03ff"}) {
+    other = q;
+    other.cursor = bad;
+    EXPECT_EQ(engine_->FindCustomers(other).status().code(),
+              StatusCode::kInvalidArgument)
+        << bad;
+  }
+  // A different limit is the same query.
+  other = q;
+  other.cursor = page->next_cursor;
+  other.limit = 10;
+  auto rest = engine_->FindCustomers(other);
+  ASSERT_TRUE(rest.ok()) << rest.status().ToString();
+  EXPECT_EQ(Ids(rest->customers), (Ids_{8, 2, 5, 4, 6, 7}));
+}
+
+TEST_F(QueryTest, BadInputNamesFieldAndValue) {
+  struct Case {
+    const char* name;
+    CustomerQuery q;
+    StatusCode code;
+    std::string mention;
+  };
+  std::vector<Case> cases;
+  auto add = [&cases](const char* name, auto edit, StatusCode code,
+                      std::string mention) {
+    CustomerQuery q;
+    edit(&q);
+    cases.push_back({name, q, code, mention});
+  };
+  add(
+      "limit 0", [](CustomerQuery* q) { q->limit = 0; },
+      StatusCode::kInvalidArgument, "query.limit: 0");
+  add(
+      "limit too large",
+      [](CustomerQuery* q) { q->limit = kMaxQueryLimit + 1; },
+      StatusCode::kInvalidArgument, "query.limit: 10001");
+  add(
+      "segment",
+      [](CustomerQuery* q) {
+        q->segments = {"Champions", "Whales"};
+      },
+      StatusCode::kInvalidArgument, "Whales");
+  add(
+      "spend",
+      [](CustomerQuery* q) {
+        q->min_spend_minor = 500;
+        q->max_spend_minor = 400;
+      },
+      StatusCode::kInvalidArgument, "query.min_spend_minor: 500");
+  add(
+      "orders",
+      [](CustomerQuery* q) {
+        q->min_orders = 3;
+        q->max_orders = 2;
+      },
+      StatusCode::kInvalidArgument, "query.min_orders: 3");
+  add(
+      "activity",
+      [](CustomerQuery* q) {
+        q->active_since_ms = 1000;
+        q->inactive_since_ms = 1000;
+      },
+      StatusCode::kInvalidArgument, "query.active_since_ms: 1000");
+  add(
+      "tier", [](CustomerQuery* q) { q->tiers = {static_cast<ValueTier>(9)}; },
+      StatusCode::kInvalidArgument, "query.tiers: 9");
+  add(
+      "owner", [](CustomerQuery* q) { q->owner_channel_id = 77; },
+      StatusCode::kNotFound, "query.owner_channel_id: channel 77");
+  for (const Case& c : cases) {
+    auto page = engine_->FindCustomers(c.q);
+    EXPECT_EQ(page.status().code(), c.code) << c.name;
+    EXPECT_NE(page.status().message().find(c.mention), std::string::npos)
+        << c.name << ": " << page.status().ToString();
+    EXPECT_EQ(engine_->Explain(c.q).status().code(), c.code) << c.name;
+  }
+}
+
+// An indexed query reads its results, the entries its residual filters
+// reject, one more match to know a next page exists, and at most one
+// positioned key per range: never the rest of the index.
+TEST_F(QueryTest, ExplainShowsTheQueryDoesNotScan) {
+  // 300 more customers, all of channel 9 and low tier.
+  std::vector<Event> events;
+  for (uint64_t id = 100; id < 400; ++id) {
+    Customer c;
+    c.id = id;
+    c.owner_channel_id = 9;
+    c.region = "west";
+    events.push_back(c);
+    events.push_back(test::NewOrder(1000 + id, id, 9, DaysAgo(20), 500));
+  }
+  std::vector<Status> statuses;
+  ASSERT_TRUE(engine_->ApplyBatch(events, &statuses).ok());
+
+  CustomerQuery q;
+  q.owner_channel_id = 2;
+  q.include_subtree = true;  // channels 2 and 4: two ranges
+  QueryPlan plan = Plan(q);
+  EXPECT_EQ(plan.results, 5u);
+  EXPECT_EQ(plan.keys_rejected, 0u);
+  EXPECT_EQ(plan.keys_examined, 5u);
+
+  q.limit = 2;  // the third match proves a next page
+  plan = Plan(q);
+  EXPECT_EQ(plan.results, 2u);
+  EXPECT_LE(plan.keys_examined, 2u + 1 + 2);
+
+  q = CustomerQuery();
+  q.tiers = {ValueTier::kHigh};
+  q.limit = 1;
+  plan = Plan(q);
+  EXPECT_EQ(plan.index, "spend");
+  EXPECT_EQ(plan.results, 1u);
+  EXPECT_EQ(plan.keys_examined, 2u);
+
+  // owner_spend for channel 9; the region is checked on 301 records.
+  q = CustomerQuery();
+  q.owner_channel_id = 9;
+  q.region = "east";
+  plan = Plan(q);
+  EXPECT_EQ(plan.index, "owner_spend");
+  EXPECT_EQ(plan.residual_filters, std::vector<std::string>{"region"});
+  EXPECT_EQ(plan.results, 1u);
+  EXPECT_EQ(plan.keys_rejected, 300u);
+  EXPECT_EQ(plan.keys_examined, 301u);
+
+  q = CustomerQuery();
+  q.region = "north";
+  plan = Plan(q);
+  EXPECT_EQ(plan.keys_examined, 4u);
+  EXPECT_FALSE(plan.index_order);
+}
+
+// --- randomized: FindCustomers against brute force ------------------------
+
+bool Passes(const CustomerQuery& q, const std::vector<uint64_t>& owners,
+            const CustomerRecord& c) {
+  auto in = [](const auto& list, auto v) {
+    return list.empty() || std::count(list.begin(), list.end(), v) > 0;
+  };
+  const Aggregates& a = c.aggregates;
+  return in(q.tiers, c.derived.value_tier) &&
+         in(q.segments, c.derived.segment_name) &&
+         in(q.stages, c.derived.lifecycle) &&
+         in(owners, c.profile.owner_channel_id) &&
+         (!q.region || *q.region == c.profile.region) &&
+         a.total_spend_minor >= q.min_spend_minor.value_or(INT64_MIN) &&
+         a.total_spend_minor <= q.max_spend_minor.value_or(INT64_MAX) &&
+         a.order_count >= q.min_orders.value_or(INT64_MIN) &&
+         a.order_count <= q.max_orders.value_or(INT64_MAX) &&
+         (!q.active_since_ms || (a.last_activity_ms != 0 &&
+                                 a.last_activity_ms >= *q.active_since_ms)) &&
+         (!q.inactive_since_ms ||
+          (a.order_count >= 1 && a.last_activity_ms != 0 &&
+           a.last_activity_ms < *q.inactive_since_ms));
+}
+
+bool ComesBefore(CustomerOrder order, const CustomerRecord& x,
+                 const CustomerRecord& y) {
+  const auto& a = x.aggregates;
+  const auto& b = y.aggregates;
+  switch (order) {
+    case CustomerOrder::kSpendDesc:
+      return std::make_tuple(-a.total_spend_minor, x.profile.id) <
+             std::make_tuple(-b.total_spend_minor, y.profile.id);
+    case CustomerOrder::kLastActivityAsc:
+      return std::make_tuple(a.last_activity_ms, x.profile.id) <
+             std::make_tuple(b.last_activity_ms, y.profile.id);
+    case CustomerOrder::kLastActivityDesc:
+      return std::make_tuple(a.last_activity_ms, x.profile.id) >
+             std::make_tuple(b.last_activity_ms, y.profile.id);
+    case CustomerOrder::kId:
+      break;
+  }
+  return x.profile.id < y.profile.id;
+}
+
+TEST(QueryPropertyTest, MatchesBruteForceOverRandomQueries) {
+  const uint32_t seed = 4242;
+  constexpr uint64_t kCustomers = 1500;
+  TempDir dir;
+  auto engine = test::OpenTestEngine(dir.Sub("db"));
+  ASSERT_NE(engine, nullptr);
+  test::FillRandomCustomers(engine.get(), seed, kCustomers);
+  ASSERT_FALSE(::testing::Test::HasFatalFailure());
+  const std::vector<CustomerRecord> all =
+      test::AllCustomers(engine.get(), kCustomers);
+  auto policy = engine->GetPolicy();
+  ASSERT_TRUE(policy.ok()) << policy.status().ToString();
+
+  std::mt19937 rng(seed);
+  auto pick = [&rng](int64_t n) {
+    return std::uniform_int_distribution<int64_t>(0, n - 1)(rng);
+  };
+  // How much the queries exercised, so the test cannot pass vacuously.
+  int non_empty = 0, multi_page = 0, sorted = 0;
+  for (int i = 0; i < 300; ++i) {
+    CustomerQuery q;
+    std::vector<uint64_t> owners;
+    if (pick(4) == 0) {
+      q.owner_channel_id = 1 + pick(8);
+      q.include_subtree = pick(2) == 0;
+      owners = q.include_subtree ? test::RandomSubtree(*q.owner_channel_id)
+                                 : std::vector<uint64_t>{*q.owner_channel_id};
+    }
+    if (pick(4) == 0) q.tiers.push_back(static_cast<ValueTier>(1 + pick(3)));
+    if (pick(8) == 0) q.tiers = {ValueTier::kLow, ValueTier::kHigh};
+    if (pick(5) == 0) {
+      for (int n = 1 + pick(2); n > 0; --n) {
+        q.segments.push_back(
+            policy->segments[pick(policy->segments.size())].name);
+      }
+    }
+    if (pick(5) == 0)
+      q.stages.push_back(static_cast<LifecycleStage>(1 + pick(6)));
+    if (pick(5) == 0) q.region = test::RandomRegions()[pick(4)];
+    if (pick(4) == 0) q.min_spend_minor = pick(250000);
+    if (pick(4) == 0) {
+      q.max_spend_minor = q.min_spend_minor.value_or(0) + pick(300000);
+    }
+    if (pick(6) == 0) q.min_orders = pick(4);
+    if (pick(8) == 0) q.max_orders = q.min_orders.value_or(0) + pick(3);
+    if (pick(4) == 0) q.active_since_ms = DaysAgo(pick(400));
+    if (pick(4) == 0) {
+      q.inactive_since_ms = DaysAgo(pick(400));
+      if (q.active_since_ms && *q.active_since_ms >= *q.inactive_since_ms) {
+        q.active_since_ms.reset();
+      }
+    }
+    q.order = static_cast<CustomerOrder>(1 + pick(4));
+    const uint32_t page_size = static_cast<uint32_t>(1 + pick(60));
+
+    std::vector<const CustomerRecord*> expected;
+    for (const auto& c : all) {
+      if (Passes(q, owners, c)) expected.push_back(&c);
+    }
+    std::sort(expected.begin(), expected.end(),
+              [&q](auto* x, auto* y) { return ComesBefore(q.order, *x, *y); });
+    std::vector<uint64_t> expected_ids;
+    for (auto* c : expected) expected_ids.push_back(c->profile.id);
+
+    SCOPED_TRACE("seed " + std::to_string(seed) + " query " +
+                 std::to_string(i));
+    std::vector<uint64_t> got;
+    CustomerQuery paged = q;
+    paged.limit = page_size;
+    for (int pages = 0; pages <= 2000; ++pages) {
+      auto page = engine->FindCustomers(paged);
+      ASSERT_TRUE(page.ok()) << page.status().ToString();
+      const QueryPlan& plan = page->plan;
+      SCOPED_TRACE(plan.ToString());
+      EXPECT_EQ(plan.results, page->customers.size());
+      if (!plan.index_order) ++sorted;
+      if (pages == 1) ++multi_page;
+      if (plan.index_order) {
+        // Ranges: one per owner channel and spend interval (at most two),
+        // or per listed value; three when no filter names them.
+        const uint64_t ranges = std::max<uint64_t>(owners.size(), 1) * 2 +
+                                q.segments.size() + q.stages.size() + 3;
+        EXPECT_LE(plan.keys_examined,
+                  plan.results + plan.keys_rejected + 1 + ranges);
+      }
+      for (uint64_t id : Ids(page->customers)) got.push_back(id);
+      if (page->next_cursor.empty()) break;
+      paged.cursor = page->next_cursor;
+    }
+    ASSERT_EQ(got, expected_ids);
+    if (!got.empty()) ++non_empty;
+  }
+  EXPECT_GT(non_empty, 150);
+  EXPECT_GT(multi_page, 50);
+  EXPECT_GT(sorted, 50);
+}
+
+}  // namespace
+}  // namespace custdb

@@ -1,0 +1,256 @@
+// GetTierSummary through the public API (reports.h): rows by tier,
+// lifecycle and segment in their stated order with zero rows, the owner
+// (with and without subtree) and region scopes, bad input, and a
+// randomized comparison with brute force over every customer.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "custdb/engine.h"
+#include "random_customers.h"
+#include "test_util.h"
+
+namespace custdb {
+namespace {
+
+using test::kTestNowMs;
+using test::TempDir;
+
+constexpr int64_t kDay = 86400000;
+
+struct Row {
+  std::string group;
+  int64_t customers;
+  int64_t spend;
+  bool operator==(const Row& o) const {
+    return group == o.group && customers == o.customers && spend == o.spend;
+  }
+};
+std::ostream& operator<<(std::ostream& os, const Row& r) {
+  return os << r.group << ":" << r.customers << "/" << r.spend;
+}
+
+std::vector<Row> Rows(const TierSummary& s) {
+  std::vector<Row> rows;
+  for (const auto& r : s.rows)
+    rows.push_back({r.group, r.customers, r.spend_minor});
+  return rows;
+}
+
+class TierSummaryTest : public ::testing::Test {
+ protected:
+  // Channels 1 -> 2. Customers (owner, region, spend of one order 10 days
+  // ago; none when 0): 1 (1, north, 250000), 2 (2, north, 40000),
+  // 3 (2, south, 500), 4 (none, south, no order).
+  void SetUp() override {
+    engine_ = test::OpenTestEngine(dir_.Sub("db"));
+    ASSERT_NE(engine_, nullptr);
+    for (auto [id, parent] :
+         std::vector<std::pair<uint64_t, uint64_t>>{{1, 0}, {2, 1}}) {
+      Channel c;
+      c.id = id;
+      c.name = "channel " + std::to_string(id);
+      c.parent_id = parent;
+      ASSERT_TRUE(engine_->PutChannel(c).ok());
+    }
+    Add(1, 1, "north", 250000);
+    Add(2, 2, "north", 40000);
+    Add(3, 2, "south", 500);
+    Add(4, 0, "south", 0);
+  }
+
+  void Add(uint64_t id, uint64_t owner, const std::string& region,
+           int64_t spend) {
+    Customer c;
+    c.id = id;
+    c.owner_channel_id = owner;
+    c.region = region;
+    ASSERT_TRUE(engine_->CreateCustomer(c).ok());
+    if (spend > 0) {
+      ASSERT_TRUE(engine_
+                      ->RecordOrder(test::NewOrder(
+                          id, id, 1, kTestNowMs - 10 * kDay, spend))
+                      .ok());
+    }
+  }
+
+  TierSummary Summary(const TierSummaryQuery& q) {
+    auto got = engine_->GetTierSummary(q);
+    EXPECT_TRUE(got.ok()) << got.status().ToString();
+    return got.ok() ? *got : TierSummary{};
+  }
+
+  TempDir dir_;
+  std::unique_ptr<Engine> engine_;
+};
+
+TEST_F(TierSummaryTest, ByTierWithZeroRows) {
+  TierSummaryQuery q;
+  TierSummary s = Summary(q);
+  EXPECT_EQ(s.by, SummaryGroup::kTier);
+  EXPECT_GE(s.policy_version, 1);
+  EXPECT_EQ(Rows(s),
+            (std::vector<Row>{
+                {"high", 1, 250000}, {"medium", 1, 40000}, {"low", 2, 500}}));
+  q.region = "south";
+  EXPECT_EQ(
+      Rows(Summary(q)),
+      (std::vector<Row>{{"high", 0, 0}, {"medium", 0, 0}, {"low", 2, 500}}));
+  q.region = "nowhere";
+  EXPECT_EQ(
+      Rows(Summary(q)),
+      (std::vector<Row>{{"high", 0, 0}, {"medium", 0, 0}, {"low", 0, 0}}));
+}
+
+TEST_F(TierSummaryTest, OwnerSubtreeAndRegion) {
+  TierSummaryQuery q;
+  q.owner_channel_id = 1;  // include_subtree defaults to true
+  EXPECT_EQ(Rows(Summary(q)),
+            (std::vector<Row>{
+                {"high", 1, 250000}, {"medium", 1, 40000}, {"low", 1, 500}}));
+  q.include_subtree = false;
+  EXPECT_EQ(
+      Rows(Summary(q)),
+      (std::vector<Row>{{"high", 1, 250000}, {"medium", 0, 0}, {"low", 0, 0}}));
+  q.owner_channel_id = 2;
+  q.region = "north";
+  EXPECT_EQ(
+      Rows(Summary(q)),
+      (std::vector<Row>{{"high", 0, 0}, {"medium", 1, 40000}, {"low", 0, 0}}));
+  q.owner_channel_id = 1;
+  q.include_subtree = true;
+  EXPECT_EQ(Rows(Summary(q)),
+            (std::vector<Row>{
+                {"high", 1, 250000}, {"medium", 1, 40000}, {"low", 0, 0}}));
+}
+
+TEST_F(TierSummaryTest, LifecycleAndSegmentRows) {
+  TierSummaryQuery q;
+  q.by = SummaryGroup::kLifecycle;
+  EXPECT_EQ(Rows(Summary(q)), (std::vector<Row>{{"prospect", 1, 0},
+                                                {"new", 3, 290500},
+                                                {"active", 0, 0},
+                                                {"at_risk", 0, 0},
+                                                {"churned", 0, 0},
+                                                {"reactivated", 0, 0}}));
+
+  q.by = SummaryGroup::kSegment;
+  auto policy = engine_->GetPolicy();
+  ASSERT_TRUE(policy.ok());
+  TierSummary s = Summary(q);
+  ASSERT_EQ(s.rows.size(), policy->segments.size() + 1);
+  std::map<std::string, Row> expected;
+  for (const auto& rule : policy->segments)
+    expected[rule.name] = {rule.name, 0, 0};
+  expected[kNoSegmentRow] = {kNoSegmentRow, 1, 0};
+  for (uint64_t id : {1, 2, 3}) {
+    auto c = engine_->GetCustomer(id);
+    ASSERT_TRUE(c.ok());
+    Row& row = expected[c->derived.segment_name];
+    ++row.customers;
+    row.spend += c->aggregates.total_spend_minor;
+  }
+  for (size_t i = 0; i < policy->segments.size(); ++i) {
+    EXPECT_EQ(s.rows[i].group, policy->segments[i].name);
+    EXPECT_EQ(Rows(s)[i], expected[policy->segments[i].name]);
+  }
+  EXPECT_EQ(Rows(s).back(), expected[kNoSegmentRow]);
+}
+
+TEST_F(TierSummaryTest, UnknownOwnerIsNotFound) {
+  TierSummaryQuery q;
+  q.owner_channel_id = 42;
+  auto got = engine_->GetTierSummary(q);
+  EXPECT_EQ(got.status().code(), StatusCode::kNotFound);
+  EXPECT_NE(got.status().message().find("query.owner_channel_id"),
+            std::string::npos);
+}
+
+TEST(TierSummaryPropertyTest, MatchesBruteForce) {
+  const uint32_t seed = 99;
+  constexpr uint64_t kCustomers = 1200;
+  TempDir dir;
+  auto engine = test::OpenTestEngine(dir.Sub("db"));
+  ASSERT_NE(engine, nullptr);
+  test::FillRandomCustomers(engine.get(), seed, kCustomers);
+  ASSERT_FALSE(::testing::Test::HasFatalFailure());
+  const std::vector<CustomerRecord> all =
+      test::AllCustomers(engine.get(), kCustomers);
+  auto policy = engine->GetPolicy();
+  ASSERT_TRUE(policy.ok());
+
+  std::vector<TierSummaryQuery> queries;
+  for (SummaryGroup by : {SummaryGroup::kTier, SummaryGroup::kLifecycle,
+                          SummaryGroup::kSegment}) {
+    for (uint64_t owner = 0; owner <= 8; ++owner) {
+      for (bool subtree : {false, true}) {
+        if (owner == 0 && subtree) continue;
+        for (int r = -1; r < static_cast<int>(test::RandomRegions().size());
+             ++r) {
+          TierSummaryQuery q;
+          q.by = by;
+          if (owner != 0) q.owner_channel_id = owner;
+          q.include_subtree = subtree;
+          if (r >= 0) q.region = test::RandomRegions()[r];
+          queries.push_back(q);
+        }
+      }
+    }
+  }
+  for (const TierSummaryQuery& q : queries) {
+    std::vector<uint64_t> owners;
+    if (q.owner_channel_id) {
+      owners = q.include_subtree ? test::RandomSubtree(*q.owner_channel_id)
+                                 : std::vector<uint64_t>{*q.owner_channel_id};
+    }
+    std::map<std::string, Row> expected;
+    std::vector<std::string> names;
+    switch (q.by) {
+      case SummaryGroup::kTier:
+        names = {"high", "medium", "low"};
+        break;
+      case SummaryGroup::kLifecycle:
+        names = {"prospect", "new",     "active",
+                 "at_risk",  "churned", "reactivated"};
+        break;
+      case SummaryGroup::kSegment:
+        for (const auto& rule : policy->segments) names.push_back(rule.name);
+        names.push_back(kNoSegmentRow);
+        break;
+    }
+    for (const auto& n : names) expected[n] = {n, 0, 0};
+    for (const auto& c : all) {
+      if (!owners.empty() && std::count(owners.begin(), owners.end(),
+                                        c.profile.owner_channel_id) == 0) {
+        continue;
+      }
+      if (q.region && *q.region != c.profile.region) continue;
+      std::string group = q.by == SummaryGroup::kTier
+                              ? ValueTierName(c.derived.value_tier)
+                          : q.by == SummaryGroup::kLifecycle
+                              ? LifecycleStageName(c.derived.lifecycle)
+                          : c.derived.segment < 0 ? std::string(kNoSegmentRow)
+                                                  : c.derived.segment_name;
+      ++expected[group].customers;
+      expected[group].spend += c.aggregates.total_spend_minor;
+    }
+    std::vector<Row> want;
+    for (const auto& n : names) want.push_back(expected[n]);
+    SCOPED_TRACE(std::string(SummaryGroupName(q.by)) + " owner " +
+                 std::to_string(q.owner_channel_id.value_or(0)) +
+                 (q.include_subtree ? " subtree" : "") + " region " +
+                 (q.region ? "'" + *q.region + "'" : "any"));
+    auto got = engine->GetTierSummary(q);
+    ASSERT_TRUE(got.ok()) << got.status().ToString();
+    EXPECT_EQ(Rows(*got), want);
+  }
+}
+
+}  // namespace
+}  // namespace custdb
