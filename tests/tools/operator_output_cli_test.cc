@@ -1,9 +1,8 @@
 // The operator commands' output: the values and the shape of their JSON and
 // text on a small database built through the engine (docs/OPERATIONS.md).
 //
-// Most of these tests need the engine side of the tiering API (Rescore,
-// SetPolicy, FindCustomers, reports, ViewCustomer), which other work
-// provides; until it lands they are DISABLED_, each saying what it needs.
+// They run the real engine underneath (Rescore, SetPolicy, FindCustomers,
+// the reports, ViewCustomer).
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -152,7 +151,9 @@ class OperatorOutputCliTest : public ::testing::Test {
   std::vector<std::tuple<std::string, int64_t, int64_t>> TierRows(
       const std::string& args) {
     std::vector<std::tuple<std::string, int64_t, int64_t>> rows;
-    for (const Json& row : RunJson("report tiers", args)["rows"]) {
+    // Held by value: ranging over a member of the temporary would dangle.
+    const Json report = RunJson("report tiers", args);
+    for (const Json& row : report["rows"]) {
       rows.emplace_back(row["group"], row["customers"], row["spend_minor"]);
     }
     return rows;
@@ -204,7 +205,6 @@ TEST_F(OperatorOutputCliTest, ExportEndsWithTheDerivedColumns) {
   EXPECT_EQ(d["loyalty_points"], 0);
 }
 
-// Enable when the engine implements Rescore and stores derived attributes.
 TEST_F(OperatorOutputCliTest,
        ExportCarriesEachCustomersDerivedValues) {
   RescoreAtNow();
@@ -240,7 +240,6 @@ TEST_F(OperatorOutputCliTest,
 
 // --- rescore -----------------------------------------------------------
 
-// Enable when the engine implements Rescore.
 TEST_F(OperatorOutputCliTest, RescoreReportsWhatItDid) {
   const Json full =
       RunJson("rescore", "--full --as-of " + Time(as_of_).substr(0, 10));
@@ -273,9 +272,8 @@ TEST_F(OperatorOutputCliTest, RescoreReportsWhatItDid) {
 
 // --- report tiers ------------------------------------------------------
 
-// Enable when the engine implements Rescore and GetTierSummary.
 TEST_F(OperatorOutputCliTest,
-       DISABLED_ReportTiersGroupsByTierLifecycleSegment) {
+       ReportTiersGroupsByTierLifecycleSegment) {
   RescoreAtNow();
   const Json tiers = RunJson("report tiers", "");
   EXPECT_EQ(tiers["by"], "tier");
@@ -290,12 +288,15 @@ TEST_F(OperatorOutputCliTest,
                                               {"churned", 1, 40000},
                                               {"reactivated", 0, 0}}));
   const Rows segments = TierRows("--by segment");
-  ASSERT_EQ(segments.size(), 10u);  // the default policy's, in its order
+  // The default policy's ten, in its order, then "(none)" for prospects,
+  // so every grouping counts every customer.
+  ASSERT_EQ(segments.size(), 11u);
   EXPECT_EQ(segments[0], std::make_tuple(std::string("Champions"), 0, 0));
   EXPECT_EQ(segments[2],
             std::make_tuple(std::string("Potential Loyalist"), 1, 300000));
   EXPECT_EQ(segments[3], std::make_tuple(std::string("New"), 1, 5000));
   EXPECT_EQ(segments[9], std::make_tuple(std::string("Hibernating"), 1, 40000));
+  EXPECT_EQ(segments[10], std::make_tuple(std::string("(none)"), 1, 0));
 
   const CommandRun text = Run("report tiers", "--by tier");
   EXPECT_NE(text.output.find("by tier, policy version 1"), std::string::npos)
@@ -303,8 +304,7 @@ TEST_F(OperatorOutputCliTest,
   EXPECT_NE(text.output.find("300,000"), std::string::npos) << text.output;
 }
 
-// Enable when the engine implements Rescore and GetTierSummary.
-TEST_F(OperatorOutputCliTest, DISABLED_ReportTiersFiltersByChannelAndRegion) {
+TEST_F(OperatorOutputCliTest, ReportTiersFiltersByChannelAndRegion) {
   RescoreAtNow();
   // Channel 2 with its child 3: B (owned by 3) and C (owned by 2).
   EXPECT_EQ(TierRows("--channel 2"),
@@ -319,8 +319,7 @@ TEST_F(OperatorOutputCliTest, DISABLED_ReportTiersFiltersByChannelAndRegion) {
 
 // --- report channel ----------------------------------------------------
 
-// Enable when the engine implements GetChannelReport.
-TEST_F(OperatorOutputCliTest, DISABLED_ReportChannelTotalsAndDays) {
+TEST_F(OperatorOutputCliTest, ReportChannelTotalsAndDays) {
   const Json total = RunJson("report channel", "--channel 1");
   EXPECT_EQ(total["by"], "total");
   ASSERT_EQ(total["rows"].size(), 1u);
@@ -372,8 +371,7 @@ TEST_F(OperatorOutputCliTest, DISABLED_ReportChannelTotalsAndDays) {
 
 // --- find --------------------------------------------------------------
 
-// Enable when the engine implements Rescore and FindCustomers.
-TEST_F(OperatorOutputCliTest, DISABLED_FindAppliesEveryFilter) {
+TEST_F(OperatorOutputCliTest, FindAppliesEveryFilter) {
   RescoreAtNow();
   using Ids = std::vector<uint64_t>;
   EXPECT_EQ(FindIds(""), (Ids{kA, kB, kC, kD}));  // spend descending
@@ -399,8 +397,7 @@ TEST_F(OperatorOutputCliTest, DISABLED_FindAppliesEveryFilter) {
   EXPECT_EQ(FindIds("--tier high --region US"), (Ids{}));
 }
 
-// Enable when the engine implements Rescore and FindCustomers.
-TEST_F(OperatorOutputCliTest, DISABLED_FindPrintsEachCustomerWithItsTiering) {
+TEST_F(OperatorOutputCliTest, FindPrintsEachCustomerWithItsTiering) {
   RescoreAtNow();
   const Json page = RunJson("find", "--tier high");
   ASSERT_EQ(page["customers"].size(), 1u);
@@ -436,8 +433,7 @@ TEST_F(OperatorOutputCliTest, DISABLED_FindPrintsEachCustomerWithItsTiering) {
   EXPECT_NE(text.output.find("1 customers"), std::string::npos) << text.output;
 }
 
-// Enable when the engine implements FindCustomers.
-TEST_F(OperatorOutputCliTest, DISABLED_FindPagesWithTheCursor) {
+TEST_F(OperatorOutputCliTest, FindPagesWithTheCursor) {
   const Json first = RunJson("find", "--order id --limit 3");
   EXPECT_EQ(Ids(first["customers"]), (std::vector<uint64_t>{kA, kB, kC}));
   ASSERT_TRUE(first["next_cursor"].is_string()) << first.dump(2);
@@ -462,8 +458,7 @@ TEST_F(OperatorOutputCliTest, DISABLED_FindPagesWithTheCursor) {
   EXPECT_EQ(other.output, "");
 }
 
-// Enable when the engine implements Rescore and Explain.
-TEST_F(OperatorOutputCliTest, DISABLED_FindExplainPrintsOnlyThePlan) {
+TEST_F(OperatorOutputCliTest, FindExplainPrintsOnlyThePlan) {
   RescoreAtNow();
   const Json j = RunJson("find", "--tier high --region EU --explain");
   ASSERT_EQ(j.size(), 1u) << j.dump(2);  // no customers
@@ -484,8 +479,7 @@ TEST_F(OperatorOutputCliTest, DISABLED_FindExplainPrintsOnlyThePlan) {
 
 // --- churn -------------------------------------------------------------
 
-// Enable when the engine implements GetChurnWatch.
-TEST_F(OperatorOutputCliTest, DISABLED_ChurnCountsAndListsBySpend) {
+TEST_F(OperatorOutputCliTest, ChurnCountsAndListsBySpend) {
   const std::string at = "--as-of " + Time(as_of_) + " ";
   // The default policy's 180 days: only B (200 days quiet); D never bought.
   const Json policy_days = RunJson("churn", at);
@@ -514,8 +508,7 @@ TEST_F(OperatorOutputCliTest, DISABLED_ChurnCountsAndListsBySpend) {
 
 // --- view --------------------------------------------------------------
 
-// Enable when the engine implements Rescore and ViewCustomer.
-TEST_F(OperatorOutputCliTest, DISABLED_ViewByIdOrCode) {
+TEST_F(OperatorOutputCliTest, ViewByIdOrCode) {
   RescoreAtNow();
   const Json by_id = RunJson("view", "--id 1");
   EXPECT_EQ(by_id, RunJson("view", "--code A"));
@@ -564,7 +557,6 @@ TEST_F(OperatorOutputCliTest, ViewOfAnUnknownCodeFailsNamingIt) {
 
 // --- policy ------------------------------------------------------------
 
-// Enable when the engine implements GetPolicy.
 TEST_F(OperatorOutputCliTest, PolicyGetPrintsTheStoredPolicy) {
   const Json p = RunJson("policy get", "");
   EXPECT_EQ(p["version"], 1);
@@ -592,9 +584,8 @@ TEST_F(OperatorOutputCliTest, PolicyGetPrintsTheStoredPolicy) {
       << text.output;
 }
 
-// Enable when the engine implements Rescore, GetPolicy, SetPolicy and
 // GetTierSummary.
-TEST_F(OperatorOutputCliTest, DISABLED_PolicySetStoresTheNextVersion) {
+TEST_F(OperatorOutputCliTest, PolicySetStoresTheNextVersion) {
   RescoreAtNow();
   // What `policy get --json` printed, edited, is what `policy set` reads.
   Json p = RunJson("policy get", "");
