@@ -72,16 +72,16 @@ rocksdb::ColumnFamilyOptions CfOptions(int cf,
       o.memtable_whole_key_filtering = true;
     }
   }
-  if (cf == keys::kReportCountersCf) {
-    // Channel-day counters: a report reads ranges of days, and a
-    // total-order iterator over the counters CF's hash memtable copied and
-    // sorted every merge operand in it (60 ms a report). Here a small
-    // ordered memtable; RocksDB folds a key's operands into one value after
-    // kMaxReportOperands, so a busy day's key stays cheap to read.
-    o.max_successive_merges = kMaxReportOperands;
-  }
+  // Channel-day counters live in report_counters because a report reads
+  // ranges of days: a total-order iterator over the counters CF's hash
+  // memtable copied and sorted every merge operand in it (60 ms a report).
   if (cf == keys::kCountersCf || cf == keys::kReportCountersCf) {
     o.merge_operator = NewAddOperator();
+    // Every order merges into the same few tier-summary and channel-day
+    // keys: a read would add up every operand still in the memtables (46 ms
+    // a tier summary at SF 1). After this many, RocksDB folds them into one
+    // value.
+    o.max_successive_merges = kMaxReportOperands;
   }
   // Flushing a hash memtable first sorts it, which takes a while on a busy
   // machine; with RocksDB's default of two memtables, writers stalled for
