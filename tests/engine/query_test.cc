@@ -548,5 +548,133 @@ TEST(QueryPropertyTest, MatchesBruteForceOverRandomQueries) {
   EXPECT_GT(sorted, 50);
 }
 
+// Issue 4's end-to-end property: events, status changes, refunds, profile
+// moves, merges, erasures and rescores at random later times, after each
+// phase of which Verify finds nothing and every query equals brute force
+// over the live customers.
+TEST(TieringPropertyTest, MutationsMergesErasuresAndRescoresKeepQueriesExact) {
+  const uint32_t seed = 777;
+  constexpr uint64_t kCustomers = 600;
+  TempDir dir;
+  auto engine = test::OpenTestEngine(dir.Sub("db"));
+  ASSERT_NE(engine, nullptr);
+  test::FillRandomCustomers(engine.get(), seed, kCustomers);
+  ASSERT_FALSE(::testing::Test::HasFatalFailure());
+  std::vector<uint64_t> live;
+  for (uint64_t id = 1; id <= kCustomers; ++id) live.push_back(id);
+
+  std::mt19937 rng(seed);
+  auto pick = [&rng](int64_t n) {
+    return std::uniform_int_distribution<int64_t>(0, n - 1)(rng);
+  };
+  const auto& tree = test::RandomChannelTree();
+  int64_t as_of = kTestNowMs;
+  uint64_t next_order = 10000000;
+  std::vector<uint64_t> orders;
+  int merges = 0, erasures = 0, checked = 0;
+  for (int phase = 0; phase < 6; ++phase) {
+    SCOPED_TRACE("phase " + std::to_string(phase));
+    for (int step = 0; step < 250; ++step) {
+      const uint64_t who = live[pick(static_cast<int64_t>(live.size()))];
+      const int what = static_cast<int>(pick(20));
+      if (what < 10) {
+        Order o = test::NewOrder(
+            next_order++, who, tree[pick(8)].first, as_of - pick(20) * kDay,
+            100 + pick(150000),
+            pick(4) == 0 ? OrderStatus::kPaid : OrderStatus::kCompleted);
+        ASSERT_TRUE(engine->RecordOrder(o).ok());
+        orders.push_back(o.id);
+      } else if (what < 13 && !orders.empty()) {
+        const uint64_t o = orders[pick(static_cast<int64_t>(orders.size()))];
+        // Refused ones (erased order, wrong status) must change nothing.
+        engine->RefundOrder(o, 1 + pick(500)).ok();
+        engine->UpdateOrderStatus(o, OrderStatus::kCompleted).ok();
+      } else if (what < 16) {
+        CustomerPatch p;
+        p.owner_channel_id = pick(4) == 0 ? 0 : tree[pick(8)].first;
+        p.region = test::RandomRegions()[pick(4)];
+        ASSERT_TRUE(engine->UpdateCustomer(who, p).ok());
+      } else if (what < 18 && live.size() > 50) {
+        const size_t other =
+            static_cast<size_t>(pick(static_cast<int64_t>(live.size())));
+        if (live[other] == who) continue;
+        ASSERT_TRUE(engine->MergeCustomers(who, live[other]).ok());
+        live.erase(live.begin() + static_cast<long>(other));
+        ++merges;
+      } else if (live.size() > 50) {
+        ASSERT_TRUE(engine->EraseCustomer(who).ok());
+        live.erase(std::find(live.begin(), live.end(), who));
+        ++erasures;
+      }
+    }
+    as_of += (1 + pick(60)) * kDay;
+    ASSERT_TRUE(engine->Rescore(RescoreOptions{as_of, false, nullptr}).ok());
+    auto report = engine->Verify(10);
+    ASSERT_TRUE(report.ok());
+    ASSERT_TRUE(report->ok()) << test::Listing(*report);
+
+    std::vector<CustomerRecord> all;
+    for (uint64_t id : live) {
+      auto r = engine->GetCustomer(id);
+      ASSERT_TRUE(r.ok()) << r.status().ToString();
+      all.push_back(*r);
+    }
+    auto policy = engine->GetPolicy();
+    ASSERT_TRUE(policy.ok());
+    // Tier summary from counters equals counting the live customers.
+    auto summary = engine->GetTierSummary(TierSummaryQuery{});
+    ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+    int64_t counted = 0, spend = 0, summed = 0, summed_spend = 0;
+    for (const auto& c : all) {
+      ++counted;
+      spend += c.aggregates.total_spend_minor;
+    }
+    for (const auto& row : summary->rows) {
+      summed += row.customers;
+      summed_spend += row.spend_minor;
+    }
+    EXPECT_EQ(summed, counted);
+    EXPECT_EQ(summed_spend, spend);
+
+    for (int i = 0; i < 40; ++i) {
+      CustomerQuery q;
+      std::vector<uint64_t> owners;
+      if (pick(3) == 0) {
+        q.owner_channel_id = tree[pick(8)].first;
+        q.include_subtree = pick(2) == 0;
+        owners = q.include_subtree ? test::RandomSubtree(*q.owner_channel_id)
+                                   : std::vector<uint64_t>{*q.owner_channel_id};
+      }
+      if (pick(3) == 0) q.tiers.push_back(static_cast<ValueTier>(1 + pick(3)));
+      if (pick(4) == 0) {
+        q.segments.push_back(
+            policy->segments[pick(policy->segments.size())].name);
+      }
+      if (pick(4) == 0)
+        q.stages.push_back(static_cast<LifecycleStage>(1 + pick(6)));
+      if (pick(4) == 0) q.region = test::RandomRegions()[pick(4)];
+      if (pick(4) == 0) q.inactive_since_ms = as_of - pick(200) * kDay;
+      q.order = static_cast<CustomerOrder>(1 + pick(4));
+      q.limit = kMaxQueryLimit;
+      std::vector<const CustomerRecord*> expected;
+      for (const auto& c : all) {
+        if (Passes(q, owners, c)) expected.push_back(&c);
+      }
+      std::sort(expected.begin(), expected.end(), [&q](auto* x, auto* y) {
+        return ComesBefore(q.order, *x, *y);
+      });
+      std::vector<uint64_t> want;
+      for (auto* c : expected) want.push_back(c->profile.id);
+      auto page = engine->FindCustomers(q);
+      ASSERT_TRUE(page.ok()) << page.status().ToString();
+      ASSERT_EQ(Ids(page->customers), want) << "query " << i;
+      if (!want.empty()) ++checked;
+    }
+  }
+  EXPECT_GT(merges, 5);
+  EXPECT_GT(erasures, 5);
+  EXPECT_GT(checked, 100);
+}
+
 }  // namespace
 }  // namespace custdb
