@@ -59,6 +59,24 @@ Interaction NewInteraction(uint64_t customer_id, uint64_t channel_id,
   return i;
 }
 
+void PutChannelTree(Engine* engine,
+                    const std::vector<std::pair<uint64_t, uint64_t>>& tree) {
+  for (const auto& [id, parent] : tree) {
+    Channel c;
+    c.id = id;
+    c.name = "channel " + std::to_string(id);
+    c.parent_id = parent;
+    Status s = engine->PutChannel(c);
+    ASSERT_TRUE(s.ok()) << s.ToString();
+  }
+}
+
+std::vector<uint64_t> Ids(const std::vector<CustomerRecord>& customers) {
+  std::vector<uint64_t> ids;
+  for (const auto& c : customers) ids.push_back(c.profile.id);
+  return ids;
+}
+
 std::string Listing(const VerifyReport& report) {
   std::string out = std::to_string(report.problems_found) + " problem(s):";
   for (const VerifyProblem& p : report.problems) out += "\n  " + p.what;

@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "custdb/engine.h"
 #include "custdb/options.h"
@@ -47,6 +49,18 @@ Order NewOrder(uint64_t id, uint64_t customer_id, uint64_t channel_id,
 // An interaction without scores or notes; id 0 lets the engine assign one.
 Interaction NewInteraction(uint64_t customer_id, uint64_t channel_id,
                            int64_t ts_ms, InteractionKind kind);
+
+constexpr int64_t kDay = 86400000;
+// kTestNowMs minus whole days.
+constexpr int64_t DaysAgo(int64_t days) { return kTestNowMs - days * kDay; }
+
+// Puts channels named "channel <id>" with the given (id, parent_id) pairs,
+// parents first; fails the test on error.
+void PutChannelTree(Engine* engine,
+                    const std::vector<std::pair<uint64_t, uint64_t>>& tree);
+
+// The ids of `customers`, in order.
+std::vector<uint64_t> Ids(const std::vector<CustomerRecord>& customers);
 
 // Verify's problems, one per line, for failure messages.
 std::string Listing(const VerifyReport& report);

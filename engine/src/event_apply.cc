@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "aggregate_rules.h"
-#include "derive.h"
 #include "channel_counters.h"
+#include "derive.h"
 #include "validate.h"
 
 namespace custdb {

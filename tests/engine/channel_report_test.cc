@@ -102,18 +102,12 @@ class ChannelReportTest : public ::testing::Test {
   void SetUp() override {
     engine_ = OpenTestEngine(dir_.Sub("db"));
     ASSERT_NE(engine_, nullptr);
-    for (auto [id, parent] :
-         std::vector<std::pair<uint64_t, uint64_t>>{{kRoot, 0},
-                                                    {kDealerA, kRoot},
-                                                    {kDealerB, kRoot},
-                                                    {kAgent, kDealerA},
-                                                    {kWeb, 0}}) {
-      Channel c;
-      c.id = id;
-      c.name = "channel " + std::to_string(id);
-      c.parent_id = parent;
-      Ok(engine_->PutChannel(c));
-    }
+    test::PutChannelTree(engine_.get(), {{kRoot, 0},
+                                         {kDealerA, kRoot},
+                                         {kDealerB, kRoot},
+                                         {kAgent, kDealerA},
+                                         {kWeb, 0}});
+    ASSERT_FALSE(HasFatalFailure());
     for (auto [id, owner] : std::vector<std::pair<uint64_t, uint64_t>>{
              {kAnn, kDealerA}, {kBob, 0}, {kCat, kWeb}}) {
       Customer c;

@@ -18,17 +18,11 @@
 namespace custdb {
 namespace {
 
+using test::DaysAgo;
+using test::Ids;
+using test::kDay;
 using test::kTestNowMs;
 using test::TempDir;
-
-constexpr int64_t kDay = 86400000;
-constexpr int64_t DaysAgo(int64_t days) { return kTestNowMs - days * kDay; }
-
-std::vector<uint64_t> Ids(const std::vector<CustomerRecord>& customers) {
-  std::vector<uint64_t> ids;
-  for (const auto& c : customers) ids.push_back(c.profile.id);
-  return ids;
-}
 using Ids_ = std::vector<uint64_t>;
 
 // Channels 1 -> 2, and 3. Customers (owner; last order; spend):
@@ -42,14 +36,8 @@ class ChurnWatchTest : public ::testing::Test {
   void SetUp() override {
     engine_ = test::OpenTestEngine(dir_.Sub("db"));
     ASSERT_NE(engine_, nullptr);
-    for (auto [id, parent] :
-         std::vector<std::pair<uint64_t, uint64_t>>{{1, 0}, {2, 1}, {3, 0}}) {
-      Channel c;
-      c.id = id;
-      c.name = "channel " + std::to_string(id);
-      c.parent_id = parent;
-      ASSERT_TRUE(engine_->PutChannel(c).ok());
-    }
+    test::PutChannelTree(engine_.get(), {{1, 0}, {2, 1}, {3, 0}});
+    ASSERT_FALSE(HasFatalFailure());
     Add(1, 2, 200, 300000);
     Add(2, 1, 100, 50000);
     Add(3, 3, 10, 40000);

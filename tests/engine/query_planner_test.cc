@@ -16,6 +16,7 @@
 
 #include "customer_filter.h"
 #include "keys.h"
+#include "random_customers.h"
 
 namespace custdb {
 namespace {
@@ -157,26 +158,6 @@ bool RefMatches(const CustomerFilter& f, const CustomerRecord& c) {
                                 a.last_activity_ms < *f.inactive_since));
 }
 
-bool RefBefore(CustomerOrder order, const CustomerRecord& x,
-               const CustomerRecord& y) {
-  const auto& a = x.aggregates;
-  const auto& b = y.aggregates;
-  switch (order) {
-    case CustomerOrder::kSpendDesc:
-      return std::make_tuple(-a.total_spend_minor, x.profile.id) <
-             std::make_tuple(-b.total_spend_minor, y.profile.id);
-    case CustomerOrder::kLastActivityAsc:
-      return std::make_tuple(a.last_activity_ms, x.profile.id) <
-             std::make_tuple(b.last_activity_ms, y.profile.id);
-    case CustomerOrder::kLastActivityDesc:
-      return std::make_tuple(a.last_activity_ms, x.profile.id) >
-             std::make_tuple(b.last_activity_ms, y.profile.id);
-    case CustomerOrder::kId:
-      break;
-  }
-  return x.profile.id < y.profile.id;
-}
-
 // The ids a plan yields from `index`, merged by tail as IndexScan does.
 std::vector<uint64_t> ReadPlan(const ScanPlan& plan,
                                const std::set<std::string>& index) {
@@ -252,8 +233,9 @@ TEST(QueryPlannerTest, PlansHoldExactlyTheMatchesInOrder) {
     for (const auto& c : customers) {
       if (RefMatches(f, c)) expected.push_back(&c);
     }
-    std::sort(expected.begin(), expected.end(),
-              [order](auto* x, auto* y) { return RefBefore(order, *x, *y); });
+    std::sort(expected.begin(), expected.end(), [order](auto* x, auto* y) {
+      return test::ComesBefore(order, *x, *y);
+    });
     std::vector<uint64_t> expected_ids;
     for (auto* c : expected) expected_ids.push_back(c->profile.id);
 

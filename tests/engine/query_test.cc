@@ -20,17 +20,11 @@
 namespace custdb {
 namespace {
 
+using test::DaysAgo;
+using test::Ids;
+using test::kDay;
 using test::kTestNowMs;
 using test::TempDir;
-
-constexpr int64_t kDay = 86400000;
-constexpr int64_t DaysAgo(int64_t days) { return kTestNowMs - days * kDay; }
-
-std::vector<uint64_t> Ids(const std::vector<CustomerRecord>& customers) {
-  std::vector<uint64_t> ids;
-  for (const auto& c : customers) ids.push_back(c.profile.id);
-  return ids;
-}
 
 // Channels: 1 (top) -> 2, 3; 2 -> 4; 9 at the top. Under the default
 // policy (high >= 2,000.00, medium >= 300.00; new within 30 days, active
@@ -49,14 +43,9 @@ class QueryTest : public ::testing::Test {
   void SetUp() override {
     engine_ = test::OpenTestEngine(dir_.Sub("db"));
     ASSERT_NE(engine_, nullptr);
-    for (auto [id, parent] : std::vector<std::pair<uint64_t, uint64_t>>{
-             {1, 0}, {2, 1}, {3, 1}, {4, 2}, {9, 0}}) {
-      Channel c;
-      c.id = id;
-      c.name = "channel " + std::to_string(id);
-      c.parent_id = parent;
-      ASSERT_TRUE(engine_->PutChannel(c).ok());
-    }
+    test::PutChannelTree(engine_.get(),
+                         {{1, 0}, {2, 1}, {3, 1}, {4, 2}, {9, 0}});
+    ASSERT_FALSE(HasFatalFailure());
     AddCustomer(1, 2, "north", {{10, 250000}});
     AddCustomer(2, 2, "south", {{100, 50000}, {95, 20000}});
     AddCustomer(3, 4, "north", {{200, 100000}, {190, 100000}, {185, 100000}});
@@ -431,26 +420,6 @@ bool Passes(const CustomerQuery& q, const std::vector<uint64_t>& owners,
            a.last_activity_ms < *q.inactive_since_ms));
 }
 
-bool ComesBefore(CustomerOrder order, const CustomerRecord& x,
-                 const CustomerRecord& y) {
-  const auto& a = x.aggregates;
-  const auto& b = y.aggregates;
-  switch (order) {
-    case CustomerOrder::kSpendDesc:
-      return std::make_tuple(-a.total_spend_minor, x.profile.id) <
-             std::make_tuple(-b.total_spend_minor, y.profile.id);
-    case CustomerOrder::kLastActivityAsc:
-      return std::make_tuple(a.last_activity_ms, x.profile.id) <
-             std::make_tuple(b.last_activity_ms, y.profile.id);
-    case CustomerOrder::kLastActivityDesc:
-      return std::make_tuple(a.last_activity_ms, x.profile.id) >
-             std::make_tuple(b.last_activity_ms, y.profile.id);
-    case CustomerOrder::kId:
-      break;
-  }
-  return x.profile.id < y.profile.id;
-}
-
 TEST(QueryPropertyTest, MatchesBruteForceOverRandomQueries) {
   const uint32_t seed = 4242;
   constexpr uint64_t kCustomers = 1500;
@@ -510,8 +479,9 @@ TEST(QueryPropertyTest, MatchesBruteForceOverRandomQueries) {
     for (const auto& c : all) {
       if (Passes(q, owners, c)) expected.push_back(&c);
     }
-    std::sort(expected.begin(), expected.end(),
-              [&q](auto* x, auto* y) { return ComesBefore(q.order, *x, *y); });
+    std::sort(expected.begin(), expected.end(), [&q](auto* x, auto* y) {
+      return test::ComesBefore(q.order, *x, *y);
+    });
     std::vector<uint64_t> expected_ids;
     for (auto* c : expected) expected_ids.push_back(c->profile.id);
 
@@ -661,7 +631,7 @@ TEST(TieringPropertyTest, MutationsMergesErasuresAndRescoresKeepQueriesExact) {
         if (Passes(q, owners, c)) expected.push_back(&c);
       }
       std::sort(expected.begin(), expected.end(), [&q](auto* x, auto* y) {
-        return ComesBefore(q.order, *x, *y);
+        return test::ComesBefore(q.order, *x, *y);
       });
       std::vector<uint64_t> want;
       for (auto* c : expected) want.push_back(c->profile.id);

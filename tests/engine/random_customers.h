@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <random>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "custdb/engine.h"
@@ -42,13 +43,8 @@ inline void FillRandomCustomers(Engine* engine, uint32_t seed,
   auto pick = [&rng](int64_t n) {
     return std::uniform_int_distribution<int64_t>(0, n - 1)(rng);
   };
-  for (const auto& [id, parent] : RandomChannelTree()) {
-    Channel c;
-    c.id = id;
-    c.name = "channel " + std::to_string(id);
-    c.parent_id = parent;
-    ASSERT_TRUE(engine->PutChannel(c).ok());
-  }
+  PutChannelTree(engine, RandomChannelTree());
+  if (::testing::Test::HasFatalFailure()) return;
   const auto& tree = RandomChannelTree();
   std::vector<Event> events;
   uint64_t order_id = 1;
@@ -128,6 +124,28 @@ inline std::vector<uint64_t> RandomSubtree(uint64_t root) {
     }
   }
   return out;
+}
+
+// The order FindCustomers promises (query.h CustomerOrder), written out
+// for brute-force comparisons.
+inline bool ComesBefore(CustomerOrder order, const CustomerRecord& x,
+                        const CustomerRecord& y) {
+  const auto& a = x.aggregates;
+  const auto& b = y.aggregates;
+  switch (order) {
+    case CustomerOrder::kSpendDesc:
+      return std::make_tuple(-a.total_spend_minor, x.profile.id) <
+             std::make_tuple(-b.total_spend_minor, y.profile.id);
+    case CustomerOrder::kLastActivityAsc:
+      return std::make_tuple(a.last_activity_ms, x.profile.id) <
+             std::make_tuple(b.last_activity_ms, y.profile.id);
+    case CustomerOrder::kLastActivityDesc:
+      return std::make_tuple(a.last_activity_ms, x.profile.id) >
+             std::make_tuple(b.last_activity_ms, y.profile.id);
+    case CustomerOrder::kId:
+      break;
+  }
+  return x.profile.id < y.profile.id;
 }
 
 }  // namespace test

@@ -51,14 +51,8 @@ class TierSummaryTest : public ::testing::Test {
   void SetUp() override {
     engine_ = test::OpenTestEngine(dir_.Sub("db"));
     ASSERT_NE(engine_, nullptr);
-    for (auto [id, parent] :
-         std::vector<std::pair<uint64_t, uint64_t>>{{1, 0}, {2, 1}}) {
-      Channel c;
-      c.id = id;
-      c.name = "channel " + std::to_string(id);
-      c.parent_id = parent;
-      ASSERT_TRUE(engine_->PutChannel(c).ok());
-    }
+    test::PutChannelTree(engine_.get(), {{1, 0}, {2, 1}});
+    ASSERT_FALSE(HasFatalFailure());
     Add(1, 1, "north", 250000);
     Add(2, 2, "north", 40000);
     Add(3, 2, "south", 500);

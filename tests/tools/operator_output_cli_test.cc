@@ -205,8 +205,7 @@ TEST_F(OperatorOutputCliTest, ExportEndsWithTheDerivedColumns) {
   EXPECT_EQ(d["loyalty_points"], 0);
 }
 
-TEST_F(OperatorOutputCliTest,
-       ExportCarriesEachCustomersDerivedValues) {
+TEST_F(OperatorOutputCliTest, ExportCarriesEachCustomersDerivedValues) {
   RescoreAtNow();
   const CommandRun csv = Run("export", "--what customers --format csv");
   std::istringstream rows(csv.output);
@@ -272,8 +271,7 @@ TEST_F(OperatorOutputCliTest, RescoreReportsWhatItDid) {
 
 // --- report tiers ------------------------------------------------------
 
-TEST_F(OperatorOutputCliTest,
-       ReportTiersGroupsByTierLifecycleSegment) {
+TEST_F(OperatorOutputCliTest, ReportTiersGroupsByTierLifecycleSegment) {
   RescoreAtNow();
   const Json tiers = RunJson("report tiers", "");
   EXPECT_EQ(tiers["by"], "tier");
