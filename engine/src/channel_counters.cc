@@ -127,8 +127,7 @@ int64_t SlotValue(const keys::CounterVec& counters, uint16_t slot) {
   return 0;
 }
 
-ChannelContribution ContributionOf(uint64_t customer_id,
-                                   uint64_t owner_channel_id,
+ChannelContribution ContributionOf(uint64_t owner_channel_id,
                                    const std::vector<Order>& orders,
                                    const std::vector<Interaction>& interactions,
                                    int sign) {
@@ -156,7 +155,6 @@ ChannelContribution ContributionOf(uint64_t customer_id,
   sales.erase(std::unique(sales.begin(), sales.end()), sales.end());
   for (const auto& [channel, day] : sales) {
     AddBuyerDay(channel, day, first_day, sign, &c.counters);
-    c.buyer_days.push_back(keys::BuyerDayKey(channel, day, customer_id));
   }
   return c;
 }

@@ -1,8 +1,7 @@
 // How orders and interactions feed ChannelReport (custdb/reports.h): the
-// counters of each (channel, day), the buyer-day markers and the complaint
-// resolve-time entries. Pure functions, no I/O: the write path
-// (event_apply.cc) applies them to each event, and Verify to every stored
-// record, so the rules live here only.
+// counters of each (channel, day) and the complaint resolve-time entries. Pure
+// functions, no I/O: the write path (event_apply.cc) applies them to each
+// event, and Verify to every stored record, so the rules live here only.
 //
 // Every counter is a function of stored state, not of the order writes
 // arrive in, so Verify can recompute it:
@@ -78,16 +77,14 @@ void AddInteractionState(const Interaction& interaction, int sign,
 std::optional<std::string> ResolveTimeEntry(const Interaction& interaction);
 
 // Everything one customer's records contribute to channel reports, times
-// `sign`: the counters, and the buyer-day markers and resolve-time entries
-// (tier_index keys) it holds. Verify recomputes with it; erase (-1) and
-// merge (-1 for both customers, +1 for the merged one) apply it.
+// `sign`: the counters, and the resolve-time entries (tier_index keys) it
+// holds. Verify recomputes with it; erase (-1) and merge (-1 for both
+// customers, +1 for the merged one) apply it.
 struct ChannelContribution {
   ChannelDayDeltas counters;
-  std::vector<std::string> buyer_days;
   std::vector<std::string> resolve_times;
 };
-ChannelContribution ContributionOf(uint64_t customer_id,
-                                   uint64_t owner_channel_id,
+ChannelContribution ContributionOf(uint64_t owner_channel_id,
                                    const std::vector<Order>& orders,
                                    const std::vector<Interaction>& interactions,
                                    int sign);

@@ -25,6 +25,15 @@ std::vector<Channel> ChannelRegistry::List() const {
   return out;
 }
 
+std::vector<uint64_t> ChannelRegistry::OwnerIds() const {
+  std::shared_lock lock(mu_);
+  std::vector<uint64_t> out;
+  out.reserve(channels_.size() + 1);
+  out.push_back(0);
+  for (const auto& entry : channels_) out.push_back(entry.first);
+  return out;
+}
+
 std::vector<uint64_t> ChannelRegistry::Subtree(uint64_t root) const {
   std::shared_lock lock(mu_);
   if (channels_.count(root) == 0) return {};

@@ -20,6 +20,9 @@ class ChannelRegistry {
   bool Exists(uint64_t id) const;
   std::optional<Channel> Get(uint64_t id) const;
   std::vector<Channel> List() const;  // by id
+  // 0 (a customer without an owner) and every channel id, ascending: the
+  // owners a query over all customers merges (query_planner.h).
+  std::vector<uint64_t> OwnerIds() const;
   // `root` and every channel below it, by id; empty if root is unknown.
   std::vector<uint64_t> Subtree(uint64_t root) const;
 

@@ -160,12 +160,9 @@ Status EngineImpl::EraseCustomer(uint64_t customer_id) {
     }
     // Its channel-report contributions leave with it.
     ChannelContribution gone =
-        ContributionOf(customer_id, current->owner_channel_id,
-                       RecordsOf(orders), RecordsOf(interactions), -1);
+        ContributionOf(current->owner_channel_id, RecordsOf(orders),
+                       RecordsOf(interactions), -1);
     txn.AddChannelDays(std::move(gone.counters));
-    for (const auto& key : gone.buyer_days) {
-      txn.RawDelete(keys::kTierIndexCf, key);
-    }
     for (const auto& key : gone.resolve_times) {
       txn.RawDelete(keys::kTierIndexCf, key);
     }
@@ -242,10 +239,10 @@ Status EngineImpl::MergeCustomers(uint64_t survivor_id, uint64_t duplicate_id) {
     // customer's arrive (buyer-days and new/repeat customers change when
     // two customers become one).
     std::vector<ChannelContribution> before;
-    before.push_back(ContributionOf(survivor_id, survivor->owner_channel_id,
+    before.push_back(ContributionOf(survivor->owner_channel_id,
                                     RecordsOf(orders), RecordsOf(interactions),
                                     -1));
-    before.push_back(ContributionOf(duplicate_id, duplicate->owner_channel_id,
+    before.push_back(ContributionOf(duplicate->owner_channel_id,
                                     RecordsOf(dup_orders),
                                     RecordsOf(dup_interactions), -1));
     for (auto& o : dup_orders) {
@@ -269,21 +266,15 @@ Status EngineImpl::MergeCustomers(uint64_t survivor_id, uint64_t duplicate_id) {
     std::sort(interactions.begin(), interactions.end(),
               [](const auto& a, const auto& b) { return a.key < b.key; });
     ChannelContribution after =
-        ContributionOf(survivor_id, survivor->owner_channel_id,
-                       RecordsOf(orders), RecordsOf(interactions), +1);
+        ContributionOf(survivor->owner_channel_id, RecordsOf(orders),
+                       RecordsOf(interactions), +1);
     for (ChannelContribution& c : before) {
       txn.AddChannelDays(std::move(c.counters));
-      for (const auto& key : c.buyer_days) {
-        txn.RawDelete(keys::kTierIndexCf, key);
-      }
       for (const auto& key : c.resolve_times) {
         txn.RawDelete(keys::kTierIndexCf, key);
       }
     }
     txn.AddChannelDays(std::move(after.counters));
-    for (const auto& key : after.buyer_days) {
-      txn.RawPut(keys::kTierIndexCf, key, "");
-    }
     for (const auto& key : after.resolve_times) {
       txn.RawPut(keys::kTierIndexCf, key, "");
     }

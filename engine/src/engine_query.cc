@@ -306,7 +306,7 @@ Result<CustomerPage> EngineImpl::FindCustomers(const CustomerQuery& q) {
     after = position.substr(kQueryHashLength);
   }
 
-  ScanPlan plan = PlanQuery(filter, q.order, tier_spend);
+  ScanPlan plan = PlanQuery(filter, q.order, tier_spend, channels_.OwnerIds());
   CustomerPage page;
   page.plan.index = plan.index;
   page.plan.bounds = plan.bounds + (after ? ", after the cursor" : "");
@@ -441,8 +441,8 @@ Result<ChurnWatch> EngineImpl::GetChurnWatch(const ChurnWatchQuery& q) {
   // customer is a member, and the activity range alone is read.
   CustomerFilter members = filter;
   members.inactive_since.reset();
-  const ScanPlan member_plan =
-      PlanQuery(members, CustomerOrder::kSpendDesc, tier_spend);
+  const ScanPlan member_plan = PlanQuery(members, CustomerOrder::kSpendDesc,
+                                         tier_spend, channels_.OwnerIds());
   std::vector<const ScanPlan*> candidates = {&active_before};
   if (!filter.owners.empty() || !filter.tiers.empty()) {
     candidates.push_back(&member_plan);

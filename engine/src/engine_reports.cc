@@ -153,9 +153,10 @@ ChannelReportRow MakeRow(uint64_t channel_id, int64_t day_ms,
 
 }  // namespace
 
-// Reads one tier-summary counter per owner channel of the query (or the
-// one of its scope), summed; no customer is read. Slots follow keys.h
-// (kSummaryTierBase …): customers in slot 2k, spend in 2k + 1.
+// Reads one tier-summary counter per owner channel of the query (every
+// owner, 0 included, without one; keys.h SummaryScope), summed; no customer
+// is read. Slots follow keys.h (kSummaryTierBase …): customers in slot 2k,
+// spend in 2k + 1.
 Result<TierSummary> EngineImpl::GetTierSummary(const TierSummaryQuery& q) {
   const int by = static_cast<int>(q.by);
   if (by < static_cast<int>(SummaryGroup::kTier) ||
@@ -163,54 +164,46 @@ Result<TierSummary> EngineImpl::GetTierSummary(const TierSummaryQuery& q) {
     return Status::InvalidArgument("query.by: " + std::to_string(by) +
                                    " is not a summary group");
   }
-  std::vector<std::string> counter_keys;
+  std::vector<uint64_t> owners;
   if (q.owner_channel_id) {
-    std::vector<uint64_t> owners;
     Status s = OwnerSet("query.owner_channel_id", *q.owner_channel_id,
                         q.include_subtree, &owners);
     if (!s.ok()) return s;
-    for (uint64_t owner : owners) {
-      counter_keys.push_back(
-          q.region
-              ? keys::TierSummaryKey(keys::SummaryScope::kOwnerRegion, owner,
-                                     *q.region)
-              : keys::TierSummaryKey(keys::SummaryScope::kOwner, owner, ""));
-    }
   } else {
+    owners = channels_.OwnerIds();
+  }
+  std::vector<std::string> counter_keys;
+  counter_keys.reserve(owners.size());
+  for (uint64_t owner : owners) {
     counter_keys.push_back(
-        q.region
-            ? keys::TierSummaryKey(keys::SummaryScope::kRegion, 0, *q.region)
-            : keys::TierSummaryKey(keys::SummaryScope::kAll, 0, ""));
+        q.region ? keys::TierSummaryKey(keys::SummaryScope::kOwnerRegion, owner,
+                                        *q.region)
+                 : keys::TierSummaryKey(keys::SummaryScope::kOwner, owner, ""));
   }
   const std::shared_ptr<const TierPolicy> policy = this->policy();
 
   keys::CounterVec total;
-  rocksdb::DB* db = storage_->db();
-  // One snapshot, so that the channels of a subtree are summed as of one
-  // moment (a customer moving between them is counted once).
-  const rocksdb::Snapshot* snapshot = db->GetSnapshot();
-  rocksdb::ReadOptions ro;
-  ro.snapshot = snapshot;
-  Status s;
-  for (const std::string& key : counter_keys) {
-    std::string value;
-    rocksdb::Status rs =
-        db->Get(ro, storage_->cf(keys::kCountersCf), key, &value);
-    if (rs.IsNotFound()) continue;
-    if (!rs.ok()) {
-      s = FromRocks(rs, "reading tier summary counters");
-      break;
+  // One MultiGet reads every key as of one snapshot, so that a customer
+  // moving between two owners is counted once.
+  const size_t n = counter_keys.size();
+  std::vector<rocksdb::Slice> slices(counter_keys.begin(), counter_keys.end());
+  std::vector<rocksdb::PinnableSlice> values(n);
+  std::vector<rocksdb::Status> statuses(n);
+  storage_->db()->MultiGet(rocksdb::ReadOptions(),
+                           storage_->cf(keys::kCountersCf), n, slices.data(),
+                           values.data(), statuses.data());
+  for (size_t i = 0; i < n; ++i) {
+    if (statuses[i].IsNotFound()) continue;
+    if (!statuses[i].ok()) {
+      return FromRocks(statuses[i], "reading tier summary counters");
     }
     keys::CounterVec slots;
-    if (!keys::DecodeCounterVec(value, &slots)) {
-      s = Status::Corruption("tier summary counter holds " +
-                             std::to_string(value.size()) + " bytes");
-      break;
+    if (!keys::DecodeCounterVec(values[i].ToStringView(), &slots)) {
+      return Status::Corruption("tier summary counter holds " +
+                                std::to_string(values[i].size()) + " bytes");
     }
     keys::AddCounterVec(&total, slots);
   }
-  db->ReleaseSnapshot(snapshot);
-  if (!s.ok()) return s;
 
   auto slot = [&total](int k, int half) {
     const uint16_t wanted = static_cast<uint16_t>(2 * k + half);

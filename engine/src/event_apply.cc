@@ -81,12 +81,11 @@ Status LoadOrder(const char* field, uint64_t order_id, WriteTxn* txn,
   return Status::OK();
 }
 
-// The channel-day counters and buyer-day marker of a new order of a
-// customer whose aggregates were `before` (channel_counters.h has the
-// rules). Reads only: the caller stages the results.
+// The channel-day counters of a new order of a customer whose aggregates
+// were `before` (channel_counters.h has the rules). Reads only: the caller
+// stages the results.
 Status NewOrderCounters(const Order& order, const Aggregates& before,
-                        WriteTxn* txn, ChannelDayDeltas* deltas,
-                        std::optional<std::string>* marker) {
+                        WriteTxn* txn, ChannelDayDeltas* deltas) {
   AddOrderState(order, +1, deltas);
   if (order.kind != OrderKind::kSale) return Status::OK();
   const uint64_t customer_id = order.customer_id;
@@ -95,20 +94,24 @@ Status NewOrderCounters(const Order& order, const Aggregates& before,
   const bool had_orders = !before.recent_order_ms.empty();
   const int64_t old_first_day = had_orders ? DayOf(before.first_order_ms) : day;
   const int64_t first_day = std::min(old_first_day, day);
-  std::string key = keys::BuyerDayKey(order.channel_id, day, customer_id);
-  // A marker can exist only on a day between the customer's first and last
-  // sale orders; orders mostly arrive in time order, so this usually
-  // spares the read.
-  bool exists = false;
+  // Is (channel, day) already a buyer-day of this customer? Only if the
+  // day lies between its first and last sale orders; orders mostly arrive
+  // in time order and rarely twice a day, so the history is seldom read,
+  // and no marker has to be written for the day (keys.h kRetiredBuyerDay).
+  bool bought_that_day = false;
   Status s;
   if (had_orders && day >= old_first_day &&
       day <= DayOf(before.last_order_ms)) {
-    s = txn->ReportMarkerExists(key, &exists);
+    std::vector<Order> same_day;
+    s = txn->GetOrdersOf(customer_id, day, day + kDayMs, &same_day);
     if (!s.ok()) return s;
+    for (const Order& o : same_day) {
+      bought_that_day |=
+          o.kind == OrderKind::kSale && o.channel_id == order.channel_id;
+    }
   }
-  if (!exists) {
+  if (!bought_that_day) {
     AddBuyerDay(order.channel_id, day, first_day, +1, deltas);
-    *marker = std::move(key);
   }
   if (day < old_first_day) {
     // An earlier first day arrived late: the buyer-days of the old first
@@ -275,13 +278,11 @@ Status ApplyRecordOrder(const ApplyContext& ctx, const Order& input,
   order.currency = *ctx.base_currency;
   order.refunded_minor = 0;
   ChannelDayDeltas deltas;
-  std::optional<std::string> marker;
-  s = NewOrderCounters(order, agg, txn, &deltas, &marker);
+  s = NewOrderCounters(order, agg, txn, &deltas);
   if (!s.ok()) return s;
   s = AddOrder(order, &agg);
   if (!s.ok()) return s;
   txn->AddChannelDays(std::move(deltas));
-  if (marker) txn->PutReportMarker(std::move(*marker));
   const uint64_t customer_id = order.customer_id;
   txn->PutOrder(std::move(order));
   txn->PutAggregates(customer_id, std::move(agg));

@@ -265,12 +265,8 @@ std::string TierSummaryKey(SummaryScope scope, uint64_t owner_channel_id,
                            std::string_view region) {
   std::string k(1, static_cast<char>(CounterTag::kTierSummary));
   k.push_back(static_cast<char>(scope));
-  if (scope == SummaryScope::kOwner || scope == SummaryScope::kOwnerRegion) {
-    PutU64(&k, owner_channel_id);
-  }
-  if (scope == SummaryScope::kRegion || scope == SummaryScope::kOwnerRegion) {
-    PutString(&k, region);
-  }
+  PutU64(&k, owner_channel_id);
+  if (scope == SummaryScope::kOwnerRegion) PutString(&k, region);
   return k;
 }
 
@@ -328,13 +324,6 @@ std::string LastActivityKey(int64_t last_activity_ms, uint64_t customer_id) {
   return k;
 }
 
-std::string SpendKey(int64_t spend_minor, uint64_t customer_id) {
-  std::string k = TierPrefix(TierTag::kSpend);
-  PutI64(&k, ~spend_minor);
-  PutU64(&k, customer_id);
-  return k;
-}
-
 std::string TierKey(uint8_t tier, uint64_t customer_id) {
   std::string k = TierPrefix(TierTag::kTier);
   k.push_back(static_cast<char>(tier));
@@ -370,26 +359,6 @@ bool DecodeResolveTimeKey(std::string_view key, uint64_t* channel_id,
   return GetU64(&key, channel_id) && GetI64(&key, day_ms) &&
          GetI64(&key, resolve_ms) && GetU64(&key, interaction_id) &&
          key.empty();
-}
-
-std::string BuyerDayKey(uint64_t channel_id, int64_t day_ms,
-                        uint64_t customer_id) {
-  std::string k = TierPrefix(TierTag::kBuyerDay);
-  PutU64(&k, channel_id);
-  PutI64(&k, day_ms);
-  PutU64(&k, customer_id);
-  return k;
-}
-
-bool DecodeBuyerDayKey(std::string_view key, uint64_t* channel_id,
-                       int64_t* day_ms, uint64_t* customer_id) {
-  if (key.empty() || static_cast<uint8_t>(key[0]) !=
-                         static_cast<uint8_t>(TierTag::kBuyerDay)) {
-    return false;
-  }
-  key.remove_prefix(1);
-  return GetU64(&key, channel_id) && GetI64(&key, day_ms) &&
-         GetU64(&key, customer_id) && key.empty();
 }
 
 bool TierKeyCustomerId(std::string_view key, uint64_t* customer_id) {

@@ -81,9 +81,12 @@ enum class TierTag : uint8_t {
   kSegment = 0x23,       // u8 segment + 1 (0: none) · id
   kLifecycle = 0x24,     // u8 LifecycleStage · id
   kLastActivity = 0x25,  // i64 last_activity_ms · id
-  kSpend = 0x26,         // ~spend · id
-  kTier = 0x27,          // u8 ValueTier · id
-  kNextChange = 0x28,    // i64 next_change_ms · id (absent when never)
+  // 0x26 held ~spend · id until schema 2: spend order over every customer
+  // is owner_spend merged across owners (query_planner.h), which saves
+  // every order two memtable inserts. Storage migrates it away.
+  kRetiredSpend = 0x26,
+  kTier = 0x27,        // u8 ValueTier · id
+  kNextChange = 0x28,  // i64 next_change_ms · id (absent when never)
   // Complaint resolution times for ChannelReport's median:
   // u64 channel_id · i64 day_ms · i64 resolve_ms · u64 interaction_id;
   // empty value.
@@ -92,26 +95,30 @@ enum class TierTag : uint8_t {
   // so erasing or merging it finds them with a prefix scan:
   // u64 survivor · the alias's indexes-CF key; empty value.
   kAliasOf = 0x40,
-  // Buyer-day markers, so a channel-day counts each buying customer once:
-  // u64 channel_id · i64 day_ms · u64 customer_id; empty value.
-  kBuyerDay = 0x31,
+  // 0x31 held buyer-day markers until schema 2; a new order now finds
+  // its customer's other orders of the day in its history (event_apply.cc).
+  kRetiredBuyerDay = 0x31,
 };
 
 // Tags of the counters CF (first key byte). Stored: never renumber.
 enum class CounterTag : uint8_t {
   kRecordCount = 0x01,  // tag · u8 RecordKind -> i64 count (channels,
                         // customers; orders and interactions have none)
-  // tag · u8 SummaryScope · [u64 owner] · [string region] -> CounterVec of
+  // tag · u8 SummaryScope · u64 owner · [string region] -> CounterVec of
   // TierSummarySlot: customers and spend per tier, lifecycle and segment.
   kTierSummary = 0x02,
   // tag · u64 channel_id · i64 day_ms -> CounterVec of ChannelDaySlot. In
   // the report_counters CF.
   kChannelDay = 0x03,
 };
+// Every customer adds into its owner's and its (owner, region)'s vector;
+// wider scopes are sums over owners (there are few channels), so an order
+// merges into two keys, not four. Scopes 0 (all) and 2 (region) were
+// stored until schema 2.
 enum class SummaryScope : uint8_t {
-  kAll = 0,
-  kOwner = 1,        // · u64 owner_channel_id
-  kRegion = 2,       // · string region
+  kRetiredAll = 0,
+  kOwner = 1,  // · u64 owner_channel_id (0: no owner)
+  kRetiredRegion = 2,
   kOwnerRegion = 3,  // · u64 owner_channel_id · string region
 };
 // Slots of a tier-summary CounterVec: a pair (customers, spend) per group
@@ -218,7 +225,6 @@ std::string RegionKey(std::string_view region, uint64_t customer_id);
 std::string SegmentKey(int segment, uint64_t customer_id);
 std::string LifecycleKey(uint8_t stage, uint64_t customer_id);
 std::string LastActivityKey(int64_t last_activity_ms, uint64_t customer_id);
-std::string SpendKey(int64_t spend_minor, uint64_t customer_id);
 std::string TierKey(uint8_t tier, uint64_t customer_id);
 std::string NextChangeKey(int64_t next_change_ms, uint64_t customer_id);
 std::string ResolveTimeKey(uint64_t channel_id, int64_t day_ms,
@@ -226,10 +232,6 @@ std::string ResolveTimeKey(uint64_t channel_id, int64_t day_ms,
 bool DecodeResolveTimeKey(std::string_view key, uint64_t* channel_id,
                           int64_t* day_ms, int64_t* resolve_ms,
                           uint64_t* interaction_id);
-std::string BuyerDayKey(uint64_t channel_id, int64_t day_ms,
-                        uint64_t customer_id);
-bool DecodeBuyerDayKey(std::string_view key, uint64_t* channel_id,
-                       int64_t* day_ms, uint64_t* customer_id);
 // The customer id every tier index key ends with.
 bool TierKeyCustomerId(std::string_view key, uint64_t* customer_id);
 

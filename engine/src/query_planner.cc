@@ -128,15 +128,24 @@ std::string SpendText(const std::vector<Interval>& intervals) {
   return s;
 }
 
+// Spend order over every customer: owner_spend of every owner, merged by
+// tail (~spend · id); keys.h says why there is no global spend index.
 ScanPlan SpendPlan(const CustomerFilter& f, const TierSpend& ts,
-                   CustomerOrder order) {
+                   CustomerOrder order,
+                   const std::vector<uint64_t>& every_owner) {
   ScanPlan plan;
   plan.index = "spend";
   const std::vector<Interval> intervals = SpendIntervals(f, ts);
-  for (const Interval& iv : intervals) {
-    plan.ranges.push_back(SpendRange(TagPrefix(TierTag::kSpend), iv));
+  for (uint64_t owner : every_owner) {
+    std::string prefix = TagPrefix(TierTag::kOwnerSpend);
+    keys::PutU64(&prefix, owner);
+    for (const Interval& iv : intervals) {
+      plan.ranges.push_back(SpendRange(prefix, iv));
+    }
   }
-  plan.bounds = SpendText(intervals);
+  plan.bounds = "owner_spend of every owner (" +
+                std::to_string(every_owner.size()) + "), " +
+                SpendText(intervals);
   plan.index_order = order == CustomerOrder::kSpendDesc;
   plan.residual_filters = TiersFold(f, ts) ? Residual(f, {"spend", "tiers"})
                                            : Residual(f, {"spend"});
@@ -241,7 +250,8 @@ ScanPlan LastActivityPlan(const CustomerFilter& f, bool reverse) {
 }
 
 ScanPlan PlanQuery(const CustomerFilter& f, CustomerOrder order,
-                   const TierSpend& ts) {
+                   const TierSpend& ts,
+                   const std::vector<uint64_t>& every_owner) {
   ScanPlan plan;
   if (!f.owners.empty()) {
     plan = OwnerSpendPlan(f, ts);
@@ -256,7 +266,7 @@ ScanPlan PlanQuery(const CustomerFilter& f, CustomerOrder order,
                          0, f, order);
   } else if (!f.tiers.empty()) {
     plan = order == CustomerOrder::kSpendDesc && TiersFold(f, ts)
-               ? SpendPlan(f, ts, order)
+               ? SpendPlan(f, ts, order, every_owner)
                : ByteValuePlan("tier", TierTag::kTier, "tiers", f.tiers, 0, f,
                                order);
   } else if (f.active_since || f.inactive_since ||
@@ -274,7 +284,7 @@ ScanPlan PlanQuery(const CustomerFilter& f, CustomerOrder order,
                                         ValueTier::kHigh};
     plan = ByteValuePlan("tier", TierTag::kTier, "tiers", all, 0, f, order);
   } else {
-    plan = SpendPlan(f, ts, order);
+    plan = SpendPlan(f, ts, order, every_owner);
   }
   return plan;
 }

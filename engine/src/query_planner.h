@@ -7,12 +7,12 @@
 //  2. region: region, the one range of that region.
 //  3. segments: segment, one range per segment.
 //  4. stages: lifecycle, one range per stage.
-//  5. tiers: spend, one range per spend interval, when the order is
-//     spend_desc and the tiers are spend ranges; else tier, one range per
-//     tier.
+//  5. tiers: spend, one range per spend interval and owner, when the order
+//     is spend_desc and the tiers are spend ranges; else tier, one range
+//     per tier.
 //  6. active_since / inactive_since: last_activity, [max(active_since, 1),
 //     inactive_since).
-//  7. min/max_spend: spend, one range.
+//  7. min/max_spend: spend, one range per owner.
 //  8. none: spend_desc reads spend, the last-activity orders read
 //     last_activity, id reads tier (every tier, merged by id).
 // Equality filters come first because they bound a scan by the matches of
@@ -24,6 +24,11 @@
 // high [high_min, max], medium [medium_min, high_min - 1], low [min,
 // medium_min - 1]. Empty intervals are dropped; a plan without ranges reads
 // nothing.
+//
+// "spend" reads owner_spend of every owner (every_owner: 0 and each
+// channel id): one range per owner and spend interval, merged by tail, so
+// it yields spend order over all customers without a global spend index
+// that every order would have to move.
 //
 // Ranges are merged by their keys' tails (what follows each range's shared
 // prefix): ~spend · id for owner_spend and spend, last_activity_ms · id for
@@ -71,7 +76,8 @@ TierSpend TierSpendOf(const TierPolicy& policy);
 
 // The plan for `filter` sorted by `order` under the rules above.
 ScanPlan PlanQuery(const CustomerFilter& filter, CustomerOrder order,
-                   const TierSpend& tier_spend);
+                   const TierSpend& tier_spend,
+                   const std::vector<uint64_t>& every_owner);
 
 // Rule 6 alone, for callers that weigh candidates themselves (ChurnWatch).
 ScanPlan LastActivityPlan(const CustomerFilter& filter, bool reverse);

@@ -20,8 +20,12 @@ namespace custdb {
 // iterators are bounded to one prefix unless asked for total order.
 rocksdb::ReadOptions TotalOrder();
 
-// The schema this build writes; it opens this and older versions.
-inline constexpr int kSchemaVersion = 1;
+// The schema this build writes; it opens this and older versions, and
+// migrates older ones when it opens them (Storage::Migrate).
+//  1: the first.
+//  2: no global spend index, buyer-day markers, or all / region
+//     tier-summary scopes (keys.h kRetired*).
+inline constexpr int kSchemaVersion = 2;
 
 class Storage {
  public:
@@ -42,6 +46,7 @@ class Storage {
   Storage() = default;
   Status Initialize(const Options& options);
   Status CheckMeta(const Options& options);
+  Status Migrate(uint64_t from_version);
 
   std::unique_ptr<rocksdb::DB> db_;
   // Indexed by keys::ColumnFamily; extra column families follow.

@@ -26,7 +26,6 @@ std::vector<std::string> TierIndexKeys(const TierFacts& f) {
   k.push_back(
       keys::LifecycleKey(static_cast<uint8_t>(f.derived.lifecycle), id));
   k.push_back(keys::LastActivityKey(f.last_activity_ms, id));
-  k.push_back(keys::SpendKey(f.spend_minor, id));
   k.push_back(keys::TierKey(static_cast<uint8_t>(f.derived.value_tier), id));
   if (f.derived.next_change_ms != INT64_MAX) {
     k.push_back(keys::NextChangeKey(f.derived.next_change_ms, id));
@@ -48,9 +47,7 @@ void AddSummaryContribution(const TierFacts& f, int sign,
                               sign * f.spend_minor);
   }
   const std::string scope_keys[] = {
-      keys::TierSummaryKey(keys::SummaryScope::kAll, 0, ""),
       keys::TierSummaryKey(keys::SummaryScope::kOwner, f.owner_channel_id, ""),
-      keys::TierSummaryKey(keys::SummaryScope::kRegion, 0, f.region),
       keys::TierSummaryKey(keys::SummaryScope::kOwnerRegion, f.owner_channel_id,
                            f.region)};
   for (const std::string& key : scope_keys) {

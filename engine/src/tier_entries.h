@@ -33,8 +33,8 @@ TierFacts FactsOf(const Customer& profile, const Aggregates& aggregates,
 std::vector<std::string> TierIndexKeys(const TierFacts& facts);
 
 // Adds sign x the customer's contribution to every tier-summary counter it
-// counts in (keys.h kTierSummary: scopes all, owner, region, owner x region)
-// into *deltas, keyed by counter key.
+// counts in (keys.h kTierSummary: scopes owner and owner x region) into
+// *deltas, keyed by counter key.
 using CounterDeltas = std::map<std::string, keys::CounterVec>;
 void AddSummaryContribution(const TierFacts& facts, int sign,
                             CounterDeltas* deltas);

@@ -155,7 +155,7 @@ Status CustomerWalk::VerifyCustomer(uint64_t id) {
   uint64_t owner = 0;
   s = CheckProfile(id, &owner);
   if (s.ok()) CheckAggregates(id, replay);
-  channel_replay_->EndCustomer(id, owner);
+  channel_replay_->EndCustomer(owner);
   return s;
 }
 

@@ -1,4 +1,4 @@
-// Channel-day counters, buyer-day markers and resolve-time entries against
+// Channel-day counters and resolve-time entries against
 // the records; see verify_channel_counters.h.
 #include "verify_channel_counters.h"
 
@@ -50,11 +50,6 @@ void CompareCounters(VerifyContext* ctx, const std::string& what,
 std::string DescribeEntry(keys::TierTag tag, std::string_view key) {
   uint64_t channel = 0, id = 0;
   int64_t day = 0, resolve_ms = 0;
-  if (tag == keys::TierTag::kBuyerDay &&
-      keys::DecodeBuyerDayKey(key, &channel, &day, &id)) {
-    return "buyer-day marker (channel " + std::to_string(channel) + ", day " +
-           Day(day) + ", customer " + std::to_string(id) + ")";
-  }
   if (tag == keys::TierTag::kResolveTime &&
       keys::DecodeResolveTimeKey(key, &channel, &day, &resolve_ms, &id)) {
     return "resolve-time entry (channel " + std::to_string(channel) + ", day " +
@@ -74,12 +69,10 @@ void ChannelCountersReplay::FeedInteraction(const Interaction& interaction) {
   interactions_.push_back(interaction);
 }
 
-void ChannelCountersReplay::EndCustomer(uint64_t customer_id,
-                                        uint64_t owner_channel_id) {
+void ChannelCountersReplay::EndCustomer(uint64_t owner_channel_id) {
   ChannelContribution c =
-      ContributionOf(customer_id, owner_channel_id, orders_, interactions_, +1);
+      ContributionOf(owner_channel_id, orders_, interactions_, +1);
   AddDeltas(&expected_, c.counters);
-  for (auto& key : c.buyer_days) buyer_days_.push_back(std::move(key));
   for (auto& key : c.resolve_times) resolve_times_.push_back(std::move(key));
   orders_.clear();
   interactions_.clear();
@@ -87,7 +80,6 @@ void ChannelCountersReplay::EndCustomer(uint64_t customer_id,
 
 Status ChannelCountersReplay::Check(VerifyContext* ctx) {
   Status s = CheckCounters(ctx);
-  if (s.ok()) s = CheckEntries(ctx, keys::TierTag::kBuyerDay, &buyer_days_);
   if (s.ok()) {
     s = CheckEntries(ctx, keys::TierTag::kResolveTime, &resolve_times_);
   }
@@ -152,8 +144,7 @@ Status ChannelCountersReplay::CheckEntries(VerifyContext* ctx,
                                            std::vector<std::string>* expected) {
   std::sort(expected->begin(), expected->end());
   const char tag_byte = static_cast<char>(tag);
-  const char* noun =
-      tag == keys::TierTag::kBuyerDay ? "sale order" : "resolved complaint";
+  const char* noun = "resolved complaint";
   std::unique_ptr<rocksdb::Iterator> it = ctx->Scan(keys::kTierIndexCf);
   auto next = expected->begin();
   for (it->Seek(std::string(1, tag_byte)); it->Valid(); it->Next()) {

@@ -1,5 +1,5 @@
-// Verify's channel-report pass: the channel-day counters, buyer-day markers
-// and resolve-time entries recomputed from the records with the write
+// Verify's channel-report pass: the channel-day counters and resolve-time
+// entries recomputed from the records with the write
 // path's own rules (channel_counters.h), and compared with the database.
 #ifndef CUSTDB_ENGINE_VERIFY_CHANNEL_COUNTERS_H_
 #define CUSTDB_ENGINE_VERIFY_CHANNEL_COUNTERS_H_
@@ -20,16 +20,16 @@ class VerifyContext;
 
 // Fed by the customer walk: one customer's records (in any order), then
 // EndCustomer; after the walk, Check. Holds every expected counter and
-// entry in memory (about 60 bytes per buyer-day and resolved complaint).
+// entry in memory (about 60 bytes per channel-day and resolved complaint).
 class ChannelCountersReplay {
  public:
   void FeedOrder(const Order& order);
   void FeedInteraction(const Interaction& interaction);
   // Closes the records fed since the last call: they belong to this
   // customer, owned by `owner_channel_id` (0: none).
-  void EndCustomer(uint64_t customer_id, uint64_t owner_channel_id);
+  void EndCustomer(uint64_t owner_channel_id);
 
-  // Reports every counter, marker and entry that is missing, extra or
+  // Reports every counter and entry that is missing, extra or
   // holds another value. Non-ok only if reading failed.
   Status Check(VerifyContext* ctx);
 
@@ -39,7 +39,6 @@ class ChannelCountersReplay {
                       std::vector<std::string>* expected);
 
   ChannelDayDeltas expected_;
-  std::vector<std::string> buyer_days_;     // expected markers
   std::vector<std::string> resolve_times_;  // expected entries
   // The records of the customer being fed.
   std::vector<Order> orders_;

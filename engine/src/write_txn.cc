@@ -226,15 +226,6 @@ Status WriteTxn::GetOrdersOf(uint64_t customer_id, int64_t from_ms,
   return Status::OK();
 }
 
-Status WriteTxn::ReportMarkerExists(const std::string& key, bool* exists) {
-  if (report_markers_.count(key)) {
-    *exists = true;
-    return Status::OK();
-  }
-  rocksdb::PinnableSlice value;
-  return ReadValue(storage_, keys::kTierIndexCf, key, &value, exists);
-}
-
 void WriteTxn::PutCustomer(Customer customer) {
   const uint64_t id = customer.id;
   customers_[id] = std::move(customer);

@@ -61,9 +61,6 @@ class WriteTxn {
   // ones included, in no particular order.
   Status GetOrdersOf(uint64_t customer_id, int64_t from_ms, int64_t to_ms,
                      std::vector<Order>* out);
-  // Whether a report marker (a tier_index key with an empty value: buyer-day
-  // markers, resolve-time entries) exists, staged ones included.
-  Status ReportMarkerExists(const std::string& key, bool* exists);
 
   // Staging. Call only once every check of the event has passed, so a
   // failed event never leaves anything behind.
@@ -92,6 +89,8 @@ class WriteTxn {
   // Channel-day counter deltas; each key gets one merge per commit, however
   // many events touched it.
   void AddChannelDays(ChannelDayDeltas deltas);
+  // A channel-report entry of the tier_index CF (a complaint's resolve
+  // time; empty value).
   void PutReportMarker(std::string key);
   void RaiseMetaNumber(std::string_view name, uint64_t value);
 

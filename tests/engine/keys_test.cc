@@ -155,11 +155,6 @@ TEST(KeysTest, ChannelReportKeysGoldenBytesAndRoundTrip) {
             "03"
             "0000000000000003"
             "8000000000000000");
-  EXPECT_EQ(Hex(BuyerDayKey(3, 86400000, 7)),
-            "31"
-            "0000000000000003"
-            "8000000005265c00"
-            "0000000000000007");
   EXPECT_EQ(Hex(ResolveTimeKey(3, 0, 5, 9)),
             "30"
             "0000000000000003"
@@ -167,16 +162,11 @@ TEST(KeysTest, ChannelReportKeysGoldenBytesAndRoundTrip) {
             "8000000000000005"
             "0000000000000009");
 
-  uint64_t channel = 0, customer = 0, interaction = 0;
+  uint64_t channel = 0, interaction = 0;
   int64_t day = 0, resolve = 0;
   ASSERT_TRUE(DecodeChannelDayKey(ChannelDayKey(4, -86400000), &channel, &day));
   EXPECT_EQ(channel, 4u);
   EXPECT_EQ(day, -86400000);
-  ASSERT_TRUE(DecodeBuyerDayKey(BuyerDayKey(5, 172800000, 11), &channel, &day,
-                                &customer));
-  EXPECT_EQ(channel, 5u);
-  EXPECT_EQ(day, 172800000);
-  EXPECT_EQ(customer, 11u);
   ASSERT_TRUE(DecodeResolveTimeKey(ResolveTimeKey(6, 86400000, 1234, 12),
                                    &channel, &day, &resolve, &interaction));
   EXPECT_EQ(channel, 6u);
@@ -184,11 +174,12 @@ TEST(KeysTest, ChannelReportKeysGoldenBytesAndRoundTrip) {
   EXPECT_EQ(resolve, 1234);
   EXPECT_EQ(interaction, 12u);
   // Another tag, or a truncated key, is not one of them.
-  EXPECT_FALSE(
-      DecodeBuyerDayKey(ResolveTimeKey(6, 0, 1, 2), &channel, &day, &customer));
-  std::string truncated = BuyerDayKey(5, 0, 11);
+  EXPECT_FALSE(DecodeResolveTimeKey(ChannelDayKey(6, 0), &channel, &day,
+                                    &resolve, &interaction));
+  std::string truncated = ResolveTimeKey(6, 0, 1, 2);
   truncated.pop_back();
-  EXPECT_FALSE(DecodeBuyerDayKey(truncated, &channel, &day, &customer));
+  EXPECT_FALSE(
+      DecodeResolveTimeKey(truncated, &channel, &day, &resolve, &interaction));
   // A channel's days sort in time order, before the next channel's.
   EXPECT_LT(ChannelDayKey(4, -86400000), ChannelDayKey(4, 0));
   EXPECT_LT(ChannelDayKey(4, int64_t{86400000} * 500),

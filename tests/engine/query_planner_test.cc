@@ -22,6 +22,8 @@ namespace custdb {
 namespace {
 
 const TierSpend kSpendTiers = TierSpendOf(DefaultPolicy());
+// The owners of the customers below: none (0) and channels 1..4.
+const std::vector<uint64_t> kEveryOwner = {0, 1, 2, 3, 4};
 
 bool InRanges(const ScanPlan& plan, const std::string& key) {
   for (const IndexRange& r : plan.ranges) {
@@ -69,7 +71,8 @@ TEST(QueryPlannerTest, EachFilterPicksItsIndex) {
       {"none by id", none, CustomerOrder::kId, "tier", true},
   };
   for (const Case& c : cases) {
-    const ScanPlan plan = PlanQuery(c.filter, c.order, kSpendTiers);
+    const ScanPlan plan =
+        PlanQuery(c.filter, c.order, kSpendTiers, kEveryOwner);
     EXPECT_EQ(plan.index, c.index) << c.name;
     EXPECT_EQ(plan.index_order, c.index_order) << c.name;
   }
@@ -79,7 +82,8 @@ TEST(QueryPlannerTest, OwnerSubtreeIsOneRangePerChannel) {
   CustomerFilter f;
   f.owners = {4, 7, 9};
   f.min_spend = 500;
-  const ScanPlan plan = PlanQuery(f, CustomerOrder::kSpendDesc, kSpendTiers);
+  const ScanPlan plan =
+      PlanQuery(f, CustomerOrder::kSpendDesc, kSpendTiers, kEveryOwner);
   ASSERT_EQ(plan.ranges.size(), 3u);
   EXPECT_TRUE(plan.residual_filters.empty());
   EXPECT_TRUE(InRanges(plan, keys::OwnerSpendKey(7, 500, 1)));
@@ -91,21 +95,30 @@ TEST(QueryPlannerTest, TiersAreSpendRangesOnlyWhenSpendAloneDecides) {
   CustomerFilter f;
   f.tiers = {ValueTier::kLow, ValueTier::kHigh};  // not contiguous
   f.max_spend = 250000;
-  ScanPlan plan = PlanQuery(f, CustomerOrder::kSpendDesc, kSpendTiers);
+  ScanPlan plan =
+      PlanQuery(f, CustomerOrder::kSpendDesc, kSpendTiers, kEveryOwner);
   EXPECT_EQ(plan.index, "spend");
-  ASSERT_EQ(plan.ranges.size(), 2u);
+  // Two spend intervals in the owner_spend range of every owner.
+  ASSERT_EQ(plan.ranges.size(), 2 * kEveryOwner.size());
   EXPECT_TRUE(plan.residual_filters.empty());
-  EXPECT_TRUE(InRanges(plan, keys::SpendKey(200000, 1)));   // high
-  EXPECT_TRUE(InRanges(plan, keys::SpendKey(250000, 1)));   // high, max
-  EXPECT_FALSE(InRanges(plan, keys::SpendKey(250001, 1)));  // above max
-  EXPECT_FALSE(InRanges(plan, keys::SpendKey(199999, 1)));  // medium
-  EXPECT_FALSE(InRanges(plan, keys::SpendKey(30000, 1)));   // medium
-  EXPECT_TRUE(InRanges(plan, keys::SpendKey(29999, 1)));    // low
-  EXPECT_TRUE(InRanges(plan, keys::SpendKey(-5, 1)));       // low
+  for (uint64_t owner : kEveryOwner) {
+    auto key = [owner](int64_t spend) {
+      return keys::OwnerSpendKey(owner, spend, 1);
+    };
+    EXPECT_TRUE(InRanges(plan, key(200000)));   // high
+    EXPECT_TRUE(InRanges(plan, key(250000)));   // high, max
+    EXPECT_FALSE(InRanges(plan, key(250001)));  // above max
+    EXPECT_FALSE(InRanges(plan, key(199999)));  // medium
+    EXPECT_FALSE(InRanges(plan, key(30000)));   // medium
+    EXPECT_TRUE(InRanges(plan, key(29999)));    // low
+    EXPECT_TRUE(InRanges(plan, key(-5)));       // low
+  }
+  EXPECT_FALSE(InRanges(plan, keys::OwnerSpendKey(5, 200000, 1)));  // unlisted
 
   TierPolicy counting = DefaultPolicy();
   counting.high_min_orders = 3;
-  plan = PlanQuery(f, CustomerOrder::kSpendDesc, TierSpendOf(counting));
+  plan = PlanQuery(f, CustomerOrder::kSpendDesc, TierSpendOf(counting),
+                   kEveryOwner);
   EXPECT_EQ(plan.index, "tier");
   EXPECT_FALSE(plan.index_order);
 }
@@ -115,8 +128,8 @@ TEST(QueryPlannerTest, EmptyIntervalsReadNothing) {
   f.owners = {3};
   f.tiers = {ValueTier::kHigh};
   f.max_spend = 100;  // no high-tier customer spends so little
-  EXPECT_TRUE(
-      PlanQuery(f, CustomerOrder::kSpendDesc, kSpendTiers).ranges.empty());
+  EXPECT_TRUE(PlanQuery(f, CustomerOrder::kSpendDesc, kSpendTiers, kEveryOwner)
+                  .ranges.empty());
   CustomerFilter g;
   g.active_since = 5000;
   g.inactive_since = 5000;
@@ -133,8 +146,7 @@ std::vector<std::string> IndexKeys(const CustomerRecord& c) {
           keys::SegmentKey(c.derived.segment, id),
           keys::LifecycleKey(static_cast<uint8_t>(c.derived.lifecycle), id),
           keys::TierKey(static_cast<uint8_t>(c.derived.value_tier), id),
-          keys::LastActivityKey(c.aggregates.last_activity_ms, id),
-          keys::SpendKey(spend, id)};
+          keys::LastActivityKey(c.aggregates.last_activity_ms, id)};
 }
 
 // The reference predicate, written from query.h rather than shared with
@@ -239,7 +251,7 @@ TEST(QueryPlannerTest, PlansHoldExactlyTheMatchesInOrder) {
     std::vector<uint64_t> expected_ids;
     for (auto* c : expected) expected_ids.push_back(c->profile.id);
 
-    ScanPlan plan = PlanQuery(f, order, kSpendTiers);
+    ScanPlan plan = PlanQuery(f, order, kSpendTiers, kEveryOwner);
     std::vector<uint64_t> got;
     for (uint64_t id : ReadPlan(plan, index)) {
       if (RefMatches(f, customers[id - 1])) got.push_back(id);

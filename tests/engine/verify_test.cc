@@ -557,19 +557,44 @@ TEST_F(VerifyTest, ReportsChannelDayCounterThatDoesNotDecode) {
       << Listing(report);
 }
 
-TEST_F(VerifyTest, ReportsMissingAndExtraBuyerDayMarkers) {
-  const int64_t day = kT0 + 20 * kDay;
-  VerifyReport report = VerifyAfter([&](RawDb* raw) {
-    raw->Delete(keys::kTierIndexCf, keys::BuyerDayKey(kWeb, day, kAnn));
-    raw->Put(keys::kTierIndexCf, keys::BuyerDayKey(kShop, day, kBob), "");
+// What schema 1 kept and schema 2 does not (keys.h kRetired*): a global
+// spend index entry, a buyer-day marker, and the all / region tier-summary
+// scopes.
+void PutSchemaOneLeftovers(RawDb* raw) {
+  std::string spend(1, static_cast<char>(keys::TierTag::kRetiredSpend));
+  keys::PutI64(&spend, ~int64_t{500});
+  keys::PutU64(&spend, 100);
+  std::string buyer_day(1, static_cast<char>(keys::TierTag::kRetiredBuyerDay));
+  keys::PutU64(&buyer_day, 3);
+  keys::PutI64(&buyer_day, 0);
+  keys::PutU64(&buyer_day, 100);
+  raw->Put(keys::kTierIndexCf, spend, "");
+  raw->Put(keys::kTierIndexCf, buyer_day, "");
+  const std::string summary(1,
+                            static_cast<char>(keys::CounterTag::kTierSummary));
+  for (auto scope :
+       {keys::SummaryScope::kRetiredAll, keys::SummaryScope::kRetiredRegion}) {
+    raw->Merge(keys::kCountersCf, summary + static_cast<char>(scope),
+               keys::EncodeCounterVec({{0, 3}}));
+  }
+}
+
+TEST_F(VerifyTest, ReportsEntriesNoSchemaKeeps) {
+  VerifyReport report = VerifyAfter(PutSchemaOneLeftovers);
+  EXPECT_EQ(report.problems_found, 4) << Listing(report);
+  EXPECT_TRUE(Reports(report, {"has an unknown tag"})) << Listing(report);
+}
+
+TEST_F(VerifyTest, OpeningASchemaOneDatabaseMigratesIt) {
+  VerifyReport report = VerifyAfter([](RawDb* raw) {
+    raw->Put(keys::kMetaCf, std::string(keys::kMetaSchemaVersion), "1");
+    PutSchemaOneLeftovers(raw);
   });
-  EXPECT_EQ(report.problems_found, 2) << Listing(report);
-  EXPECT_TRUE(Reports(report, {"buyer-day marker (channel 4, day " + Day(day) +
-                               ", customer 100) is missing"}))
-      << Listing(report);
-  EXPECT_TRUE(Reports(report, {"buyer-day marker (channel 3, day " + Day(day) +
-                               ", customer 200) has no sale order behind it"}))
-      << Listing(report);
+  EXPECT_TRUE(report.ok()) << Listing(report);
+  engine_.reset();
+  RawDb raw(path_);
+  EXPECT_EQ(raw.Get(keys::kMetaCf, std::string(keys::kMetaSchemaVersion)),
+            std::to_string(kSchemaVersion));
 }
 
 TEST_F(VerifyTest, ReportsMissingAndExtraResolveTimeEntries) {
@@ -619,9 +644,10 @@ namespace {
 
 TEST_F(VerifyTest, ReportsMissingAndStaleTierIndexEntries) {
   CustomerRecord ann = *engine_->GetCustomer(kAnn);
-  const std::string spend_key =
-      keys::SpendKey(ann.aggregates.total_spend_minor, kAnn);
-  const std::string stale = keys::SpendKey(1, kAnn);
+  const std::string spend_key = keys::OwnerSpendKey(
+      ann.profile.owner_channel_id, ann.aggregates.total_spend_minor, kAnn);
+  const std::string stale =
+      keys::OwnerSpendKey(ann.profile.owner_channel_id, 1, kAnn);
   VerifyReport report = VerifyAfter([&](RawDb* raw) {
     raw->Delete(keys::kTierIndexCf, spend_key);
     raw->Put(keys::kTierIndexCf, stale, "");
@@ -636,7 +662,8 @@ TEST_F(VerifyTest, ReportsMissingAndStaleTierIndexEntries) {
 }
 
 TEST_F(VerifyTest, ReportsTierSummaryCounterBumpedByMerge) {
-  const std::string key = keys::TierSummaryKey(keys::SummaryScope::kAll, 0, "");
+  const std::string key =
+      keys::TierSummaryKey(keys::SummaryScope::kOwner, 0, "");
   VerifyReport report = VerifyAfter([&](RawDb* raw) {
     raw->Merge(keys::kCountersCf, key, keys::EncodeCounterVec({{0, 1}}));
   });
