@@ -135,7 +135,8 @@ class EngineImpl : public Engine {
   // Re-derives the given customers at as_of under the current policy, in
   // batches under their stripe locks; adds to report's counts.
   Status Rederive(const std::vector<uint64_t>& ids, int64_t as_of,
-                  const ProgressFn& progress, RescoreReport* report);
+                  const ProgressFn& progress, RescoreReport* report,
+                  bool rebuild = false);
   Status RescoreLocked(const RescoreOptions& options, RescoreReport* report);
   // Commits `txn` with the engine's sync option and updates the cache;
   // the caller holds the stripe locks.
@@ -167,10 +168,6 @@ class EngineImpl : public Engine {
   // entries rejected by `filter` to *plan_out.
   Status ScanIndex(const ScanPlan& plan, const CustomerFilter& filter,
                    const MatchFn& on_match, QueryPlan* plan_out);
-  // The customer ids of whichever of `plans` has the fewest keys: all are
-  // read in step, on one snapshot, until one ends.
-  Result<std::vector<uint64_t>> IdsOfSmallestPlan(
-      const std::vector<const ScanPlan*>& plans);
   template <typename T>
   Result<T> ReadEvent(keys::IndexTag tag, int cf, uint64_t id,
                       const char* what);

@@ -53,19 +53,30 @@ Status EngineImpl::LoadTiering() {
   Status s = storage_->ReadMetaNumber(keys::kMetaRescoreAsOf, &as_of);
   if (!s.ok()) return s;
   rescore_as_of_ = static_cast<int64_t>(as_of);
+  uint64_t rebuild = 0;
+  s = storage_->ReadMetaNumber(keys::kMetaRebuildTiering, &rebuild);
+  if (!s.ok()) return s;
+  bool derive_all = rebuild != 0;
   if (rs.ok()) {
     TierPolicy policy;
     s = codec::Decode(raw, &policy);
     if (!s.ok()) return s;
     std::atomic_store(&policy_, std::make_shared<const TierPolicy>(policy));
-    return Status::OK();
+  } else if (rs.IsNotFound()) {
+    // A new database, or one written before tiering: store the default
+    // policy and derive every customer under it.
+    TierPolicy policy = DefaultPolicy();
+    policy.version = 1;
+    s = StorePolicy(policy);
+    if (!s.ok()) return s;
+    derive_all = true;
+  } else {
+    return FromRocks(rs, "reading the policy");
   }
-  if (!rs.IsNotFound()) return FromRocks(rs, "reading the policy");
-  // A new database, or one written before tiering: store the default
-  // policy and derive every customer under it.
-  TierPolicy policy = DefaultPolicy();
-  policy.version = 1;
-  s = StorePolicy(policy);
+  if (!derive_all) return Status::OK();
+  // A rebuild starts from nothing each time, so one cut off by a crash is
+  // simply run again on the next open.
+  if (rebuild) s = storage_->ClearTiering();
   if (!s.ok()) return s;
   std::vector<uint64_t> ids;
   std::unique_ptr<rocksdb::Iterator> it(storage_->db()->NewIterator(
@@ -75,13 +86,21 @@ Status EngineImpl::LoadTiering() {
     if (keys::DecodeIdKey(it->key().ToStringView(), &id)) ids.push_back(id);
   }
   s = FromRocks(it->status(), "listing customers to derive");
-  if (!s.ok() || ids.empty()) return s;
+  it.reset();
   RescoreReport report;
-  return Rederive(ids, WriteAsOf(), nullptr, &report);
+  if (s.ok()) s = Rederive(ids, WriteAsOf(), nullptr, &report, rebuild != 0);
+  if (!s.ok() || !rebuild) return s;
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  return FromRocks(
+      storage_->db()->Delete(wo, storage_->cf(keys::kMetaCf),
+                             std::string(keys::kMetaRebuildTiering)),
+      "finishing the tier index rebuild");
 }
 
 Status EngineImpl::Rederive(const std::vector<uint64_t>& ids, int64_t as_of,
-                            const ProgressFn& progress, RescoreReport* report) {
+                            const ProgressFn& progress, RescoreReport* report,
+                            bool rebuild) {
   for (size_t start = 0; start < ids.size(); start += kRederiveBatch) {
     const size_t end = std::min(ids.size(), start + kRederiveBatch);
     std::vector<size_t> stripes;
@@ -90,7 +109,8 @@ Status EngineImpl::Rederive(const std::vector<uint64_t>& ids, int64_t as_of,
     }
     LockTable::Guard guard(&locks_, std::move(stripes));
     const std::shared_ptr<const TierPolicy> policy = this->policy();
-    WriteTxn txn(storage_.get(), &cache_, TierContext{policy.get(), as_of});
+    WriteTxn txn(storage_.get(), &cache_,
+                 TierContext{policy.get(), as_of, rebuild});
     for (size_t i = start; i < end; ++i) {
       Status s = txn.Touch(ids[i]);
       // A customer erased since the scan has nothing to re-derive.

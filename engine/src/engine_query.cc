@@ -362,52 +362,11 @@ Result<QueryPlan> EngineImpl::Explain(const CustomerQuery& query) {
   return std::move(page->plan);
 }
 
-Result<std::vector<uint64_t>> EngineImpl::IdsOfSmallestPlan(
-    const std::vector<const ScanPlan*>& plans) {
-  rocksdb::DB* db = storage_->db();
-  rocksdb::ColumnFamilyHandle* cf = storage_->cf(keys::kTierIndexCf);
-  const rocksdb::Snapshot* snapshot = db->GetSnapshot();
-  std::vector<std::vector<uint64_t>> ids(plans.size());
-  std::vector<std::unique_ptr<IndexScan>> scans;
-  for (const ScanPlan* plan : plans) {
-    scans.push_back(std::make_unique<IndexScan>(db, cf, snapshot, plan->ranges,
-                                                plan->reverse));
-  }
-  // Step all until one ends; the ids read so far of that one are all of
-  // its ids, so it need not be read again.
-  Status s;
-  size_t ended = plans.size();
-  while (ended == plans.size() && s.ok()) {
-    for (size_t i = 0; i < scans.size(); ++i) {
-      if (!scans[i]->Valid()) {
-        ended = i;
-        break;
-      }
-      uint64_t id = 0;
-      if (!keys::TierKeyCustomerId(scans[i]->key(), &id)) {
-        s = Status::Corruption("tier index key of " +
-                               std::to_string(scans[i]->key().size()) +
-                               " bytes");
-        break;
-      }
-      ids[i].push_back(id);
-      scans[i]->Next();
-    }
-  }
-  for (size_t i = 0; i < scans.size() && s.ok(); ++i) s = scans[i]->status();
-  scans.clear();
-  db->ReleaseSnapshot(snapshot);
-  if (!s.ok()) return s;
-  return std::move(ids[ended]);
-}
-
-// The candidates are the customers last active before the cutoff (the
-// last_activity range) or, with a channel or tiers, the customers of the
-// channel's subtree and tiers (owner_spend ranges, narrowed to the tiers
-// when tiers are spend ranges; else spend or tier ranges). Neither is known
-// to be smaller in general, so both are read in step, index keys only,
-// until one ends: that costs at most twice the smaller one's keys, and only
-// its customers are read.
+// Counted from the last_activity entries alone: one range per tier asked,
+// tier · [1, cutoff), whose entries are the answer but for the owner and
+// has-orders checks their values answer (keys.h ActivityValue). Only the
+// `limit` best by spend are then read, to be returned; one whose record no
+// longer matches (changed since the scan) is left out of `top`.
 Result<ChurnWatch> EngineImpl::GetChurnWatch(const ChurnWatchQuery& q) {
   if (q.as_of_ms <= 0) {
     return Status::InvalidArgument(
@@ -425,8 +384,8 @@ Result<ChurnWatch> EngineImpl::GetChurnWatch(const ChurnWatchQuery& q) {
     s = OwnerSet("query.channel_id", *q.channel_id, true, &filter.owners);
   }
   if (!s.ok()) return s;
+  std::sort(filter.owners.begin(), filter.owners.end());
   const std::shared_ptr<const TierPolicy> current = policy();
-  const TierSpend tier_spend = TierSpendOf(*current);
   const int64_t days =
       q.inactive_days == 0 ? current->churn_days : q.inactive_days;
   // as_of - days: clamp instead of overflowing for absurd day counts.
@@ -434,37 +393,71 @@ Result<ChurnWatch> EngineImpl::GetChurnWatch(const ChurnWatchQuery& q) {
       static_cast<__int128>(q.as_of_ms) - static_cast<__int128>(days) * kDayMs;
   filter.inactive_since =
       cutoff < INT64_MIN ? INT64_MIN : static_cast<int64_t>(cutoff);
+  const ScanPlan plan = LastActivityPlan(filter, false);
 
-  const ScanPlan active_before = LastActivityPlan(filter, false);
-  // The members of the channel subtree and tiers, as FindCustomers would
-  // read them: owner_spend, or spend / tier ranges. Without either, every
-  // customer is a member, and the activity range alone is read.
-  CustomerFilter members = filter;
-  members.inactive_since.reset();
-  const ScanPlan member_plan = PlanQuery(members, CustomerOrder::kSpendDesc,
-                                         tier_spend, channels_.OwnerIds());
-  std::vector<const ScanPlan*> candidates = {&active_before};
-  if (!filter.owners.empty() || !filter.tiers.empty()) {
-    candidates.push_back(&member_plan);
-  }
-  auto ids = IdsOfSmallestPlan(candidates);
-  if (!ids.ok()) return ids.status();
-
+  // The best `limit` as (spend, id), spend descending then id: a max-heap
+  // whose front is the worst kept.
+  using Candidate = std::pair<int64_t, uint64_t>;
+  auto better = [](const Candidate& a, const Candidate& b) {
+    return a.first != b.first ? a.first > b.first : a.second < b.second;
+  };
+  std::vector<Candidate> best;
+  best.reserve(q.limit);
   ChurnWatch watch;
-  BestCustomers best(CustomerOrder::kSpendDesc, q.limit);
-  CachedCustomer c;
-  for (uint64_t id : *ids) {
-    bool exists = false;
-    s = ReadCandidate(id, &c, &exists);
-    if (!s.ok()) return s;
-    if (!exists ||
-        !Matches(filter, *c.profile, c.aggregates, c.derived.derived)) {
-      continue;
+  rocksdb::DB* db = storage_->db();
+  const rocksdb::Snapshot* snapshot = db->GetSnapshot();
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snapshot;
+  ro.total_order_seek = true;
+  std::unique_ptr<rocksdb::Iterator> it(
+      db->NewIterator(ro, storage_->cf(keys::kTierIndexCf)));
+  for (const IndexRange& r : plan.ranges) {
+    for (it->Seek(r.lower); it->Valid() && it->key().compare(r.upper) < 0;
+         it->Next()) {
+      keys::ActivityFacts facts;
+      uint64_t id = 0;
+      if (!keys::DecodeActivityValue(it->value().ToStringView(), &facts) ||
+          !keys::TierKeyCustomerId(it->key().ToStringView(), &id)) {
+        s = Status::Corruption(
+            "last_activity entry of " + std::to_string(it->key().size()) + "+" +
+            std::to_string(it->value().size()) + " bytes does not decode");
+        break;
+      }
+      if (!facts.has_orders ||
+          (!filter.owners.empty() &&
+           !std::binary_search(filter.owners.begin(), filter.owners.end(),
+                               facts.owner_channel_id))) {
+        continue;
+      }
+      ++watch.count;
+      const Candidate c{facts.spend_minor, id};
+      if (best.size() == q.limit) {
+        if (!better(c, best.front())) continue;
+        std::pop_heap(best.begin(), best.end(), better);
+        best.back() = c;
+      } else {
+        best.push_back(c);
+      }
+      std::push_heap(best.begin(), best.end(), better);
     }
-    ++watch.count;
-    best.Offer(c);
+    if (!s.ok()) break;
   }
-  for (auto& [key, kept] : best.Take()) watch.top.push_back(RecordOf(kept));
+  if (s.ok()) s = FromRocks(it->status(), "churn watch: scanning");
+  it.reset();
+  db->ReleaseSnapshot(snapshot);
+  if (!s.ok()) return s;
+
+  std::sort_heap(best.begin(), best.end(), better);
+  CachedCustomer c;
+  for (const Candidate& candidate : best) {
+    bool exists = false;
+    s = ReadCandidate(candidate.second, &c, &exists);
+    if (!s.ok()) return s;
+    if (exists &&
+        Matches(filter, *c.profile, c.aggregates, c.derived.derived)) {
+      watch.top.push_back(RecordOf(c));
+    }
+  }
   return watch;
 }
 

@@ -317,11 +317,31 @@ std::string LifecycleKey(uint8_t stage, uint64_t customer_id) {
   return k;
 }
 
-std::string LastActivityKey(int64_t last_activity_ms, uint64_t customer_id) {
+std::string LastActivityKey(uint8_t tier, int64_t last_activity_ms,
+                            uint64_t customer_id) {
   std::string k = TierPrefix(TierTag::kLastActivity);
+  k.push_back(static_cast<char>(tier));
   PutI64(&k, last_activity_ms);
   PutU64(&k, customer_id);
   return k;
+}
+
+std::string ActivityValue(const ActivityFacts& facts) {
+  std::string v;
+  PutU64(&v, facts.owner_channel_id);
+  PutI64(&v, facts.spend_minor);
+  v.push_back(facts.has_orders ? 1 : 0);
+  return v;
+}
+
+bool DecodeActivityValue(std::string_view value, ActivityFacts* facts) {
+  if (!GetU64(&value, &facts->owner_channel_id) ||
+      !GetI64(&value, &facts->spend_minor) || value.size() != 1 ||
+      static_cast<uint8_t>(value[0]) > 1) {
+    return false;
+  }
+  facts->has_orders = value[0] == 1;
+  return true;
 }
 
 std::string TierKey(uint8_t tier, uint64_t customer_id) {

@@ -49,6 +49,10 @@ inline constexpr std::string_view kMetaNextInteractionId =
 // the last rescore (decimal ASCII ms).
 inline constexpr std::string_view kMetaPolicy = "policy";
 inline constexpr std::string_view kMetaRescoreAsOf = "rescore_as_of";
+// Present (value "1") while every customer's tier_index entries and
+// tier-summary contributions are to be written anew: a schema migration
+// deleted them (Storage::Migrate); the engine rebuilds them when it opens.
+inline constexpr std::string_view kMetaRebuildTiering = "rebuild_tiering";
 // "audit/erased/<id>" -> erasure time (decimal ms): all that remains of an
 // erased customer.
 std::string ErasureAuditKey(uint64_t customer_id);
@@ -69,18 +73,22 @@ enum class IndexTag : uint8_t {
 };
 
 // Tags of the tier_index CF (first key byte). Stored: never renumber.
-// Every customer index key (0x21..0x28) ends in u64 customer_id; every
-// value is empty (tier_entries.h): the query path checks its other filters
-// on the cached customer record. `~spend` is i64 total_spend_minor
+// Every customer index key (0x21..0x28) ends in u64 customer_id; values
+// are empty (the query path checks its other filters on the cached
+// customer record) except last_activity's, which covers ChurnWatch
+// (ActivityValue). `~spend` is i64 total_spend_minor
 // bit-inverted: spend descending. The channel-report entries (0x30, 0x31)
 // have empty values too; a pass over every tier_index entry must tell them
 // apart by tag.
 enum class TierTag : uint8_t {
-  kOwnerSpend = 0x21,    // u64 owner_channel_id · ~spend · id
-  kRegion = 0x22,        // string region · id
-  kSegment = 0x23,       // u8 segment + 1 (0: none) · id
-  kLifecycle = 0x24,     // u8 LifecycleStage · id
-  kLastActivity = 0x25,  // i64 last_activity_ms · id
+  kOwnerSpend = 0x21,  // u64 owner_channel_id · ~spend · id
+  kRegion = 0x22,      // string region · id
+  kSegment = 0x23,     // u8 segment + 1 (0: none) · id
+  kLifecycle = 0x24,   // u8 LifecycleStage · id
+  // u8 ValueTier · i64 last_activity_ms · id -> ActivityValue. By tier
+  // first: "inactive since" is nearly always asked of some tiers
+  // (ChurnWatch), and then the ranges hold only the answer.
+  kLastActivity = 0x25,
   // 0x26 held ~spend · id until schema 2: spend order over every customer
   // is owner_spend merged across owners (query_planner.h), which saves
   // every order two memtable inserts. Storage migrates it away.
@@ -224,7 +232,18 @@ std::string OwnerSpendKey(uint64_t owner_channel_id, int64_t spend_minor,
 std::string RegionKey(std::string_view region, uint64_t customer_id);
 std::string SegmentKey(int segment, uint64_t customer_id);
 std::string LifecycleKey(uint8_t stage, uint64_t customer_id);
-std::string LastActivityKey(int64_t last_activity_ms, uint64_t customer_id);
+std::string LastActivityKey(uint8_t tier, int64_t last_activity_ms,
+                            uint64_t customer_id);
+// The value of a last_activity entry: what ChurnWatch needs besides the
+// key, so that it reads no customer record to count: u64 owner_channel_id
+// · i64 total_spend_minor · u8 has_orders (order_count >= 1).
+struct ActivityFacts {
+  uint64_t owner_channel_id = 0;
+  int64_t spend_minor = 0;
+  bool has_orders = false;
+};
+std::string ActivityValue(const ActivityFacts& facts);
+bool DecodeActivityValue(std::string_view value, ActivityFacts* facts);
 std::string TierKey(uint8_t tier, uint64_t customer_id);
 std::string NextChangeKey(int64_t next_change_ms, uint64_t customer_id);
 std::string ResolveTimeKey(uint64_t channel_id, int64_t day_ms,

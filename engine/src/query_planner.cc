@@ -222,30 +222,43 @@ ScanPlan LastActivityPlan(const CustomerFilter& f, bool reverse) {
   ScanPlan plan;
   plan.index = "last_activity";
   plan.reverse = reverse;
-  const std::string prefix = TagPrefix(TierTag::kLastActivity);
   // last_activity_ms 0 means "no activity" (types.h), which neither
   // active_since nor inactive_since lets pass.
   const bool bounded = f.active_since || f.inactive_since;
   const int64_t lo = f.active_since ? std::max<int64_t>(*f.active_since, 1)
                      : bounded      ? 1
                                     : INT64_MIN;
-  IndexRange r;
-  r.prefix_length = prefix.size();
-  r.lower = prefix;
-  keys::PutI64(&r.lower, lo);
-  if (f.inactive_since) {
-    r.upper = prefix;
-    keys::PutI64(&r.upper, *f.inactive_since);
-  } else {
-    r.upper = Successor(prefix);
+  // One range per value tier (the key's first part), the filter's tiers
+  // when it names some.
+  static const std::vector<ValueTier> kEveryTier = {
+      ValueTier::kLow, ValueTier::kMedium, ValueTier::kHigh};
+  const std::vector<ValueTier>& tiers = f.tiers.empty() ? kEveryTier : f.tiers;
+  std::string tier_text;
+  for (ValueTier tier : tiers) {
+    std::string prefix = TagPrefix(TierTag::kLastActivity);
+    prefix.push_back(static_cast<char>(tier));
+    IndexRange r;
+    r.prefix_length = prefix.size();
+    r.lower = prefix;
+    keys::PutI64(&r.lower, lo);
+    if (f.inactive_since) {
+      r.upper = prefix;
+      keys::PutI64(&r.upper, *f.inactive_since);
+    } else {
+      r.upper = Successor(prefix);
+    }
+    if (r.lower < r.upper) plan.ranges.push_back(std::move(r));
+    tier_text += (tier_text.empty() ? "" : ", ") +
+                 std::to_string(static_cast<int>(tier));
   }
-  if (r.lower < r.upper) plan.ranges.push_back(std::move(r));
   plan.bounds =
-      "last_activity_ms in [" + Num(lo) + ", " +
+      "tier in {" + tier_text + "}, last_activity_ms in [" + Num(lo) + ", " +
       (f.inactive_since ? std::to_string(*f.inactive_since) : "max]") +
       (f.inactive_since ? ")" : "");
   // inactive_since also asks for an order, which only the record shows.
-  plan.residual_filters = Residual(f, {"active_since"});
+  plan.residual_filters = f.tiers.empty()
+                              ? Residual(f, {"active_since"})
+                              : Residual(f, {"active_since", "tiers"});
   return plan;
 }
 

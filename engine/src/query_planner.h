@@ -10,7 +10,8 @@
 //  5. tiers: spend, one range per spend interval and owner, when the order
 //     is spend_desc and the tiers are spend ranges; else tier, one range
 //     per tier.
-//  6. active_since / inactive_since: last_activity, [max(active_since, 1),
+//  6. active_since / inactive_since: last_activity, one range per value
+//     tier (the key's first part) of [max(active_since, 1),
 //     inactive_since).
 //  7. min/max_spend: spend, one range per owner.
 //  8. none: spend_desc reads spend, the last-activity orders read
@@ -79,7 +80,8 @@ ScanPlan PlanQuery(const CustomerFilter& filter, CustomerOrder order,
                    const TierSpend& tier_spend,
                    const std::vector<uint64_t>& every_owner);
 
-// Rule 6 alone, for callers that weigh candidates themselves (ChurnWatch).
+// Rule 6 alone, for callers that weigh candidates themselves (ChurnWatch);
+// the filter's tiers, if any, choose the ranges (and leave the residual).
 ScanPlan LastActivityPlan(const CustomerFilter& filter, bool reverse);
 
 // Moves every range of `plan` to start strictly after tail `after` in the

@@ -19,7 +19,7 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr size_t kTierIndexMemtableBytes = 1u << 20;
-constexpr size_t kMaxReportOperands = 16;
+constexpr size_t kMaxSummaryOperands = 16;
 
 // Every column family but meta has a prefix extractor and a hash-bucketed
 // memtable: a write's inserts and reads then search a bucket holding one
@@ -79,13 +79,15 @@ rocksdb::ColumnFamilyOptions CfOptions(int cf,
   // memtable copied and sorted every merge operand in it (60 ms a report).
   if (cf == keys::kCountersCf || cf == keys::kReportCountersCf) {
     o.merge_operator = NewAddOperator();
-    // Every order merges into the same few tier-summary and channel-day
-    // keys: a read would add up every operand still in the memtables (46 ms
-    // a tier summary at SF 1). After this many, RocksDB folds them into one
-    // value. Each merge first counts the key's operands in the memtable, so
-    // the bound also bounds that walk: 64 cost RecordOrder a fifth of its
-    // time (ingest1 27k/s, against 33k/s with 16; 8 is no faster).
-    o.max_successive_merges = kMaxReportOperands;
+    // Every order merges into its owner's two tier-summary keys: a read
+    // would add up every operand still in the memtables (46 ms a tier
+    // summary at SF 1). After this many, RocksDB folds them into one value.
+    // Each merge first counts the key's operands in the memtable, so the
+    // bound also bounds that walk: 64 cost RecordOrder a fifth of its time
+    // (ingest1 27k/s, against 33k/s with 16; 8 is no faster). A channel-day
+    // key gets a day's orders of one channel, few enough to add up when
+    // read, and counting them cost each order about 7% (p50 20 -> 18.6 us).
+    o.max_successive_merges = cf == keys::kCountersCf ? kMaxSummaryOperands : 0;
   }
   // Flushing a hash memtable first sorts it, which takes a while on a busy
   // machine; with RocksDB's default of two memtables, writers stalled for
@@ -266,25 +268,17 @@ Status Storage::Migrate(uint64_t from_version) {
     return batch.DeleteRange(cf(cf_id), begin, end);
   };
   auto tag = [](auto t) { return std::string(1, static_cast<char>(t)); };
-  auto scope = [&](keys::SummaryScope s) {
-    return tag(keys::CounterTag::kTierSummary) +
-           std::string(1, static_cast<char>(s));
-  };
   rocksdb::Status s;
   if (from_version < 2) {
-    s = drop(keys::kTierIndexCf, tag(keys::TierTag::kRetiredSpend),
-             tag(keys::TierTag::kTier));
+    // Schema 2 changed the layout of last_activity entries and dropped the
+    // global spend index, the buyer-day markers and two summary scopes:
+    // the engine writes every customer's entries and counters anew when it
+    // opens (ClearTiering, then EngineImpl::LoadTiering).
+    s = drop(keys::kTierIndexCf, tag(keys::TierTag::kRetiredBuyerDay),
+             tag(static_cast<uint8_t>(keys::TierTag::kRetiredBuyerDay) + 1));
     if (s.ok()) {
-      s = drop(keys::kTierIndexCf, tag(keys::TierTag::kRetiredBuyerDay),
-               tag(static_cast<uint8_t>(keys::TierTag::kRetiredBuyerDay) + 1));
-    }
-    if (s.ok()) {
-      s = drop(keys::kCountersCf, scope(keys::SummaryScope::kRetiredAll),
-               scope(keys::SummaryScope::kOwner));
-    }
-    if (s.ok()) {
-      s = drop(keys::kCountersCf, scope(keys::SummaryScope::kRetiredRegion),
-               scope(keys::SummaryScope::kOwnerRegion));
+      s = batch.Put(cf(keys::kMetaCf), std::string(keys::kMetaRebuildTiering),
+                    "1");
     }
   }
   if (s.ok()) {
@@ -297,6 +291,23 @@ Status Storage::Migrate(uint64_t from_version) {
   return FromRocks(db_->Write(wo, &batch),
                    "migrating schema " + std::to_string(from_version) + " to " +
                        std::to_string(kSchemaVersion));
+}
+
+Status Storage::ClearTiering() {
+  rocksdb::WriteBatch batch;
+  auto tag = [](auto t) { return std::string(1, static_cast<char>(t)); };
+  rocksdb::Status s = batch.DeleteRange(
+      cf(keys::kTierIndexCf), tag(keys::TierTag::kOwnerSpend),
+      tag(static_cast<uint8_t>(keys::TierTag::kNextChange) + 1));
+  if (s.ok()) {
+    s = batch.DeleteRange(
+        cf(keys::kCountersCf), tag(keys::CounterTag::kTierSummary),
+        tag(static_cast<uint8_t>(keys::CounterTag::kTierSummary) + 1));
+  }
+  if (!s.ok()) return FromRocks(s, "staging the tier index clear");
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  return FromRocks(db_->Write(wo, &batch), "clearing the tier index");
 }
 
 Status Storage::ReadMetaNumber(std::string_view name, uint64_t* value) const {

@@ -39,6 +39,10 @@ class Storage {
   const std::string& base_currency() const { return base_currency_; }
   int schema_version() const { return schema_version_; }
 
+  // Deletes every customer's tier_index entries and every tier-summary
+  // counter (before a rebuild: keys.h kMetaRebuildTiering).
+  Status ClearTiering();
+
   // Reads a decimal meta value; 0 when absent.
   Status ReadMetaNumber(std::string_view name, uint64_t* value) const;
 

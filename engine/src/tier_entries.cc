@@ -12,26 +12,32 @@ TierFacts FactsOf(const Customer& profile, const Aggregates& aggregates,
   f.region = profile.region;
   f.spend_minor = aggregates.total_spend_minor;
   f.last_activity_ms = aggregates.last_activity_ms;
+  f.has_orders = aggregates.order_count >= 1;
   f.derived = derived;
   return f;
 }
 
-std::vector<std::string> TierIndexKeys(const TierFacts& f) {
+std::vector<TierIndexEntry> TierIndexEntries(const TierFacts& f) {
   const uint64_t id = f.customer_id;
-  std::vector<std::string> k;
-  k.reserve(8);
-  k.push_back(keys::OwnerSpendKey(f.owner_channel_id, f.spend_minor, id));
-  k.push_back(keys::RegionKey(f.region, id));
-  k.push_back(keys::SegmentKey(f.derived.segment, id));
-  k.push_back(
-      keys::LifecycleKey(static_cast<uint8_t>(f.derived.lifecycle), id));
-  k.push_back(keys::LastActivityKey(f.last_activity_ms, id));
-  k.push_back(keys::TierKey(static_cast<uint8_t>(f.derived.value_tier), id));
+  const auto tier = static_cast<uint8_t>(f.derived.value_tier);
+  std::vector<TierIndexEntry> e;
+  e.reserve(7);
+  auto add = [&e](std::string key, std::string value = std::string()) {
+    e.push_back({std::move(key), std::move(value)});
+  };
+  add(keys::OwnerSpendKey(f.owner_channel_id, f.spend_minor, id));
+  add(keys::RegionKey(f.region, id));
+  add(keys::SegmentKey(f.derived.segment, id));
+  add(keys::LifecycleKey(static_cast<uint8_t>(f.derived.lifecycle), id));
+  add(keys::LastActivityKey(tier, f.last_activity_ms, id),
+      keys::ActivityValue(keys::ActivityFacts{f.owner_channel_id, f.spend_minor,
+                                              f.has_orders}));
+  add(keys::TierKey(tier, id));
   if (f.derived.next_change_ms != INT64_MAX) {
-    k.push_back(keys::NextChangeKey(f.derived.next_change_ms, id));
+    add(keys::NextChangeKey(f.derived.next_change_ms, id));
   }
-  std::sort(k.begin(), k.end());
-  return k;
+  // Built in tag order, which is key order.
+  return e;
 }
 
 void AddSummaryContribution(const TierFacts& f, int sign,

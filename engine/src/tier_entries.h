@@ -23,14 +23,20 @@ struct TierFacts {
   std::string region;
   int64_t spend_minor = 0;
   int64_t last_activity_ms = 0;
+  bool has_orders = false;  // order_count >= 1
   Derived derived;
 };
 
 TierFacts FactsOf(const Customer& profile, const Aggregates& aggregates,
                   const Derived& derived);
 
-// Every tier_index key of the customer (values are empty), sorted.
-std::vector<std::string> TierIndexKeys(const TierFacts& facts);
+// Every tier_index entry of the customer, sorted by key. Values are empty
+// but last_activity's (keys.h ActivityValue).
+struct TierIndexEntry {
+  std::string key;
+  std::string value;
+};
+std::vector<TierIndexEntry> TierIndexEntries(const TierFacts& facts);
 
 // Adds sign x the customer's contribution to every tier-summary counter it
 // counts in (keys.h kTierSummary: scopes owner and owner x region) into

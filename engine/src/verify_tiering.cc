@@ -2,6 +2,7 @@
 // Derive, and the tier_index entries and tier-summary counters against the
 // ones TierEntries computes from the customer records.
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "codec.h"
@@ -56,7 +57,7 @@ Status VerifyTiering(VerifyContext* ctx) {
     return Status::OK();
   }
 
-  std::set<std::string> expected;
+  std::map<std::string, std::string> expected;  // key -> value
   CounterDeltas counters;
   // Customers whose aggregates cannot be read (the customer pass reports
   // them): their entries cannot be recomputed, so they are not checked, and
@@ -100,8 +101,8 @@ Status VerifyTiering(VerifyContext* ctx) {
                    std::to_string(policy.version));
     }
     const TierFacts facts = FactsOf(profile, aggregates, state.derived);
-    for (std::string& key : TierIndexKeys(facts)) {
-      expected.insert(std::move(key));
+    for (TierIndexEntry& entry : TierIndexEntries(facts)) {
+      expected.emplace(std::move(entry.key), std::move(entry.value));
     }
     AddSummaryContribution(facts, +1, &counters);
   }
@@ -131,8 +132,15 @@ Status VerifyTiering(VerifyContext* ctx) {
       continue;
     }
     ++ctx->report()->tier_entries_checked;
-    while (want != expected.end() && *want < key) report_missing(*want++);
-    if (want != expected.end() && *want == key) {
+    while (want != expected.end() && want->first < key) {
+      report_missing((want++)->first);
+    }
+    if (want != expected.end() && want->first == key) {
+      if (it->value() != want->second) {
+        ctx->Problem("tier index entry " + Hex(key) + " holds " +
+                     Hex(it->value().ToStringView()) + ", recomputed " +
+                     Hex(want->second));
+      }
       ++want;
       continue;
     }
@@ -144,7 +152,7 @@ Status VerifyTiering(VerifyContext* ctx) {
   }
   s = FromRocks(it->status(), "verify: scanning the tier index");
   if (!s.ok()) return s;
-  while (want != expected.end()) report_missing(*want++);
+  while (want != expected.end()) report_missing((want++)->first);
   it.reset();
 
   // Each alias a survivor lists resolves to it.

@@ -323,28 +323,35 @@ void WriteTxn::StageTiering(rocksdb::WriteBatch* batch) {
                view(codec::EncodeView(*aggregates, after)));
 
     const TierFacts facts_after = FactsOf(*profile, *aggregates, after.derived);
-    std::vector<std::string> keys_after = TierIndexKeys(facts_after);
-    std::vector<std::string> keys_before;
+    std::vector<TierIndexEntry> after_entries = TierIndexEntries(facts_after);
+    std::vector<TierIndexEntry> before_entries;
     // A record written before tiering has no entries yet.
-    if (before != nullptr && before->derived.present) {
+    if (before != nullptr && before->derived.present && !tier_.rebuild) {
       if (before->derived.derived != after.derived) ++derived_changes_;
       const TierFacts facts_before = FactsOf(
           *before->profile, before->aggregates, before->derived.derived);
-      keys_before = TierIndexKeys(facts_before);
+      before_entries = TierIndexEntries(facts_before);
       AddSummaryContribution(facts_before, -1, &deltas);
     } else {
       ++derived_changes_;
     }
     AddSummaryContribution(facts_after, +1, &deltas);
-    // Both sorted: delete what left, put what arrived, leave the rest.
+    // Both sorted: delete what left, put what arrived or changed value,
+    // leave the rest.
+    const auto& old_e = before_entries;
+    const auto& new_e = after_entries;
     size_t i = 0, j = 0;
-    while (i < keys_before.size() || j < keys_after.size()) {
-      if (j == keys_after.size() ||
-          (i < keys_before.size() && keys_before[i] < keys_after[j])) {
-        batch->Delete(cf(keys::kTierIndexCf), keys_before[i++]);
-      } else if (i == keys_before.size() || keys_after[j] < keys_before[i]) {
-        batch->Put(cf(keys::kTierIndexCf), keys_after[j++], rocksdb::Slice());
+    while (i < old_e.size() || j < new_e.size()) {
+      if (j == new_e.size() ||
+          (i < old_e.size() && old_e[i].key < new_e[j].key)) {
+        batch->Delete(cf(keys::kTierIndexCf), old_e[i++].key);
+      } else if (i == old_e.size() || new_e[j].key < old_e[i].key) {
+        batch->Put(cf(keys::kTierIndexCf), new_e[j].key, new_e[j].value);
+        ++j;
       } else {
+        if (old_e[i].value != new_e[j].value) {
+          batch->Put(cf(keys::kTierIndexCf), new_e[j].key, new_e[j].value);
+        }
         ++i;
         ++j;
       }
@@ -360,8 +367,8 @@ void WriteTxn::StageTiering(rocksdb::WriteBatch* batch) {
     if (!before.derived.present) continue;
     const TierFacts facts =
         FactsOf(*before.profile, before.aggregates, before.derived.derived);
-    for (const std::string& key : TierIndexKeys(facts)) {
-      batch->Delete(cf(keys::kTierIndexCf), key);
+    for (const TierIndexEntry& entry : TierIndexEntries(facts)) {
+      batch->Delete(cf(keys::kTierIndexCf), entry.key);
     }
     AddSummaryContribution(facts, -1, &deltas);
   }

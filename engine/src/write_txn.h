@@ -29,6 +29,9 @@ namespace custdb {
 struct TierContext {
   const TierPolicy* policy = nullptr;
   int64_t as_of_ms = 0;
+  // The committed records have no tier entries or summary contributions
+  // (keys.h kMetaRebuildTiering): stage them whole, remove nothing.
+  bool rebuild = false;
 };
 
 class WriteTxn {

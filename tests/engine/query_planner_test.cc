@@ -146,7 +146,8 @@ std::vector<std::string> IndexKeys(const CustomerRecord& c) {
           keys::SegmentKey(c.derived.segment, id),
           keys::LifecycleKey(static_cast<uint8_t>(c.derived.lifecycle), id),
           keys::TierKey(static_cast<uint8_t>(c.derived.value_tier), id),
-          keys::LastActivityKey(c.aggregates.last_activity_ms, id)};
+          keys::LastActivityKey(static_cast<uint8_t>(c.derived.value_tier),
+                                c.aggregates.last_activity_ms, id)};
 }
 
 // The reference predicate, written from query.h rather than shared with

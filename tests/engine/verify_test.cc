@@ -597,6 +597,19 @@ TEST_F(VerifyTest, OpeningASchemaOneDatabaseMigratesIt) {
             std::to_string(kSchemaVersion));
 }
 
+// A rebuild cut off by a crash leaves its flag, and whatever part of the
+// entries and counters it wrote: the next open starts it over.
+TEST_F(VerifyTest, AnInterruptedTierRebuildRunsAgainOnOpen) {
+  VerifyReport report = VerifyAfter([](RawDb* raw) {
+    raw->Put(keys::kMetaCf, std::string(keys::kMetaRebuildTiering), "1");
+    raw->Merge(keys::kCountersCf,
+               keys::TierSummaryKey(keys::SummaryScope::kOwner, 0, ""),
+               keys::EncodeCounterVec({{0, 5}}));
+    raw->Put(keys::kTierIndexCf, keys::TierKey(3, 100), "");
+  });
+  EXPECT_TRUE(report.ok()) << Listing(report);
+}
+
 TEST_F(VerifyTest, ReportsMissingAndExtraResolveTimeEntries) {
   // Ann's resolved complaint: recorded at t - 1 day, resolved at t.
   const int64_t t = kT0 + 70 * kDay;
@@ -658,6 +671,24 @@ TEST_F(VerifyTest, ReportsMissingAndStaleTierIndexEntries) {
       << Listing(report);
   EXPECT_TRUE(
       Reports(report, {"tier index entry " + Hex(stale), "names customer 100"}))
+      << Listing(report);
+}
+
+TEST_F(VerifyTest, ReportsLastActivityEntryWithAStaleValue) {
+  CustomerRecord ann = *engine_->GetCustomer(kAnn);
+  const std::string key =
+      keys::LastActivityKey(static_cast<uint8_t>(ann.derived.value_tier),
+                            ann.aggregates.last_activity_ms, kAnn);
+  const std::string stale = keys::ActivityValue(
+      keys::ActivityFacts{ann.profile.owner_channel_id,
+                          ann.aggregates.total_spend_minor - 1, true});
+  VerifyReport report = VerifyAfter([&](RawDb* raw) {
+    raw->Get(keys::kTierIndexCf, key);  // present before it is overwritten
+    raw->Put(keys::kTierIndexCf, key, stale);
+  });
+  EXPECT_EQ(report.problems_found, 1) << Listing(report);
+  EXPECT_TRUE(Reports(report, {"tier index entry " + Hex(key) + " holds " +
+                               Hex(stale) + ", recomputed"}))
       << Listing(report);
 }
 
