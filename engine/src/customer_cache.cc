@@ -41,12 +41,16 @@ bool CustomerCache::Lookup(uint64_t customer_id, CachedCustomer* out) const {
 }
 
 void CustomerCache::Put(const CachedCustomer& customer) {
+  if (cache_) Put(CachedCustomer(customer));
+}
+
+void CustomerCache::Put(CachedCustomer&& customer) {
   if (!cache_) return;
-  auto* copy = new CachedCustomer(customer);
+  auto* entry = new CachedCustomer(std::move(customer));
   // Insert replaces an existing entry; on failure (capacity) it deletes
   // the value itself.
   cache_
-      ->Insert(keys::IdKey(customer.profile->id), copy, Charge(*copy),
+      ->Insert(keys::IdKey(entry->profile->id), entry, Charge(*entry),
                &DeleteEntry)
       .PermitUncheckedError();
 }

@@ -37,6 +37,7 @@ class CustomerCache {
   bool Lookup(uint64_t customer_id, CachedCustomer* out) const;
   // Requires the customer's stripe lock.
   void Put(const CachedCustomer& customer);
+  void Put(CachedCustomer&& customer);  // the write path's: no copy
   // Requires the customer's stripe lock.
   void Erase(uint64_t customer_id);
 

@@ -501,7 +501,7 @@ void WriteTxn::UpdateCache(bool committed) {
       cache_->Erase(id);
       return;
     }
-    cache_->Put(entry);
+    cache_->Put(std::move(entry));
   };
   for (const auto& entry : customers_) refresh(entry.first);
   for (const auto& entry : aggregates_) {
