@@ -54,6 +54,10 @@ rocksdb::ColumnFamilyOptions CfOptions(int cf,
     // tombstones); in a 64 MiB skiplist each insert walked ~20 levels of
     // cache misses. A small memtable stays in the CPU cache.
     o.write_buffer_size = kTierIndexMemtableBytes;
+    // One insert position remembered per tag: a commit staging its moves
+    // in key order (WriteTxn) then inserts near the previous one.
+    o.memtable_insert_with_hint_prefix_extractor.reset(
+        rocksdb::NewFixedPrefixTransform(1));
   } else if (cf != keys::kMetaCf && cf != keys::kDefaultCf) {
     // Point lookups by id or identity. Ids are 8 bytes. Index and counter
     // keys are bucketed by up to their first 48 bytes, in practice the

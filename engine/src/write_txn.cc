@@ -1,6 +1,7 @@
 // Staged reads and writes of one commit.
 #include "write_txn.h"
 
+#include <algorithm>
 #include <memory>
 
 #include "codec.h"
@@ -309,6 +310,11 @@ void WriteTxn::StageTiering(rocksdb::WriteBatch* batch) {
     if (!customers_.count(entry.first)) touched.push_back(entry.first);
   }
   CounterDeltas deltas;
+  struct IndexMove {
+    std::string key;
+    bool put;  // else delete
+  };
+  std::vector<IndexMove> index_moves;
   for (uint64_t id : touched) {
     auto base = committed_.find(id);
     const CachedCustomer* before =
@@ -350,9 +356,9 @@ void WriteTxn::StageTiering(rocksdb::WriteBatch* batch) {
     while (i < keys_before.size() || j < keys_after.size()) {
       if (j == keys_after.size() ||
           (i < keys_before.size() && keys_before[i] < keys_after[j])) {
-        batch->Delete(cf(keys::kTierIndexCf), keys_before[i++]);
+        index_moves.push_back({std::move(keys_before[i++]), false});
       } else if (i == keys_before.size() || keys_after[j] < keys_before[i]) {
-        batch->Put(cf(keys::kTierIndexCf), keys_after[j++], rocksdb::Slice());
+        index_moves.push_back({std::move(keys_after[j++]), true});
       } else {
         ++i;
         ++j;
@@ -369,10 +375,24 @@ void WriteTxn::StageTiering(rocksdb::WriteBatch* batch) {
     if (!before.derived.present) continue;
     const TierFacts facts =
         FactsOf(*before.profile, before.aggregates, before.derived.derived);
-    for (const std::string& key : TierIndexKeys(facts)) {
-      batch->Delete(cf(keys::kTierIndexCf), key);
+    for (std::string& key : TierIndexKeys(facts)) {
+      index_moves.push_back({std::move(key), false});
     }
     AddSummaryContribution(facts, -1, &deltas);
+  }
+  // In key order: the memtable's skiplist remembers where its last insert
+  // went, so neighbouring keys are cheap to insert, while a customer's own
+  // keys (one per tag) lie far apart. Stable, so a key staged twice keeps
+  // its last operation.
+  std::stable_sort(
+      index_moves.begin(), index_moves.end(),
+      [](const IndexMove& x, const IndexMove& y) { return x.key < y.key; });
+  for (const IndexMove& move : index_moves) {
+    if (move.put) {
+      batch->Put(cf(keys::kTierIndexCf), move.key, rocksdb::Slice());
+    } else {
+      batch->Delete(cf(keys::kTierIndexCf), move.key);
+    }
   }
   for (const auto& [key, vec] : deltas) {
     if (vec.empty()) continue;
