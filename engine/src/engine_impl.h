@@ -185,6 +185,9 @@ class EngineImpl : public Engine {
   std::shared_ptr<const TierPolicy> policy_;  // atomic_load / atomic_store
   std::atomic<int64_t> rescore_as_of_{0};
   std::mutex rescore_mu_;  // one Rescore or SetPolicy at a time
+  // Guarded by rescore_mu_. No due index entry (tag 0x28) is at or before
+  // it: the as_of of the last rescore that finished in this process.
+  int64_t due_floor_ = INT64_MIN;
 };
 
 }  // namespace custdb

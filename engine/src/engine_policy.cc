@@ -136,6 +136,24 @@ Status EngineImpl::RescoreLocked(const RescoreOptions& options,
   report->as_of_ms = as_of;
   report->full = options.full;
   rocksdb::DB* db = storage_->db();
+  // Raised first: writes from now on derive at as_of or later, so none
+  // can put a customer behind this rescore.
+  rocksdb::WriteOptions wo;
+  wo.sync = options_.sync;
+  Status s = FromRocks(
+      db->Put(wo, storage_->cf(keys::kMetaCf),
+              std::string(keys::kMetaRescoreAsOf), std::to_string(as_of)),
+      "storing the rescore time");
+  if (!s.ok()) return s;
+  rescore_as_of_ = as_of;
+  // A write that read the earlier time holds its customer's stripe until
+  // it has committed: once every stripe has been free, the scans below see
+  // all such writes.
+  {
+    std::vector<size_t> all(LockTable::kStripes);
+    for (size_t i = 0; i < all.size(); ++i) all[i] = i;
+    LockTable::Guard barrier(&locks_, std::move(all));
+  }
   std::vector<uint64_t> ids;
   if (options.full) {
     std::vector<int64_t> days, orders, spend;
@@ -155,7 +173,7 @@ Status EngineImpl::RescoreLocked(const RescoreOptions& options,
       orders.push_back(a.order_count);
       spend.push_back(a.total_spend_minor);
     }
-    Status s = FromRocks(it->status(), "rescore: scanning aggregates");
+    s = FromRocks(it->status(), "rescore: scanning aggregates");
     if (!s.ok()) return s;
     if (quantile) {
       TierPolicy next = *policy();
@@ -172,8 +190,10 @@ Status EngineImpl::RescoreLocked(const RescoreOptions& options,
     }
   } else {
     // The customers whose derived attributes change by as_of: Derive
-    // promises none changes before its next_change_ms.
-    const std::string lower = keys::NextChangeKey(INT64_MIN, 0);
+    // promises none changes before its next_change_ms. None is due at or
+    // before due_floor_, and starting there skips the tombstones earlier
+    // rescores left below it.
+    const std::string lower = keys::NextChangeKey(due_floor_, 0);
     const std::string upper = keys::NextChangeKey(as_of, UINT64_MAX);
     rocksdb::Slice upper_slice(upper);
     rocksdb::ReadOptions ro = TotalOrder();
@@ -186,21 +206,15 @@ Status EngineImpl::RescoreLocked(const RescoreOptions& options,
         ids.push_back(id);
       }
     }
-    Status s = FromRocks(it->status(), "rescore: scanning the due index");
+    s = FromRocks(it->status(), "rescore: scanning the due index");
     if (!s.ok()) return s;
   }
-  // Raised first: writes from now on derive at as_of or later, so none
-  // can put a customer behind this rescore.
-  rocksdb::WriteOptions wo;
-  wo.sync = options_.sync;
-  Status s = FromRocks(
-      db->Put(wo, storage_->cf(keys::kMetaCf),
-              std::string(keys::kMetaRescoreAsOf), std::to_string(as_of)),
-      "storing the rescore time");
-  if (!s.ok()) return s;
-  rescore_as_of_ = as_of;
   s = Rederive(ids, as_of, options.progress, report);
   report->policy_version = policy()->version;
+  // Every customer due by as_of now has its next change after it, and
+  // every write derives at as_of or later, so nothing becomes due again
+  // at or before as_of.
+  if (s.ok()) due_floor_ = as_of;
   return s;
 }
 

@@ -1,6 +1,7 @@
 // Staged reads and writes of one commit.
 #include "write_txn.h"
 
+#include <algorithm>
 #include <memory>
 
 #include "codec.h"
@@ -300,6 +301,12 @@ void WriteTxn::StageTiering(rocksdb::WriteBatch* batch) {
     if (!customers_.count(entry.first)) touched.push_back(entry.first);
   }
   CounterDeltas deltas;
+  struct IndexMove {
+    std::string key;
+    std::string value;
+    bool put;  // else delete
+  };
+  std::vector<IndexMove> index_moves;
   for (uint64_t id : touched) {
     auto base = committed_.find(id);
     const CachedCustomer* before =
@@ -338,19 +345,21 @@ void WriteTxn::StageTiering(rocksdb::WriteBatch* batch) {
     AddSummaryContribution(facts_after, +1, &deltas);
     // Both sorted: delete what left, put what arrived or changed value,
     // leave the rest.
-    const auto& old_e = before_entries;
-    const auto& new_e = after_entries;
+    auto& old_e = before_entries;
+    auto& new_e = after_entries;
     size_t i = 0, j = 0;
     while (i < old_e.size() || j < new_e.size()) {
       if (j == new_e.size() ||
           (i < old_e.size() && old_e[i].key < new_e[j].key)) {
-        batch->Delete(cf(keys::kTierIndexCf), old_e[i++].key);
+        index_moves.push_back({std::move(old_e[i++].key), "", false});
       } else if (i == old_e.size() || new_e[j].key < old_e[i].key) {
-        batch->Put(cf(keys::kTierIndexCf), new_e[j].key, new_e[j].value);
+        index_moves.push_back(
+            {std::move(new_e[j].key), std::move(new_e[j].value), true});
         ++j;
       } else {
         if (old_e[i].value != new_e[j].value) {
-          batch->Put(cf(keys::kTierIndexCf), new_e[j].key, new_e[j].value);
+          index_moves.push_back(
+              {std::move(new_e[j].key), std::move(new_e[j].value), true});
         }
         ++i;
         ++j;
@@ -367,10 +376,24 @@ void WriteTxn::StageTiering(rocksdb::WriteBatch* batch) {
     if (!before.derived.present) continue;
     const TierFacts facts =
         FactsOf(*before.profile, before.aggregates, before.derived.derived);
-    for (const TierIndexEntry& entry : TierIndexEntries(facts)) {
-      batch->Delete(cf(keys::kTierIndexCf), entry.key);
+    for (TierIndexEntry& entry : TierIndexEntries(facts)) {
+      index_moves.push_back({std::move(entry.key), "", false});
     }
     AddSummaryContribution(facts, -1, &deltas);
+  }
+  // In key order: the memtable's skiplist remembers where its last insert
+  // went, so neighbouring keys are cheap to insert, while a customer's own
+  // keys (one per tag) lie far apart. Stable, so a key staged twice keeps
+  // its last operation.
+  std::stable_sort(
+      index_moves.begin(), index_moves.end(),
+      [](const IndexMove& x, const IndexMove& y) { return x.key < y.key; });
+  for (const IndexMove& move : index_moves) {
+    if (move.put) {
+      batch->Put(cf(keys::kTierIndexCf), move.key, move.value);
+    } else {
+      batch->Delete(cf(keys::kTierIndexCf), move.key);
+    }
   }
   for (const auto& [key, vec] : deltas) {
     if (vec.empty()) continue;
