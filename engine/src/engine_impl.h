@@ -165,8 +165,10 @@ class EngineImpl : public Engine {
   // each customer that passes `filter` and its key's tail, in the plan's
   // order, until on_match returns false. Adds the keys read and the
   // entries rejected by `filter` to *plan_out.
+  // `wanted`: on_match returns false at the latest at the wanted-th match
+  // (SIZE_MAX: never), so the scan reads no key past it.
   Status ScanIndex(const ScanPlan& plan, const CustomerFilter& filter,
-                   const MatchFn& on_match, QueryPlan* plan_out);
+                   size_t wanted, const MatchFn& on_match, QueryPlan* plan_out);
   // The customer ids of whichever of `plans` has the fewest keys: all are
   // read in step, on one snapshot, until one ends.
   Result<std::vector<uint64_t>> IdsOfSmallestPlan(
