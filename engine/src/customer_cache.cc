@@ -40,6 +40,16 @@ bool CustomerCache::Lookup(uint64_t customer_id, CachedCustomer* out) const {
   return true;
 }
 
+bool CustomerCache::Pin(uint64_t customer_id, PinnedCustomer* out) const {
+  out->Reset();
+  if (!cache_) return false;
+  rocksdb::Cache::Handle* handle = cache_->Lookup(keys::IdKey(customer_id));
+  if (handle == nullptr) return false;
+  out->cache_ = cache_.get();
+  out->handle_ = handle;
+  return true;
+}
+
 void CustomerCache::Put(const CachedCustomer& customer) {
   if (cache_) Put(CachedCustomer(customer));
 }

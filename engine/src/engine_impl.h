@@ -166,8 +166,10 @@ class EngineImpl : public Engine {
   // each customer that passes `filter` and its key's tail, in the plan's
   // order, until on_match returns false. Adds the keys read and the
   // entries rejected by `filter` to *plan_out.
+  // `wanted`: on_match returns false at the latest at the wanted-th match
+  // (SIZE_MAX: never), so the scan reads no key past it.
   Status ScanIndex(const ScanPlan& plan, const CustomerFilter& filter,
-                   const MatchFn& on_match, QueryPlan* plan_out);
+                   size_t wanted, const MatchFn& on_match, QueryPlan* plan_out);
   template <typename T>
   Result<T> ReadEvent(keys::IndexTag tag, int cf, uint64_t id,
                       const char* what);
