@@ -2,6 +2,8 @@
 #ifndef CUSTDB_TESTS_TEST_UTIL_H_
 #define CUSTDB_TESTS_TEST_UTIL_H_
 
+#include <gtest/gtest.h>
+
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -58,6 +60,13 @@ constexpr int64_t DaysAgo(int64_t days) { return kTestNowMs - days * kDay; }
 // parents first; fails the test on error.
 void PutChannelTree(Engine* engine,
                     const std::vector<std::pair<uint64_t, uint64_t>>& tree);
+
+// The value of `r`, or T{} after failing the test when `r` is an error.
+template <typename T>
+T ValueOf(const Result<T>& r) {
+  EXPECT_TRUE(r.ok()) << r.status().ToString();
+  return r.ok() ? *r : T{};
+}
 
 // The ids of `customers`, in order.
 std::vector<uint64_t> Ids(const std::vector<CustomerRecord>& customers);

@@ -152,7 +152,7 @@ class EngineImpl : public Engine {
                      const std::string& end, const std::string& range,
                      uint32_t limit, Page<T>* page);
   // Query path (engine_query.cc). The owner set of a query: the channel,
-  // or its subtree; kNotFound naming `field` for an unknown channel.
+  // or its subtree, ascending; kNotFound naming `field` for an unknown channel.
   Status OwnerSet(const std::string& field, uint64_t channel_id,
                   bool include_subtree, std::vector<uint64_t>* owners);
   Status ResolveQuery(const CustomerQuery& query, CustomerFilter* filter,

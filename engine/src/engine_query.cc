@@ -463,7 +463,8 @@ Result<ChurnWatch> EngineImpl::GetChurnWatch(const ChurnWatchQuery& q) {
     s = OwnerSet("query.channel_id", *q.channel_id, true, &filter.owners);
   }
   if (!s.ok()) return s;
-  std::sort(filter.owners.begin(), filter.owners.end());
+  // filter.owners is ascending (OwnerSet: Subtree sorts), as binary_search
+  // below needs.
   const std::shared_ptr<const TierPolicy> current = policy();
   const int64_t days =
       q.inactive_days == 0 ? current->churn_days : q.inactive_days;

@@ -113,6 +113,17 @@ rocksdb::ColumnFamilyOptions CfOptions(int cf,
   return o;
 }
 
+// Stages the deletion of every key whose first byte (its tag) lies in
+// [first, last].
+rocksdb::Status DeleteTags(rocksdb::WriteBatch* batch,
+                           rocksdb::ColumnFamilyHandle* cf, uint8_t first,
+                           uint8_t last) {
+  const std::string begin(1, static_cast<char>(first));
+  // Tags stay below 0xff, so last + 1 is a key above every tagged one.
+  const std::string end(1, static_cast<char>(last + 1));
+  return batch->DeleteRange(cf, begin, end);
+}
+
 bool DirectoryHoldsFiles(const std::string& path) {
   std::error_code ec;
   if (!fs::exists(path, ec)) return false;
@@ -246,9 +257,7 @@ Status Storage::Initialize(const Options& options) {
             base_currency_);
   batch.Put(cf(keys::kMetaCf), std::string(keys::kMetaSchemaVersion),
             std::to_string(kSchemaVersion));
-  rocksdb::WriteOptions wo;
-  wo.sync = true;
-  return FromRocks(db_->Write(wo, &batch), "writing schema version");
+  return WriteSynced(&batch, "writing schema version");
 }
 
 Status Storage::CheckMeta(const Options& options) {
@@ -286,18 +295,14 @@ Status Storage::CheckMeta(const Options& options) {
 // again on the next open.
 Status Storage::Migrate(uint64_t from_version) {
   rocksdb::WriteBatch batch;
-  auto drop = [&](int cf_id, std::string begin, std::string end) {
-    return batch.DeleteRange(cf(cf_id), begin, end);
-  };
-  auto tag = [](auto t) { return std::string(1, static_cast<char>(t)); };
   rocksdb::Status s;
   if (from_version < 2) {
     // Schema 2 changed the layout of last_activity entries and dropped the
     // global spend index, the buyer-day markers and two summary scopes:
     // the engine writes every customer's entries and counters anew when it
     // opens (ClearTiering, then EngineImpl::LoadTiering).
-    s = drop(keys::kTierIndexCf, tag(keys::TierTag::kRetiredBuyerDay),
-             tag(static_cast<uint8_t>(keys::TierTag::kRetiredBuyerDay) + 1));
+    const auto marker = static_cast<uint8_t>(keys::TierTag::kRetiredBuyerDay);
+    s = DeleteTags(&batch, cf(keys::kTierIndexCf), marker, marker);
     if (s.ok()) {
       s = batch.Put(cf(keys::kMetaCf), std::string(keys::kMetaRebuildTiering),
                     "1");
@@ -308,28 +313,30 @@ Status Storage::Migrate(uint64_t from_version) {
                   std::to_string(kSchemaVersion));
   }
   if (!s.ok()) return FromRocks(s, "staging the schema migration");
-  rocksdb::WriteOptions wo;
-  wo.sync = true;
-  return FromRocks(db_->Write(wo, &batch),
-                   "migrating schema " + std::to_string(from_version) + " to " +
-                       std::to_string(kSchemaVersion));
+  return WriteSynced(&batch, "migrating schema " +
+                                 std::to_string(from_version) + " to " +
+                                 std::to_string(kSchemaVersion));
 }
 
 Status Storage::ClearTiering() {
   rocksdb::WriteBatch batch;
-  auto tag = [](auto t) { return std::string(1, static_cast<char>(t)); };
-  rocksdb::Status s = batch.DeleteRange(
-      cf(keys::kTierIndexCf), tag(keys::TierTag::kOwnerSpend),
-      tag(static_cast<uint8_t>(keys::TierTag::kNextChange) + 1));
+  rocksdb::Status s =
+      DeleteTags(&batch, cf(keys::kTierIndexCf),
+                 static_cast<uint8_t>(keys::TierTag::kOwnerSpend),
+                 static_cast<uint8_t>(keys::TierTag::kNextChange));
   if (s.ok()) {
-    s = batch.DeleteRange(
-        cf(keys::kCountersCf), tag(keys::CounterTag::kTierSummary),
-        tag(static_cast<uint8_t>(keys::CounterTag::kTierSummary) + 1));
+    const auto summary = static_cast<uint8_t>(keys::CounterTag::kTierSummary);
+    s = DeleteTags(&batch, cf(keys::kCountersCf), summary, summary);
   }
   if (!s.ok()) return FromRocks(s, "staging the tier index clear");
+  return WriteSynced(&batch, "clearing the tier index");
+}
+
+Status Storage::WriteSynced(rocksdb::WriteBatch* batch,
+                            const std::string& what) {
   rocksdb::WriteOptions wo;
   wo.sync = true;
-  return FromRocks(db_->Write(wo, &batch), "clearing the tier index");
+  return FromRocks(db_->Write(wo, batch), what);
 }
 
 Status Storage::ReadMetaNumber(std::string_view name, uint64_t* value) const {

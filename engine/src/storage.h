@@ -51,6 +51,7 @@ class Storage {
   Status Initialize(const Options& options);
   Status CheckMeta(const Options& options);
   Status Migrate(uint64_t from_version);
+  Status WriteSynced(rocksdb::WriteBatch* batch, const std::string& what);
 
   std::unique_ptr<rocksdb::DB> db_;
   // Indexed by keys::ColumnFamily; extra column families follow.

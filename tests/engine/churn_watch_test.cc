@@ -70,9 +70,7 @@ class ChurnWatchTest : public ::testing::Test {
   }
 
   ChurnWatch Watch(const ChurnWatchQuery& q) {
-    auto got = engine_->GetChurnWatch(q);
-    EXPECT_TRUE(got.ok()) << got.status().ToString();
-    return got.ok() ? *got : ChurnWatch{};
+    return test::ValueOf(engine_->GetChurnWatch(q));
   }
 
   TempDir dir_;
@@ -156,13 +154,11 @@ TEST_F(ChurnWatchTest, BadInput) {
 TEST(ChurnWatchPropertyTest, MatchesBruteForce) {
   const uint32_t seed = 777;
   constexpr uint64_t kCustomers = 1200;
-  TempDir dir;
-  auto engine = test::OpenTestEngine(dir.Sub("db"));
-  ASSERT_NE(engine, nullptr);
-  test::FillRandomCustomers(engine.get(), seed, kCustomers);
+  test::RandomCustomersDb db;
+  db.Fill(seed, kCustomers);
   ASSERT_FALSE(::testing::Test::HasFatalFailure());
-  const std::vector<CustomerRecord> all =
-      test::AllCustomers(engine.get(), kCustomers);
+  const auto& engine = db.engine;
+  const std::vector<CustomerRecord>& all = db.all;
   std::mt19937 rng(seed);
   auto pick = [&rng](int64_t n) {
     return std::uniform_int_distribution<int64_t>(0, n - 1)(rng);

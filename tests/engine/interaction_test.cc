@@ -67,9 +67,7 @@ class InteractionTest : public ::testing::Test {
   }
 
   Interaction Get(uint64_t id) {
-    auto got = engine_->GetInteraction(id);
-    EXPECT_TRUE(got.ok()) << got.status().ToString();
-    return got.ok() ? *got : Interaction{};
+    return test::ValueOf(engine_->GetInteraction(id));
   }
 
   TempDir dir_;

@@ -65,11 +65,7 @@ class OrderTest : public ::testing::Test {
     return got.ok() ? got->aggregates : Aggregates{};
   }
 
-  Order GetOrder(uint64_t id) {
-    auto got = engine_->GetOrder(id);
-    EXPECT_TRUE(got.ok()) << got.status().ToString();
-    return got.ok() ? *got : Order{};
-  }
+  Order GetOrder(uint64_t id) { return test::ValueOf(engine_->GetOrder(id)); }
 
   // Records `o`, failing the test on error.
   void Record(const Order& o) {

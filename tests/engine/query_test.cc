@@ -100,9 +100,7 @@ class QueryTest : public ::testing::Test {
   }
 
   QueryPlan Plan(const CustomerQuery& q) {
-    auto plan = engine_->Explain(q);
-    EXPECT_TRUE(plan.ok()) << plan.status().ToString();
-    return plan.ok() ? *plan : QueryPlan{};
+    return test::ValueOf(engine_->Explain(q));
   }
 
   TempDir dir_;
@@ -426,13 +424,11 @@ bool Passes(const CustomerQuery& q, const std::vector<uint64_t>& owners,
 TEST(QueryPropertyTest, MatchesBruteForceOverRandomQueries) {
   const uint32_t seed = 4242;
   constexpr uint64_t kCustomers = 1500;
-  TempDir dir;
-  auto engine = test::OpenTestEngine(dir.Sub("db"));
-  ASSERT_NE(engine, nullptr);
-  test::FillRandomCustomers(engine.get(), seed, kCustomers);
+  test::RandomCustomersDb db;
+  db.Fill(seed, kCustomers);
   ASSERT_FALSE(::testing::Test::HasFatalFailure());
-  const std::vector<CustomerRecord> all =
-      test::AllCustomers(engine.get(), kCustomers);
+  const auto& engine = db.engine;
+  const std::vector<CustomerRecord>& all = db.all;
   auto policy = engine->GetPolicy();
   ASSERT_TRUE(policy.ok()) << policy.status().ToString();
 

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <memory>
 #include <random>
 #include <string>
 #include <tuple>
@@ -114,6 +115,22 @@ inline std::vector<CustomerRecord> AllCustomers(Engine* engine,
   }
   return all;
 }
+
+// The setup of the property tests: a fresh database filled by
+// FillRandomCustomers, and every customer as GetCustomer then returns it.
+// Check ::testing::Test::HasFatalFailure() after Fill.
+struct RandomCustomersDb {
+  void Fill(uint32_t seed, uint64_t customers) {
+    engine = OpenTestEngine(dir.Sub("db"));
+    ASSERT_NE(engine, nullptr);
+    FillRandomCustomers(engine.get(), seed, customers);
+    if (::testing::Test::HasFatalFailure()) return;
+    all = AllCustomers(engine.get(), customers);
+  }
+  TempDir dir;
+  std::unique_ptr<Engine> engine;
+  std::vector<CustomerRecord> all;
+};
 
 // `root` and every channel below it in RandomChannelTree().
 inline std::vector<uint64_t> RandomSubtree(uint64_t root) {

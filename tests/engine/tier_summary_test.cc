@@ -75,9 +75,7 @@ class TierSummaryTest : public ::testing::Test {
   }
 
   TierSummary Summary(const TierSummaryQuery& q) {
-    auto got = engine_->GetTierSummary(q);
-    EXPECT_TRUE(got.ok()) << got.status().ToString();
-    return got.ok() ? *got : TierSummary{};
+    return test::ValueOf(engine_->GetTierSummary(q));
   }
 
   TempDir dir_;
@@ -169,13 +167,11 @@ TEST_F(TierSummaryTest, UnknownOwnerIsNotFound) {
 TEST(TierSummaryPropertyTest, MatchesBruteForce) {
   const uint32_t seed = 99;
   constexpr uint64_t kCustomers = 1200;
-  TempDir dir;
-  auto engine = test::OpenTestEngine(dir.Sub("db"));
-  ASSERT_NE(engine, nullptr);
-  test::FillRandomCustomers(engine.get(), seed, kCustomers);
+  test::RandomCustomersDb db;
+  db.Fill(seed, kCustomers);
   ASSERT_FALSE(::testing::Test::HasFatalFailure());
-  const std::vector<CustomerRecord> all =
-      test::AllCustomers(engine.get(), kCustomers);
+  const auto& engine = db.engine;
+  const std::vector<CustomerRecord>& all = db.all;
   auto policy = engine->GetPolicy();
   ASSERT_TRUE(policy.ok());
 

@@ -277,9 +277,7 @@ class VerifyTest : public ::testing::Test {
     engine_ = OpenTestEngine(path_);
     EXPECT_NE(engine_, nullptr);
     if (engine_ == nullptr) return VerifyReport();
-    auto report = engine_->Verify(max_problems);
-    EXPECT_TRUE(report.ok()) << report.status().ToString();
-    return report.ok() ? *report : VerifyReport();
+    return test::ValueOf(engine_->Verify(max_problems));
   }
 
   TempDir dir_;
