@@ -133,10 +133,23 @@ class EngineImpl : public Engine {
   Status LoadTiering();
   Status StorePolicy(const TierPolicy& policy);
   // Re-derives the given customers at as_of under the current policy, in
-  // batches under their stripe locks; adds to report's counts.
+  // batches under their stripe locks, on up to two threads; adds to
+  // report's counts. Calls progress from one thread at a time.
   Status Rederive(const std::vector<uint64_t>& ids, int64_t as_of,
                   const ProgressFn& progress, RescoreReport* report,
                   bool rebuild = false);
+  // What the lanes of one Rederive share.
+  struct RederiveProgress {
+    std::mutex mu;  // guards the rest but `failed`
+    RescoreReport* report = nullptr;
+    const ProgressFn* progress = nullptr;
+    uint64_t done = 0;
+    uint64_t total = 0;
+    std::atomic<bool> failed{false};  // a lane failed: the others stop
+  };
+  // One lane of Rederive: `ids` in batches, one commit each.
+  Status RederiveLane(const std::vector<uint64_t>& ids, int64_t as_of,
+                      bool rebuild, RederiveProgress* shared);
   Status RescoreLocked(const RescoreOptions& options, RescoreReport* report);
   // Commits `txn` with the engine's sync option and updates the cache;
   // the caller holds the stripe locks.

@@ -2,6 +2,7 @@
 #include <rocksdb/db.h>
 
 #include <algorithm>
+#include <thread>
 
 #include "codec.h"
 #include "engine_impl.h"
@@ -12,6 +13,11 @@ namespace custdb {
 namespace {
 
 constexpr size_t kRederiveBatch = 1000;
+// Two lanes: the machines custdb is sized for have two cores, and more
+// lanes would only queue behind RocksDB's single memtable writer.
+constexpr size_t kRederiveLanes = 2;
+// Fewer customers than this per lane are not worth a thread.
+constexpr size_t kMinIdsPerLane = 256;
 
 // Quintile breakpoints of `values` (ascending after sorting), made strictly
 // ascending as ValidatePolicy requires.
@@ -98,10 +104,10 @@ Status EngineImpl::LoadTiering() {
       "finishing the tier index rebuild");
 }
 
-Status EngineImpl::Rederive(const std::vector<uint64_t>& ids, int64_t as_of,
-                            const ProgressFn& progress, RescoreReport* report,
-                            bool rebuild) {
+Status EngineImpl::RederiveLane(const std::vector<uint64_t>& ids, int64_t as_of,
+                                bool rebuild, RederiveProgress* shared) {
   for (size_t start = 0; start < ids.size(); start += kRederiveBatch) {
+    if (shared->failed.load()) return Status::OK();
     const size_t end = std::min(ids.size(), start + kRederiveBatch);
     std::vector<size_t> stripes;
     for (size_t i = start; i < end; ++i) {
@@ -111,16 +117,51 @@ Status EngineImpl::Rederive(const std::vector<uint64_t>& ids, int64_t as_of,
     const std::shared_ptr<const TierPolicy> policy = this->policy();
     WriteTxn txn(storage_.get(), &cache_,
                  TierContext{policy.get(), as_of, rebuild});
+    uint64_t examined = 0;
     for (size_t i = start; i < end; ++i) {
       Status s = txn.Touch(ids[i]);
       // A customer erased since the scan has nothing to re-derive.
       if (!s.ok() && !s.IsNotFound()) return s;
-      if (s.ok()) ++report->examined;
+      if (s.ok()) ++examined;
     }
     Status s = CommitAndCache(&txn);
     if (!s.ok()) return s;
-    report->changed += txn.derived_changes();
-    if (progress) progress(end, ids.size());
+    std::lock_guard<std::mutex> lock(shared->mu);
+    shared->report->examined += examined;
+    shared->report->changed += txn.derived_changes();
+    shared->done += end - start;
+    if (shared->progress) (*shared->progress)(shared->done, shared->total);
+  }
+  return Status::OK();
+}
+
+Status EngineImpl::Rederive(const std::vector<uint64_t>& ids, int64_t as_of,
+                            const ProgressFn& progress, RescoreReport* report,
+                            bool rebuild) {
+  // Deriving and staging a customer's entries takes about half of its
+  // time and only the commit is serial in RocksDB, so the customers are
+  // dealt to lanes that run side by side. A lane takes the customers of
+  // every kRederiveLanes-th lock stripe, so lanes never wait on each
+  // other's locks.
+  const size_t lanes =
+      ids.size() >= kMinIdsPerLane * 2 ? kRederiveLanes : size_t{1};
+  std::vector<std::vector<uint64_t>> dealt(lanes);
+  for (uint64_t id : ids) dealt[LockTable::StripeOf(id) % lanes].push_back(id);
+  RederiveProgress shared;
+  shared.report = report;
+  shared.progress = progress ? &progress : nullptr;
+  shared.total = ids.size();
+  std::vector<Status> results(lanes);
+  auto run = [&](size_t lane) {
+    results[lane] = RederiveLane(dealt[lane], as_of, rebuild, &shared);
+    if (!results[lane].ok()) shared.failed = true;
+  };
+  std::vector<std::thread> helpers;
+  for (size_t lane = 1; lane < lanes; ++lane) helpers.emplace_back(run, lane);
+  run(0);
+  for (std::thread& t : helpers) t.join();
+  for (const Status& s : results) {
+    if (!s.ok()) return s;
   }
   return Status::OK();
 }

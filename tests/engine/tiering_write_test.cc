@@ -3,6 +3,8 @@
 // recomputes all three from the records); Rescore and SetPolicy.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <atomic>
 #include <random>
 
 #include "../test_util.h"
@@ -182,6 +184,36 @@ TEST_F(TieringWriteTest, SetPolicyValidatesThenRederivesEveryone) {
   for (uint64_t id : ids_) {
     auto r = *engine_->GetCustomer(id);
     EXPECT_EQ(r.policy_version, 2);
+    EXPECT_EQ(r.derived, Derive(r.aggregates, stored, r.derived_as_of_ms));
+  }
+  ExpectClean();
+}
+
+// Enough customers for Rederive's two lanes: progress still comes one
+// call at a time, rising to the total, and the result is what one lane
+// would have written.
+TEST_F(TieringWriteTest, SetPolicyOnTwoLanesReportsProgressInOrder) {
+  RandomWorkload(1500, 3000, 21);
+  TierPolicy next = DefaultPolicy();
+  next.high_min_spend_minor = 40000;
+  next.medium_min_spend_minor = 8000;
+  std::atomic<int> inside{0};
+  std::vector<uint64_t> seen;
+  auto report = engine_->SetPolicy(next, [&](uint64_t done, uint64_t total) {
+    EXPECT_EQ(inside.fetch_add(1), 0) << "progress called concurrently";
+    EXPECT_EQ(total, ids_.size());
+    seen.push_back(done);
+    inside.fetch_sub(1);
+  });
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->examined, ids_.size());
+  ASSERT_GE(seen.size(), 2u);
+  EXPECT_TRUE(std::is_sorted(seen.begin(), seen.end()));
+  EXPECT_EQ(seen.back(), ids_.size());
+  const TierPolicy stored = *engine_->GetPolicy();
+  for (uint64_t id : ids_) {
+    auto r = *engine_->GetCustomer(id);
+    EXPECT_EQ(r.policy_version, stored.version);
     EXPECT_EQ(r.derived, Derive(r.aggregates, stored, r.derived_as_of_ms));
   }
   ExpectClean();
