@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "custdb/derived.h"
@@ -16,15 +17,16 @@
 
 namespace custdb {
 
-// What the tier indexes and counters know of one customer.
+// What the tier indexes and counters know of one customer. Points into the
+// records it was made from (FactsOf), which must outlive it.
 struct TierFacts {
   uint64_t customer_id = 0;
   uint64_t owner_channel_id = 0;  // 0: none
-  std::string region;
+  std::string_view region;
   int64_t spend_minor = 0;
   int64_t last_activity_ms = 0;
   bool has_orders = false;  // order_count >= 1
-  Derived derived;
+  const Derived* derived = nullptr;
 };
 
 TierFacts FactsOf(const Customer& profile, const Aggregates& aggregates,
@@ -38,12 +40,30 @@ struct TierIndexEntry {
 };
 std::vector<TierIndexEntry> TierIndexEntries(const TierFacts& facts);
 
+// The tier_index writes that take a customer's entries from those of
+// `before` to those of `after` (nullptr: none, as for a new or removed
+// customer): a delete of each entry that left, a put of each that arrived
+// or changed value. The same as diffing the two TierIndexEntries lists,
+// but only the keys that move are built: a write moves two or three of a
+// customer's seven entries.
+struct TierIndexMove {
+  std::string key;
+  std::string value;
+  bool put = false;  // else delete
+};
+void AddTierIndexMoves(const TierFacts* before, const TierFacts* after,
+                       std::vector<TierIndexMove>* moves);
+
 // Adds sign x the customer's contribution to every tier-summary counter it
 // counts in (keys.h kTierSummary: scopes owner and owner x region) into
 // *deltas, keyed by counter key.
 using CounterDeltas = std::map<std::string, keys::CounterVec>;
 void AddSummaryContribution(const TierFacts& facts, int sign,
                             CounterDeltas* deltas);
+// Adds after's contribution minus before's (nullptr: none). Nothing when
+// they are equal, as for a rescore that only moves next_change.
+void AddSummaryChange(const TierFacts* before, const TierFacts* after,
+                      CounterDeltas* deltas);
 
 // The tier-summary slot group of each attribute (slot 2k customers, 2k+1
 // spend).

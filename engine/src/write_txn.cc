@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <optional>
 
 #include "codec.h"
 #include "customer_reader.h"
@@ -301,12 +302,7 @@ void WriteTxn::StageTiering(rocksdb::WriteBatch* batch) {
     if (!customers_.count(entry.first)) touched.push_back(entry.first);
   }
   CounterDeltas deltas;
-  struct IndexMove {
-    std::string key;
-    std::string value;
-    bool put;  // else delete
-  };
-  std::vector<IndexMove> index_moves;
+  std::vector<TierIndexMove> index_moves;
   for (uint64_t id : touched) {
     auto base = committed_.find(id);
     const CachedCustomer* before =
@@ -321,7 +317,7 @@ void WriteTxn::StageTiering(rocksdb::WriteBatch* batch) {
                                : (before ? &before->aggregates : nullptr);
     if (profile == nullptr || aggregates == nullptr) continue;
 
-    DerivedState after;
+    DerivedState& after = derived_after_[id];
     after.present = true;
     after.derived = Derive(*aggregates, *tier_.policy, tier_.as_of_ms);
     after.as_of_ms = tier_.as_of_ms;
@@ -330,42 +326,18 @@ void WriteTxn::StageTiering(rocksdb::WriteBatch* batch) {
                view(codec::EncodeView(*aggregates, after)));
 
     const TierFacts facts_after = FactsOf(*profile, *aggregates, after.derived);
-    std::vector<TierIndexEntry> after_entries = TierIndexEntries(facts_after);
-    std::vector<TierIndexEntry> before_entries;
     // A record written before tiering has no entries yet.
+    std::optional<TierFacts> facts_before;
     if (before != nullptr && before->derived.present && !tier_.rebuild) {
       if (before->derived.derived != after.derived) ++derived_changes_;
-      const TierFacts facts_before = FactsOf(
-          *before->profile, before->aggregates, before->derived.derived);
-      before_entries = TierIndexEntries(facts_before);
-      AddSummaryContribution(facts_before, -1, &deltas);
+      facts_before = FactsOf(*before->profile, before->aggregates,
+                             before->derived.derived);
     } else {
       ++derived_changes_;
     }
-    AddSummaryContribution(facts_after, +1, &deltas);
-    // Both sorted: delete what left, put what arrived or changed value,
-    // leave the rest.
-    auto& old_e = before_entries;
-    auto& new_e = after_entries;
-    size_t i = 0, j = 0;
-    while (i < old_e.size() || j < new_e.size()) {
-      if (j == new_e.size() ||
-          (i < old_e.size() && old_e[i].key < new_e[j].key)) {
-        index_moves.push_back({std::move(old_e[i++].key), "", false});
-      } else if (i == old_e.size() || new_e[j].key < old_e[i].key) {
-        index_moves.push_back(
-            {std::move(new_e[j].key), std::move(new_e[j].value), true});
-        ++j;
-      } else {
-        if (old_e[i].value != new_e[j].value) {
-          index_moves.push_back(
-              {std::move(new_e[j].key), std::move(new_e[j].value), true});
-        }
-        ++i;
-        ++j;
-      }
-    }
-    derived_after_[id] = std::move(after);
+    const TierFacts* was = facts_before ? &*facts_before : nullptr;
+    AddTierIndexMoves(was, &facts_after, &index_moves);
+    AddSummaryChange(was, &facts_after, &deltas);
   }
   for (uint64_t id : removed_) {
     auto base = committed_.find(id);
@@ -376,19 +348,18 @@ void WriteTxn::StageTiering(rocksdb::WriteBatch* batch) {
     if (!before.derived.present) continue;
     const TierFacts facts =
         FactsOf(*before.profile, before.aggregates, before.derived.derived);
-    for (TierIndexEntry& entry : TierIndexEntries(facts)) {
-      index_moves.push_back({std::move(entry.key), "", false});
-    }
-    AddSummaryContribution(facts, -1, &deltas);
+    AddTierIndexMoves(&facts, nullptr, &index_moves);
+    AddSummaryChange(&facts, nullptr, &deltas);
   }
   // In key order: the memtable's skiplist remembers where its last insert
   // went, so neighbouring keys are cheap to insert, while a customer's own
   // keys (one per tag) lie far apart. Stable, so a key staged twice keeps
   // its last operation.
-  std::stable_sort(
-      index_moves.begin(), index_moves.end(),
-      [](const IndexMove& x, const IndexMove& y) { return x.key < y.key; });
-  for (const IndexMove& move : index_moves) {
+  std::stable_sort(index_moves.begin(), index_moves.end(),
+                   [](const TierIndexMove& x, const TierIndexMove& y) {
+                     return x.key < y.key;
+                   });
+  for (const TierIndexMove& move : index_moves) {
     if (move.put) {
       batch->Put(cf(keys::kTierIndexCf), move.key, move.value);
     } else {
