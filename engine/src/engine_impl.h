@@ -138,6 +138,11 @@ class EngineImpl : public Engine {
   Status Rederive(const std::vector<uint64_t>& ids, int64_t as_of,
                   const ProgressFn& progress, RescoreReport* report,
                   bool rebuild = false);
+  // Returns once every write that was under way has committed (it holds
+  // every lock stripe for a moment).
+  void WaitForWritesInFlight();
+  // Every customer id, ascending.
+  Status ListCustomers(std::vector<uint64_t>* ids);
   // What the lanes of one Rederive share.
   struct RederiveProgress {
     std::mutex mu;  // guards the rest but `failed`

@@ -85,14 +85,7 @@ Status EngineImpl::LoadTiering() {
   if (rebuild) s = storage_->ClearTiering();
   if (!s.ok()) return s;
   std::vector<uint64_t> ids;
-  std::unique_ptr<rocksdb::Iterator> it(storage_->db()->NewIterator(
-      TotalOrder(), storage_->cf(keys::kAggregatesCf)));
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    uint64_t id = 0;
-    if (keys::DecodeIdKey(it->key().ToStringView(), &id)) ids.push_back(id);
-  }
-  s = FromRocks(it->status(), "listing customers to derive");
-  it.reset();
+  s = ListCustomers(&ids);
   RescoreReport report;
   if (s.ok()) s = Rederive(ids, WriteAsOf(), nullptr, &report, rebuild != 0);
   if (!s.ok() || !rebuild) return s;
@@ -102,6 +95,23 @@ Status EngineImpl::LoadTiering() {
       storage_->db()->Delete(wo, storage_->cf(keys::kMetaCf),
                              std::string(keys::kMetaRebuildTiering)),
       "finishing the tier index rebuild");
+}
+
+void EngineImpl::WaitForWritesInFlight() {
+  std::vector<size_t> all(LockTable::kStripes);
+  for (size_t i = 0; i < all.size(); ++i) all[i] = i;
+  LockTable::Guard barrier(&locks_, std::move(all));
+}
+
+Status EngineImpl::ListCustomers(std::vector<uint64_t>* ids) {
+  ids->clear();
+  std::unique_ptr<rocksdb::Iterator> it(storage_->db()->NewIterator(
+      TotalOrder(), storage_->cf(keys::kAggregatesCf)));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    uint64_t id = 0;
+    if (keys::DecodeIdKey(it->key().ToStringView(), &id)) ids->push_back(id);
+  }
+  return FromRocks(it->status(), "listing customers");
 }
 
 Status EngineImpl::RederiveLane(const std::vector<uint64_t>& ids, int64_t as_of,
@@ -190,11 +200,7 @@ Status EngineImpl::RescoreLocked(const RescoreOptions& options,
   // A write that read the earlier time holds its customer's stripe until
   // it has committed: once every stripe has been free, the scans below see
   // all such writes.
-  {
-    std::vector<size_t> all(LockTable::kStripes);
-    for (size_t i = 0; i < all.size(); ++i) all[i] = i;
-    LockTable::Guard barrier(&locks_, std::move(all));
-  }
+  WaitForWritesInFlight();
   std::vector<uint64_t> ids;
   if (options.full) {
     std::vector<int64_t> days, orders, spend;
@@ -226,6 +232,12 @@ Status EngineImpl::RescoreLocked(const RescoreOptions& options,
           next.monetary_minor != policy()->monetary_minor) {
         next.version = policy()->version + 1;
         s = StorePolicy(next);
+        if (!s.ok()) return s;
+        // A customer created after the scan above, by a write that read
+        // the old breakpoints, is not in `ids`: once the writes that may
+        // have read them are done, list the customers again.
+        WaitForWritesInFlight();
+        s = ListCustomers(&ids);
         if (!s.ok()) return s;
       }
     }

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <random>
+#include <thread>
 
 #include "../test_util.h"
 #include "custdb/engine.h"
@@ -237,6 +238,50 @@ TEST_F(TieringWriteTest, QuantileFullRescoreRecomputesBreakpoints) {
   }
   EXPECT_GT(buyers, 0);
   EXPECT_LE(below, buyers * 2 / 5);
+  ExpectClean();
+}
+
+// A quantile full rescore that moves the breakpoints stores a new policy
+// version; customers another thread creates meanwhile, whichever policy
+// their write read, all end up derived under the stored one.
+TEST_F(TieringWriteTest, CustomersCreatedDuringAQuantileRescoreEndOnItsPolicy) {
+  RandomWorkload(400, 1500, 17);
+  TierPolicy q = DefaultPolicy();
+  q.rfm_mode = RfmMode::kQuantile;
+  ASSERT_TRUE(engine_->SetPolicy(q, nullptr).ok());
+  // Shift the order counts so that the next full rescore moves the
+  // frequency breakpoints.
+  for (int i = 0; i < 3000; ++i) {
+    ASSERT_TRUE(engine_
+                    ->RecordOrder(test::NewOrder(next_order_++, ids_[i % 40], 1,
+                                                 now_, 1000))
+                    .ok());
+  }
+  const int64_t version_before = engine_->GetPolicy()->version;
+  std::atomic<bool> done{false};
+  std::vector<uint64_t> created;
+  std::thread writer([&] {
+    for (int i = 0; !done.load() || i < 50; ++i) {
+      Customer c;
+      c.code = "late" + std::to_string(i);
+      auto id = engine_->CreateCustomer(c);
+      ASSERT_TRUE(id.ok()) << id.status().ToString();
+      ASSERT_TRUE(
+          engine_->RecordOrder(test::NewOrder(1000000 + i, *id, 1, now_, 5000))
+              .ok());
+      created.push_back(*id);
+    }
+  });
+  auto report = engine_->Rescore(RescoreOptions{now_, true, nullptr});
+  done = true;
+  writer.join();
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  const TierPolicy stored = *engine_->GetPolicy();
+  ASSERT_GT(stored.version, version_before) << "breakpoints did not move";
+  for (uint64_t id : created) {
+    auto r = *engine_->GetCustomer(id);
+    EXPECT_EQ(r.policy_version, stored.version) << "customer " << id;
+  }
   ExpectClean();
 }
 
