@@ -1,6 +1,7 @@
 #include "test_util.h"
 
 #include <gtest/gtest.h>
+#include <rocksdb/db.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -85,6 +86,27 @@ std::string Listing(const VerifyReport& report) {
 
 std::string OnlineRetailPath() {
   return std::string(CUSTDB_SOURCE_DIR) + "/data/online_retail.csv.gz";
+}
+
+uint64_t LatestSequenceNumber(const std::string& path) {
+  std::vector<std::string> names;
+  rocksdb::Status s =
+      rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path, &names);
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (const std::string& name : names) {
+    descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
+  }
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  s = rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(), path, descriptors,
+                                   &handles, &raw);
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  if (!s.ok()) return 0;
+  const uint64_t sequence = raw->GetLatestSequenceNumber();
+  for (auto* h : handles) raw->DestroyColumnFamilyHandle(h);
+  delete raw;
+  return sequence;
 }
 
 }  // namespace test

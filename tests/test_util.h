@@ -77,6 +77,10 @@ std::string Listing(const VerifyReport& report);
 // The repository's data/online_retail.csv.gz.
 std::string OnlineRetailPath();
 
+// The sequence number of the last write to the closed database at `path`,
+// read through RocksDB directly: how many entries a step wrote.
+uint64_t LatestSequenceNumber(const std::string& path);
+
 }  // namespace test
 }  // namespace custdb
 

@@ -6,9 +6,18 @@
 
 namespace custdb {
 
-void SetDerived(const DerivedState& state, CustomerRecord* record) {
+int64_t ReportedAsOf(const DerivedState& state, int64_t rescored_through) {
+  if (state.present && state.as_of_ms < rescored_through &&
+      rescored_through < state.derived.next_change_ms) {
+    return rescored_through;
+  }
+  return state.as_of_ms;
+}
+
+void SetDerived(const DerivedState& state, int64_t rescored_through,
+                CustomerRecord* record) {
   record->derived = state.derived;
-  record->derived_as_of_ms = state.as_of_ms;
+  record->derived_as_of_ms = ReportedAsOf(state, rescored_through);
   record->policy_version = state.present ? state.policy_version : 0;
 }
 
@@ -43,7 +52,7 @@ Status ReadCustomerRecord(const Storage& storage, uint64_t customer_id,
     s = codec::Decode(values[1].ToStringView(), &record.aggregates, &derived);
   }
   if (s.ok()) {
-    SetDerived(derived, &record);
+    SetDerived(derived, INT64_MIN, &record);
     *out = std::move(record);
   }
   return s;

@@ -205,9 +205,12 @@ class EngineImpl : public Engine {
   std::shared_ptr<const TierPolicy> policy_;  // atomic_load / atomic_store
   std::atomic<int64_t> rescore_as_of_{0};
   std::mutex rescore_mu_;  // one Rescore or SetPolicy at a time
-  // Guarded by rescore_mu_. No due index entry (tag 0x28) is at or before
-  // it: the as_of of the last rescore that finished in this process.
-  int64_t due_floor_ = INT64_MIN;
+  // The as_of of the last rescore that finished (keys.h
+  // kMetaRescoredThrough; INT64_MIN if none): every customer's next change
+  // lies after it, so no due index entry (tag 0x28) is at or before it, and
+  // every customer's derived attributes hold at it. Written under
+  // rescore_mu_.
+  std::atomic<int64_t> rescored_through_{INT64_MIN};
 };
 
 }  // namespace custdb

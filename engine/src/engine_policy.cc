@@ -59,6 +59,10 @@ Status EngineImpl::LoadTiering() {
   Status s = storage_->ReadMetaNumber(keys::kMetaRescoreAsOf, &as_of);
   if (!s.ok()) return s;
   rescore_as_of_ = static_cast<int64_t>(as_of);
+  uint64_t through = 0;
+  s = storage_->ReadMetaNumber(keys::kMetaRescoredThrough, &through);
+  if (!s.ok()) return s;
+  if (through != 0) rescored_through_ = static_cast<int64_t>(through);
   uint64_t rebuild = 0;
   s = storage_->ReadMetaNumber(keys::kMetaRebuildTiering, &rebuild);
   if (!s.ok()) return s;
@@ -244,9 +248,10 @@ Status EngineImpl::RescoreLocked(const RescoreOptions& options,
   } else {
     // The customers whose derived attributes change by as_of: Derive
     // promises none changes before its next_change_ms. None is due at or
-    // before due_floor_, and starting there skips the tombstones earlier
-    // rescores left below it.
-    const std::string lower = keys::NextChangeKey(due_floor_, 0);
+    // before rescored_through_, and starting there skips the tombstones
+    // earlier rescores left below it.
+    const std::string lower =
+        keys::NextChangeKey(rescored_through_.load(), 0);
     const std::string upper = keys::NextChangeKey(as_of, UINT64_MAX);
     rocksdb::Slice upper_slice(upper);
     rocksdb::ReadOptions ro = TotalOrder();
@@ -264,10 +269,15 @@ Status EngineImpl::RescoreLocked(const RescoreOptions& options,
   }
   s = Rederive(ids, as_of, options.progress, report);
   report->policy_version = policy()->version;
+  if (!s.ok()) return s;
   // Every customer due by as_of now has its next change after it, and
   // every write derives at as_of or later, so nothing becomes due again
   // at or before as_of.
-  if (s.ok()) due_floor_ = as_of;
+  s = FromRocks(
+      db->Put(wo, storage_->cf(keys::kMetaCf),
+              std::string(keys::kMetaRescoredThrough), std::to_string(as_of)),
+      "storing the finished rescore's time");
+  if (s.ok()) rescored_through_ = as_of;
   return s;
 }
 

@@ -144,13 +144,11 @@ Status ResolveSegments(const std::vector<std::string>& names,
   return Status::OK();
 }
 
-// Keeps the first `capacity` customers by order key (of `order`) among
-// those offered, in O(capacity) memory.
-CustomerRecord RecordOf(const CachedCustomer& c) {
+CustomerRecord RecordOf(const CachedCustomer& c, int64_t rescored_through) {
   CustomerRecord record;
   record.profile = *c.profile;
   record.aggregates = c.aggregates;
-  SetDerived(c.derived, &record);
+  SetDerived(c.derived, rescored_through, &record);
   return record;
 }
 
@@ -402,7 +400,7 @@ Result<CustomerPage> EngineImpl::FindCustomers(const CustomerQuery& q) {
             more = true;
             return false;
           }
-          page.customers.push_back(RecordOf(c));
+          page.customers.push_back(RecordOf(c, rescored_through_.load()));
           last = std::string(tail);
           return true;
         },
@@ -424,7 +422,7 @@ Result<CustomerPage> EngineImpl::FindCustomers(const CustomerQuery& q) {
     more = kept.size() > q.limit;
     if (more) kept.pop_back();
     for (auto& [key, c] : kept) {
-      page.customers.push_back(RecordOf(c));
+      page.customers.push_back(RecordOf(c, rescored_through_.load()));
       last = key;
     }
   }
@@ -535,7 +533,7 @@ Result<ChurnWatch> EngineImpl::GetChurnWatch(const ChurnWatchQuery& q) {
     if (!s.ok()) return s;
     if (exists &&
         Matches(filter, *c.profile, c.aggregates, c.derived.derived)) {
-      watch.top.push_back(RecordOf(c));
+      watch.top.push_back(RecordOf(c, rescored_through_.load()));
     }
   }
   return watch;

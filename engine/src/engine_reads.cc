@@ -18,7 +18,7 @@ Result<CustomerRecord> EngineImpl::ReadCustomer(uint64_t customer_id) {
     CustomerRecord record;
     record.profile = *cached.profile;
     record.aggregates = std::move(cached.aggregates);
-    SetDerived(cached.derived, &record);
+    SetDerived(cached.derived, rescored_through_.load(), &record);
     return record;
   }
   // Fill the miss under the customer's stripe lock: no write can commit
@@ -31,8 +31,10 @@ Result<CustomerRecord> EngineImpl::ReadCustomer(uint64_t customer_id) {
     return Status::NotFound("customer_id: " + std::to_string(customer_id) +
                             " does not exist");
   }
+  DerivedState derived = DerivedOf(*read);
+  read->derived_as_of_ms = ReportedAsOf(derived, rescored_through_.load());
   cache_.Put({std::make_shared<const Customer>(read->profile), read->aggregates,
-              DerivedOf(*read)});
+              std::move(derived)});
   return std::move(*read);
 }
 
@@ -323,7 +325,7 @@ Status EngineImpl::ForEachCustomer(
       s = codec::Decode(aggregates->value().ToStringView(), &record.aggregates,
                         &derived);
     }
-    SetDerived(derived, &record);
+    SetDerived(derived, rescored_through_.load(), &record);
     if (s.ok()) s = fn(record);
     aggregates->Next();
   }

@@ -49,6 +49,9 @@ inline constexpr std::string_view kMetaNextInteractionId =
 // the last rescore (decimal ASCII ms).
 inline constexpr std::string_view kMetaPolicy = "policy";
 inline constexpr std::string_view kMetaRescoreAsOf = "rescore_as_of";
+// The as_of of the last rescore that finished (decimal ASCII ms); absent
+// before the first. A rescore cut off by a crash raised rescore_as_of only.
+inline constexpr std::string_view kMetaRescoredThrough = "rescored_through";
 // Present (value "1") while every customer's tier_index entries and
 // tier-summary contributions are to be written anew: a schema migration
 // deleted them (Storage::Migrate); the engine rebuilds them when it opens.

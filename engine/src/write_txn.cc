@@ -230,10 +230,12 @@ Status WriteTxn::GetOrdersOf(uint64_t customer_id, int64_t from_ms,
 
 void WriteTxn::PutCustomer(Customer customer) {
   const uint64_t id = customer.id;
+  touched_only_.erase(id);
   customers_[id] = std::move(customer);
 }
 
 void WriteTxn::PutAggregates(uint64_t customer_id, Aggregates aggregates) {
+  touched_only_.erase(customer_id);
   aggregates_[customer_id] = std::move(aggregates);
 }
 
@@ -288,6 +290,7 @@ Status WriteTxn::Touch(uint64_t customer_id) {
   Status s = LoadExisting(customer_id, &record);
   if (!s.ok()) return s;
   aggregates_[customer_id] = record->aggregates;
+  touched_only_.insert(customer_id);
   return Status::OK();
 }
 
@@ -317,9 +320,22 @@ void WriteTxn::StageTiering(rocksdb::WriteBatch* batch) {
                                : (before ? &before->aggregates : nullptr);
     if (profile == nullptr || aggregates == nullptr) continue;
 
+    Derived derived = Derive(*aggregates, *tier_.policy, tier_.as_of_ms);
+    // A re-derive later in time that changes nothing under the same policy
+    // writes nothing: the stored attributes hold from their as_of until
+    // next_change_ms, which lies after this as_of (Verify re-derives at the
+    // stored as_of). A full rescore would otherwise rewrite every customer
+    // and leave a compaction backlog behind it.
+    if (before != nullptr && before->derived.present && !tier_.rebuild &&
+        touched_only_.count(id) &&
+        before->derived.policy_version == tier_.policy->version &&
+        before->derived.as_of_ms <= tier_.as_of_ms &&
+        before->derived.derived == derived) {
+      continue;
+    }
     DerivedState& after = derived_after_[id];
     after.present = true;
-    after.derived = Derive(*aggregates, *tier_.policy, tier_.as_of_ms);
+    after.derived = std::move(derived);
     after.as_of_ms = tier_.as_of_ms;
     after.policy_version = tier_.policy->version;
     batch->Put(cf(keys::kAggregatesCf), keys::IdKey(id),

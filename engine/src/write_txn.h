@@ -84,7 +84,8 @@ class WriteTxn {
   void RawDelete(int cf, std::string key);
   void RawMerge(int cf, std::string key, std::string value);
   // Re-derives an existing customer at commit even if nothing else of it
-  // changes (Rescore, policy changes). kNotFound if it does not exist.
+  // changes (Rescore, policy changes), and writes it only if its derived
+  // attributes or policy version change. kNotFound if it does not exist.
   Status Touch(uint64_t customer_id);
   const TierContext& tier() const { return tier_; }
   // Customers whose derived attributes differ after Commit from before.
@@ -138,6 +139,8 @@ class WriteTxn {
   std::map<uint64_t, std::optional<CachedCustomer>> committed_;
   std::map<uint64_t, Customer> customers_;
   std::map<uint64_t, Aggregates> aggregates_;
+  // Customers staged only by Touch: nothing of theirs changed but time.
+  std::set<uint64_t> touched_only_;
   std::map<uint64_t, Order> orders_;
   std::map<uint64_t, Interaction> interactions_;
   // Identity index key -> holder (0: removed).

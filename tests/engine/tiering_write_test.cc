@@ -148,6 +148,46 @@ TEST_F(TieringWriteTest, IncrementalRescoreVisitsExactlyTheDueCustomers) {
   }
 }
 
+// A re-derive that changes nothing writes nothing: a full rescore would
+// otherwise rewrite every customer. The attributes are still reported as of
+// the rescore, which they hold at, also after a reopen.
+TEST_F(TieringWriteTest, RescoreThatChangesNothingWritesNothing) {
+  RandomWorkload(300, 2000, 13);
+  const int64_t as_of = now_ + 20 * kDay;
+  ASSERT_TRUE(engine_->Rescore(RescoreOptions{as_of, false, nullptr}).ok());
+  auto reopen = [this] {
+    engine_.reset();
+    Options options = test::TestOptions(dir_.path());
+    options.clock_ms = [this] { return now_; };
+    engine_ = Engine::Open(options).value();
+  };
+  engine_.reset();
+  const uint64_t before = test::LatestSequenceNumber(dir_.path());
+  reopen();
+  auto full = engine_->Rescore(RescoreOptions{as_of, true, nullptr});
+  ASSERT_TRUE(full.ok()) << full.status().ToString();
+  EXPECT_EQ(full->examined, ids_.size());
+  EXPECT_EQ(full->changed, 0u);
+  engine_.reset();
+  // The two rescore times in meta, and nothing of the customers.
+  EXPECT_LE(test::LatestSequenceNumber(dir_.path()) - before, 2u);
+  reopen();
+  ExpectClean();
+
+  auto expect_reported_at_as_of = [&] {
+    const TierPolicy policy = *engine_->GetPolicy();
+    for (uint64_t id : ids_) {
+      auto r = *engine_->GetCustomer(id);
+      EXPECT_EQ(r.derived_as_of_ms, as_of) << "customer " << id;
+      EXPECT_EQ(r.derived, Derive(r.aggregates, policy, as_of));
+    }
+  };
+  expect_reported_at_as_of();
+  reopen();
+  expect_reported_at_as_of();
+  ExpectClean();
+}
+
 TEST_F(TieringWriteTest, RescoreBeforeTheLastOneIsRefused) {
   RandomWorkload(10, 50, 5);
   ASSERT_TRUE(

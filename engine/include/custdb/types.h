@@ -206,7 +206,11 @@ inline bool operator!=(const Aggregates& a, const Aggregates& b) {
 }
 
 // A customer as returned by lookups: profile, aggregates, and the derived
-// attributes as of derived_as_of_ms under policy_version.
+// attributes under policy_version. They were last derived with a different
+// result at derived_as_of_ms and hold unchanged from then until
+// derived.next_change_ms: a rescore or policy change that would derive the
+// same values does not rewrite the customer, so derived_as_of_ms may lie
+// before the last rescore's as_of.
 struct CustomerRecord {
   Customer profile;
   Aggregates aggregates;
