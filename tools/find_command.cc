@@ -19,7 +19,19 @@ nlohmann::ordered_json PlanJson(const QueryPlan& plan) {
   j["residual_filters"] = plan.residual_filters;
   j["index_order"] = plan.index_order;
   j["keys_examined"] = plan.keys_examined;
+  j["keys_rejected"] = plan.keys_rejected;
   j["results"] = plan.results;
+  j["candidates"] = nlohmann::ordered_json::array();
+  for (const PlanCandidate& c : plan.candidates) {
+    nlohmann::ordered_json cj;
+    cj["index"] = c.index;
+    cj["bounds"] = c.bounds;
+    // null: chosen by the planner's rules alone, not estimated.
+    cj["estimated_keys"] = c.estimated_keys < 0
+                               ? nlohmann::ordered_json(nullptr)
+                               : nlohmann::ordered_json(c.estimated_keys);
+    j["candidates"].push_back(std::move(cj));
+  }
   return j;
 }
 

@@ -382,8 +382,25 @@ Result<CustomerPage> EngineImpl::FindCustomers(const CustomerQuery& q) {
     after = position.substr(kQueryHashLength);
   }
 
-  ScanPlan plan = PlanQuery(filter, q.order, tier_spend, channels_.OwnerIds());
+  std::vector<ScanPlan> candidates =
+      CandidatePlans(filter, q.order, tier_spend, channels_.OwnerIds());
+  if (after) {
+    // Every candidate resumes at the cursor, so the choice weighs what is
+    // left of each.
+    for (ScanPlan& c : candidates) {
+      if (c.index_order) ResumeAfter(*after, &c);
+    }
+  }
+  rocksdb::ColumnFamilyHandle* index_cf = storage_->cf(keys::kTierIndexCf);
+  const size_t chosen =
+      ChoosePlan(&candidates, q.limit, [this, index_cf](const IndexRange& r) {
+        return EstimateIndexKeys(storage_->db(), index_cf, r);
+      });
   CustomerPage page;
+  for (const ScanPlan& c : candidates) {
+    page.plan.candidates.push_back({c.index, c.bounds, c.estimated_keys});
+  }
+  ScanPlan plan = std::move(candidates[chosen]);
   page.plan.index = plan.index;
   page.plan.bounds = plan.bounds + (after ? ", after the cursor" : "");
   page.plan.residual_filters = plan.residual_filters;
@@ -392,7 +409,6 @@ Result<CustomerPage> EngineImpl::FindCustomers(const CustomerQuery& q) {
   bool more = false;
   page.customers.reserve(std::min<size_t>(q.limit, 1024));
   if (plan.index_order) {
-    if (after) ResumeAfter(*after, &plan);
     s = ScanIndex(
         plan, filter, size_t{q.limit} + 1,
         [&](const CachedCustomer& c, std::string_view tail) {

@@ -48,6 +48,14 @@ class IndexScan {
   uint64_t keys_read_ = 0;
 };
 
+// The planner's KeyEstimate (query_planner.h) for the tier_index CF `cf`:
+// RocksDB's count of the range's memtable entries plus its estimate of the
+// range's SST bytes at kSstBytesPerEntry. Both are estimates (SST sizes are
+// resolved to data blocks), good for ranking plans, not for counting.
+// Tombstones count like keys: a scan reads past them too.
+uint64_t EstimateIndexKeys(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf,
+                           const IndexRange& range);
+
 }  // namespace custdb
 
 #endif  // CUSTDB_ENGINE_INDEX_SCAN_H_

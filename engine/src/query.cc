@@ -41,6 +41,14 @@ std::string QueryPlan::ToString() const {
   s += "; " + std::to_string(keys_examined) + " keys examined, " +
        std::to_string(keys_rejected) + " rejected, " + std::to_string(results) +
        " results";
+  if (candidates.size() > 1) {
+    s += "; weighed";
+    for (const PlanCandidate& c : candidates) {
+      s += " " + c.index + " " +
+           (c.estimated_keys < 0 ? std::string("(not estimated)")
+                                 : "~" + std::to_string(c.estimated_keys));
+    }
+  }
   return s;
 }
 

@@ -262,44 +262,108 @@ ScanPlan LastActivityPlan(const CustomerFilter& f, bool reverse) {
   return plan;
 }
 
+std::vector<ScanPlan> CandidatePlans(const CustomerFilter& f,
+                                     CustomerOrder order, const TierSpend& ts,
+                                     const std::vector<uint64_t>& every_owner) {
+  std::vector<ScanPlan> plans;
+  if (!f.owners.empty()) {
+    plans.push_back(OwnerSpendPlan(f, ts));
+    plans.back().index_order = order == CustomerOrder::kSpendDesc;
+  }
+  if (f.region) plans.push_back(RegionPlan(f, order));
+  if (!f.segments.empty()) {
+    plans.push_back(ByteValuePlan("segment", TierTag::kSegment, "segments",
+                                  f.segments, 1, f, order));
+  }
+  if (!f.stages.empty()) {
+    plans.push_back(ByteValuePlan("lifecycle", TierTag::kLifecycle, "stages",
+                                  f.stages, 0, f, order));
+  }
+  // Spend over every owner holds the same spend intervals as owner_spend
+  // over all owners, not just the query's, so it is never the tighter one.
+  const bool spend_weighed = f.owners.empty();
+  if (!f.tiers.empty()) {
+    if (order == CustomerOrder::kSpendDesc && TiersFold(f, ts)) {
+      if (spend_weighed) plans.push_back(SpendPlan(f, ts, order, every_owner));
+    } else {
+      plans.push_back(
+          ByteValuePlan("tier", TierTag::kTier, "tiers", f.tiers, 0, f, order));
+    }
+  }
+  const bool by_activity = order == CustomerOrder::kLastActivityAsc ||
+                           order == CustomerOrder::kLastActivityDesc;
+  if (f.active_since || f.inactive_since || by_activity) {
+    // Also rule 8 for the last-activity orders: the unbounded range.
+    plans.push_back(
+        LastActivityPlan(f, order == CustomerOrder::kLastActivityDesc));
+    plans.back().index_order = by_activity;
+    if (!by_activity) plans.back().reverse = false;
+  }
+  const bool spend_bounded =
+      f.min_spend != INT64_MIN || f.max_spend != INT64_MAX;
+  if (spend_bounded && spend_weighed) {
+    plans.push_back(SpendPlan(f, ts, order, every_owner));
+  }
+  if (plans.empty()) {
+    if (order == CustomerOrder::kId) {
+      const std::vector<ValueTier> all = {ValueTier::kLow, ValueTier::kMedium,
+                                          ValueTier::kHigh};
+      plans.push_back(
+          ByteValuePlan("tier", TierTag::kTier, "tiers", all, 0, f, order));
+    } else {
+      plans.push_back(SpendPlan(f, ts, order, every_owner));
+    }
+  }
+  return plans;
+}
+
 ScanPlan PlanQuery(const CustomerFilter& f, CustomerOrder order,
                    const TierSpend& ts,
                    const std::vector<uint64_t>& every_owner) {
-  ScanPlan plan;
-  if (!f.owners.empty()) {
-    plan = OwnerSpendPlan(f, ts);
-    plan.index_order = order == CustomerOrder::kSpendDesc;
-  } else if (f.region) {
-    plan = RegionPlan(f, order);
-  } else if (!f.segments.empty()) {
-    plan = ByteValuePlan("segment", TierTag::kSegment, "segments", f.segments,
-                         1, f, order);
-  } else if (!f.stages.empty()) {
-    plan = ByteValuePlan("lifecycle", TierTag::kLifecycle, "stages", f.stages,
-                         0, f, order);
-  } else if (!f.tiers.empty()) {
-    plan = order == CustomerOrder::kSpendDesc && TiersFold(f, ts)
-               ? SpendPlan(f, ts, order, every_owner)
-               : ByteValuePlan("tier", TierTag::kTier, "tiers", f.tiers, 0, f,
-                               order);
-  } else if (f.active_since || f.inactive_since ||
-             order == CustomerOrder::kLastActivityAsc ||
-             order == CustomerOrder::kLastActivityDesc) {
-    // Also rule 8 for the last-activity orders: the unbounded range.
-    const bool by_activity = order == CustomerOrder::kLastActivityAsc ||
-                             order == CustomerOrder::kLastActivityDesc;
-    plan = LastActivityPlan(f, order == CustomerOrder::kLastActivityDesc);
-    plan.index_order = by_activity;
-    if (!by_activity) plan.reverse = false;
-  } else if (order == CustomerOrder::kId && f.min_spend == INT64_MIN &&
-             f.max_spend == INT64_MAX) {
-    const std::vector<ValueTier> all = {ValueTier::kLow, ValueTier::kMedium,
-                                        ValueTier::kHigh};
-    plan = ByteValuePlan("tier", TierTag::kTier, "tiers", all, 0, f, order);
-  } else {
-    plan = SpendPlan(f, ts, order, every_owner);
+  return std::move(CandidatePlans(f, order, ts, every_owner).front());
+}
+
+size_t ChoosePlan(std::vector<ScanPlan>* candidates, uint32_t limit,
+                  const KeyEstimate& estimate) {
+  auto exact = [](const ScanPlan& p) {
+    return p.index_order && p.residual_filters.empty();
+  };
+  if (candidates->size() == 1 || exact(candidates->front())) return 0;
+  // Fewest ranges first, so the bound below prunes the plans of many
+  // ranges (spend over every owner) after a few estimates.
+  std::vector<size_t> by_ranges(candidates->size());
+  for (size_t i = 0; i < by_ranges.size(); ++i) by_ranges[i] = i;
+  std::stable_sort(by_ranges.begin(), by_ranges.end(), [&](size_t a, size_t b) {
+    return (*candidates)[a].ranges.size() < (*candidates)[b].ranges.size();
+  });
+  size_t best = 0;
+  uint64_t best_cost = UINT64_MAX;
+  for (size_t i : by_ranges) {
+    ScanPlan& plan = (*candidates)[i];
+    const uint64_t cap = exact(plan) ? uint64_t{limit} + 1 : UINT64_MAX;
+    uint64_t cost = 0;
+    bool pruned = false;
+    for (const IndexRange& r : plan.ranges) {
+      cost += estimate(r);
+      if (cost >= cap) {
+        cost = cap;
+        break;
+      }
+      // Reaching the best so far loses: a tie goes to the earlier rule,
+      // and only then does this one still need its exact cost.
+      if (cost > best_cost || (cost == best_cost && i > best)) {
+        pruned = true;
+        break;
+      }
+    }
+    if (pruned) continue;
+    plan.estimated_keys = static_cast<int64_t>(cost);
+    if (cost < best_cost || (cost == best_cost && i < best)) {
+      best = i;
+      best_cost = cost;
+    }
   }
-  return plan;
+  return best;
 }
 
 void ResumeAfter(const std::string& after, ScanPlan* plan) {

@@ -1,7 +1,9 @@
 // The query planner: which tier index (keys.h, TierTag) a query reads, and
-// which key ranges of it. Pure: no I/O, so its rules are unit-tested alone.
+// which key ranges of it. Pure: no I/O (range sizes come from a caller's
+// estimate), so its rules are unit-tested alone.
 //
-// Rules, first that applies (filters named as in CustomerQuery):
+// Candidates, one per rule that applies (filters named as in CustomerQuery),
+// in this order:
 //  1. owner_channel_id: owner_spend, one range per channel of the owner set
 //     and per spend interval (below).
 //  2. region: region, the one range of that region.
@@ -10,14 +12,25 @@
 //  5. tiers: spend, one range per spend interval and owner, when the order
 //     is spend_desc and the tiers are spend ranges; else tier, one range
 //     per tier.
-//  6. active_since / inactive_since: last_activity, one range per value
-//     tier (the key's first part) of [max(active_since, 1),
-//     inactive_since).
+//  6. active_since / inactive_since, or a last-activity order:
+//     last_activity, one range per value tier (the key's first part) of
+//     [max(active_since, 1), inactive_since).
 //  7. min/max_spend: spend, one range per owner.
-//  8. none: spend_desc reads spend, the last-activity orders read
-//     last_activity, id reads tier (every tier, merged by id).
-// Equality filters come first because they bound a scan by the matches of
-// one value; spend and activity ranges are open-ended more often.
+//  (Rules 5 and 7 offer no spend plan when rule 1 applies: owner_spend has
+//  the same spend intervals over fewer owners, so it is always tighter.)
+//  8. none of the above: spend_desc reads spend, id reads tier (every
+//     tier, merged by id).
+//
+// Choice (ChoosePlan): the candidate expected to examine the fewest keys,
+// which is the one with the tightest bounds: the sum of its ranges'
+// estimated keys, except that a plan in the query's order whose ranges imply
+// every filter stops after limit + 1 matches, so it costs at most that. Ties
+// go to the earlier rule: equality filters come first because they bound a
+// scan by the matches of one value, while spend and activity ranges are
+// more often open-ended. When the first candidate is such an exact,
+// ordered plan nothing is estimated: every candidate holds every result,
+// so none can examine fewer keys than it does (but for one positioned key
+// per range).
 //
 // Spend intervals: [min_spend, max_spend], and when the query has tiers and
 // the policy's tiers depend on spend alone (high_min_orders and
@@ -40,6 +53,7 @@
 #define CUSTDB_ENGINE_QUERY_PLANNER_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -65,6 +79,9 @@ struct ScanPlan {
   bool index_order = true;  // the tails' order is the query's order
   std::string bounds;       // the ranges, readable
   std::vector<std::string> residual_filters;  // filters the ranges leave open
+  // ChoosePlan's estimate of the keys this plan examines; -1 when it was
+  // not estimated.
+  int64_t estimated_keys = -1;
 };
 
 // The spend interval of each value tier when tiers depend on spend alone.
@@ -75,10 +92,30 @@ struct TierSpend {
 };
 TierSpend TierSpendOf(const TierPolicy& policy);
 
-// The plan for `filter` sorted by `order` under the rules above.
+// The plans of every rule above that applies to `filter` sorted by
+// `order`, in rule order; never empty.
+std::vector<ScanPlan> CandidatePlans(const CustomerFilter& filter,
+                                     CustomerOrder order,
+                                     const TierSpend& tier_spend,
+                                     const std::vector<uint64_t>& every_owner);
+
+// The first candidate: the plan the rules alone choose.
 ScanPlan PlanQuery(const CustomerFilter& filter, CustomerOrder order,
                    const TierSpend& tier_spend,
                    const std::vector<uint64_t>& every_owner);
+
+// The number of tier_index keys in a range, estimated (the engine asks
+// RocksDB: memtable entry counts and SST bytes).
+using KeyEstimate = std::function<uint64_t(const IndexRange&)>;
+
+// The index in `candidates` (as CandidatePlans returns them) of the plan
+// to run, by the choice above for a page of `limit` customers; sets the
+// estimated_keys of each candidate it estimated. Ranges are estimated one
+// at a time and a candidate is dropped as soon as its partial sum reaches
+// the best so far, so a plan of many ranges costs few estimates unless it
+// is the one chosen.
+size_t ChoosePlan(std::vector<ScanPlan>* candidates, uint32_t limit,
+                  const KeyEstimate& estimate);
 
 // Rule 6 alone, for callers that weigh candidates themselves (ChurnWatch);
 // the filter's tiers, if any, choose the ranges (and leave the residual).

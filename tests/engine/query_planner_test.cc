@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
 #include <random>
 #include <set>
 #include <string>
@@ -42,9 +43,9 @@ TEST(QueryPlannerTest, EachFilterPicksItsIndex) {
   };
   CustomerFilter owner, region, segment, stage, tier, active, spend, none;
   owner.owners = {5};
-  owner.region = "north";  // the owner wins over the region
+  owner.region = "north";  // by rule the owner comes before the region
   region.region = "north";
-  region.segments = {1};  // the region wins over the segment
+  region.segments = {1};  // and the region before the segment
   segment.segments = {0, 2};
   stage.stages = {LifecycleStage::kAtRisk};
   tier.tiers = {ValueTier::kHigh};
@@ -76,6 +77,135 @@ TEST(QueryPlannerTest, EachFilterPicksItsIndex) {
     EXPECT_EQ(plan.index, c.index) << c.name;
     EXPECT_EQ(plan.index_order, c.index_order) << c.name;
   }
+}
+
+std::vector<std::string> IndexesOf(const std::vector<ScanPlan>& plans) {
+  std::vector<std::string> out;
+  for (const ScanPlan& p : plans) out.push_back(p.index);
+  return out;
+}
+
+TEST(QueryPlannerTest, CandidatesAreEveryRuleThatApplies) {
+  using Names = std::vector<std::string>;
+  CustomerFilter f;
+  f.owners = {5};
+  f.region = "north";
+  f.segments = {1};
+  f.active_since = 1000;
+  EXPECT_EQ(IndexesOf(CandidatePlans(f, CustomerOrder::kSpendDesc, kSpendTiers,
+                                     kEveryOwner)),
+            (Names{"owner_spend", "region", "segment", "last_activity"}));
+
+  // Owner_spend is tighter than spend over every owner, which is not
+  // offered beside it.
+  f = CustomerFilter();
+  f.owners = {5};
+  f.tiers = {ValueTier::kHigh};
+  f.min_spend = 10;
+  EXPECT_EQ(IndexesOf(CandidatePlans(f, CustomerOrder::kSpendDesc, kSpendTiers,
+                                     kEveryOwner)),
+            Names{"owner_spend"});
+
+  f = CustomerFilter();
+  f.tiers = {ValueTier::kHigh};
+  f.stages = {LifecycleStage::kActive};
+  EXPECT_EQ(IndexesOf(CandidatePlans(f, CustomerOrder::kSpendDesc, kSpendTiers,
+                                     kEveryOwner)),
+            (Names{"lifecycle", "spend"}));
+  EXPECT_EQ(IndexesOf(CandidatePlans(f, CustomerOrder::kId, kSpendTiers,
+                                     kEveryOwner)),
+            (Names{"lifecycle", "tier"}));
+  EXPECT_EQ(
+      IndexesOf(CandidatePlans(CustomerFilter(), CustomerOrder::kSpendDesc,
+                               kSpendTiers, kEveryOwner)),
+      Names{"spend"});
+}
+
+// A fake estimate: so many keys per range of each index tag.
+struct CountingEstimate {
+  std::map<char, uint64_t> per_range;
+  int calls = 0;
+  KeyEstimate Fn() {
+    return [this](const IndexRange& r) {
+      ++calls;
+      return per_range.at(r.lower.at(0));
+    };
+  }
+};
+
+constexpr char kOwnerSpendTag = static_cast<char>(keys::TierTag::kOwnerSpend);
+constexpr char kRegionTag = static_cast<char>(keys::TierTag::kRegion);
+constexpr char kLifecycleTag = static_cast<char>(keys::TierTag::kLifecycle);
+constexpr char kActivityTag = static_cast<char>(keys::TierTag::kLastActivity);
+constexpr char kTierTag = static_cast<char>(keys::TierTag::kTier);
+
+TEST(QueryPlannerTest, ChoosesTheFewestEstimatedKeys) {
+  CustomerFilter f;
+  f.owners = {5};
+  f.region = "north";
+  std::vector<ScanPlan> plans =
+      CandidatePlans(f, CustomerOrder::kSpendDesc, kSpendTiers, kEveryOwner);
+  CountingEstimate est{{{kOwnerSpendTag, 300}, {kRegionTag, 4}}};
+  EXPECT_EQ(plans[ChoosePlan(&plans, 100, est.Fn())].index, "region");
+  EXPECT_EQ(plans[0].estimated_keys, 300);
+  EXPECT_EQ(plans[1].estimated_keys, 4);
+
+  est.per_range = {{kOwnerSpendTag, 4}, {kRegionTag, 300}};
+  plans =
+      CandidatePlans(f, CustomerOrder::kSpendDesc, kSpendTiers, kEveryOwner);
+  EXPECT_EQ(plans[ChoosePlan(&plans, 100, est.Fn())].index, "owner_spend");
+
+  // A tie goes to the earlier rule.
+  est.per_range = {{kOwnerSpendTag, 7}, {kRegionTag, 7}};
+  plans =
+      CandidatePlans(f, CustomerOrder::kSpendDesc, kSpendTiers, kEveryOwner);
+  EXPECT_EQ(ChoosePlan(&plans, 100, est.Fn()), 0u);
+}
+
+// A plan in the query's order with no filter left stops at limit + 1
+// matches, however large its ranges.
+TEST(QueryPlannerTest, AnExactOrderedPlanCostsAtMostTheLimit) {
+  CustomerFilter f;
+  f.tiers = {ValueTier::kHigh};
+  f.active_since = 1000;
+  std::vector<ScanPlan> plans = CandidatePlans(
+      f, CustomerOrder::kLastActivityDesc, kSpendTiers, kEveryOwner);
+  ASSERT_EQ(IndexesOf(plans),
+            (std::vector<std::string>{"tier", "last_activity"}));
+  ASSERT_TRUE(plans[1].residual_filters.empty());
+  CountingEstimate est{{{kTierTag, 50}, {kActivityTag, 100000}}};
+  EXPECT_EQ(plans[ChoosePlan(&plans, 10, est.Fn())].index, "last_activity");
+  EXPECT_EQ(plans[1].estimated_keys, 11);
+  plans = CandidatePlans(f, CustomerOrder::kLastActivityDesc, kSpendTiers,
+                         kEveryOwner);
+  EXPECT_EQ(plans[ChoosePlan(&plans, 1000, est.Fn())].index, "tier");
+}
+
+TEST(QueryPlannerTest, NothingIsEstimatedWhenTheRulesDecide) {
+  CustomerFilter f;
+  f.owners = {5};
+  f.tiers = {ValueTier::kHigh};  // top 100 of a tier in one channel
+  std::vector<ScanPlan> plans =
+      CandidatePlans(f, CustomerOrder::kSpendDesc, kSpendTiers, kEveryOwner);
+  CountingEstimate est{{{kOwnerSpendTag, 1}}};
+  EXPECT_EQ(ChoosePlan(&plans, 100, est.Fn()), 0u);
+  EXPECT_EQ(est.calls, 0);
+  EXPECT_EQ(plans[0].estimated_keys, -1);
+}
+
+// Spend over every owner has a range per owner; once its partial sum
+// passes the best plan's cost it is estimated no further.
+TEST(QueryPlannerTest, ALosingPlanOfManyRangesIsCutShort) {
+  CustomerFilter f;
+  f.tiers = {ValueTier::kHigh};
+  f.stages = {LifecycleStage::kActive};
+  std::vector<ScanPlan> plans =
+      CandidatePlans(f, CustomerOrder::kSpendDesc, kSpendTiers, kEveryOwner);
+  ASSERT_EQ(plans[1].ranges.size(), kEveryOwner.size());
+  CountingEstimate est{{{kLifecycleTag, 5}, {kOwnerSpendTag, 10}}};
+  EXPECT_EQ(plans[ChoosePlan(&plans, 100, est.Fn())].index, "lifecycle");
+  EXPECT_EQ(est.calls, 2);  // the lifecycle range, one owner's range
+  EXPECT_EQ(plans[1].estimated_keys, -1);
 }
 
 TEST(QueryPlannerTest, OwnerSubtreeIsOneRangePerChannel) {

@@ -467,6 +467,22 @@ TEST_F(OperatorOutputCliTest, FindExplainPrintsOnlyThePlan) {
   EXPECT_TRUE(plan["index_order"].is_boolean());
   EXPECT_EQ(plan["results"], 1);
   EXPECT_GE(plan["keys_examined"].get<int64_t>(), 1);
+  EXPECT_TRUE(plan["keys_rejected"].is_number_integer());
+  // The region and the tiers each offer an index; the one that ran was
+  // estimated, the other may have been dropped before it was in full.
+  ASSERT_EQ(plan["candidates"].size(), 2u) << plan.dump(2);
+  int ran_listed = 0;
+  for (const Json& c : plan["candidates"]) {
+    if (c["index"] != plan["index"]) {
+      EXPECT_TRUE(c["estimated_keys"].is_null() ||
+                  c["estimated_keys"].is_number_integer())
+          << c.dump();
+      continue;
+    }
+    ++ran_listed;
+    EXPECT_TRUE(c["estimated_keys"].is_number_integer()) << c.dump();
+  }
+  EXPECT_EQ(ran_listed, 1) << plan.dump(2);
 
   const CommandRun text = Run("find", "--tier high --region EU --explain");
   EXPECT_EQ(text.output.rfind("index " + plan["index"].get<std::string>(), 0),

@@ -1,5 +1,6 @@
 // FindCustomers: the tiering questions answered from the tier indexes.
-// A planner picks the index with the tightest bounds for the filters
+// A planner picks the index with the tightest bounds for the filters, by
+// RocksDB's estimate of the keys in each candidate's ranges
 // (engine/src/query_planner.h has the rules); the remaining filters are
 // checked on each customer's record (profile, aggregates, derived), read
 // through the customer cache.
@@ -52,6 +53,17 @@ struct CustomerQuery {
 };
 constexpr uint32_t kMaxQueryLimit = 10000;
 
+// A plan the planner weighed: its index, key ranges and the keys it was
+// expected to examine. -1 when it was not estimated in full: the rules
+// alone decided (a single candidate, or a first candidate that reads in
+// the query's order with no filter left to check), or its ranges were
+// found to hold more than the chosen plan's before all were counted.
+struct PlanCandidate {
+  std::string index;
+  std::string bounds;
+  int64_t estimated_keys = -1;
+};
+
 // How a query ran. keys_examined counts index entries read. Ranges are read
 // with iterate bounds, so no key outside them is read; an index-order query
 // reads, beyond its results, the entries whose customer failed a filter
@@ -68,6 +80,9 @@ struct QueryPlan {
   uint64_t keys_examined = 0;
   uint64_t keys_rejected = 0;  // entries whose customer failed a filter
   uint64_t results = 0;
+  // Every plan weighed, the one that ran included, in the planner's rule
+  // order; the one with the fewest estimated keys ran (ties: the earliest).
+  std::vector<PlanCandidate> candidates;
   std::string ToString() const;
 };
 
