@@ -99,6 +99,42 @@ TEST_F(MergeEraseTest, MergeMovesHistoriesAndRecomputesAggregates) {
   ExpectClean();
 }
 
+// ViewCustomer resolves ids as GetCustomer does, so a merged id shows the
+// survivor with the histories it took over.
+TEST_F(MergeEraseTest, ViewOfAMergedIdShowsTheSurvivor) {
+  const uint64_t ann = NewCustomer("ann", "ann@x.org", "");
+  const uint64_t dup = NewCustomer("ann-2", "ann2@x.org", "");
+  Order(1, ann, kT0, 1000);
+  Order(2, dup, kT0 + kDay, 2500);
+  ASSERT_TRUE(engine_
+                  ->RecordInteraction(test::NewInteraction(
+                      dup, 1, kT0 + 2 * kDay, InteractionKind::kCall))
+                  .ok());
+  ASSERT_TRUE(engine_->MergeCustomers(ann, dup).ok());
+
+  for (uint64_t id : {ann, dup}) {
+    SCOPED_TRACE("ViewCustomer(" + std::to_string(id) + ")");
+    auto view = engine_->ViewCustomer(id);
+    ASSERT_TRUE(view.ok()) << view.status().ToString();
+    const CustomerRecord got = *engine_->GetCustomer(id);
+    EXPECT_EQ(view->customer.profile.id, ann);
+    EXPECT_EQ(view->customer.profile.code, got.profile.code);
+    EXPECT_EQ(view->customer.aggregates, got.aggregates);
+    EXPECT_EQ(view->customer.derived, got.derived);
+    EXPECT_EQ(view->customer.derived_as_of_ms, got.derived_as_of_ms);
+    EXPECT_EQ(view->customer.policy_version, got.policy_version);
+    EXPECT_EQ(view->customer.aggregates.order_count, 2);
+    ASSERT_EQ(view->recent_orders.size(), 2u);
+    EXPECT_EQ(view->recent_orders[0].id, 2u);  // the duplicate's, newest
+    EXPECT_EQ(view->recent_orders[0].customer_id, ann);
+    EXPECT_EQ(view->recent_orders[1].id, 1u);
+    ASSERT_EQ(view->recent_interactions.size(), 1u);
+    EXPECT_EQ(view->recent_interactions[0].customer_id, ann);
+    EXPECT_EQ(view->recent_interactions[0].ts_ms, kT0 + 2 * kDay);
+  }
+  EXPECT_EQ(engine_->ViewCustomer(999).status().code(), StatusCode::kNotFound);
+}
+
 TEST_F(MergeEraseTest, MergeChainsAndBadArguments) {
   const uint64_t a = NewCustomer("a", "", "");
   const uint64_t b = NewCustomer("b", "", "");
