@@ -4,7 +4,9 @@
 #include <gtest/gtest.h>
 #include <rocksdb/db.h>
 
+#include <algorithm>
 #include <random>
+#include <vector>
 
 #include "../test_util.h"
 #include "custdb/engine.h"
@@ -46,6 +48,21 @@ class MergeEraseTest : public ::testing::Test {
   void Order(uint64_t id, uint64_t customer, int64_t ts, int64_t amount) {
     ASSERT_TRUE(
         engine_->RecordOrder(test::NewOrder(id, customer, 1, ts, amount)).ok());
+  }
+
+  // The ids of the customer's orders, ascending.
+  std::vector<uint64_t> OrderIds(uint64_t customer) {
+    HistoryQuery q;
+    q.customer_id = customer;
+    q.limit = kMaxHistoryLimit;
+    auto page = engine_->ListOrders(q);
+    EXPECT_TRUE(page.ok()) << page.status().ToString();
+    std::vector<uint64_t> ids;
+    if (!page.ok()) return ids;
+    EXPECT_TRUE(page->next_cursor.empty());
+    for (const custdb::Order& o : page->items) ids.push_back(o.id);
+    std::sort(ids.begin(), ids.end());
+    return ids;
   }
 
   void ExpectClean() {
@@ -227,14 +244,40 @@ TEST_F(MergeEraseTest, RandomMergesAndErasuresKeepVerifyClean) {
   for (int step = 0; step < 600; ++step) {
     const size_t pick = rng() % live.size();
     const int what = static_cast<int>(rng() % 20);
-    if (what < 16) {
+    if (what < 14) {
       Order(next_order++, live[pick],
             kT0 + static_cast<int64_t>(rng() % 90) * kDay,
             100 + static_cast<int64_t>(rng() % 50000));
+    } else if (what < 16) {
+      ASSERT_TRUE(
+          engine_
+              ->RecordInteraction(test::NewInteraction(
+                  live[pick], 1, kT0 + static_cast<int64_t>(rng() % 90) * kDay,
+                  InteractionKind::kCall))
+              .ok());
     } else if (what < 18 && live.size() > 10) {
       size_t other = rng() % live.size();
       if (other == pick) continue;
-      ASSERT_TRUE(engine_->MergeCustomers(live[pick], live[other]).ok());
+      const uint64_t survivor = live[pick], duplicate = live[other];
+      const Aggregates survivor_was =
+          test::ValueOf(engine_->GetCustomer(survivor)).aggregates;
+      const Aggregates duplicate_was =
+          test::ValueOf(engine_->GetCustomer(duplicate)).aggregates;
+      std::vector<uint64_t> orders = OrderIds(survivor);
+      const std::vector<uint64_t> moved = OrderIds(duplicate);
+      ASSERT_TRUE(engine_->MergeCustomers(survivor, duplicate).ok());
+      // Both histories now belong to the survivor.
+      const Aggregates merged =
+          test::ValueOf(engine_->GetCustomer(survivor)).aggregates;
+      EXPECT_EQ(merged.order_count,
+                survivor_was.order_count + duplicate_was.order_count)
+          << "step " << step;
+      EXPECT_EQ(merged.interaction_count, survivor_was.interaction_count +
+                                              duplicate_was.interaction_count)
+          << "step " << step;
+      orders.insert(orders.end(), moved.begin(), moved.end());
+      std::sort(orders.begin(), orders.end());
+      EXPECT_EQ(OrderIds(survivor), orders) << "step " << step;
       live.erase(live.begin() + static_cast<long>(other));
     } else if (live.size() > 10) {
       ASSERT_TRUE(engine_->EraseCustomer(live[pick]).ok());
