@@ -31,7 +31,8 @@ DerivedState DerivedOf(const CustomerRecord& record) {
 }
 
 Status ReadCustomerRecord(const Storage& storage, uint64_t customer_id,
-                          std::optional<CustomerRecord>* out) {
+                          std::optional<CustomerRecord>* out,
+                          const rocksdb::Snapshot* snapshot) {
   out->reset();
   const std::string key = keys::IdKey(customer_id);
   rocksdb::ColumnFamilyHandle* cfs[2] = {storage.cf(keys::kCustomersCf),
@@ -39,8 +40,9 @@ Status ReadCustomerRecord(const Storage& storage, uint64_t customer_id,
   rocksdb::Slice key_slices[2] = {key, key};
   rocksdb::PinnableSlice values[2];
   rocksdb::Status statuses[2];
-  storage.db()->MultiGet(rocksdb::ReadOptions(), 2, cfs, key_slices, values,
-                         statuses);
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snapshot;
+  storage.db()->MultiGet(ro, 2, cfs, key_slices, values, statuses);
   if (statuses[0].IsNotFound()) return Status::OK();
   for (const auto& s : statuses) {
     if (!s.ok()) return FromRocks(s, "reading customer");

@@ -28,9 +28,10 @@ void SetDerived(const DerivedState& state, int64_t rescored_through,
 DerivedState DerivedOf(const CustomerRecord& record);
 
 // *out is empty if the customer does not exist; its derived attributes are
-// reported at their stored as_of.
+// reported at their stored as_of. Reads `snapshot` if not null.
 Status ReadCustomerRecord(const Storage& storage, uint64_t customer_id,
-                          std::optional<CustomerRecord>* out);
+                          std::optional<CustomerRecord>* out,
+                          const rocksdb::Snapshot* snapshot = nullptr);
 
 }  // namespace custdb
 

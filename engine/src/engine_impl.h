@@ -161,14 +161,25 @@ class EngineImpl : public Engine {
   Status CommitAndCache(WriteTxn* txn);
 
   Result<CustomerRecord> ReadCustomer(uint64_t customer_id);
+  // The customer as `snapshot` holds it: past the cache, which may be newer
+  // than the snapshot, and so not cached either.
+  Result<CustomerRecord> ReadCustomerAt(uint64_t customer_id,
+                                        const rocksdb::Snapshot* snapshot);
+  // The customer, or the survivor its id was merged into (GetCustomer).
+  // Reads `snapshot` if not null, else through the cache.
+  Result<CustomerRecord> ResolveCustomer(uint64_t customer_id,
+                                         const rocksdb::Snapshot* snapshot);
   Result<CustomerRecord> ReadCustomerByIdentity(keys::IndexTag tag,
                                                 const std::string& value);
+  // ListOrders / ListInteractions, reading `snapshot` if not null.
   template <typename T>
-  Result<Page<T>> ListHistory(int cf, const HistoryQuery& query);
+  Result<Page<T>> ListHistory(int cf, const HistoryQuery& query,
+                              const rocksdb::Snapshot* snapshot = nullptr);
   template <typename T>
   Status ScanHistory(int cf, CursorKind kind, const std::string& start,
                      const std::string& end, const std::string& range,
-                     uint32_t limit, Page<T>* page);
+                     uint32_t limit, const rocksdb::Snapshot* snapshot,
+                     Page<T>* page);
   // Query path (engine_query.cc). The owner set of a query: the channel,
   // or its subtree, ascending; kNotFound naming `field` for an unknown channel.
   Status OwnerSet(const std::string& field, uint64_t channel_id,

@@ -12,6 +12,15 @@
 
 namespace custdb {
 
+namespace {
+
+Status CustomerNotFound(uint64_t customer_id) {
+  return Status::NotFound("customer_id: " + std::to_string(customer_id) +
+                          " does not exist");
+}
+
+}  // namespace
+
 Result<CustomerRecord> EngineImpl::ReadCustomer(uint64_t customer_id) {
   CachedCustomer cached;
   if (cache_.Lookup(customer_id, &cached)) {
@@ -27,10 +36,7 @@ Result<CustomerRecord> EngineImpl::ReadCustomer(uint64_t customer_id) {
   std::optional<CustomerRecord> read;
   Status s = ReadCustomerRecord(*storage_, customer_id, &read);
   if (!s.ok()) return s;
-  if (!read) {
-    return Status::NotFound("customer_id: " + std::to_string(customer_id) +
-                            " does not exist");
-  }
+  if (!read) return CustomerNotFound(customer_id);
   DerivedState derived = DerivedOf(*read);
   read->derived_as_of_ms = ReportedAsOf(derived, rescored_through_.load());
   cache_.Put({std::make_shared<const Customer>(read->profile), read->aggregates,
@@ -38,19 +44,40 @@ Result<CustomerRecord> EngineImpl::ReadCustomer(uint64_t customer_id) {
   return std::move(*read);
 }
 
-Result<CustomerRecord> EngineImpl::GetCustomer(uint64_t customer_id) {
-  Result<CustomerRecord> record = ReadCustomer(customer_id);
+Result<CustomerRecord> EngineImpl::ReadCustomerAt(
+    uint64_t customer_id, const rocksdb::Snapshot* snapshot) {
+  std::optional<CustomerRecord> read;
+  Status s = ReadCustomerRecord(*storage_, customer_id, &read, snapshot);
+  if (!s.ok()) return s;
+  if (!read) return CustomerNotFound(customer_id);
+  read->derived_as_of_ms =
+      ReportedAsOf(DerivedOf(*read), rescored_through_.load());
+  return std::move(*read);
+}
+
+Result<CustomerRecord> EngineImpl::ResolveCustomer(
+    uint64_t customer_id, const rocksdb::Snapshot* snapshot) {
+  auto read = [&](uint64_t id) {
+    return snapshot ? ReadCustomerAt(id, snapshot) : ReadCustomer(id);
+  };
+  Result<CustomerRecord> record = read(customer_id);
   if (record.ok() || record.status().code() != StatusCode::kNotFound) {
     return record;
   }
   // The id of a customer merged into another resolves to the survivor.
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snapshot;
   std::string survivor;
   rocksdb::Status s = storage_->db()->Get(
-      rocksdb::ReadOptions(), storage_->cf(keys::kIndexesCf),
+      ro, storage_->cf(keys::kIndexesCf),
       keys::EventIdKey(keys::IndexTag::kMergedId, customer_id), &survivor);
   uint64_t id = 0;
-  if (s.ok() && keys::DecodeIdKey(survivor, &id)) return ReadCustomer(id);
+  if (s.ok() && keys::DecodeIdKey(survivor, &id)) return read(id);
   return record;
+}
+
+Result<CustomerRecord> EngineImpl::GetCustomer(uint64_t customer_id) {
+  return ResolveCustomer(customer_id, nullptr);
 }
 
 Result<CustomerRecord> EngineImpl::ReadCustomerByIdentity(
@@ -133,7 +160,8 @@ Result<Interaction> EngineImpl::GetInteraction(uint64_t interaction_id) {
 }
 
 template <typename T>
-Result<Page<T>> EngineImpl::ListHistory(int cf, const HistoryQuery& q) {
+Result<Page<T>> EngineImpl::ListHistory(int cf, const HistoryQuery& q,
+                                        const rocksdb::Snapshot* snapshot) {
   const CursorKind kind = cf == keys::kOrdersCf
                               ? CursorKind::kOrderHistory
                               : CursorKind::kInteractionHistory;
@@ -177,16 +205,19 @@ Result<Page<T>> EngineImpl::ListHistory(int cf, const HistoryQuery& q) {
   }
   Page<T> page;
   if (start < end) {
-    Status s = ScanHistory(cf, kind, start, end, range, q.limit, &page);
+    Status s =
+        ScanHistory(cf, kind, start, end, range, q.limit, snapshot, &page);
     if (!s.ok()) return s;
   }
   // Histories exist only for existing customers, so only an empty page
   // needs the existence check.
   if (page.items.empty()) {
+    rocksdb::ReadOptions ro;
+    ro.snapshot = snapshot;
     std::string exists;
-    rocksdb::Status rs = storage_->db()->Get(
-        rocksdb::ReadOptions(), storage_->cf(keys::kAggregatesCf),
-        keys::IdKey(q.customer_id), &exists);
+    rocksdb::Status rs =
+        storage_->db()->Get(ro, storage_->cf(keys::kAggregatesCf),
+                            keys::IdKey(q.customer_id), &exists);
     if (rs.IsNotFound()) {
       return Status::NotFound(
           "query.customer_id: " + std::to_string(q.customer_id) +
@@ -201,8 +232,10 @@ template <typename T>
 Status EngineImpl::ScanHistory(int cf, CursorKind kind,
                                const std::string& start, const std::string& end,
                                const std::string& range, uint32_t limit,
+                               const rocksdb::Snapshot* snapshot,
                                Page<T>* page) {
   rocksdb::ReadOptions ro;
+  ro.snapshot = snapshot;
   rocksdb::Slice end_slice(end);
   ro.iterate_upper_bound = &end_slice;
   ro.prefix_same_as_start = true;
@@ -231,6 +264,12 @@ Result<Page<Interaction>> EngineImpl::ListInteractions(
     const HistoryQuery& query) {
   return ListHistory<Interaction>(keys::kInteractionsCf, query);
 }
+
+// ViewCustomer (engine_reports.cc) reads histories at its snapshot.
+template Result<Page<Order>> EngineImpl::ListHistory<Order>(
+    int, const HistoryQuery&, const rocksdb::Snapshot*);
+template Result<Page<Interaction>> EngineImpl::ListHistory<Interaction>(
+    int, const HistoryQuery&, const rocksdb::Snapshot*);
 
 // Orders and interactions are counted through their id index rather than
 // kept in a counter: a counter merge on every RecordOrder cost a tenth of

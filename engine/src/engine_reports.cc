@@ -292,18 +292,24 @@ Result<ChannelReport> EngineImpl::GetChannelReport(
   return report;
 }
 
+// One snapshot for the record and both histories, so the view never shows
+// an order its aggregates do not count, or a merged customer's records half
+// moved. The id resolves as in GetCustomer: a merged one to its survivor.
 Result<CustomerView> EngineImpl::ViewCustomer(uint64_t customer_id) {
-  auto record = ReadCustomer(customer_id);
+  rocksdb::ManagedSnapshot snapshot(storage_->db());
+  auto record = ResolveCustomer(customer_id, snapshot.snapshot());
   if (!record.ok()) return record.status();
   CustomerView view;
   view.customer = std::move(record).value();
   HistoryQuery recent;
-  recent.customer_id = customer_id;
+  recent.customer_id = view.customer.profile.id;
   recent.limit = kViewRecentEvents;
-  auto orders = ListOrders(recent);
+  auto orders =
+      ListHistory<Order>(keys::kOrdersCf, recent, snapshot.snapshot());
   if (!orders.ok()) return orders.status();
   view.recent_orders = std::move(orders->items);
-  auto interactions = ListInteractions(recent);
+  auto interactions = ListHistory<Interaction>(keys::kInteractionsCf, recent,
+                                               snapshot.snapshot());
   if (!interactions.ok()) return interactions.status();
   view.recent_interactions = std::move(interactions->items);
   return view;

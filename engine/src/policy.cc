@@ -49,13 +49,16 @@ void CheckAscending(const char* field, const std::array<int64_t, 4>& b,
   }
 }
 
-void CheckRange(const std::string& field, const ScoreRange& range,
-                std::vector<std::string>* problems) {
+// Returns false (and reports it) if `range` is not within 1..5.
+bool CheckRange(const std::string& field, const std::string& rule_name,
+                const ScoreRange& range, std::vector<std::string>* problems) {
   if (range.min < 1 || range.max > 5 || range.min > range.max) {
     problems->push_back(field + ": " + std::to_string(range.min) + ".." +
-                        std::to_string(range.max) +
-                        " is not a range within 1..5");
+                        std::to_string(range.max) + " of '" + rule_name +
+                        "' is not a range within 1..5");
+    return false;
   }
+  return true;
 }
 
 void CheckSegments(const std::vector<SegmentRule>& rules,
@@ -65,6 +68,7 @@ void CheckSegments(const std::vector<SegmentRule>& rules,
     return;
   }
   std::set<std::string> names;
+  std::vector<bool> valid_ranges(rules.size(), true);
   for (size_t i = 0; i < rules.size(); ++i) {
     const std::string field = "policy.segments[" + std::to_string(i) + "]";
     if (rules[i].name.empty() || rules[i].name.size() > 64) {
@@ -74,9 +78,12 @@ void CheckSegments(const std::vector<SegmentRule>& rules,
       problems->push_back(field + ".name: '" + rules[i].name +
                           "' is a duplicate");
     }
-    CheckRange(field + ".r", rules[i].r, problems);
-    CheckRange(field + ".f", rules[i].f, problems);
-    CheckRange(field + ".m", rules[i].m, problems);
+    const std::string& name = rules[i].name;
+    // Not short-circuited: each bad range is reported.
+    const bool r_ok = CheckRange(field + ".r", name, rules[i].r, problems);
+    const bool f_ok = CheckRange(field + ".f", name, rules[i].f, problems);
+    const bool m_ok = CheckRange(field + ".m", name, rules[i].m, problems);
+    valid_ranges[i] = r_ok && f_ok && m_ok;
   }
   // Over the 125 cells: which rule takes each (first match), and which
   // rules take none.
@@ -105,7 +112,9 @@ void CheckSegments(const std::vector<SegmentRule>& rules,
                         " score cells match no rule: " + list);
   }
   for (size_t i = 0; i < rules.size(); ++i) {
-    if (!takes_some[i]) {
+    // A rule with a bad range is reported as such above: whether earlier
+    // rules shadow it says nothing until its range is fixed.
+    if (!takes_some[i] && valid_ranges[i]) {
       problems->push_back("policy.segments[" + std::to_string(i) + "] '" +
                           rules[i].name +
                           "' can never match: earlier rules take all its "

@@ -138,12 +138,19 @@ TEST_F(ChurnWatchTest, BadInput) {
   EXPECT_EQ(got.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(got.status().message().find("query.limit: 0"), std::string::npos);
   q.limit = kMaxQueryLimit + 1;
-  EXPECT_EQ(engine_->GetChurnWatch(q).status().code(),
-            StatusCode::kInvalidArgument);
+  got = engine_->GetChurnWatch(q);
+  EXPECT_EQ(got.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(got.status().message().find("query.limit: " +
+                                        std::to_string(kMaxQueryLimit + 1)),
+            std::string::npos)
+      << got.status().message();
   q.limit = 10;
   q.inactive_days = -3;
-  EXPECT_EQ(engine_->GetChurnWatch(q).status().code(),
-            StatusCode::kInvalidArgument);
+  got = engine_->GetChurnWatch(q);
+  EXPECT_EQ(got.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(got.status().message().find("query.inactive_days: -3"),
+            std::string::npos)
+      << got.status().message();
   q.inactive_days = 0;
   q.channel_id = 99;
   got = engine_->GetChurnWatch(q);

@@ -228,8 +228,8 @@ TEST_F(ExportTest, ProspectHasNoScoresNoSegmentAndNoPoints) {
   EXPECT_EQ(Cell(b, "loyalty_points"), "0");
 }
 
-// Enable when the engine stores derived attributes with the aggregates
-// (CustomerRecord.derived filled on reads and in ForEachCustomer).
+// The derived columns come from the attributes stored with the aggregates
+// (ForEachCustomer fills CustomerRecord.derived), not from a re-derive.
 TEST_F(ExportTest, DerivedColumnsHoldTheDefaultPolicysValues) {
   Fill();
   // Customer 1 as of the test clock, 2024-01-01, under DefaultPolicy(): one

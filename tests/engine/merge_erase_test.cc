@@ -4,7 +4,9 @@
 #include <gtest/gtest.h>
 #include <rocksdb/db.h>
 
+#include <algorithm>
 #include <random>
+#include <vector>
 
 #include "../test_util.h"
 #include "custdb/engine.h"
@@ -46,6 +48,21 @@ class MergeEraseTest : public ::testing::Test {
   void Order(uint64_t id, uint64_t customer, int64_t ts, int64_t amount) {
     ASSERT_TRUE(
         engine_->RecordOrder(test::NewOrder(id, customer, 1, ts, amount)).ok());
+  }
+
+  // The ids of the customer's orders, ascending.
+  std::vector<uint64_t> OrderIds(uint64_t customer) {
+    HistoryQuery q;
+    q.customer_id = customer;
+    q.limit = kMaxHistoryLimit;
+    auto page = engine_->ListOrders(q);
+    EXPECT_TRUE(page.ok()) << page.status().ToString();
+    std::vector<uint64_t> ids;
+    if (!page.ok()) return ids;
+    EXPECT_TRUE(page->next_cursor.empty());
+    for (const custdb::Order& o : page->items) ids.push_back(o.id);
+    std::sort(ids.begin(), ids.end());
+    return ids;
   }
 
   void ExpectClean() {
@@ -97,6 +114,42 @@ TEST_F(MergeEraseTest, MergeMovesHistoriesAndRecomputesAggregates) {
   ASSERT_TRUE(engine_->RefundOrder(2, 500).ok());
   EXPECT_EQ(engine_->GetCustomer(ann)->aggregates.total_spend_minor, 3500);
   ExpectClean();
+}
+
+// ViewCustomer resolves ids as GetCustomer does, so a merged id shows the
+// survivor with the histories it took over.
+TEST_F(MergeEraseTest, ViewOfAMergedIdShowsTheSurvivor) {
+  const uint64_t ann = NewCustomer("ann", "ann@x.org", "");
+  const uint64_t dup = NewCustomer("ann-2", "ann2@x.org", "");
+  Order(1, ann, kT0, 1000);
+  Order(2, dup, kT0 + kDay, 2500);
+  ASSERT_TRUE(engine_
+                  ->RecordInteraction(test::NewInteraction(
+                      dup, 1, kT0 + 2 * kDay, InteractionKind::kCall))
+                  .ok());
+  ASSERT_TRUE(engine_->MergeCustomers(ann, dup).ok());
+
+  for (uint64_t id : {ann, dup}) {
+    SCOPED_TRACE("ViewCustomer(" + std::to_string(id) + ")");
+    auto view = engine_->ViewCustomer(id);
+    ASSERT_TRUE(view.ok()) << view.status().ToString();
+    const CustomerRecord got = *engine_->GetCustomer(id);
+    EXPECT_EQ(view->customer.profile.id, ann);
+    EXPECT_EQ(view->customer.profile.code, got.profile.code);
+    EXPECT_EQ(view->customer.aggregates, got.aggregates);
+    EXPECT_EQ(view->customer.derived, got.derived);
+    EXPECT_EQ(view->customer.derived_as_of_ms, got.derived_as_of_ms);
+    EXPECT_EQ(view->customer.policy_version, got.policy_version);
+    EXPECT_EQ(view->customer.aggregates.order_count, 2);
+    ASSERT_EQ(view->recent_orders.size(), 2u);
+    EXPECT_EQ(view->recent_orders[0].id, 2u);  // the duplicate's, newest
+    EXPECT_EQ(view->recent_orders[0].customer_id, ann);
+    EXPECT_EQ(view->recent_orders[1].id, 1u);
+    ASSERT_EQ(view->recent_interactions.size(), 1u);
+    EXPECT_EQ(view->recent_interactions[0].customer_id, ann);
+    EXPECT_EQ(view->recent_interactions[0].ts_ms, kT0 + 2 * kDay);
+  }
+  EXPECT_EQ(engine_->ViewCustomer(999).status().code(), StatusCode::kNotFound);
 }
 
 TEST_F(MergeEraseTest, MergeChainsAndBadArguments) {
@@ -191,14 +244,40 @@ TEST_F(MergeEraseTest, RandomMergesAndErasuresKeepVerifyClean) {
   for (int step = 0; step < 600; ++step) {
     const size_t pick = rng() % live.size();
     const int what = static_cast<int>(rng() % 20);
-    if (what < 16) {
+    if (what < 14) {
       Order(next_order++, live[pick],
             kT0 + static_cast<int64_t>(rng() % 90) * kDay,
             100 + static_cast<int64_t>(rng() % 50000));
+    } else if (what < 16) {
+      ASSERT_TRUE(
+          engine_
+              ->RecordInteraction(test::NewInteraction(
+                  live[pick], 1, kT0 + static_cast<int64_t>(rng() % 90) * kDay,
+                  InteractionKind::kCall))
+              .ok());
     } else if (what < 18 && live.size() > 10) {
       size_t other = rng() % live.size();
       if (other == pick) continue;
-      ASSERT_TRUE(engine_->MergeCustomers(live[pick], live[other]).ok());
+      const uint64_t survivor = live[pick], duplicate = live[other];
+      const Aggregates survivor_was =
+          test::ValueOf(engine_->GetCustomer(survivor)).aggregates;
+      const Aggregates duplicate_was =
+          test::ValueOf(engine_->GetCustomer(duplicate)).aggregates;
+      std::vector<uint64_t> orders = OrderIds(survivor);
+      const std::vector<uint64_t> moved = OrderIds(duplicate);
+      ASSERT_TRUE(engine_->MergeCustomers(survivor, duplicate).ok());
+      // Both histories now belong to the survivor.
+      const Aggregates merged =
+          test::ValueOf(engine_->GetCustomer(survivor)).aggregates;
+      EXPECT_EQ(merged.order_count,
+                survivor_was.order_count + duplicate_was.order_count)
+          << "step " << step;
+      EXPECT_EQ(merged.interaction_count, survivor_was.interaction_count +
+                                              duplicate_was.interaction_count)
+          << "step " << step;
+      orders.insert(orders.end(), moved.begin(), moved.end());
+      std::sort(orders.begin(), orders.end());
+      EXPECT_EQ(OrderIds(survivor), orders) << "step " << step;
       live.erase(live.begin() + static_cast<long>(other));
     } else if (live.size() > 10) {
       ASSERT_TRUE(engine_->EraseCustomer(live[pick]).ok());

@@ -11,6 +11,16 @@ bool Mentions(const Status& s, const std::string& text) {
   return s.message().find(text) != std::string::npos;
 }
 
+// How many times `text` occurs in the message.
+int Occurrences(const Status& s, const std::string& text) {
+  int n = 0;
+  for (size_t at = s.message().find(text); at != std::string::npos;
+       at = s.message().find(text, at + text.size())) {
+    ++n;
+  }
+  return n;
+}
+
 TEST(PolicyTest, DefaultIsValidAndCoversEveryGridCellExactlyOnce) {
   TierPolicy p = DefaultPolicy();
   ASSERT_TRUE(ValidatePolicy(p).ok()) << ValidatePolicy(p).ToString();
@@ -60,6 +70,8 @@ TEST(PolicyTest, ElevenSegmentTableHasFourUnreachableRules) {
         "'Can't Lose Them' can never match", "'Lost' can never match"}) {
     EXPECT_TRUE(Mentions(s, name)) << name << " in " << s.message();
   }
+  // Those four and no other.
+  EXPECT_EQ(Occurrences(s, "can never match"), 4) << s.message();
   EXPECT_FALSE(Mentions(s, "'Champions' can never"));
   EXPECT_FALSE(Mentions(s, "'Hibernating' can never"));
   // F and M disagreeing (e.g. f5 m1) is a cell no FM rule covers.
@@ -93,6 +105,69 @@ TEST(PolicyTest, UnorderedThresholdsAndBadRangesAreAllReported) {
   EXPECT_TRUE(Mentions(s, "'Champions' is a duplicate")) << s.message();
   EXPECT_TRUE(Mentions(s, "new_days 0")) << s.message();
   EXPECT_TRUE(Mentions(s, "policy.churn_days: -1")) << s.message();
+}
+
+// An empty range matches no cell, but because of its own bounds, not
+// because earlier rules take its cells: with no earlier rule (index 0) or
+// with some (index 4), it is reported once, as a bad range.
+TEST(PolicyTest, AnInvalidRangeIsNotAlsoReportedAsShadowed) {
+  TierPolicy p = DefaultPolicy();
+  p.segments[0].r = {4, 2};
+  p.segments[4].f = {3, 1};
+  Status s = ValidatePolicy(p);
+  ASSERT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_TRUE(Mentions(
+      s,
+      "policy.segments[0].r: 4..2 of 'Champions' is not a range within 1..5"))
+      << s.message();
+  EXPECT_TRUE(Mentions(
+      s,
+      "policy.segments[4].f: 3..1 of 'Promising' is not a range within 1..5"))
+      << s.message();
+  EXPECT_FALSE(Mentions(s, "can never match")) << s.message();
+  // The cells only those rules had are reported as uncovered (Champions:
+  // r5 x f4-5; Promising: r4 x f1).
+  EXPECT_TRUE(Mentions(s, "15 score cells match no rule")) << s.message();
+}
+
+TEST(PolicyTest, OrderThresholdsMustBeOrdered) {
+  TierPolicy p = DefaultPolicy();
+  p.medium_min_orders = 3;
+  p.high_min_orders = 2;
+  Status s = ValidatePolicy(p);
+  ASSERT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_TRUE(Mentions(s,
+                       "policy.high_min_orders: 2 and "
+                       "policy.medium_min_orders: 3 must satisfy 0 <= medium "
+                       "<= high"))
+      << s.message();
+
+  p.medium_min_orders = -1;
+  s = ValidatePolicy(p);
+  ASSERT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_TRUE(Mentions(s, "policy.medium_min_orders: -1")) << s.message();
+
+  // Equal thresholds are allowed.
+  p.medium_min_orders = 2;
+  EXPECT_TRUE(ValidatePolicy(p).ok()) << ValidatePolicy(p).ToString();
+}
+
+TEST(PolicyTest, FrequencyBreakpointsMustAscend) {
+  TierPolicy p = DefaultPolicy();
+  p.frequency_orders = {2, 5, 5, 3};
+  Status s = ValidatePolicy(p);
+  ASSERT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_TRUE(Mentions(s, "policy.frequency_orders: 5 at [2] is not above 5"))
+      << s.message();
+  EXPECT_TRUE(Mentions(s, "policy.frequency_orders: 3 at [3] is not above 5"))
+      << s.message();
+  EXPECT_EQ(Occurrences(s, "policy.frequency_orders"), 2) << s.message();
+
+  p.frequency_orders = {-1, 2, 3, 4};
+  s = ValidatePolicy(p);
+  ASSERT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_TRUE(Mentions(s, "policy.frequency_orders: -1 at [0] is negative"))
+      << s.message();
 }
 
 TEST(PolicyTest, NamesRoundTrip) {

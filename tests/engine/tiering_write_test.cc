@@ -188,15 +188,51 @@ TEST_F(TieringWriteTest, RescoreThatChangesNothingWritesNothing) {
   ExpectClean();
 }
 
+// Refused before anything is written: no customer, and not the rescore
+// time, which would otherwise move later rescores' lower bound.
 TEST_F(TieringWriteTest, RescoreBeforeTheLastOneIsRefused) {
   RandomWorkload(10, 50, 5);
-  ASSERT_TRUE(
-      engine_->Rescore(RescoreOptions{now_ + kDay, false, nullptr}).ok());
-  auto s = engine_->Rescore(RescoreOptions{now_, false, nullptr});
-  EXPECT_EQ(s.status().code(), StatusCode::kInvalidArgument);
-  EXPECT_NE(s.status().message().find("as_of_ms: " + std::to_string(now_)),
-            std::string::npos)
-      << s.status().message();
+  const int64_t last = now_ + kDay;
+  ASSERT_TRUE(engine_->Rescore(RescoreOptions{last, false, nullptr}).ok());
+  std::vector<CustomerRecord> before;
+  for (uint64_t id : ids_) before.push_back(*engine_->GetCustomer(id));
+  auto reopen = [this] {
+    engine_.reset();
+    Options options = test::TestOptions(dir_.path());
+    options.clock_ms = [this] { return now_; };
+    engine_ = Engine::Open(options).value();
+  };
+  engine_.reset();
+  const uint64_t sequence = test::LatestSequenceNumber(dir_.path());
+  reopen();
+
+  const std::string refusal = "as_of_ms: " + std::to_string(now_) +
+                              " is before the last rescore's as_of " +
+                              std::to_string(last);
+  for (bool full : {false, true}) {
+    auto s = engine_->Rescore(RescoreOptions{now_, full, nullptr});
+    EXPECT_EQ(s.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_EQ(s.status().message(), refusal) << "full " << full;
+  }
+  for (const CustomerRecord& was : before) {
+    auto r = *engine_->GetCustomer(was.profile.id);
+    EXPECT_EQ(r.derived, was.derived) << "customer " << was.profile.id;
+    EXPECT_EQ(r.derived_as_of_ms, was.derived_as_of_ms);
+    EXPECT_EQ(r.policy_version, was.policy_version);
+  }
+  engine_.reset();
+  EXPECT_EQ(test::LatestSequenceNumber(dir_.path()), sequence);
+  reopen();
+
+  // The stored rescore time is still `last`: the earlier time is refused
+  // the same way, `last` itself is accepted.
+  auto again = engine_->Rescore(RescoreOptions{now_, false, nullptr});
+  EXPECT_EQ(again.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(again.status().message(), refusal);
+  auto at_last = engine_->Rescore(RescoreOptions{last, false, nullptr});
+  ASSERT_TRUE(at_last.ok()) << at_last.status().ToString();
+  EXPECT_EQ(at_last->as_of_ms, last);
+  ExpectClean();
 }
 
 TEST_F(TieringWriteTest, SetPolicyValidatesThenRederivesEveryone) {
