@@ -81,6 +81,7 @@ void PrintRescoreReport(const RescoreReport& report, bool json);
 struct ReportTiersFlags {
   std::string data;
   std::string by = "tier";
+  std::string split = "none";
   std::optional<uint64_t> channel;
   bool no_subtree = false;
   std::optional<std::string> region;

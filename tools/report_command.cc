@@ -24,30 +24,63 @@ void AddChannelOptions(CLI::App* cmd, std::optional<uint64_t>* channel,
                 "With --channel: that channel alone, not its descendants");
 }
 
+// The text of a row's split key. No owner and no region show as "(none)",
+// as no segment does: a blank column would read as a missing value.
+std::string SplitKeyText(const TierSummaryRow& row) {
+  constexpr char kNone[] = "(none)";
+  if (row.owner_channel_id) {
+    return *row.owner_channel_id == 0 ? kNone
+                                      : std::to_string(*row.owner_channel_id);
+  }
+  if (row.region) return row.region->empty() ? kNone : *row.region;
+  return "";
+}
+
 void PrintTiersText(const TierSummary& summary) {
-  std::cout << "by " << SummaryGroupName(summary.by) << ", policy version "
-            << summary.policy_version << "\n";
-  char line[160];
-  std::snprintf(line, sizeof(line), "%-24s %12s %20s\n",
-                SummaryGroupName(summary.by), "customers", "spend (minor)");
-  std::cout << line;
-  for (const TierSummaryRow& row : summary.rows) {
-    std::snprintf(line, sizeof(line), "%-24s %12s %20s\n", row.group.c_str(),
-                  FormatCount(row.customers).c_str(),
-                  FormatCount(row.spend_minor).c_str());
+  const bool split = summary.split_by != SummarySplit::kNone;
+  std::cout << "by " << SummaryGroupName(summary.by);
+  if (split) std::cout << " and " << SummarySplitName(summary.split_by);
+  std::cout << ", policy version " << summary.policy_version << "\n";
+  char line[320];
+  const std::string key_header =
+      split ? SummarySplitName(summary.split_by) : "";
+  auto print = [&](const std::string& key, const char* group,
+                   const std::string& customers, const std::string& spend) {
+    if (split) {
+      std::snprintf(line, sizeof(line), "%-16s %-24s %12s %20s\n", key.c_str(),
+                    group, customers.c_str(), spend.c_str());
+    } else {
+      std::snprintf(line, sizeof(line), "%-24s %12s %20s\n", group,
+                    customers.c_str(), spend.c_str());
+    }
     std::cout << line;
+  };
+  print(key_header, SummaryGroupName(summary.by), "customers", "spend (minor)");
+  for (const TierSummaryRow& row : summary.rows) {
+    print(SplitKeyText(row), row.group.c_str(), FormatCount(row.customers),
+          FormatCount(row.spend_minor));
   }
 }
 
 void PrintTiersJson(const TierSummary& summary) {
   nlohmann::ordered_json j;
   j["by"] = SummaryGroupName(summary.by);
+  j["split"] = SummarySplitName(summary.split_by);
   j["policy_version"] = summary.policy_version;
   j["rows"] = nlohmann::ordered_json::array();
   for (const TierSummaryRow& row : summary.rows) {
-    j["rows"].push_back({{"group", row.group},
-                         {"customers", row.customers},
-                         {"spend_minor", row.spend_minor}});
+    nlohmann::ordered_json r;
+    // As in the customers' JSON: no owner is null, no region "".
+    if (row.owner_channel_id) {
+      r["owner_channel"] = *row.owner_channel_id == 0
+                               ? nlohmann::ordered_json(nullptr)
+                               : nlohmann::ordered_json(*row.owner_channel_id);
+    }
+    if (row.region) r["region"] = *row.region;
+    r["group"] = row.group;
+    r["customers"] = row.customers;
+    r["spend_minor"] = row.spend_minor;
+    j["rows"].push_back(std::move(r));
   }
   PrintJson(j);
 }
@@ -141,6 +174,9 @@ ReportCommands AddReportCommand(CLI::App& app, ReportTiersFlags* tiers,
       ->check(CLI::ExistingDirectory);
   t->add_option("--by", tiers->by, "tier, segment or lifecycle")
       ->capture_default_str();
+  t->add_option("--split", tiers->split,
+                "owner or region: the rows once per owner channel or region")
+      ->capture_default_str();
   AddChannelOptions(t, &tiers->channel, &tiers->no_subtree);
   t->add_option("--region", tiers->region, "Only customers in this region");
   t->add_flag("--json", tiers->json, "Print as JSON");
@@ -165,6 +201,11 @@ int RunReportTiers(const ReportTiersFlags& flags) {
     return UsageError(kTiersCommand, "--by: '" + flags.by +
                                          "' is not a grouping (tier, "
                                          "segment, lifecycle)");
+  }
+  if (!ParseSummarySplit(flags.split, &query.split_by)) {
+    return UsageError(kTiersCommand, "--split: '" + flags.split +
+                                         "' is not a split (none, owner, "
+                                         "region)");
   }
   if (flags.no_subtree && !flags.channel) {
     return UsageError(kTiersCommand, "--no-subtree needs --channel");

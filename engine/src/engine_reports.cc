@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -109,6 +110,134 @@ std::vector<uint64_t> Subtree(const std::vector<Channel>& channels,
   return out;
 }
 
+// The counters behind one split key's rows (no key set: unsplit).
+struct SummaryPart {
+  std::optional<uint64_t> owner_channel_id;
+  std::optional<std::string> region;
+  keys::CounterVec counters;
+};
+
+// Each owner's tier-summary counters (scope kOwner, or kOwnerRegion of
+// `region`), in the order of `owners`. One MultiGet reads every key as of
+// one snapshot, so that a customer moving between two owners is counted
+// once.
+Status ReadOwnerCounters(const Storage& storage,
+                         const std::vector<uint64_t>& owners,
+                         const std::optional<std::string>& region,
+                         std::vector<keys::CounterVec>* out) {
+  std::vector<std::string> counter_keys;
+  counter_keys.reserve(owners.size());
+  for (uint64_t owner : owners) {
+    counter_keys.push_back(
+        region ? keys::TierSummaryKey(keys::SummaryScope::kOwnerRegion, owner,
+                                      *region)
+               : keys::TierSummaryKey(keys::SummaryScope::kOwner, owner, ""));
+  }
+  const size_t n = counter_keys.size();
+  std::vector<rocksdb::Slice> slices(counter_keys.begin(), counter_keys.end());
+  std::vector<rocksdb::PinnableSlice> values(n);
+  std::vector<rocksdb::Status> statuses(n);
+  storage.db()->MultiGet(rocksdb::ReadOptions(), storage.cf(keys::kCountersCf),
+                         n, slices.data(), values.data(), statuses.data());
+  out->assign(n, {});
+  for (size_t i = 0; i < n; ++i) {
+    if (statuses[i].IsNotFound()) continue;
+    if (!statuses[i].ok()) {
+      return FromRocks(statuses[i], "reading tier summary counters");
+    }
+    if (!keys::DecodeCounterVec(values[i].ToStringView(), &(*out)[i])) {
+      return Status::Corruption("tier summary counter holds " +
+                                std::to_string(values[i].size()) + " bytes");
+    }
+  }
+  return Status::OK();
+}
+
+// The kOwnerRegion counters of `owners` (ascending), summed per region.
+// Which regions exist is not known up front, so each owner's keys are read
+// as a range. One iterator sees one snapshot across all its seeks. The
+// counters CF's hash memtable needs a total-order iterator to cross
+// buckets, which sorts a copy of the memtable: the cost of this split.
+Status ReadRegionCounters(const Storage& storage,
+                          const std::vector<uint64_t>& owners,
+                          std::map<std::string, keys::CounterVec>* out) {
+  // The whole kOwnerRegion scope: no seek reads past it.
+  const std::string lower = {
+      static_cast<char>(keys::CounterTag::kTierSummary),
+      static_cast<char>(keys::SummaryScope::kOwnerRegion)};
+  std::string upper = lower;
+  ++upper.back();
+  const rocksdb::Slice lower_bound(lower), upper_bound(upper);
+  rocksdb::ReadOptions ro = TotalOrder();
+  ro.iterate_lower_bound = &lower_bound;
+  ro.iterate_upper_bound = &upper_bound;
+  std::unique_ptr<rocksdb::Iterator> it(
+      storage.db()->NewIterator(ro, storage.cf(keys::kCountersCf)));
+  for (uint64_t owner : owners) {
+    const std::string prefix = keys::TierSummaryRegionPrefix(owner);
+    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix);
+         it->Next()) {
+      uint64_t key_owner = 0;
+      std::string region;
+      keys::CounterVec vec;
+      if (!keys::DecodeTierSummaryRegionKey(it->key().ToStringView(),
+                                            &key_owner, &region) ||
+          !keys::DecodeCounterVec(it->value().ToStringView(), &vec)) {
+        return Status::Corruption("tier summary counter of owner " +
+                                  std::to_string(owner) + " does not decode");
+      }
+      keys::AddCounterVec(&(*out)[region], vec);
+    }
+  }
+  return FromRocks(it->status(), "reading tier summary counters by region");
+}
+
+// Appends the rows of `part` in the group's order. Slots follow keys.h
+// (kSummaryTierBase …): customers in slot 2k, spend in 2k + 1.
+void AppendSummaryRows(const TierPolicy& policy, SummaryGroup by,
+                       const SummaryPart& part,
+                       std::vector<TierSummaryRow>* rows) {
+  auto slot = [&part](int k, int half) {
+    const uint16_t wanted = static_cast<uint16_t>(2 * k + half);
+    for (const auto& [i, v] : part.counters) {
+      if (i == wanted) return v;
+    }
+    return int64_t{0};
+  };
+  auto add_row = [&](std::string name, int k) {
+    TierSummaryRow row;
+    row.group = std::move(name);
+    row.customers = slot(k, 0);
+    row.spend_minor = slot(k, 1);
+    row.owner_channel_id = part.owner_channel_id;
+    row.region = part.region;
+    rows->push_back(std::move(row));
+  };
+  switch (by) {
+    case SummaryGroup::kTier:
+      for (ValueTier t :
+           {ValueTier::kHigh, ValueTier::kMedium, ValueTier::kLow}) {
+        add_row(ValueTierName(t),
+                keys::kSummaryTierBase + static_cast<int>(t) - 1);
+      }
+      break;
+    case SummaryGroup::kLifecycle:
+      for (int stage = static_cast<int>(LifecycleStage::kProspect);
+           stage <= static_cast<int>(LifecycleStage::kReactivated); ++stage) {
+        add_row(LifecycleStageName(static_cast<LifecycleStage>(stage)),
+                keys::kSummaryLifecycleBase + stage - 1);
+      }
+      break;
+    case SummaryGroup::kSegment:
+      for (size_t i = 0; i < policy.segments.size(); ++i) {
+        add_row(policy.segments[i].name,
+                keys::kSummarySegmentBase + 1 + static_cast<int>(i));
+      }
+      add_row(kNoSegmentRow, keys::kSummarySegmentBase);
+      break;
+  }
+}
+
 ChannelReportRow MakeRow(uint64_t channel_id, int64_t day_ms,
                          DayTotals* totals) {
   const keys::CounterVec& c = totals->counters;
@@ -154,15 +283,19 @@ ChannelReportRow MakeRow(uint64_t channel_id, int64_t day_ms,
 }  // namespace
 
 // Reads one tier-summary counter per owner channel of the query (every
-// owner, 0 included, without one; keys.h SummaryScope), summed; no customer
-// is read. Slots follow keys.h (kSummaryTierBase …): customers in slot 2k,
-// spend in 2k + 1.
+// owner, 0 included, without one; keys.h SummaryScope), or by region every
+// region counter of those owners; no customer is read.
 Result<TierSummary> EngineImpl::GetTierSummary(const TierSummaryQuery& q) {
   const int by = static_cast<int>(q.by);
   if (by < static_cast<int>(SummaryGroup::kTier) ||
       by > static_cast<int>(SummaryGroup::kLifecycle)) {
     return Status::InvalidArgument("query.by: " + std::to_string(by) +
                                    " is not a summary group");
+  }
+  const int split = static_cast<int>(q.split_by);
+  if (split > static_cast<int>(SummarySplit::kRegion)) {
+    return Status::InvalidArgument("query.split_by: " + std::to_string(split) +
+                                   " is not a summary split");
   }
   std::vector<uint64_t> owners;
   if (q.owner_channel_id) {
@@ -172,74 +305,50 @@ Result<TierSummary> EngineImpl::GetTierSummary(const TierSummaryQuery& q) {
   } else {
     owners = channels_.OwnerIds();
   }
-  std::vector<std::string> counter_keys;
-  counter_keys.reserve(owners.size());
-  for (uint64_t owner : owners) {
-    counter_keys.push_back(
-        q.region ? keys::TierSummaryKey(keys::SummaryScope::kOwnerRegion, owner,
-                                        *q.region)
-                 : keys::TierSummaryKey(keys::SummaryScope::kOwner, owner, ""));
+  // Split rows come by ascending key.
+  if (q.split_by != SummarySplit::kNone) {
+    std::sort(owners.begin(), owners.end());
   }
   const std::shared_ptr<const TierPolicy> policy = this->policy();
 
-  keys::CounterVec total;
-  // One MultiGet reads every key as of one snapshot, so that a customer
-  // moving between two owners is counted once.
-  const size_t n = counter_keys.size();
-  std::vector<rocksdb::Slice> slices(counter_keys.begin(), counter_keys.end());
-  std::vector<rocksdb::PinnableSlice> values(n);
-  std::vector<rocksdb::Status> statuses(n);
-  storage_->db()->MultiGet(rocksdb::ReadOptions(),
-                           storage_->cf(keys::kCountersCf), n, slices.data(),
-                           values.data(), statuses.data());
-  for (size_t i = 0; i < n; ++i) {
-    if (statuses[i].IsNotFound()) continue;
-    if (!statuses[i].ok()) {
-      return FromRocks(statuses[i], "reading tier summary counters");
+  std::vector<SummaryPart> parts;
+  if (q.split_by == SummarySplit::kRegion && !q.region) {
+    std::map<std::string, keys::CounterVec> regions;
+    Status s = ReadRegionCounters(*storage_, owners, &regions);
+    if (!s.ok()) return s;
+    for (auto& [region, counters] : regions) {
+      // Zeros are dropped: a region all of whose customers left is empty.
+      if (counters.empty()) continue;
+      parts.push_back({std::nullopt, region, std::move(counters)});
     }
-    keys::CounterVec slots;
-    if (!keys::DecodeCounterVec(values[i].ToStringView(), &slots)) {
-      return Status::Corruption("tier summary counter holds " +
-                                std::to_string(values[i].size()) + " bytes");
+  } else {
+    std::vector<keys::CounterVec> per_owner;
+    Status s = ReadOwnerCounters(*storage_, owners, q.region, &per_owner);
+    if (!s.ok()) return s;
+    if (q.split_by == SummarySplit::kOwnerChannel) {
+      for (size_t i = 0; i < owners.size(); ++i) {
+        if (per_owner[i].empty()) continue;
+        parts.push_back({owners[i], std::nullopt, std::move(per_owner[i])});
+      }
+    } else {
+      SummaryPart total;
+      for (const keys::CounterVec& counters : per_owner) {
+        keys::AddCounterVec(&total.counters, counters);
+      }
+      if (q.split_by == SummarySplit::kRegion) total.region = *q.region;
+      // Unsplit, the rows are there even when zero.
+      if (q.split_by == SummarySplit::kNone || !total.counters.empty()) {
+        parts.push_back(std::move(total));
+      }
     }
-    keys::AddCounterVec(&total, slots);
   }
 
-  auto slot = [&total](int k, int half) {
-    const uint16_t wanted = static_cast<uint16_t>(2 * k + half);
-    for (const auto& [i, v] : total) {
-      if (i == wanted) return v;
-    }
-    return int64_t{0};
-  };
   TierSummary summary;
   summary.by = q.by;
+  summary.split_by = q.split_by;
   summary.policy_version = policy->version;
-  auto add_row = [&](std::string name, int k) {
-    summary.rows.push_back({std::move(name), slot(k, 0), slot(k, 1)});
-  };
-  switch (q.by) {
-    case SummaryGroup::kTier:
-      for (ValueTier t :
-           {ValueTier::kHigh, ValueTier::kMedium, ValueTier::kLow}) {
-        add_row(ValueTierName(t),
-                keys::kSummaryTierBase + static_cast<int>(t) - 1);
-      }
-      break;
-    case SummaryGroup::kLifecycle:
-      for (int stage = static_cast<int>(LifecycleStage::kProspect);
-           stage <= static_cast<int>(LifecycleStage::kReactivated); ++stage) {
-        add_row(LifecycleStageName(static_cast<LifecycleStage>(stage)),
-                keys::kSummaryLifecycleBase + stage - 1);
-      }
-      break;
-    case SummaryGroup::kSegment:
-      for (size_t i = 0; i < policy->segments.size(); ++i) {
-        add_row(policy->segments[i].name,
-                keys::kSummarySegmentBase + 1 + static_cast<int>(i));
-      }
-      add_row(kNoSegmentRow, keys::kSummarySegmentBase);
-      break;
+  for (const SummaryPart& part : parts) {
+    AppendSummaryRows(*policy, q.by, part, &summary.rows);
   }
   return summary;
 }

@@ -270,6 +270,28 @@ std::string TierSummaryKey(SummaryScope scope, uint64_t owner_channel_id,
   return k;
 }
 
+std::string TierSummaryRegionPrefix(uint64_t owner_channel_id) {
+  std::string k(1, static_cast<char>(CounterTag::kTierSummary));
+  k.push_back(static_cast<char>(SummaryScope::kOwnerRegion));
+  PutU64(&k, owner_channel_id);
+  return k;
+}
+
+bool DecodeTierSummaryRegionKey(std::string_view key,
+                                uint64_t* owner_channel_id,
+                                std::string* region) {
+  if (key.size() < 2 ||
+      static_cast<uint8_t>(key[0]) !=
+          static_cast<uint8_t>(CounterTag::kTierSummary) ||
+      static_cast<uint8_t>(key[1]) !=
+          static_cast<uint8_t>(SummaryScope::kOwnerRegion)) {
+    return false;
+  }
+  key.remove_prefix(2);
+  return GetU64(&key, owner_channel_id) && GetString(&key, region) &&
+         key.empty();
+}
+
 std::string ChannelDayKey(uint64_t channel_id, int64_t day_ms) {
   std::string k(1, static_cast<char>(CounterTag::kChannelDay));
   PutU64(&k, channel_id);

@@ -225,6 +225,13 @@ void AddCounterVec(CounterVec* a, const CounterVec& b);
 
 std::string TierSummaryKey(SummaryScope scope, uint64_t owner_channel_id,
                            std::string_view region);
+// The kOwnerRegion keys of one owner share this prefix and follow it in
+// region byte order (PutString keeps it), "" first.
+std::string TierSummaryRegionPrefix(uint64_t owner_channel_id);
+// False for any key but a whole kOwnerRegion one.
+bool DecodeTierSummaryRegionKey(std::string_view key,
+                                uint64_t* owner_channel_id,
+                                std::string* region);
 std::string ChannelDayKey(uint64_t channel_id, int64_t day_ms);
 bool DecodeChannelDayKey(std::string_view key, uint64_t* channel_id,
                          int64_t* day_ms);

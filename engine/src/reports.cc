@@ -26,4 +26,27 @@ bool ParseSummaryGroup(const std::string& name, SummaryGroup* out) {
   return false;
 }
 
+const char* SummarySplitName(SummarySplit split) {
+  switch (split) {
+    case SummarySplit::kNone:
+      return "none";
+    case SummarySplit::kOwnerChannel:
+      return "owner";
+    case SummarySplit::kRegion:
+      return "region";
+  }
+  return "unknown";
+}
+
+bool ParseSummarySplit(const std::string& name, SummarySplit* out) {
+  for (SummarySplit s : {SummarySplit::kNone, SummarySplit::kOwnerChannel,
+                         SummarySplit::kRegion}) {
+    if (name == SummarySplitName(s)) {
+      *out = s;
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace custdb

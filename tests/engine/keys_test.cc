@@ -186,6 +186,41 @@ TEST(KeysTest, ChannelReportKeysGoldenBytesAndRoundTrip) {
             ChannelDayKey(5, -86400000));
 }
 
+TEST(KeysTest, TierSummaryRegionKeysGroupByOwnerInRegionOrder) {
+  EXPECT_EQ(Hex(TierSummaryRegionPrefix(7)),
+            "0203"
+            "0000000000000007");
+  uint64_t owner = 0;
+  std::string region = "stale";
+  ASSERT_TRUE(DecodeTierSummaryRegionKey(
+      TierSummaryKey(SummaryScope::kOwnerRegion, 7, ""), &owner, &region));
+  EXPECT_EQ(owner, 7u);
+  EXPECT_EQ(region, "");
+  const std::string with_nul("a\0b", 3);
+  ASSERT_TRUE(DecodeTierSummaryRegionKey(
+      TierSummaryKey(SummaryScope::kOwnerRegion, 0, with_nul), &owner,
+      &region));
+  EXPECT_EQ(owner, 0u);
+  EXPECT_EQ(region, with_nul);
+  // The owner scope, a truncated key or another tag is not one.
+  EXPECT_FALSE(DecodeTierSummaryRegionKey(
+      TierSummaryKey(SummaryScope::kOwner, 7, ""), &owner, &region));
+  std::string truncated = TierSummaryKey(SummaryScope::kOwnerRegion, 7, "n");
+  truncated.pop_back();
+  EXPECT_FALSE(DecodeTierSummaryRegionKey(truncated, &owner, &region));
+  EXPECT_FALSE(
+      DecodeTierSummaryRegionKey(ChannelDayKey(7, 0), &owner, &region));
+  // GetTierSummary reads an owner's regions as one range, in region order.
+  const std::string prefix = TierSummaryRegionPrefix(7);
+  std::vector<std::string> owner_keys;
+  for (const char* r : {"", "east", "north", "south"}) {
+    owner_keys.push_back(TierSummaryKey(SummaryScope::kOwnerRegion, 7, r));
+    EXPECT_EQ(owner_keys.back().rfind(prefix, 0), 0u) << r;
+  }
+  EXPECT_TRUE(std::is_sorted(owner_keys.begin(), owner_keys.end()));
+  EXPECT_LT(owner_keys.back(), TierSummaryRegionPrefix(8));
+}
+
 }  // namespace
 }  // namespace keys
 }  // namespace custdb

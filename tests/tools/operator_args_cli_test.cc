@@ -148,6 +148,8 @@ TEST_F(OperatorArgsCliTest, ReportTiersRejectsBadValues) {
   for (const BadInput& input : std::vector<BadInput>{
            {"--by colour", {"--by", "'colour'", "tier, segment, lifecycle"}},
            {"--by Tier", {"--by", "'Tier'"}},
+           {"--split channel", {"--split", "'channel'", "none, owner, region"}},
+           {"--split Region", {"--split", "'Region'"}},
            {"--channel 0", {"--channel", "'0'"}},
            {"--no-subtree", {"--no-subtree", "--channel"}},
        }) {

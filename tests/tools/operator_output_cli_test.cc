@@ -315,6 +315,98 @@ TEST_F(OperatorOutputCliTest, ReportTiersFiltersByChannelAndRegion) {
             (Rows{{"high", 1, 300000}, {"medium", 0, 0}, {"low", 1, 0}}));
 }
 
+// E (id 5) has no owner and no region, a prospect: each split then has a
+// "none" key.
+TEST_F(OperatorOutputCliTest, ReportTiersSplitsByOwnerOrRegion) {
+  {
+    Options options;
+    options.path = dir_.Sub("db");
+    Result<std::unique_ptr<Engine>> opened = Engine::Open(options);
+    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+    Customer e;
+    e.id = 5;
+    e.code = "E";
+    ASSERT_TRUE((*opened)->CreateCustomer(e).ok());
+  }
+  RescoreAtNow();
+  // (split key as JSON, group, customers, spend) per row.
+  using SplitRows =
+      std::vector<std::tuple<std::string, std::string, int64_t, int64_t>>;
+  auto split_rows = [this](const std::string& args, const char* key) {
+    SplitRows rows;
+    const Json report = RunJson("report tiers", args);
+    for (const Json& row : report["rows"]) {
+      EXPECT_TRUE(row.contains(key)) << row.dump();
+      rows.emplace_back(row.value(key, Json()).dump(), row["group"],
+                        row["customers"], row["spend_minor"]);
+    }
+    return rows;
+  };
+
+  const Json unsplit = RunJson("report tiers", "");
+  EXPECT_EQ(unsplit["split"], "none");
+  for (const Json& row : unsplit["rows"]) {
+    EXPECT_FALSE(row.contains("owner_channel")) << row.dump();
+    EXPECT_FALSE(row.contains("region")) << row.dump();
+  }
+
+  EXPECT_EQ(RunJson("report tiers", "--split owner")["split"], "owner");
+  // Owners ascending, no owner (null) first; zero rows within each.
+  EXPECT_EQ(split_rows("--split owner", "owner_channel"),
+            (SplitRows{{"null", "high", 0, 0},
+                       {"null", "medium", 0, 0},
+                       {"null", "low", 1, 0},
+                       {"1", "high", 1, 300000},
+                       {"1", "medium", 0, 0},
+                       {"1", "low", 1, 0},
+                       {"2", "high", 0, 0},
+                       {"2", "medium", 0, 0},
+                       {"2", "low", 1, 5000},
+                       {"3", "high", 0, 0},
+                       {"3", "medium", 1, 40000},
+                       {"3", "low", 0, 0}}));
+  // The filters apply: channel 2's subtree, each channel apart.
+  EXPECT_EQ(split_rows("--split owner --channel 2", "owner_channel"),
+            (SplitRows{{"2", "high", 0, 0},
+                       {"2", "medium", 0, 0},
+                       {"2", "low", 1, 5000},
+                       {"3", "high", 0, 0},
+                       {"3", "medium", 1, 40000},
+                       {"3", "low", 0, 0}}));
+  // Regions by bytes, no region ("") first.
+  EXPECT_EQ(split_rows("--split region", "region"),
+            (SplitRows{{R"("")", "high", 0, 0},
+                       {R"("")", "medium", 0, 0},
+                       {R"("")", "low", 1, 0},
+                       {R"("EU")", "high", 1, 300000},
+                       {R"("EU")", "medium", 0, 0},
+                       {R"("EU")", "low", 2, 5000},
+                       {R"("US")", "high", 0, 0},
+                       {R"("US")", "medium", 1, 40000},
+                       {R"("US")", "low", 0, 0}}));
+  EXPECT_EQ(split_rows("--split region --by lifecycle --region US", "region"),
+            (SplitRows{{R"("US")", "prospect", 0, 0},
+                       {R"("US")", "new", 0, 0},
+                       {R"("US")", "active", 0, 0},
+                       {R"("US")", "at_risk", 0, 0},
+                       {R"("US")", "churned", 1, 40000},
+                       {R"("US")", "reactivated", 0, 0}}));
+
+  const CommandRun text = Run("report tiers", "--split region");
+  EXPECT_NE(text.output.find("by tier and region, policy version 1\n"),
+            std::string::npos)
+      << text.output;
+  EXPECT_NE(text.output.find("\nregion           tier "), std::string::npos)
+      << text.output;
+  EXPECT_NE(text.output.find("\n(none)           low "), std::string::npos)
+      << text.output;
+  EXPECT_NE(text.output.find("\nEU               high "), std::string::npos)
+      << text.output;
+  const CommandRun owners = Run("report tiers", "--split owner --channel 2");
+  EXPECT_NE(owners.output.find("\n3                medium "), std::string::npos)
+      << owners.output;
+}
+
 // --- report channel ----------------------------------------------------
 
 TEST_F(OperatorOutputCliTest, ReportChannelTotalsAndDays) {

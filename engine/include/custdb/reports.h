@@ -18,8 +18,24 @@ enum class SummaryGroup : uint8_t { kTier = 1, kSegment = 2, kLifecycle = 3 };
 const char* SummaryGroupName(SummaryGroup group);  // "tier", …
 bool ParseSummaryGroup(const std::string& name, SummaryGroup* out);
 
+// A second grouping, across the first. Callers may keep the numbers:
+// never renumber.
+enum class SummarySplit : uint8_t {
+  kNone = 0,
+  kOwnerChannel = 1,
+  kRegion = 2,
+};
+const char* SummarySplitName(SummarySplit split);  // "none", "owner", "region"
+bool ParseSummarySplit(const std::string& name, SummarySplit* out);
+
 struct TierSummaryQuery {
   SummaryGroup by = SummaryGroup::kTier;
+  // kOwnerChannel: the group's rows once per owner channel in scope (0 for
+  // customers without an owner; with owner_channel_id and include_subtree,
+  // each channel of the subtree separately). kRegion: once per region of
+  // the customers in scope ("" for customers without a region). The
+  // filters below apply either way.
+  SummarySplit split_by = SummarySplit::kNone;
   // Only customers owned by this channel (and its subtree when
   // include_subtree), and/or living in this region.
   std::optional<uint64_t> owner_channel_id;
@@ -31,15 +47,29 @@ struct TierSummaryRow {
   std::string group;  // "high", "Champions", "at_risk", …
   int64_t customers = 0;
   int64_t spend_minor = 0;
+  // The row's split key: set under that split only.
+  std::optional<uint64_t> owner_channel_id;  // kOwnerChannel; 0: no owner
+  std::optional<std::string> region;         // kRegion; "": no region
 };
 
 // One row per value of the group, in the policy's order (tiers high to
 // low, segments as listed, lifecycle stages in enum order), zero rows
 // included. By segment, a last row named kNoSegmentRow counts the customers
 // without a segment (prospects: no order yet). Read from counters only.
+//
+// Split, those rows repeat for each split key that has at least one
+// customer in scope, keys ascending (owner ids numerically, 0 first;
+// regions by byte order, "" first), so each key's rows are contiguous and
+// add up, over the keys, to the unsplit rows. No customer in scope: no
+// rows. By region without a region filter, the regions come from a range
+// read of the counters, which costs more than the unsplit point reads.
+//
+// kInvalidArgument naming query.by or query.split_by for a value outside
+// its enum; kNotFound for an unknown owner_channel_id.
 inline constexpr char kNoSegmentRow[] = "(none)";
 struct TierSummary {
   SummaryGroup by = SummaryGroup::kTier;
+  SummarySplit split_by = SummarySplit::kNone;
   int64_t policy_version = 0;
   std::vector<TierSummaryRow> rows;
 };

@@ -176,7 +176,8 @@ class Store {
   virtual Result<QueryPlan> Explain(const CustomerQuery& query) = 0;
   // See ChurnWatch in reports.h for the definition and the errors.
   virtual Result<ChurnWatch> GetChurnWatch(const ChurnWatchQuery& query) = 0;
-  // From counters only. kNotFound for an unknown owner_channel_id.
+  // From counters only. kInvalidArgument for an unknown query.by or
+  // query.split_by, kNotFound for an unknown owner_channel_id (reports.h).
   virtual Result<TierSummary> GetTierSummary(const TierSummaryQuery& query) = 0;
   // Revenue, orders, customers, interactions and service figures per
   // channel (and day) from counters; see reports.h for the definitions.
