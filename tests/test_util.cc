@@ -110,4 +110,13 @@ uint64_t LatestSequenceNumber(const std::string& path) {
 }
 
 }  // namespace test
+
+void PrintTo(const Derived& d, std::ostream* os) {
+  *os << "{tier " << static_cast<int>(d.value_tier) << " r " << d.r << " f "
+      << d.f << " m " << d.m << " segment " << d.segment << " '"
+      << d.segment_name << "' lifecycle " << static_cast<int>(d.lifecycle)
+      << " churn " << d.churn_risk << " points " << d.loyalty_points
+      << " next_change " << d.next_change_ms << "}";
+}
+
 }  // namespace custdb

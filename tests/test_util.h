@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <ostream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -82,6 +83,10 @@ std::string OnlineRetailPath();
 uint64_t LatestSequenceNumber(const std::string& path);
 
 }  // namespace test
+
+// GoogleTest prints a failed comparison of Derived with this, not as bytes.
+void PrintTo(const Derived& d, std::ostream* os);
+
 }  // namespace custdb
 
 #endif  // CUSTDB_TESTS_TEST_UTIL_H_

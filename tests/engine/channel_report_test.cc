@@ -17,6 +17,7 @@
 
 #include "custdb/engine.h"
 #include "reference_model.h"
+#include "report_brute_force.h"
 #include "test_util.h"
 
 namespace custdb {
@@ -44,56 +45,6 @@ constexpr uint64_t kWeb = 5;
 constexpr uint64_t kAnn = 100;  // owned by kDealerA
 constexpr uint64_t kBob = 200;  // no owner
 constexpr uint64_t kCat = 300;  // owned by kWeb
-
-std::string RowToString(const ChannelReportRow& r) {
-  std::string out =
-      "{channel " + std::to_string(r.channel_id) + " day " +
-      std::to_string(r.day_ms) + " revenue " + std::to_string(r.revenue_minor) +
-      " orders " + std::to_string(r.orders) + " buying " +
-      std::to_string(r.buying_customers) + " new " +
-      std::to_string(r.new_customers) + " repeat " +
-      std::to_string(r.repeat_customers) + " interactions " +
-      std::to_string(r.interactions) + " opened " +
-      std::to_string(r.complaints_opened) + " resolved " +
-      std::to_string(r.complaints_resolved) + " median " +
-      (r.median_resolve_ms ? std::to_string(*r.median_resolve_ms) : "none") +
-      " sat " +
-      (r.avg_satisfaction ? std::to_string(*r.avg_satisfaction) : "none") +
-      " nps " + (r.nps ? std::to_string(*r.nps) : "none") + " in " +
-      std::to_string(r.cross_channel_in) + " out " +
-      std::to_string(r.cross_channel_out) + "}";
-  return out;
-}
-
-::testing::AssertionResult RowsEqual(const std::vector<ChannelReportRow>& want,
-                                     const std::vector<ChannelReportRow>& got) {
-  std::string w, g;
-  for (const auto& r : want) w += "\n  " + RowToString(r);
-  for (const auto& r : got) g += "\n  " + RowToString(r);
-  bool same = want.size() == got.size();
-  for (size_t i = 0; same && i < want.size(); ++i) {
-    const ChannelReportRow &a = want[i], &b = got[i];
-    auto near = [](const std::optional<double>& x,
-                   const std::optional<double>& y) {
-      return x.has_value() == y.has_value() && (!x || std::abs(*x - *y) < 1e-9);
-    };
-    same = a.channel_id == b.channel_id && a.day_ms == b.day_ms &&
-           a.revenue_minor == b.revenue_minor && a.orders == b.orders &&
-           a.buying_customers == b.buying_customers &&
-           a.new_customers == b.new_customers &&
-           a.repeat_customers == b.repeat_customers &&
-           std::abs(a.repeat_customer_rate - b.repeat_customer_rate) < 1e-9 &&
-           a.interactions == b.interactions &&
-           a.complaints_opened == b.complaints_opened &&
-           a.complaints_resolved == b.complaints_resolved &&
-           a.median_resolve_ms == b.median_resolve_ms &&
-           near(a.avg_satisfaction, b.avg_satisfaction) && near(a.nps, b.nps) &&
-           a.cross_channel_in == b.cross_channel_in &&
-           a.cross_channel_out == b.cross_channel_out;
-  }
-  if (same) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << "want:" << w << "\ngot:" << g;
-}
 
 using test::Listing;
 
@@ -205,20 +156,22 @@ TEST_F(ChannelReportTest, EveryMetricOfOneChannelDay) {
   want.avg_satisfaction = (4 + 2 + 5) / 3.0;
   want.nps = 100.0 * (1 - 1) / 3;
   want.cross_channel_in = 2;  // Ann's two orders
-  EXPECT_TRUE(RowsEqual({want}, {Only(kWeb, kD0, kD0 + kDay)}));
+  EXPECT_TRUE(test::ChannelRowsEqual({want}, {Only(kWeb, kD0, kD0 + kDay)}));
 
   // The next day holds only the slow resolution.
   ChannelReportRow next;
   next.channel_id = kWeb;
   next.complaints_resolved = 1;
   next.median_resolve_ms = kDay - 3 * kHour;
-  EXPECT_TRUE(RowsEqual({next}, {Only(kWeb, kD0 + kDay, kD0 + 2 * kDay)}));
+  EXPECT_TRUE(
+      test::ChannelRowsEqual({next}, {Only(kWeb, kD0 + kDay, kD0 + 2 * kDay)}));
 
   // Ann's owner sees the same orders going out.
   ChannelReportRow owner;
   owner.channel_id = kDealerA;
   owner.cross_channel_out = 2;
-  EXPECT_TRUE(RowsEqual({owner}, {Only(kDealerA, kD0, kD0 + kDay, false)}));
+  EXPECT_TRUE(test::ChannelRowsEqual({owner},
+                                     {Only(kDealerA, kD0, kD0 + kDay, false)}));
   ExpectVerifyClean();
 }
 
@@ -464,165 +417,6 @@ TEST_F(ChannelReportTest, ViewCustomerShowsTheNewestTwentyOfEach) {
                           StatusCode::kNotFound, "999"));
 }
 
-// --- randomized, against a brute-force report -------------------------------
-
-// The report computed from every stored record, following reports.h's
-// definitions and nothing of the engine's.
-class BruteForce {
- public:
-  BruteForce(Engine& engine, const std::vector<uint64_t>& customers) {
-    auto channels = engine.ListChannels();
-    EXPECT_TRUE(channels.ok());
-    for (const Channel& c : *channels) parent_[c.id] = c.parent_id;
-    for (uint64_t id : customers) Load(engine, id);
-  }
-
-  std::vector<ChannelReportRow> Report(const ChannelReportQuery& q) const {
-    std::vector<std::pair<uint64_t, std::set<uint64_t>>> groups;
-    for (const auto& [id, parent] : parent_) {
-      if (q.channel_id == 0) groups.push_back({id, {id}});
-    }
-    if (q.channel_id != 0) {
-      std::set<uint64_t> members;
-      for (const auto& [id, parent] : parent_) {
-        if (id == q.channel_id ||
-            (q.include_subtree && Below(id, q.channel_id)))
-          members.insert(id);
-      }
-      groups.push_back({q.channel_id, members});
-    }
-    std::vector<ChannelReportRow> rows;
-    for (const auto& [row_channel, members] : groups) {
-      std::map<int64_t, Sums> days;
-      for (const auto& [key, sums] : sums_) {
-        auto [channel, day] = key;
-        if (members.count(channel) && day >= q.from_ms && day < q.to_ms) {
-          days[q.by_day ? day : 0].Add(sums);
-        }
-      }
-      if (!q.by_day && days.empty()) days[0];
-      for (auto& [day, sums] : days) rows.push_back(sums.Row(row_channel, day));
-    }
-    return rows;
-  }
-
- private:
-  struct Sums {
-    int64_t revenue = 0, orders = 0, buying = 0, fresh = 0, repeat = 0,
-            interactions = 0, opened = 0, resolved = 0, sat_sum = 0,
-            sat_count = 0, promoters = 0, passives = 0, detractors = 0, in = 0,
-            out = 0;
-    std::vector<int64_t> resolve_ms;
-    void Add(const Sums& o) {
-      revenue += o.revenue, orders += o.orders, buying += o.buying;
-      fresh += o.fresh, repeat += o.repeat, interactions += o.interactions;
-      opened += o.opened, resolved += o.resolved, sat_sum += o.sat_sum;
-      sat_count += o.sat_count, promoters += o.promoters;
-      passives += o.passives, detractors += o.detractors, in += o.in;
-      out += o.out;
-      resolve_ms.insert(resolve_ms.end(), o.resolve_ms.begin(),
-                        o.resolve_ms.end());
-    }
-    ChannelReportRow Row(uint64_t channel, int64_t day) {
-      ChannelReportRow r;
-      r.channel_id = channel;
-      r.day_ms = day;
-      r.revenue_minor = revenue;
-      r.orders = orders;
-      r.buying_customers = buying;
-      r.new_customers = fresh;
-      r.repeat_customers = repeat;
-      r.repeat_customer_rate =
-          buying ? static_cast<double>(repeat) / static_cast<double>(buying)
-                 : 0;
-      r.interactions = interactions;
-      r.complaints_opened = opened;
-      r.complaints_resolved = resolved;
-      if (!resolve_ms.empty()) {
-        std::sort(resolve_ms.begin(), resolve_ms.end());
-        r.median_resolve_ms = resolve_ms[(resolve_ms.size() - 1) / 2];
-      }
-      if (sat_count) r.avg_satisfaction = 1.0 * sat_sum / sat_count;
-      if (int64_t n = promoters + passives + detractors) {
-        r.nps = 100.0 * (promoters - detractors) / n;
-      }
-      r.cross_channel_in = in;
-      r.cross_channel_out = out;
-      return r;
-    }
-  };
-
-  static int64_t Day(int64_t ts) { return ts - ((ts % kDay) + kDay) % kDay; }
-
-  bool Below(uint64_t id, uint64_t ancestor) const {
-    for (uint64_t at = parent_.at(id); at != 0; at = parent_.at(at)) {
-      if (at == ancestor) return true;
-    }
-    return false;
-  }
-
-  Sums& At(uint64_t channel, int64_t ts) { return sums_[{channel, Day(ts)}]; }
-
-  void Load(Engine& engine, uint64_t customer_id) {
-    auto record = engine.GetCustomer(customer_id);
-    ASSERT_TRUE(record.ok());
-    const uint64_t owner = record->profile.owner_channel_id;
-    HistoryQuery q;
-    q.customer_id = customer_id;
-    q.limit = kMaxHistoryLimit;
-    auto orders = engine.ListOrders(q);
-    ASSERT_TRUE(orders.ok());
-    ASSERT_TRUE(orders->next_cursor.empty());
-    std::set<std::pair<uint64_t, int64_t>> buyer_days;
-    int64_t first_day = INT64_MAX;
-    for (const Order& o : orders->items) {
-      if (o.kind == OrderKind::kCreditNote) {
-        At(o.channel_id, o.ts_ms).revenue -= o.amount_minor;
-        continue;
-      }
-      const bool paid = o.status == OrderStatus::kPaid ||
-                        o.status == OrderStatus::kCompleted ||
-                        o.status == OrderStatus::kRefunded;
-      Sums& s = At(o.channel_id, o.ts_ms);
-      if (paid) s.revenue += o.amount_minor - o.refunded_minor;
-      s.orders += 1;
-      buyer_days.insert({o.channel_id, Day(o.ts_ms)});
-      first_day = std::min(first_day, Day(o.ts_ms));
-      if (owner != 0 && owner != o.channel_id) {
-        s.in += 1;
-        At(owner, o.ts_ms).out += 1;
-      }
-    }
-    for (auto [channel, day] : buyer_days) {
-      Sums& s = At(channel, day);
-      s.buying += 1;
-      (day == first_day ? s.fresh : s.repeat) += 1;
-    }
-    auto interactions = engine.ListInteractions(q);
-    ASSERT_TRUE(interactions.ok());
-    for (const Interaction& i : interactions->items) {
-      if (i.channel_id == 0) continue;
-      Sums& s = At(i.channel_id, i.ts_ms);
-      s.interactions += 1;
-      if (i.satisfaction) s.sat_sum += *i.satisfaction, s.sat_count += 1;
-      if (i.nps)
-        (*i.nps >= 9   ? s.promoters
-         : *i.nps >= 7 ? s.passives
-                       : s.detractors) += 1;
-      if (i.kind != InteractionKind::kComplaint) continue;
-      s.opened += 1;
-      if (i.resolved_at_ms) {
-        Sums& r = At(i.channel_id, *i.resolved_at_ms);
-        r.resolved += 1;
-        r.resolve_ms.push_back(*i.resolved_at_ms - i.ts_ms);
-      }
-    }
-  }
-
-  std::map<uint64_t, uint64_t> parent_;
-  std::map<std::pair<uint64_t, int64_t>, Sums> sums_;
-};
-
 TEST_F(ChannelReportTest, RandomWorkloadMatchesBruteForce) {
   constexpr uint32_t kSeed = 20261123;
   SCOPED_TRACE("seed " + std::to_string(kSeed));
@@ -706,7 +500,7 @@ TEST_F(ChannelReportTest, RandomWorkloadMatchesBruteForce) {
   }
   EXPECT_GT(applied, 1500);
 
-  BruteForce brute(*engine_, customers);
+  test::ChannelReportBruteForce brute(*engine_, customers);
   struct Range {
     int64_t from, to;
   };
@@ -727,7 +521,7 @@ TEST_F(ChannelReportTest, RandomWorkloadMatchesBruteForce) {
           q.include_subtree = subtree;
           auto got = engine_->GetChannelReport(q);
           ASSERT_TRUE(got.ok()) << got.status().ToString();
-          EXPECT_TRUE(RowsEqual(brute.Report(q), got->rows))
+          EXPECT_TRUE(test::ChannelRowsEqual(brute.Report(q), got->rows))
               << "channel " << ch << " [" << range.from << ", " << range.to
               << ") by_day " << by_day << " subtree " << subtree;
         }
@@ -744,7 +538,7 @@ TEST_F(ChannelReportTest, RandomWorkloadMatchesBruteForce) {
   all.channel_id = kRoot;
   auto reopened = engine_->GetChannelReport(all);
   ASSERT_TRUE(reopened.ok());
-  EXPECT_TRUE(RowsEqual(brute.Report(all), reopened->rows));
+  EXPECT_TRUE(test::ChannelRowsEqual(brute.Report(all), reopened->rows));
   ExpectVerifyClean();
 }
 

@@ -13,6 +13,7 @@
 
 #include "custdb/engine.h"
 #include "random_customers.h"
+#include "report_brute_force.h"
 #include "test_util.h"
 
 namespace custdb {
@@ -183,37 +184,15 @@ TEST(ChurnWatchPropertyTest, MatchesBruteForce) {
       owners = test::RandomSubtree(*q.channel_id);
     }
     q.limit = static_cast<uint32_t>(1 + pick(40));
-    const int64_t days = q.inactive_days == 0 ? 180 : q.inactive_days;
-    const int64_t cutoff = q.as_of_ms - days * kDay;
-
-    std::vector<const CustomerRecord*> expected;
-    for (const auto& c : all) {
-      const bool tier_ok =
-          q.tiers.empty() ||
-          std::count(q.tiers.begin(), q.tiers.end(), c.derived.value_tier) > 0;
-      const bool owner_ok =
-          owners.empty() || std::count(owners.begin(), owners.end(),
-                                       c.profile.owner_channel_id) > 0;
-      if (c.aggregates.order_count >= 1 &&
-          c.aggregates.last_activity_ms < cutoff && tier_ok && owner_ok) {
-        expected.push_back(&c);
-      }
-    }
-    std::sort(expected.begin(), expected.end(), [](auto* x, auto* y) {
-      return std::make_tuple(-x->aggregates.total_spend_minor, x->profile.id) <
-             std::make_tuple(-y->aggregates.total_spend_minor, y->profile.id);
-    });
-    std::vector<uint64_t> expected_top;
-    for (size_t k = 0; k < expected.size() && k < q.limit; ++k) {
-      expected_top.push_back(expected[k]->profile.id);
-    }
+    const ChurnWatch expected = test::BruteChurnWatch(
+        all, q, owners, q.inactive_days == 0 ? 180 : q.inactive_days);
     SCOPED_TRACE("seed " + std::to_string(seed) + " query " +
                  std::to_string(i));
     auto got = engine->GetChurnWatch(q);
     ASSERT_TRUE(got.ok()) << got.status().ToString();
-    EXPECT_EQ(got->count, static_cast<int64_t>(expected.size()));
-    EXPECT_EQ(Ids(got->top), expected_top);
-    if (!expected.empty()) ++non_empty;
+    EXPECT_EQ(got->count, expected.count);
+    EXPECT_EQ(Ids(got->top), Ids(expected.top));
+    if (expected.count > 0) ++non_empty;
   }
   EXPECT_GT(non_empty, 75);
 }

@@ -14,7 +14,9 @@
 #include <vector>
 
 #include "custdb/engine.h"
+#include "derive.h"
 #include "random_customers.h"
+#include "report_brute_force.h"
 #include "test_util.h"
 
 namespace custdb {
@@ -540,116 +542,182 @@ TEST(QueryPropertyTest, MatchesBruteForceOverRandomQueries) {
   EXPECT_GT(sorted, 50);
 }
 
-// Issue 4's end-to-end property: events, status changes, refunds, profile
-// moves, merges, erasures and rescores at random later times, after each
-// phase of which Verify finds nothing and every query equals brute force
-// over the live customers.
-TEST(TieringPropertyTest, MutationsMergesErasuresAndRescoresKeepQueriesExact) {
-  const uint32_t seed = 777;
-  constexpr uint64_t kCustomers = 600;
-  TempDir dir;
-  auto engine = test::OpenTestEngine(dir.Sub("db"));
-  ASSERT_NE(engine, nullptr);
-  test::FillRandomCustomers(engine.get(), seed, kCustomers);
-  ASSERT_FALSE(::testing::Test::HasFatalFailure());
-  std::vector<uint64_t> live;
-  for (uint64_t id = 1; id <= kCustomers; ++id) live.push_back(id);
+// Issue 4's end-to-end property: orders, status changes (cancellations
+// too), refunds, interactions and their resolutions, redemptions, profile
+// moves, merges, erasures, a policy change and rescores at random later
+// times. After each phase Verify finds nothing, every customer's derived
+// attributes equal Derive as of the rescore, and FindCustomers (paged, every
+// filter), ChurnWatch, TierSummary (every group, split and filter) and
+// ChannelReport equal brute force over the live customers and their records.
+class TieringProperty {
+ public:
+  static constexpr uint32_t kSeed = 777;
+  static constexpr uint64_t kCustomers = 600;
 
-  std::mt19937 rng(seed);
-  auto pick = [&rng](int64_t n) {
-    return std::uniform_int_distribution<int64_t>(0, n - 1)(rng);
-  };
-  const auto& tree = test::RandomChannelTree();
-  int64_t as_of = kTestNowMs;
-  uint64_t next_order = 10000000;
-  std::vector<uint64_t> orders;
-  int merges = 0, erasures = 0, checked = 0;
-  for (int phase = 0; phase < 6; ++phase) {
-    SCOPED_TRACE("phase " + std::to_string(phase));
-    for (int step = 0; step < 250; ++step) {
-      const uint64_t who = live[pick(static_cast<int64_t>(live.size()))];
-      const int what = static_cast<int>(pick(20));
-      if (what < 10) {
-        Order o = test::NewOrder(
-            next_order++, who, tree[pick(8)].first, as_of - pick(20) * kDay,
-            100 + pick(150000),
-            pick(4) == 0 ? OrderStatus::kPaid : OrderStatus::kCompleted);
-        ASSERT_TRUE(engine->RecordOrder(o).ok());
-        orders.push_back(o.id);
-      } else if (what < 13 && !orders.empty()) {
-        const uint64_t o = orders[pick(static_cast<int64_t>(orders.size()))];
-        // Refused ones (erased order, wrong status) must change nothing.
-        engine->RefundOrder(o, 1 + pick(500)).ok();
-        engine->UpdateOrderStatus(o, OrderStatus::kCompleted).ok();
-      } else if (what < 16) {
-        CustomerPatch p;
-        p.owner_channel_id = pick(4) == 0 ? 0 : tree[pick(8)].first;
-        p.region = test::RandomRegions()[pick(4)];
-        ASSERT_TRUE(engine->UpdateCustomer(who, p).ok());
-      } else if (what < 18 && live.size() > 50) {
-        const size_t other =
-            static_cast<size_t>(pick(static_cast<int64_t>(live.size())));
-        if (live[other] == who) continue;
-        ASSERT_TRUE(engine->MergeCustomers(who, live[other]).ok());
-        live.erase(live.begin() + static_cast<long>(other));
-        ++merges;
-      } else if (live.size() > 50) {
-        ASSERT_TRUE(engine->EraseCustomer(who).ok());
-        live.erase(std::find(live.begin(), live.end(), who));
-        ++erasures;
+  TieringProperty() : rng_(kSeed) {}
+
+  void Open() {
+    engine_ = test::OpenTestEngine(dir_.Sub("db"));
+    ASSERT_NE(engine_, nullptr);
+    test::FillRandomCustomers(engine_.get(), kSeed, kCustomers);
+    for (uint64_t id = 1; id <= kCustomers; ++id) live_.push_back(id);
+  }
+
+  // One random mutation; refused ones (an erased order, a wrong status, a
+  // resolved complaint, too many points) must change nothing, which Verify
+  // and the brute force then check.
+  void Step() {
+    const auto& tree = test::RandomChannelTree();
+    const uint64_t who = live_[Pick(live_.size())];
+    const int what = static_cast<int>(Pick(30));
+    if (what < 10) {
+      const OrderStatus status = Pick(5) == 0   ? OrderStatus::kPlaced
+                                 : Pick(4) == 0 ? OrderStatus::kPaid
+                                                : OrderStatus::kCompleted;
+      Order o =
+          test::NewOrder(next_order_++, who, tree[Pick(8)].first,
+                         as_of_ - Pick(20) * kDay, 100 + Pick(150000), status);
+      ASSERT_TRUE(engine_->RecordOrder(o).ok());
+      orders_.push_back(o.id);
+    } else if (what < 13 && !orders_.empty()) {
+      const uint64_t o = orders_[Pick(orders_.size())];
+      engine_->RefundOrder(o, 1 + Pick(500)).ok();
+      engine_
+          ->UpdateOrderStatus(o, Pick(3) == 0 ? OrderStatus::kCancelled
+                                              : OrderStatus::kCompleted)
+          .ok();
+    } else if (what < 18) {
+      Interaction i = test::NewInteraction(
+          who, Pick(5) == 0 ? 0 : tree[Pick(8)].first, as_of_ - Pick(20) * kDay,
+          static_cast<InteractionKind>(1 + Pick(9)));
+      if (Pick(2)) i.satisfaction = static_cast<int32_t>(1 + Pick(5));
+      if (Pick(2)) i.nps = static_cast<int32_t>(Pick(11));
+      auto id = engine_->RecordInteraction(i);
+      ASSERT_TRUE(id.ok()) << id.status().ToString();
+      interactions_.push_back(*id);
+    } else if (what < 20 && !interactions_.empty()) {
+      auto got =
+          engine_->GetInteraction(interactions_[Pick(interactions_.size())]);
+      if (got.ok()) {
+        engine_->ResolveInteraction(got->id, got->ts_ms + Pick(5 * kDay)).ok();
       }
+    } else if (what < 21) {
+      engine_->RedeemLoyaltyPoints(who, 1 + Pick(300)).ok();
+    } else if (what < 25) {
+      CustomerPatch p;
+      p.owner_channel_id = Pick(4) == 0 ? 0 : tree[Pick(8)].first;
+      p.region = test::RandomRegions()[Pick(4)];
+      ASSERT_TRUE(engine_->UpdateCustomer(who, p).ok());
+    } else if (what < 28 && live_.size() > 50) {
+      const size_t other = Pick(live_.size());
+      if (live_[other] == who) return;
+      ASSERT_TRUE(engine_->MergeCustomers(who, live_[other]).ok());
+      live_.erase(live_.begin() + static_cast<long>(other));
+      ++merges_;
+    } else if (live_.size() > 50) {
+      ASSERT_TRUE(engine_->EraseCustomer(who).ok());
+      live_.erase(std::find(live_.begin(), live_.end(), who));
+      ++erasures_;
     }
-    as_of += (1 + pick(60)) * kDay;
-    ASSERT_TRUE(engine->Rescore(RescoreOptions{as_of, false, nullptr}).ok());
-    auto report = engine->Verify(10);
+  }
+
+  // A cheaper policy for value tiers: every customer re-derives.
+  void ChangePolicy() {
+    auto policy = engine_->GetPolicy();
+    ASSERT_TRUE(policy.ok());
+    TierPolicy next = *policy;
+    next.high_min_spend_minor = 150000;
+    next.medium_min_spend_minor = 20000;
+    auto report = engine_->SetPolicy(next, nullptr);
+    ASSERT_TRUE(report.ok()) << report.status().ToString();
+  }
+
+  void Rescore() {
+    as_of_ += (1 + Pick(60)) * kDay;
+    auto report = engine_->Rescore(RescoreOptions{as_of_, false, nullptr});
+    ASSERT_TRUE(report.ok()) << report.status().ToString();
+  }
+
+  void CheckEverything() {
+    auto report = engine_->Verify(10);
     ASSERT_TRUE(report.ok());
     ASSERT_TRUE(report->ok()) << test::Listing(*report);
-
-    std::vector<CustomerRecord> all;
-    for (uint64_t id : live) {
-      auto r = engine->GetCustomer(id);
-      ASSERT_TRUE(r.ok()) << r.status().ToString();
-      all.push_back(*r);
-    }
-    auto policy = engine->GetPolicy();
+    auto policy = engine_->GetPolicy();
     ASSERT_TRUE(policy.ok());
-    // Tier summary from counters equals counting the live customers.
-    auto summary = engine->GetTierSummary(TierSummaryQuery{});
-    ASSERT_TRUE(summary.ok()) << summary.status().ToString();
-    int64_t counted = 0, spend = 0, summed = 0, summed_spend = 0;
-    for (const auto& c : all) {
-      ++counted;
-      spend += c.aggregates.total_spend_minor;
+    policy_ = *policy;
+    all_.clear();
+    for (uint64_t id : live_) {
+      auto r = engine_->GetCustomer(id);
+      ASSERT_TRUE(r.ok()) << r.status().ToString();
+      // Incremental rescores leave no customer behind: each one reads as
+      // Derive computes it as of the last rescore, under the current policy.
+      EXPECT_EQ(r->derived, Derive(r->aggregates, policy_, as_of_)) << id;
+      EXPECT_EQ(r->derived_as_of_ms, as_of_) << id;
+      EXPECT_EQ(r->policy_version, policy_.version) << id;
+      all_.push_back(*r);
     }
-    for (const auto& row : summary->rows) {
-      summed += row.customers;
-      summed_spend += row.spend_minor;
-    }
-    EXPECT_EQ(summed, counted);
-    EXPECT_EQ(summed_spend, spend);
+    CheckFindCustomers();
+    CheckChurnWatch();
+    CheckTierSummary();
+    CheckChannelReport();
+  }
 
+  void ExpectCoverage() const {
+    EXPECT_GT(merges_, 5);
+    EXPECT_GT(erasures_, 5);
+    EXPECT_GT(non_empty_queries_, 100);
+    EXPECT_GT(multi_page_, 20);
+    EXPECT_GT(churn_non_empty_, 20);
+  }
+
+ private:
+  // Uniform in [0, n).
+  template <typename N>
+  int64_t Pick(N n) {
+    return std::uniform_int_distribution<int64_t>(
+        0, static_cast<int64_t>(n) - 1)(rng_);
+  }
+
+  std::vector<uint64_t> RandomScope(std::optional<uint64_t>* channel,
+                                    bool* include_subtree) {
+    const auto& tree = test::RandomChannelTree();
+    *channel = tree[Pick(8)].first;
+    *include_subtree = Pick(2) == 0;
+    return *include_subtree ? test::RandomSubtree(**channel)
+                            : std::vector<uint64_t>{**channel};
+  }
+
+  void CheckFindCustomers() {
     for (int i = 0; i < 40; ++i) {
       CustomerQuery q;
       std::vector<uint64_t> owners;
-      if (pick(3) == 0) {
-        q.owner_channel_id = tree[pick(8)].first;
-        q.include_subtree = pick(2) == 0;
-        owners = q.include_subtree ? test::RandomSubtree(*q.owner_channel_id)
-                                   : std::vector<uint64_t>{*q.owner_channel_id};
-      }
-      if (pick(3) == 0) q.tiers.push_back(static_cast<ValueTier>(1 + pick(3)));
-      if (pick(4) == 0) {
+      if (Pick(3) == 0)
+        owners = RandomScope(&q.owner_channel_id, &q.include_subtree);
+      if (Pick(3) == 0) q.tiers.push_back(static_cast<ValueTier>(1 + Pick(3)));
+      if (Pick(4) == 0) {
         q.segments.push_back(
-            policy->segments[pick(policy->segments.size())].name);
+            policy_.segments[Pick(policy_.segments.size())].name);
       }
-      if (pick(4) == 0)
-        q.stages.push_back(static_cast<LifecycleStage>(1 + pick(6)));
-      if (pick(4) == 0) q.region = test::RandomRegions()[pick(4)];
-      if (pick(4) == 0) q.inactive_since_ms = as_of - pick(200) * kDay;
-      q.order = static_cast<CustomerOrder>(1 + pick(4));
-      q.limit = kMaxQueryLimit;
+      if (Pick(4) == 0) {
+        q.stages.push_back(static_cast<LifecycleStage>(1 + Pick(6)));
+      }
+      if (Pick(4) == 0) q.region = test::RandomRegions()[Pick(4)];
+      if (Pick(5) == 0) q.min_spend_minor = Pick(300000);
+      if (Pick(6) == 0) {
+        q.max_spend_minor = q.min_spend_minor.value_or(0) + Pick(400000);
+      }
+      if (Pick(6) == 0) q.min_orders = Pick(4);
+      if (Pick(6) == 0) q.max_orders = q.min_orders.value_or(0) + Pick(6);
+      if (Pick(4) == 0) q.inactive_since_ms = as_of_ - Pick(200) * kDay;
+      if (Pick(5) == 0) {
+        q.active_since_ms = as_of_ - (200 + Pick(400)) * kDay;
+        if (q.inactive_since_ms && *q.active_since_ms >= *q.inactive_since_ms) {
+          q.active_since_ms.reset();
+        }
+      }
+      q.order = static_cast<CustomerOrder>(1 + Pick(4));
       std::vector<const CustomerRecord*> expected;
-      for (const auto& c : all) {
+      for (const auto& c : all_) {
         if (Passes(q, owners, c)) expected.push_back(&c);
       }
       std::sort(expected.begin(), expected.end(), [&q](auto* x, auto* y) {
@@ -657,15 +725,124 @@ TEST(TieringPropertyTest, MutationsMergesErasuresAndRescoresKeepQueriesExact) {
       });
       std::vector<uint64_t> want;
       for (auto* c : expected) want.push_back(c->profile.id);
-      auto page = engine->FindCustomers(q);
-      ASSERT_TRUE(page.ok()) << page.status().ToString();
-      ASSERT_EQ(Ids(page->customers), want) << "query " << i;
-      if (!want.empty()) ++checked;
+
+      // Paged: small pages, so cursors are exercised on every plan.
+      q.limit = static_cast<uint32_t>(1 + Pick(Pick(2) == 0 ? 8 : 200));
+      std::vector<uint64_t> got;
+      for (int pages = 0; pages <= 1000; ++pages) {
+        auto page = engine_->FindCustomers(q);
+        ASSERT_TRUE(page.ok()) << page.status().ToString();
+        if (page->plan.residual_filters.empty()) {
+          EXPECT_EQ(page->plan.keys_rejected, 0u) << page->plan.ToString();
+        }
+        for (uint64_t id : Ids(page->customers)) got.push_back(id);
+        if (page->next_cursor.empty()) break;
+        if (pages == 0) ++multi_page_;
+        q.cursor = page->next_cursor;
+      }
+      ASSERT_EQ(got, want) << "query " << i;
+      if (!want.empty()) ++non_empty_queries_;
     }
   }
-  EXPECT_GT(merges, 5);
-  EXPECT_GT(erasures, 5);
-  EXPECT_GT(checked, 100);
+
+  void CheckChurnWatch() {
+    for (int i = 0; i < 20; ++i) {
+      ChurnWatchQuery q;
+      q.as_of_ms = as_of_ - Pick(30) * kDay;
+      q.inactive_days = Pick(3) == 0 ? 0 : 1 + Pick(200);
+      if (Pick(3) == 0) q.tiers.push_back(static_cast<ValueTier>(1 + Pick(3)));
+      std::vector<uint64_t> owners;
+      if (Pick(2) == 0) {  // an owner channel with its subtree
+        q.channel_id = test::RandomChannelTree()[Pick(8)].first;
+        owners = test::RandomSubtree(*q.channel_id);
+      }
+      q.limit = static_cast<uint32_t>(1 + Pick(40));
+      const int64_t days =
+          q.inactive_days == 0 ? policy_.churn_days : q.inactive_days;
+      const ChurnWatch want = test::BruteChurnWatch(all_, q, owners, days);
+      auto got = engine_->GetChurnWatch(q);
+      ASSERT_TRUE(got.ok()) << got.status().ToString();
+      EXPECT_EQ(got->count, want.count) << "churn query " << i;
+      EXPECT_EQ(Ids(got->top), Ids(want.top)) << "churn query " << i;
+      if (want.count > 0) ++churn_non_empty_;
+    }
+  }
+
+  void CheckTierSummary() {
+    for (int i = 0; i < 20; ++i) {
+      TierSummaryQuery q;
+      q.by = static_cast<SummaryGroup>(1 + Pick(3));
+      q.split_by = static_cast<SummarySplit>(Pick(3));
+      std::vector<uint64_t> owners;
+      if (Pick(3) == 0)
+        owners = RandomScope(&q.owner_channel_id, &q.include_subtree);
+      if (Pick(4) == 0) q.region = test::RandomRegions()[Pick(4)];
+      const TierSummary want = test::BruteTierSummary(all_, policy_, q, owners);
+      auto got = engine_->GetTierSummary(q);
+      ASSERT_TRUE(got.ok()) << got.status().ToString();
+      ASSERT_EQ(got->rows.size(), want.rows.size()) << "summary query " << i;
+      for (size_t k = 0; k < want.rows.size(); ++k) {
+        const TierSummaryRow &w = want.rows[k], &g = got->rows[k];
+        EXPECT_EQ(std::tie(g.group, g.customers, g.spend_minor,
+                           g.owner_channel_id, g.region),
+                  std::tie(w.group, w.customers, w.spend_minor,
+                           w.owner_channel_id, w.region))
+            << "summary query " << i << " row " << k;
+      }
+    }
+  }
+
+  void CheckChannelReport() {
+    test::ChannelReportBruteForce brute(*engine_, live_);
+    for (int i = 0; i < 6; ++i) {
+      ChannelReportQuery q;
+      if (Pick(2) == 0) {
+        q.channel_id = test::RandomChannelTree()[Pick(8)].first;
+        q.include_subtree = Pick(2) == 0;
+      }
+      const int64_t from = as_of_ - Pick(120) * kDay - Pick(kDay);
+      q.from_ms = Pick(4) == 0 ? INT64_MIN : from;
+      q.to_ms = Pick(4) == 0 ? INT64_MAX : from + (1 + Pick(60)) * kDay;
+      q.by_day = Pick(3) == 0;
+      auto got = engine_->GetChannelReport(q);
+      ASSERT_TRUE(got.ok()) << got.status().ToString();
+      EXPECT_TRUE(test::ChannelRowsEqual(brute.Report(q), got->rows))
+          << "report " << i << ": channel " << q.channel_id << " [" << q.from_ms
+          << ", " << q.to_ms << ") by_day " << q.by_day;
+    }
+  }
+
+  test::TempDir dir_;
+  std::unique_ptr<Engine> engine_;
+  std::mt19937 rng_;
+  std::vector<uint64_t> live_;
+  std::vector<uint64_t> orders_;
+  std::vector<uint64_t> interactions_;
+  uint64_t next_order_ = 10000000;
+  int64_t as_of_ = kTestNowMs;
+  TierPolicy policy_;
+  std::vector<CustomerRecord> all_;
+  int merges_ = 0, erasures_ = 0, non_empty_queries_ = 0, multi_page_ = 0,
+      churn_non_empty_ = 0;
+};
+
+TEST(TieringPropertyTest, MutationsMergesErasuresAndRescoresKeepQueriesExact) {
+  SCOPED_TRACE("seed " + std::to_string(TieringProperty::kSeed));
+  TieringProperty p;
+  p.Open();
+  ASSERT_FALSE(::testing::Test::HasFatalFailure());
+  for (int phase = 0; phase < 6; ++phase) {
+    SCOPED_TRACE("phase " + std::to_string(phase));
+    for (int step = 0; step < 250; ++step) {
+      p.Step();
+      ASSERT_FALSE(::testing::Test::HasFatalFailure());
+    }
+    if (phase == 3) p.ChangePolicy();
+    p.Rescore();
+    p.CheckEverything();
+    ASSERT_FALSE(::testing::Test::HasFatalFailure());
+  }
+  p.ExpectCoverage();
 }
 
 }  // namespace
