@@ -23,15 +23,21 @@ using test::Listing;
 class TieringWriteTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    Options options = test::TestOptions(dir_.path());
-    options.clock_ms = [this] { return now_; };
-    engine_ = Engine::Open(options).value();
+    Reopen();
     for (uint64_t id = 1; id <= 4; ++id) {
       Channel c;
       c.id = id;
       c.name = "channel " + std::to_string(id);
       ASSERT_TRUE(engine_->PutChannel(c).ok());
     }
+  }
+
+  // Closes the engine (if open) and opens it again on the test's clock.
+  void Reopen() {
+    engine_.reset();
+    Options options = test::TestOptions(dir_.path());
+    options.clock_ms = [this] { return now_; };
+    engine_ = Engine::Open(options).value();
   }
 
   void ExpectClean() {
@@ -155,15 +161,9 @@ TEST_F(TieringWriteTest, RescoreThatChangesNothingWritesNothing) {
   RandomWorkload(300, 2000, 13);
   const int64_t as_of = now_ + 20 * kDay;
   ASSERT_TRUE(engine_->Rescore(RescoreOptions{as_of, false, nullptr}).ok());
-  auto reopen = [this] {
-    engine_.reset();
-    Options options = test::TestOptions(dir_.path());
-    options.clock_ms = [this] { return now_; };
-    engine_ = Engine::Open(options).value();
-  };
   engine_.reset();
   const uint64_t before = test::LatestSequenceNumber(dir_.path());
-  reopen();
+  Reopen();
   auto full = engine_->Rescore(RescoreOptions{as_of, true, nullptr});
   ASSERT_TRUE(full.ok()) << full.status().ToString();
   EXPECT_EQ(full->examined, ids_.size());
@@ -171,7 +171,7 @@ TEST_F(TieringWriteTest, RescoreThatChangesNothingWritesNothing) {
   engine_.reset();
   // The two rescore times in meta, and nothing of the customers.
   EXPECT_LE(test::LatestSequenceNumber(dir_.path()) - before, 2u);
-  reopen();
+  Reopen();
   ExpectClean();
 
   auto expect_reported_at_as_of = [&] {
@@ -183,7 +183,7 @@ TEST_F(TieringWriteTest, RescoreThatChangesNothingWritesNothing) {
     }
   };
   expect_reported_at_as_of();
-  reopen();
+  Reopen();
   expect_reported_at_as_of();
   ExpectClean();
 }
@@ -196,15 +196,9 @@ TEST_F(TieringWriteTest, RescoreBeforeTheLastOneIsRefused) {
   ASSERT_TRUE(engine_->Rescore(RescoreOptions{last, false, nullptr}).ok());
   std::vector<CustomerRecord> before;
   for (uint64_t id : ids_) before.push_back(*engine_->GetCustomer(id));
-  auto reopen = [this] {
-    engine_.reset();
-    Options options = test::TestOptions(dir_.path());
-    options.clock_ms = [this] { return now_; };
-    engine_ = Engine::Open(options).value();
-  };
   engine_.reset();
   const uint64_t sequence = test::LatestSequenceNumber(dir_.path());
-  reopen();
+  Reopen();
 
   const std::string refusal = "as_of_ms: " + std::to_string(now_) +
                               " is before the last rescore's as_of " +
@@ -222,7 +216,7 @@ TEST_F(TieringWriteTest, RescoreBeforeTheLastOneIsRefused) {
   }
   engine_.reset();
   EXPECT_EQ(test::LatestSequenceNumber(dir_.path()), sequence);
-  reopen();
+  Reopen();
 
   // The stored rescore time is still `last`: the earlier time is refused
   // the same way, `last` itself is accepted.
