@@ -89,7 +89,10 @@ struct TierPolicy {
 
   // Churn risk: no activity for churn_days, or for 3x the customer's own
   // median gap between orders when it has >= 3 orders, whichever is
-  // shorter.
+  // shorter. The gaps are those between its latest kRecentOrders sale
+  // orders (Aggregates::recent_order_ms, types.h): a recent rhythm, kept in
+  // one small value, and counted like first/last_order_ms, so an order
+  // cancelled later still marks when the customer was buying.
   int64_t churn_days = 180;
 
   // Loyalty points earned per 1.00 (100 minor units) of completed spend.
