@@ -396,6 +396,21 @@ TEST(DeriveChurnTest, ThreeTimesMedianGapOddNumberOfGaps) {
                   DefaultPolicy(), Days(60));
 }
 
+// Twenty orders: ten 100 days apart, then ten 2 days apart. Over all
+// nineteen gaps the median is 100 days (threshold: churn_days, 180); only
+// the latest kRecentOrders times are kept, whose fifteen gaps (six of 100
+// days, nine of 2) have the median 2 days: the recent rhythm, 6 days.
+TEST(DeriveChurnTest, MedianGapIsOverTheLatestSixteenOrders) {
+  std::vector<int64_t> times;
+  for (int i = 0; i < 10; ++i) times.push_back(kT0 + Days(100 * i));
+  const int64_t start = times.back() + Days(100);
+  for (int i = 0; i < 10; ++i) times.push_back(start + Days(2 * i));
+  const Aggregates a = Buyer(times);
+  ASSERT_EQ(a.order_count, 20);
+  ASSERT_EQ(a.recent_order_ms.size(), kRecentOrders);
+  ExpectChurnFrom(a, DefaultPolicy(), Days(6));
+}
+
 TEST(DeriveChurnTest, ThreeTimesMedianGapEvenNumberOfGapsRoundsDown) {
   // Gaps 10 days and 21 days + 1 ms: median floor((31 d + 1 ms) / 2) =
   // 15.5 days exactly, so the threshold is 46.5 days (not 46.5 d + 1.5 ms).
