@@ -417,7 +417,7 @@ Result<CustomerPage> EngineImpl::FindCustomers(const CustomerQuery& q) {
             return false;
           }
           page.customers.push_back(RecordOf(c, rescored_through_.load()));
-          last = std::string(tail);
+          last.assign(tail);  // one allocation a page, not one a result
           return true;
         },
         &page.plan);
