@@ -305,10 +305,8 @@ Result<TierSummary> EngineImpl::GetTierSummary(const TierSummaryQuery& q) {
   } else {
     owners = channels_.OwnerIds();
   }
-  // Split rows come by ascending key.
-  if (q.split_by != SummarySplit::kNone) {
-    std::sort(owners.begin(), owners.end());
-  }
+  // Both owner lists ascend (their contracts), so split rows come by
+  // ascending key without a sort.
   const std::shared_ptr<const TierPolicy> policy = this->policy();
 
   std::vector<SummaryPart> parts;

@@ -439,6 +439,66 @@ bool Passes(const CustomerQuery& q, const std::vector<uint64_t>& owners,
            a.last_activity_ms < *q.inactive_since_ms));
 }
 
+// A random query over a test::RandomCustomersDb-like world (channels and
+// regions of random_customers.h) whose times lie before now_ms; *owners
+// receives the owner set its channel filter means (empty: any owner).
+CustomerQuery RandomQuery(std::mt19937& rng, const TierPolicy& policy,
+                          int64_t now_ms, std::vector<uint64_t>* owners) {
+  auto pick = [&rng](int64_t n) {
+    return std::uniform_int_distribution<int64_t>(0, n - 1)(rng);
+  };
+  CustomerQuery q;
+  owners->clear();
+  if (pick(4) == 0) {
+    q.owner_channel_id = 1 + pick(8);
+    q.include_subtree = pick(2) == 0;
+    *owners = q.include_subtree ? test::RandomSubtree(*q.owner_channel_id)
+                                : std::vector<uint64_t>{*q.owner_channel_id};
+  }
+  if (pick(4) == 0) q.tiers.push_back(static_cast<ValueTier>(1 + pick(3)));
+  if (pick(8) == 0) q.tiers = {ValueTier::kLow, ValueTier::kHigh};
+  if (pick(5) == 0) {
+    for (int n = 1 + pick(2); n > 0; --n) {
+      q.segments.push_back(policy.segments[pick(policy.segments.size())].name);
+    }
+  }
+  if (pick(5) == 0)
+    q.stages.push_back(static_cast<LifecycleStage>(1 + pick(6)));
+  if (pick(5) == 0) q.region = test::RandomRegions()[pick(4)];
+  if (pick(4) == 0) q.min_spend_minor = pick(250000);
+  if (pick(4) == 0) {
+    q.max_spend_minor = q.min_spend_minor.value_or(0) + pick(300000);
+  }
+  if (pick(6) == 0) q.min_orders = pick(4);
+  if (pick(8) == 0) q.max_orders = q.min_orders.value_or(0) + pick(3);
+  if (pick(4) == 0) q.active_since_ms = now_ms - pick(400) * kDay;
+  if (pick(4) == 0) {
+    q.inactive_since_ms = now_ms - pick(400) * kDay;
+    if (q.active_since_ms && *q.active_since_ms >= *q.inactive_since_ms) {
+      q.active_since_ms.reset();
+    }
+  }
+  q.order = static_cast<CustomerOrder>(1 + pick(4));
+  return q;
+}
+
+// The ids of the customers of `all` that `q` (with its owner set) matches,
+// in its order.
+std::vector<uint64_t> BruteForceIds(const CustomerQuery& q,
+                                    const std::vector<uint64_t>& owners,
+                                    const std::vector<CustomerRecord>& all) {
+  std::vector<const CustomerRecord*> matched;
+  for (const auto& c : all) {
+    if (Passes(q, owners, c)) matched.push_back(&c);
+  }
+  std::sort(matched.begin(), matched.end(), [&q](auto* x, auto* y) {
+    return test::ComesBefore(q.order, *x, *y);
+  });
+  std::vector<uint64_t> ids;
+  for (auto* c : matched) ids.push_back(c->profile.id);
+  return ids;
+}
+
 TEST(QueryPropertyTest, MatchesBruteForceOverRandomQueries) {
   const uint32_t seed = 4242;
   constexpr uint64_t kCustomers = 1500;
@@ -457,50 +517,10 @@ TEST(QueryPropertyTest, MatchesBruteForceOverRandomQueries) {
   // How much the queries exercised, so the test cannot pass vacuously.
   int non_empty = 0, multi_page = 0, sorted = 0;
   for (int i = 0; i < 300; ++i) {
-    CustomerQuery q;
     std::vector<uint64_t> owners;
-    if (pick(4) == 0) {
-      q.owner_channel_id = 1 + pick(8);
-      q.include_subtree = pick(2) == 0;
-      owners = q.include_subtree ? test::RandomSubtree(*q.owner_channel_id)
-                                 : std::vector<uint64_t>{*q.owner_channel_id};
-    }
-    if (pick(4) == 0) q.tiers.push_back(static_cast<ValueTier>(1 + pick(3)));
-    if (pick(8) == 0) q.tiers = {ValueTier::kLow, ValueTier::kHigh};
-    if (pick(5) == 0) {
-      for (int n = 1 + pick(2); n > 0; --n) {
-        q.segments.push_back(
-            policy->segments[pick(policy->segments.size())].name);
-      }
-    }
-    if (pick(5) == 0)
-      q.stages.push_back(static_cast<LifecycleStage>(1 + pick(6)));
-    if (pick(5) == 0) q.region = test::RandomRegions()[pick(4)];
-    if (pick(4) == 0) q.min_spend_minor = pick(250000);
-    if (pick(4) == 0) {
-      q.max_spend_minor = q.min_spend_minor.value_or(0) + pick(300000);
-    }
-    if (pick(6) == 0) q.min_orders = pick(4);
-    if (pick(8) == 0) q.max_orders = q.min_orders.value_or(0) + pick(3);
-    if (pick(4) == 0) q.active_since_ms = DaysAgo(pick(400));
-    if (pick(4) == 0) {
-      q.inactive_since_ms = DaysAgo(pick(400));
-      if (q.active_since_ms && *q.active_since_ms >= *q.inactive_since_ms) {
-        q.active_since_ms.reset();
-      }
-    }
-    q.order = static_cast<CustomerOrder>(1 + pick(4));
+    const CustomerQuery q = RandomQuery(rng, *policy, kTestNowMs, &owners);
     const uint32_t page_size = static_cast<uint32_t>(1 + pick(60));
-
-    std::vector<const CustomerRecord*> expected;
-    for (const auto& c : all) {
-      if (Passes(q, owners, c)) expected.push_back(&c);
-    }
-    std::sort(expected.begin(), expected.end(), [&q](auto* x, auto* y) {
-      return test::ComesBefore(q.order, *x, *y);
-    });
-    std::vector<uint64_t> expected_ids;
-    for (auto* c : expected) expected_ids.push_back(c->profile.id);
+    const std::vector<uint64_t> expected_ids = BruteForceIds(q, owners, all);
 
     SCOPED_TRACE("seed " + std::to_string(seed) + " query " +
                  std::to_string(i));
@@ -689,42 +709,9 @@ class TieringProperty {
 
   void CheckFindCustomers() {
     for (int i = 0; i < 40; ++i) {
-      CustomerQuery q;
       std::vector<uint64_t> owners;
-      if (Pick(3) == 0)
-        owners = RandomScope(&q.owner_channel_id, &q.include_subtree);
-      if (Pick(3) == 0) q.tiers.push_back(static_cast<ValueTier>(1 + Pick(3)));
-      if (Pick(4) == 0) {
-        q.segments.push_back(
-            policy_.segments[Pick(policy_.segments.size())].name);
-      }
-      if (Pick(4) == 0) {
-        q.stages.push_back(static_cast<LifecycleStage>(1 + Pick(6)));
-      }
-      if (Pick(4) == 0) q.region = test::RandomRegions()[Pick(4)];
-      if (Pick(5) == 0) q.min_spend_minor = Pick(300000);
-      if (Pick(6) == 0) {
-        q.max_spend_minor = q.min_spend_minor.value_or(0) + Pick(400000);
-      }
-      if (Pick(6) == 0) q.min_orders = Pick(4);
-      if (Pick(6) == 0) q.max_orders = q.min_orders.value_or(0) + Pick(6);
-      if (Pick(4) == 0) q.inactive_since_ms = as_of_ - Pick(200) * kDay;
-      if (Pick(5) == 0) {
-        q.active_since_ms = as_of_ - (200 + Pick(400)) * kDay;
-        if (q.inactive_since_ms && *q.active_since_ms >= *q.inactive_since_ms) {
-          q.active_since_ms.reset();
-        }
-      }
-      q.order = static_cast<CustomerOrder>(1 + Pick(4));
-      std::vector<const CustomerRecord*> expected;
-      for (const auto& c : all_) {
-        if (Passes(q, owners, c)) expected.push_back(&c);
-      }
-      std::sort(expected.begin(), expected.end(), [&q](auto* x, auto* y) {
-        return test::ComesBefore(q.order, *x, *y);
-      });
-      std::vector<uint64_t> want;
-      for (auto* c : expected) want.push_back(c->profile.id);
+      CustomerQuery q = RandomQuery(rng_, policy_, as_of_, &owners);
+      const std::vector<uint64_t> want = BruteForceIds(q, owners, all_);
 
       // Paged: small pages, so cursors are exercised on every plan.
       q.limit = static_cast<uint32_t>(1 + Pick(Pick(2) == 0 ? 8 : 200));
