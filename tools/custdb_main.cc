@@ -2,10 +2,16 @@
 // rescore, report, find, churn, view, policy).
 #include <CLI/CLI.hpp>
 
-#include "commands.h"
+#include <iostream>
 
-int main(int argc, char** argv) {
-  using namespace custdb::tools;  // NOLINT: the commands of this binary
+#include "commands.h"
+#include "std_streams.h"
+
+namespace {
+
+using namespace custdb::tools;  // NOLINT: the commands of this binary
+
+int RunCommand(int argc, char** argv) {
   CLI::App app{"custdb: operate a custdb customer database"};
   app.set_version_flag("--version", "custdb 0.1.0");
   app.require_subcommand(1);
@@ -56,4 +62,21 @@ int main(int argc, char** argv) {
   if (policy_cmds.get->parsed()) return RunPolicyGet(policy_get_flags);
   if (policy_cmds.set->parsed()) return RunPolicySet(policy_set_flags);
   return kExitUsage;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Before anything opens a file, so that no database file can take the
+  // number of a closed standard descriptor.
+  if (!EnsureStandardStreams()) return kExitFailure;
+  const int code = RunCommand(argc, argv);
+  // A result that did not reach stdout is a failed command, whatever the
+  // command itself returned.
+  if (!StandardOutputWritten()) {
+    std::cerr << "custdb: cannot write to standard output: "
+              << "the result is incomplete\n";
+    return code == kExitOk ? kExitFailure : code;
+  }
+  return code;
 }

@@ -6,6 +6,7 @@
 
 #include "commands.h"
 #include "custdb/export.h"
+#include "std_streams.h"
 
 namespace custdb {
 namespace tools {
@@ -37,6 +38,9 @@ int RunExport(const ExportFlags& flags) {
   Status s;
   if (flags.out.empty() || flags.out == "-") {
     s = ExportCustomers(*engine, format, std::cout, &written);
+    if (s.ok() && !StandardOutputWritten()) {
+      s = Status::IOError("cannot write to standard output");
+    }
   } else {
     // Written beside the target and renamed, so a failed export never
     // leaves a partial file under the requested name.
