@@ -63,13 +63,16 @@ CLI::App* AddChurnCommand(CLI::App& app, ChurnFlags* flags) {
       ->delimiter(',');
   cmd->add_option("--inactive-days", flags->inactive_days,
                   "Days without activity; default the policy's churn_days")
-      ->check(PositiveInteger());
+      ->check(PositiveInteger())
+      ->transform(DecimalInteger());
   cmd->add_option("--channel", flags->channel,
                   "Owner channel id (> 0), with its subtree")
-      ->check(PositiveInteger());
+      ->check(PositiveInteger())
+      ->transform(DecimalInteger());
   cmd->add_option("--limit", flags->limit, "Customers listed, 1..10000")
       ->capture_default_str()
-      ->check(CLI::Range(uint32_t{1}, kMaxQueryLimit));
+      ->check(CLI::Range(uint32_t{1}, kMaxQueryLimit))
+      ->transform(DecimalInteger());
   cmd->add_flag("--json", flags->json, "Print as JSON");
   return cmd;
 }

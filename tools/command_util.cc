@@ -37,6 +37,25 @@ std::string FormatCount(int64_t n) {
   return n < 0 ? "-" + out : out;
 }
 
+CLI::Validator DecimalInteger() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        const size_t start = !text.empty() && text[0] == '-' ? 1 : 0;
+        if (text.size() == start ||
+            text.find_first_not_of("0123456789", start) != std::string::npos) {
+          return "'" + text + "' is not a decimal integer";
+        }
+        const size_t first = text.find_first_not_of('0', start);
+        if (first == std::string::npos) {
+          text = "0";
+        } else {
+          text = text.substr(0, start) + text.substr(first);
+        }
+        return "";
+      },
+      "INTEGER");
+}
+
 CLI::Validator PositiveInteger() {
   return CLI::Validator(
       [](std::string& text) -> std::string {

@@ -173,6 +173,13 @@ std::unique_ptr<Engine> OpenExistingDatabase(const std::string& command,
 // 1234567 -> "1,234,567".
 std::string FormatCount(int64_t n);
 
+// A CLI11 transform for every numeric flag: the text must be a decimal
+// integer (an optional '-' and digits) and reaches CLI11's conversion with
+// its leading zeros removed. CLI11 alone reads "010" as octal 8, "0x10" as
+// hex and "0b1" as binary; custdb's numbers are decimal only, so "010" is
+// 10 and "0x10" is refused naming the text.
+CLI::Validator DecimalInteger();
+
 // A CLI11 check for ids and day counts: a decimal integer > 0. (CLI11's
 // PositiveNumber names a double range that reads like noise.)
 CLI::Validator PositiveInteger();

@@ -158,18 +158,23 @@ CLI::App* AddFindCommand(CLI::App& app, FindFlags* flags) {
                   "repeat or use a comma list")
       ->delimiter(',');
   cmd->add_option("--channel", flags->channel, "Owner channel id (> 0)")
-      ->check(PositiveInteger());
+      ->check(PositiveInteger())
+      ->transform(DecimalInteger());
   cmd->add_flag("--subtree", flags->subtree,
                 "With --channel: also its descendant channels");
   cmd->add_option("--region", flags->region, "Customer region");
   cmd->add_option("--min-spend", flags->min_spend,
-                  "Lifetime spend >= this, in minor units");
+                  "Lifetime spend >= this, in minor units")
+      ->transform(DecimalInteger());
   cmd->add_option("--max-spend", flags->max_spend,
-                  "Lifetime spend <= this, in minor units");
+                  "Lifetime spend <= this, in minor units")
+      ->transform(DecimalInteger());
   cmd->add_option("--min-orders", flags->min_orders, "Order count >= this")
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::NonNegativeNumber)
+      ->transform(DecimalInteger());
   cmd->add_option("--max-orders", flags->max_orders, "Order count <= this")
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::NonNegativeNumber)
+      ->transform(DecimalInteger());
   cmd->add_option("--active-since", flags->active_since,
                   "Last activity at or after this ISO-8601 UTC time");
   cmd->add_option("--inactive-since", flags->inactive_since,
@@ -179,7 +184,8 @@ CLI::App* AddFindCommand(CLI::App& app, FindFlags* flags) {
       ->capture_default_str();
   cmd->add_option("--limit", flags->limit, "Customers per page, 1..10000")
       ->capture_default_str()
-      ->check(CLI::Range(uint32_t{1}, kMaxQueryLimit));
+      ->check(CLI::Range(uint32_t{1}, kMaxQueryLimit))
+      ->transform(DecimalInteger());
   cmd->add_option("--cursor", flags->cursor,
                   "next_cursor of the previous page of the same query");
   cmd->add_flag("--explain", flags->explain,

@@ -179,10 +179,12 @@ CLI::App* AddImportCommand(CLI::App& app, ImportFlags* flags) {
                   "ISO 4217 currency of a new database (online-retail: GBP)");
   cmd->add_option("--batch-size", flags->batch_size, "Records per write batch")
       ->capture_default_str()
-      ->check(CLI::Range(1, 100000));
+      ->check(CLI::Range(1, 100000))
+      ->transform(DecimalInteger());
   cmd->add_option("--max-errors", flags->max_errors,
                   "Failed rows listed in the report")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->transform(DecimalInteger());
   cmd->add_flag("--json", flags->json, "Print the report as JSON");
   return cmd;
 }

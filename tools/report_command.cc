@@ -19,7 +19,8 @@ void AddChannelOptions(CLI::App* cmd, std::optional<uint64_t>* channel,
                        bool* no_subtree) {
   cmd->add_option("--channel", *channel,
                   "Only this channel (a channel id > 0), with its subtree")
-      ->check(PositiveInteger());
+      ->check(PositiveInteger())
+      ->transform(DecimalInteger());
   cmd->add_flag("--no-subtree", *no_subtree,
                 "With --channel: that channel alone, not its descendants");
 }

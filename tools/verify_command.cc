@@ -56,7 +56,8 @@ CLI::App* AddVerifyCommand(CLI::App& app, VerifyFlags* flags) {
       ->check(CLI::ExistingDirectory);
   cmd->add_option("--max-problems", flags->max_problems,
                   "How many problems to list (all are counted)")
-      ->check(CLI::Range(size_t{0}, size_t{1000000}));
+      ->check(CLI::Range(size_t{0}, size_t{1000000}))
+      ->transform(DecimalInteger());
   cmd->add_flag("--json", flags->json, "Print as JSON");
   return cmd;
 }

@@ -102,7 +102,8 @@ CLI::App* AddViewCommand(CLI::App& app, ViewFlags* flags) {
       ->required()
       ->check(CLI::ExistingDirectory);
   cmd->add_option("--id", flags->id, "Customer id (> 0)")
-      ->check(PositiveInteger());
+      ->check(PositiveInteger())
+      ->transform(DecimalInteger());
   cmd->add_option("--code", flags->code, "Customer code");
   cmd->add_flag("--json", flags->json, "Print as JSON");
   return cmd;
