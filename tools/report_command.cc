@@ -189,8 +189,10 @@ ReportCommands AddReportCommand(CLI::App& app, ReportTiersFlags* tiers,
       ->check(CLI::ExistingDirectory);
   AddChannelOptions(c, &channel->channel, &channel->no_subtree);
   c->add_option("--from", channel->from,
-                "ISO-8601 UTC, inclusive (a date is its midnight)");
-  c->add_option("--to", channel->to, "ISO-8601 UTC, exclusive");
+                "First UTC day counted, YYYY-MM-DD (inclusive; a time must "
+                "be a midnight)");
+  c->add_option("--to", channel->to,
+                "UTC day after the last one counted, YYYY-MM-DD (exclusive)");
   c->add_option("--by", channel->by, "day or total")->capture_default_str();
   c->add_flag("--json", channel->json, "Print as JSON");
   return {t, c};
@@ -243,6 +245,23 @@ int RunReportChannel(const ReportChannelFlags& flags) {
   if (!ParseTimeFlag(kChannelCommand, "--from", flags.from, &query.from_ms) ||
       !ParseTimeFlag(kChannelCommand, "--to", flags.to, &query.to_ms)) {
     return kExitUsage;
+  }
+  // The counters hold whole UTC days, so a time of day could only be
+  // rounded silently; dates (or explicit midnights) say what is counted.
+  constexpr int64_t kDayMs = 86'400'000;
+  const struct {
+    const char* flag;
+    const std::optional<std::string>& text;
+    int64_t ms;
+  } bounds[] = {{"--from", flags.from, query.from_ms},
+                {"--to", flags.to, query.to_ms}};
+  for (const auto& bound : bounds) {
+    if (bound.text.has_value() && ((bound.ms % kDayMs) + kDayMs) % kDayMs) {
+      return UsageError(kChannelCommand,
+                        std::string(bound.flag) + ": '" + *bound.text +
+                            "' has a time of day; channel reports count "
+                            "whole UTC days: give a date YYYY-MM-DD");
+    }
   }
   if (query.from_ms >= query.to_ms) {
     return UsageError(kChannelCommand,
