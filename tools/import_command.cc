@@ -206,6 +206,22 @@ int RunImport(const ImportFlags& flags) {
     }
     options.base_currency = "GBP";
   }
+  ImportOptions import_options;
+  import_options.batch_size = flags.batch_size;
+  import_options.max_failures = flags.max_errors;
+  // Checked before the database is opened, since opening creates it: an
+  // import refused at its header leaves no database behind (a retry with
+  // another --base-currency must find none).
+  const Status input = online_retail
+                           ? CheckOnlineRetailInput(flags.files[0],
+                                                    import_options)
+                           : CheckCustdbCsvInput(flags.files, import_options);
+  if (!input.ok()) {
+    ImportReport empty;
+    if (flags.json) PrintJson(empty, input);
+    std::cerr << "custdb import: stopped: " << input.ToString() << "\n";
+    return kExitFailure;
+  }
   Result<std::unique_ptr<Engine>> engine = Engine::Open(options);
   if (!engine.ok()) {
     std::cerr << "custdb import: cannot open the database in " << flags.data
@@ -213,9 +229,6 @@ int RunImport(const ImportFlags& flags) {
     return kExitFailure;
   }
 
-  ImportOptions import_options;
-  import_options.batch_size = flags.batch_size;
-  import_options.max_failures = flags.max_errors;
   ProgressLine progress;
   if (isatty(STDERR_FILENO)) {
     import_options.progress = [&progress](const ImportProgress& p) {

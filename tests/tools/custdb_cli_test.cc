@@ -109,6 +109,40 @@ TEST_F(CustdbCliTest, BadHeaderExitsWithFailureAndWritesNothing) {
       << run.output;
 }
 
+// Issue 12, item 8: an import that fails before it starts (any header or
+// file problem, either format) creates no database, so a retry with another
+// --base-currency is not refused by a database the failure left behind.
+TEST_F(CustdbCliTest, ImportThatFailsBeforeStartingCreatesNoDatabase) {
+  const std::string good = File("good.csv", "code,name\nA,Ann\n");
+  const std::string cases[] = {
+      "--format custdb --base-currency USD " +
+          Quote(File("bad.csv", "id,colour\n1,red\n")),
+      "--format custdb " + Quote(good) + " " +
+          Quote(File("bad2.csv", "id,name,name\n")),
+      "--format custdb " + Quote(File("empty.csv", "")),
+      "--format custdb " + Quote(File("quote.csv", "\"code,name\nA,B\n")),
+      "--format online-retail " +
+          Quote(File("retail.csv", "InvoiceNo,StockCode\n536365,85123A\n")),
+      "--format online-retail " + Quote(File("retail-empty.csv", "")),
+  };
+  for (const std::string& args : cases) {
+    SCOPED_TRACE(args);
+    for (const char* json : {"", " --json"}) {
+      const CommandRun run =
+          Custdb("import --data " + Data() + " " + args + json);
+      EXPECT_EQ(run.exit_code, 3) << run.output;
+      EXPECT_NE(run.output.find("stopped"), std::string::npos) << run.output;
+      EXPECT_FALSE(std::filesystem::exists(dir_.Sub("db"))) << run.output;
+    }
+  }
+  const CommandRun retry = Custdb("import --data " + Data() +
+                                  " --format custdb --base-currency EUR " +
+                                  Quote(good));
+  ASSERT_EQ(retry.exit_code, 0) << retry.output;
+  const CommandRun stats = Custdb("stats --data " + Data() + " --json");
+  EXPECT_EQ(nlohmann::json::parse(stats.output)["base_currency"], "EUR");
+}
+
 TEST_F(CustdbCliTest, ExportWritesCsvAndJsonl) {
   const std::string customers =
       File("c.csv", "code,name\nA,\"Smith, Ann\"\nB,Bob\n");

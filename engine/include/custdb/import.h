@@ -126,6 +126,15 @@ Status ImportCustdbCsv(Engine& engine, const std::vector<std::string>& paths,
 Status ImportOnlineRetail(Engine& engine, const std::string& path,
                           const ImportOptions& options, ImportReport* report);
 
+// Check what ImportCustdbCsv and ImportOnlineRetail check before they
+// write anything (batch size, at least one file, each file readable and its
+// header valid), without a database, so that a command can refuse a bad
+// import before it creates or opens one. Same statuses as the imports.
+Status CheckCustdbCsvInput(const std::vector<std::string>& paths,
+                           const ImportOptions& options);
+Status CheckOnlineRetailInput(const std::string& path,
+                              const ImportOptions& options);
+
 // The order id of Online Retail invoice `number`: the number itself for an
 // invoice, 2^62 + number for a credit note ("C" + number).
 uint64_t OnlineRetailOrderId(uint64_t number, bool credit_note);

@@ -345,6 +345,18 @@ void CustdbImporter::OnResult(const RowNote& note, const Status& status) {
 }  // namespace
 }  // namespace import
 
+Status CheckCustdbCsvInput(const std::vector<std::string>& paths,
+                           const ImportOptions& options) {
+  Status s = import::CheckBatchSize(options.batch_size);
+  if (s.ok() && paths.empty()) {
+    s = Status::InvalidArgument("import: no files given");
+  }
+  for (size_t i = 0; s.ok() && i < paths.size(); ++i) {
+    s = import::ReadHeader(paths[i]).status();
+  }
+  return s;
+}
+
 Status ImportCustdbCsv(Engine& engine, const std::vector<std::string>& paths,
                        const ImportOptions& options, ImportReport* report) {
   using import::CustdbImporter;

@@ -111,6 +111,8 @@ class RetailImporter {
                  }) {}
 
   Status Run();
+  // Reads and checks the header only (CheckOnlineRetailInput).
+  Status CheckHeader(CsvReader* reader) { return ReadHeader(reader); }
 
  private:
   Status ReadHeader(CsvReader* reader);
@@ -478,6 +480,22 @@ Status RetailImporter::Run() {
 
 uint64_t OnlineRetailOrderId(uint64_t number, bool credit_note) {
   return credit_note ? import::kCreditNoteIdBase + number : number;
+}
+
+Status CheckOnlineRetailInput(const std::string& path,
+                              const ImportOptions& options) {
+  Status s = import::CheckBatchSize(options.batch_size);
+  if (!s.ok()) return s;
+  Result<std::unique_ptr<import::FileSource>> source =
+      import::FileSource::Open(path);
+  if (!source.ok()) return source.status();
+  import::CsvReader reader((*source)->Bytes());
+  // The header check needs no engine: the importer is built without one
+  // and never asked to write.
+  ImportReport unused;
+  import::ReportBuilder builder(&unused, options);
+  import::RetailImporter importer(nullptr, options, path, &builder);
+  return importer.CheckHeader(&reader);
 }
 
 Status ImportOnlineRetail(Engine& engine, const std::string& path,
