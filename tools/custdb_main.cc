@@ -1,7 +1,6 @@
 // custdb: the operator's command line (import, export, stats, verify,
 // rescore, report, find, churn, view, policy).
 #include <CLI/CLI.hpp>
-
 #include <iostream>
 
 #include "commands.h"

@@ -212,10 +212,9 @@ int RunImport(const ImportFlags& flags) {
   // Checked before the database is opened, since opening creates it: an
   // import refused at its header leaves no database behind (a retry with
   // another --base-currency must find none).
-  const Status input = online_retail
-                           ? CheckOnlineRetailInput(flags.files[0],
-                                                    import_options)
-                           : CheckCustdbCsvInput(flags.files, import_options);
+  const Status input =
+      online_retail ? CheckOnlineRetailInput(flags.files[0], import_options)
+                    : CheckCustdbCsvInput(flags.files, import_options);
   if (!input.ok()) {
     ImportReport empty;
     if (flags.json) PrintJson(empty, input);

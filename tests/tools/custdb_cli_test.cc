@@ -135,9 +135,9 @@ TEST_F(CustdbCliTest, ImportThatFailsBeforeStartingCreatesNoDatabase) {
       EXPECT_FALSE(std::filesystem::exists(dir_.Sub("db"))) << run.output;
     }
   }
-  const CommandRun retry = Custdb("import --data " + Data() +
-                                  " --format custdb --base-currency EUR " +
-                                  Quote(good));
+  const CommandRun retry =
+      Custdb("import --data " + Data() +
+             " --format custdb --base-currency EUR " + Quote(good));
   ASSERT_EQ(retry.exit_code, 0) << retry.output;
   const CommandRun stats = Custdb("stats --data " + Data() + " --json");
   EXPECT_EQ(nlohmann::json::parse(stats.output)["base_currency"], "EUR");

@@ -49,12 +49,19 @@ TEST_F(NumericFlagsCliTest, LeadingZerosAreDecimal) {
 // Every numeric flag of every command: hex, binary, exponents, a '+' sign
 // and stray text are refused with a usage error naming the text.
 TEST_F(NumericFlagsCliTest, EveryNumericFlagRefusesNonDecimalText) {
-  const std::string flags[] = {
-      "view --id",           "find --channel",        "find --min-spend",
-      "find --max-spend",    "find --min-orders",     "find --max-orders",
-      "find --limit",        "churn --inactive-days", "churn --channel",
-      "churn --limit",       "report tiers --channel",
-      "report channel --channel", "verify --max-problems"};
+  const std::string flags[] = {"view --id",
+                               "find --channel",
+                               "find --min-spend",
+                               "find --max-spend",
+                               "find --min-orders",
+                               "find --max-orders",
+                               "find --limit",
+                               "churn --inactive-days",
+                               "churn --channel",
+                               "churn --limit",
+                               "report tiers --channel",
+                               "report channel --channel",
+                               "verify --max-problems"};
   const std::string texts[] = {"0x10", "0b1", "1e3", "+5", "12abc", "0o7"};
   for (const std::string& flag : flags) {
     for (const std::string& text : texts) {
@@ -71,9 +78,9 @@ TEST_F(NumericFlagsCliTest, EveryNumericFlagRefusesNonDecimalText) {
   const std::string files = dir_.Sub("c.csv");
   for (const std::string flag : {"--batch-size", "--max-errors"}) {
     SCOPED_TRACE(flag);
-    const CommandRun run = Custdb("import --data " + Data() +
-                                  " --format custdb " + flag + " 0x10 " +
-                                  Quote(files));
+    const CommandRun run =
+        Custdb("import --data " + Data() + " --format custdb " + flag +
+               " 0x10 " + Quote(files));
     EXPECT_EQ(run.exit_code, 2) << run.output;
     EXPECT_NE(run.output.find("'0x10' is not a decimal integer"),
               std::string::npos)

@@ -68,9 +68,13 @@ class StdStreamsCliTest : public ::testing::Test {
 // before opening, and nothing it would have printed may land in the
 // database directory (RocksDB's LOG would otherwise take descriptor 1).
 TEST_F(StdStreamsCliTest, ClosedStdoutFailsBeforeOpeningTheDatabase) {
-  const std::string commands[] = {
-      "export --what customers --format csv", "stats", "verify",
-      "view --code MARKER-A", "find", "report tiers", "policy get"};
+  const std::string commands[] = {"export --what customers --format csv",
+                                  "stats",
+                                  "verify",
+                                  "view --code MARKER-A",
+                                  "find",
+                                  "report tiers",
+                                  "policy get"};
   for (const std::string& command : commands) {
     SCOPED_TRACE(command);
     std::string err;
@@ -84,8 +88,8 @@ TEST_F(StdStreamsCliTest, ClosedStdoutFailsBeforeOpeningTheDatabase) {
 }
 
 TEST_F(StdStreamsCliTest, ClosedStderrFails) {
-  const CommandRun run = RunShell(Quote(CustdbBinary()) + " stats --data " +
-                                  Data() + " 2>&-");
+  const CommandRun run =
+      RunShell(Quote(CustdbBinary()) + " stats --data " + Data() + " 2>&-");
   EXPECT_EQ(run.exit_code, 3);
   EXPECT_EQ(run.output, "");
 }
