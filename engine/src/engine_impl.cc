@@ -164,6 +164,37 @@ uint64_t EngineImpl::OwnerOf(keys::IndexTag tag, uint64_t id) {
   return parts.customer_id;
 }
 
+// The owner read before locking can be stale by the time the locks are
+// held: the record may be created meanwhile (an "order paid" racing "order
+// placed") or moved by a merge. Holding the record's event stripe stops it
+// being created, and holding its owner's stripe stops it being moved or
+// erased, so an owner read again under the locks is final; if it differs
+// from the one locked, the locks are taken again. Each retry means another
+// write committed, so the loop ends.
+void EngineImpl::LockOwners(const std::vector<OwnedRecord>& owned,
+                            std::vector<size_t> stripes,
+                            std::optional<LockTable::Guard>* guard) {
+  if (owned.empty()) {
+    guard->emplace(&locks_, std::move(stripes));
+    return;
+  }
+  std::vector<uint64_t> owners(owned.size());
+  for (;;) {
+    std::vector<size_t> all = stripes;
+    for (size_t k = 0; k < owned.size(); ++k) {
+      owners[k] = OwnerOf(owned[k].tag, owned[k].id);
+      if (owners[k] != 0) all.push_back(LockTable::StripeOf(owners[k]));
+    }
+    guard->emplace(&locks_, std::move(all));
+    bool settled = true;
+    for (size_t k = 0; k < owned.size() && settled; ++k) {
+      settled = OwnerOf(owned[k].tag, owned[k].id) == owners[k];
+    }
+    if (settled) return;
+    guard->reset();
+  }
+}
+
 namespace {
 
 // What the pipeline's first pass learns about one event.
@@ -198,9 +229,7 @@ Status EngineImpl::Write(const EventRef* events, size_t n, Status* statuses,
   std::vector<Prepared> prepared(n);
   std::vector<size_t> stripes;
   stripes.reserve(n * 2 + 4);
-  // Owners of orders and interactions created earlier in this batch (only
-  // a batch can refer to them; a single event skips the allocations).
-  std::unordered_map<uint64_t, uint64_t> order_owner, interaction_owner;
+  std::vector<OwnedRecord> owned;
 
   for (size_t i = 0; i < n; ++i) {
     Prepared& p = prepared[i];
@@ -218,7 +247,6 @@ Status EngineImpl::Write(const EventRef* events, size_t n, Status* statuses,
     } else if (auto* o = std::get_if<const Order*>(&events[i])) {
       stripes.push_back(LockTable::StripeOf((*o)->customer_id));
       stripes.push_back(EventStripe(IndexTag::kOrderId, (*o)->id));
-      if (n > 1) order_owner.emplace((*o)->id, (*o)->customer_id);
     } else if (auto* in = std::get_if<const Interaction*>(&events[i])) {
       p.interaction = **in;
       p.interaction->id = AssignId(&next_interaction_id_, p.interaction->id);
@@ -226,10 +254,6 @@ Status EngineImpl::Write(const EventRef* events, size_t n, Status* statuses,
       stripes.push_back(LockTable::StripeOf(p.interaction->customer_id));
       stripes.push_back(
           EventStripe(IndexTag::kInteractionId, p.interaction->id));
-      if (n > 1) {
-        interaction_owner.emplace(p.interaction->id,
-                                  p.interaction->customer_id);
-      }
     } else if (auto* r = std::get_if<const LoyaltyRedemption*>(&events[i])) {
       stripes.push_back(LockTable::StripeOf((*r)->customer_id));
     } else if (auto* patch = std::get_if<PatchRef>(&events[i])) {
@@ -247,28 +271,30 @@ Status EngineImpl::Write(const EventRef* events, size_t n, Status* statuses,
         AddIdentityStripes(IndexTag::kCustomerPhone, *p.patch->phone, &stripes);
       }
     } else {
-      // Changes to an existing order or interaction lock its owner, found
-      // through the id index (owners never change) or earlier in the batch.
+      // A change to an existing order or interaction locks the record's
+      // owner, which is only known from the id index: see LockOwners.
       bool is_order =
           !std::holds_alternative<const InteractionResolution*>(events[i]);
-      uint64_t id;
+      OwnedRecord r;
+      r.tag = is_order ? IndexTag::kOrderId : IndexTag::kInteractionId;
       if (auto* ch = std::get_if<const OrderStatusChange*>(&events[i])) {
-        id = (*ch)->order_id;
-      } else if (auto* r = std::get_if<const OrderRefund*>(&events[i])) {
-        id = (*r)->order_id;
+        r.id = (*ch)->order_id;
+      } else if (auto* rf = std::get_if<const OrderRefund*>(&events[i])) {
+        r.id = (*rf)->order_id;
       } else {
-        id = std::get<const InteractionResolution*>(events[i])->interaction_id;
+        r.id =
+            std::get<const InteractionResolution*>(events[i])->interaction_id;
       }
-      auto& owners = is_order ? order_owner : interaction_owner;
-      IndexTag tag = is_order ? IndexTag::kOrderId : IndexTag::kInteractionId;
-      auto it = owners.find(id);
-      uint64_t owner = it != owners.end() ? it->second : OwnerOf(tag, id);
-      if (owner != 0) stripes.push_back(LockTable::StripeOf(owner));
-      stripes.push_back(EventStripe(tag, id));
+      // A record this batch creates earlier is owned by its customer, whose
+      // stripe is already taken; the index may still name another owner
+      // (the create then fails as a duplicate), so it is read as well.
+      stripes.push_back(EventStripe(r.tag, r.id));
+      owned.push_back(r);
     }
   }
 
-  LockTable::Guard guard(&locks_, std::move(stripes));
+  std::optional<LockTable::Guard> guard;
+  LockOwners(owned, std::move(stripes), &guard);
   // Read under the locks: a policy change switches the policy first and
   // then re-derives each customer under its lock, so no write can leave a
   // customer on the old policy behind it.

@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -118,6 +119,17 @@ class EngineImpl : public Engine {
                      bool unlogged);
   // Customer owning an existing order or interaction (0 if unknown).
   uint64_t OwnerOf(keys::IndexTag tag, uint64_t id);
+  // An order or interaction a write changes without naming its customer.
+  struct OwnedRecord {
+    keys::IndexTag tag;
+    uint64_t id = 0;
+  };
+  // Locks `stripes` and the stripes of the current owners of `owned`, so
+  // that every customer those events will rewrite is locked before it is
+  // read.
+  void LockOwners(const std::vector<OwnedRecord>& owned,
+                  std::vector<size_t> stripes,
+                  std::optional<LockTable::Guard>* guard);
   uint64_t AssignId(std::atomic<uint64_t>* next, uint64_t given);
 
   // --- tiering (engine_policy.cc) ---
