@@ -74,6 +74,14 @@ Status EngineImpl::Open(const Options& options, std::unique_ptr<Engine>* out) {
 // Loads the channels and the id sequences. A sequence is the larger of its
 // stored value and one past the largest id present, because concurrent
 // commits may store their sequence values out of order.
+// One past the larger of the stored sequence and the largest id on disk,
+// saturated at kMaxId + 1 ("exhausted") so that ids written above kMaxId
+// by an older version cannot wrap the sequence back to 1.
+static uint64_t NextId(uint64_t stored, uint64_t last) {
+  const uint64_t past_last = last >= kMaxId ? kMaxId + 1 : last + 1;
+  return std::min(std::max<uint64_t>({stored, past_last, 1}), kMaxId + 1);
+}
+
 Status EngineImpl::LoadState() {
   rocksdb::DB* db = storage_->db();
   std::unique_ptr<rocksdb::Iterator> it(
@@ -91,13 +99,13 @@ Status EngineImpl::LoadState() {
   s = storage_->ReadMetaNumber(keys::kMetaNextCustomerId, &stored);
   if (s.ok()) s = LastId(db, storage_->cf(keys::kCustomersCf), "", &last);
   if (!s.ok()) return s;
-  next_customer_id_ = std::max<uint64_t>({stored, last + 1, 1});
+  next_customer_id_ = NextId(stored, last);
 
   s = storage_->ReadMetaNumber(keys::kMetaNextInteractionId, &stored);
   std::string prefix(1, static_cast<char>(keys::IndexTag::kInteractionId));
   if (s.ok()) s = LastId(db, storage_->cf(keys::kIndexesCf), prefix, &last);
   if (!s.ok()) return s;
-  next_interaction_id_ = std::max<uint64_t>({stored, last + 1, 1});
+  next_interaction_id_ = NextId(stored, last);
   return LoadTiering();
 }
 
@@ -146,12 +154,37 @@ Result<std::vector<Channel>> EngineImpl::ListChannels() {
 
 // --- the write pipeline ----------------------------------------------------
 
-uint64_t EngineImpl::AssignId(std::atomic<uint64_t>* next, uint64_t given) {
-  if (given == 0) return next->fetch_add(1);
+Status EngineImpl::AssignId(std::atomic<uint64_t>* next, const char* field,
+                            uint64_t* id) {
+  Status s = CheckIdRange(field, *id);
+  if (!s.ok()) return s;
   uint64_t seen = next->load();
-  while (given >= seen && !next->compare_exchange_weak(seen, given + 1)) {
+  if (*id != 0) {
+    // kMaxId + 1 at most: the sequence cannot wrap.
+    while (*id >= seen && !next->compare_exchange_weak(seen, *id + 1)) {
+    }
+    return Status::OK();
   }
-  return given;
+  do {
+    if (seen > kMaxId) {
+      return Status::ResourceExhausted(
+          std::string(field) + ": every id up to " + std::to_string(kMaxId) +
+          " has been used or passed; ids are not reused, give one below the "
+          "largest explicitly");
+    }
+  } while (!next->compare_exchange_weak(seen, seen + 1));
+  *id = seen;
+  return Status::OK();
+}
+
+Status EngineImpl::ReserveCustomerIds(uint64_t through) {
+  Status s = CheckIdRange("through", through);
+  if (!s.ok()) return s;
+  uint64_t seen = next_customer_id_.load();
+  while (through >= seen &&
+         !next_customer_id_.compare_exchange_weak(seen, through + 1)) {
+  }
+  return Status::OK();
 }
 
 uint64_t EngineImpl::OwnerOf(keys::IndexTag tag, uint64_t id) {
@@ -238,7 +271,8 @@ Status EngineImpl::Write(const EventRef* events, size_t n, Status* statuses,
       p.customer = **c;
       p.status = NormalizeAndValidateCustomer(&*p.customer);
       if (!p.status.ok()) continue;
-      p.customer->id = AssignId(&next_customer_id_, p.customer->id);
+      p.status = AssignId(&next_customer_id_, "customer.id", &p.customer->id);
+      if (!p.status.ok()) continue;
       ids[i] = p.customer->id;
       stripes.push_back(LockTable::StripeOf(p.customer->id));
       AddIdentityStripes(IndexTag::kCustomerCode, p.customer->code, &stripes);
@@ -249,7 +283,9 @@ Status EngineImpl::Write(const EventRef* events, size_t n, Status* statuses,
       stripes.push_back(EventStripe(IndexTag::kOrderId, (*o)->id));
     } else if (auto* in = std::get_if<const Interaction*>(&events[i])) {
       p.interaction = **in;
-      p.interaction->id = AssignId(&next_interaction_id_, p.interaction->id);
+      p.status =
+          AssignId(&next_interaction_id_, "interaction.id", &p.interaction->id);
+      if (!p.status.ok()) continue;
       ids[i] = p.interaction->id;
       stripes.push_back(LockTable::StripeOf(p.interaction->customer_id));
       stripes.push_back(

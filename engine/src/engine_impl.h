@@ -80,6 +80,7 @@ class EngineImpl : public Engine {
                             std::vector<Status>* statuses,
                             std::vector<uint64_t>* ids) override;
   Status Flush() override;
+  Status ReserveCustomerIds(uint64_t through) override;
   Status CompactAll() override;
   Result<VerifyReport> Verify(size_t max_problems) override;
   Result<RecordCounts> Counts() override;
@@ -130,7 +131,10 @@ class EngineImpl : public Engine {
   void LockOwners(const std::vector<OwnedRecord>& owned,
                   std::vector<size_t> stripes,
                   std::optional<LockTable::Guard>* guard);
-  uint64_t AssignId(std::atomic<uint64_t>* next, uint64_t given);
+  // Takes `*id` (moving the sequence past it) or, if 0, assigns the next
+  // one. kInvalidArgument above kMaxId, kResourceExhausted when the
+  // sequence has passed kMaxId.
+  Status AssignId(std::atomic<uint64_t>* next, const char* field, uint64_t* id);
 
   // --- tiering (engine_policy.cc) ---
   std::shared_ptr<const TierPolicy> policy() const {

@@ -198,6 +198,16 @@ Status ApplyCreateCustomer(const ApplyContext& ctx, const Customer& input,
     return Status::AlreadyExists("customer.id: " + std::to_string(input.id) +
                                  " already exists");
   }
+  // A merged id keeps resolving to its survivor (GetCustomer, imports):
+  // a new customer under it would take its place silently.
+  uint64_t survivor = 0;
+  s = txn->GetMergedInto(input.id, &survivor);
+  if (!s.ok()) return s;
+  if (survivor != 0) {
+    return Status::AlreadyExists(
+        "customer.id: " + std::to_string(input.id) + " was merged into " +
+        std::to_string(survivor) + "; merged ids are not reused");
+  }
   s = CustomerChannels(ctx, input);
   if (s.ok()) s = CheckIdentityFree(kCode, input.code, input.id, txn);
   if (s.ok()) s = CheckIdentityFree(kEmail, input.email, input.id, txn);

@@ -24,6 +24,12 @@ Status Invalid(const std::string& field, const std::string& what) {
   return Status::InvalidArgument(field + ": " + what);
 }
 
+// A required id: 1..kMaxId.
+Status CheckId(const std::string& field, uint64_t id) {
+  if (id == 0) return Invalid(field, "0 is not a valid id");
+  return CheckIdRange(field, id);
+}
+
 Status CheckLength(const std::string& field, const std::string& value,
                    size_t min, size_t max) {
   if (value.size() < min) {
@@ -182,9 +188,18 @@ Status NormalizePhone(const std::string& field, const std::string& in,
   return Status::OK();
 }
 
+Status CheckIdRange(const std::string& field, uint64_t id) {
+  if (id <= kMaxId) return Status::OK();
+  return Invalid(field, std::to_string(id) + " is out of range (ids are 1.." +
+                            std::to_string(kMaxId) + ")");
+}
+
 Status ValidateChannel(const Channel& c) {
-  if (c.id == 0) return Invalid("channel.id", "0 is not a valid id");
-  Status s = CheckText("channel.name", c.name, 1, kMaxNameBytes);
+  Status s = CheckId("channel.id", c.id);
+  if (s.ok() && c.parent_id != 0)
+    s = CheckIdRange("channel.parent_id", c.parent_id);
+  if (!s.ok()) return s;
+  s = CheckText("channel.name", c.name, 1, kMaxNameBytes);
   if (!s.ok()) return s;
   if (!ValidChannelType(c.type)) {
     return Invalid("channel.type", std::to_string(static_cast<int>(c.type)) +
@@ -198,7 +213,8 @@ Status ValidateChannel(const Channel& c) {
 }
 
 Status NormalizeAndValidateCustomer(Customer* c) {
-  Status s = CheckText("customer.code", c->code, 0, kMaxCodeBytes);
+  Status s = CheckIdRange("customer.id", c->id);
+  if (s.ok()) s = CheckText("customer.code", c->code, 0, kMaxCodeBytes);
   if (s.ok()) s = NormalizeEmail("customer.email", c->email, &c->email);
   if (s.ok()) s = NormalizePhone("customer.phone", c->phone, &c->phone);
   if (s.ok()) s = CheckText("customer.name", c->name, 0, kMaxNameBytes);
@@ -240,14 +256,11 @@ Status NormalizeAndValidatePatch(CustomerPatch* p) {
 }
 
 Status ValidateOrder(const Order& o, const std::string& base_currency) {
-  if (o.id == 0) return Invalid("order.id", "0 is not a valid id");
-  if (o.customer_id == 0) {
-    return Invalid("order.customer_id", "0 is not a valid id");
-  }
-  if (o.channel_id == 0) {
-    return Invalid("order.channel_id", "0 is not a valid id");
-  }
-  Status s = ValidateTimestamp("order.ts_ms", o.ts_ms);
+  Status s = CheckId("order.id", o.id);
+  if (s.ok()) s = CheckId("order.customer_id", o.customer_id);
+  if (s.ok()) s = CheckId("order.channel_id", o.channel_id);
+  if (!s.ok()) return s;
+  s = ValidateTimestamp("order.ts_ms", o.ts_ms);
   if (!s.ok()) return s;
   if (o.amount_minor < 0) {
     return Invalid("order.amount_minor",
@@ -311,10 +324,10 @@ Status ValidateOrder(const Order& o, const std::string& base_currency) {
 }
 
 Status ValidateInteraction(const Interaction& i) {
-  if (i.customer_id == 0) {
-    return Invalid("interaction.customer_id", "0 is not a valid id");
-  }
-  Status s = ValidateTimestamp("interaction.ts_ms", i.ts_ms);
+  Status s = CheckIdRange("interaction.id", i.id);
+  if (s.ok()) s = CheckId("interaction.customer_id", i.customer_id);
+  if (!s.ok()) return s;
+  s = ValidateTimestamp("interaction.ts_ms", i.ts_ms);
   if (!s.ok()) return s;
   auto kind = static_cast<int>(i.kind);
   if (kind < 1 || kind > 9) {

@@ -31,6 +31,8 @@ Status NormalizeAndValidatePatch(CustomerPatch* patch);
 Status ValidateOrder(const Order& order, const std::string& base_currency);
 Status ValidateInteraction(const Interaction& interaction);
 Status ValidateTimestamp(const std::string& field, int64_t ms);
+// kInvalidArgument naming `field` if `id` is above kMaxId (0 passes).
+Status CheckIdRange(const std::string& field, uint64_t id);
 
 // Quotes a caller-supplied string for a message, shortened if long.
 std::string QuoteValue(const std::string& value);

@@ -102,6 +102,17 @@ Status WriteTxn::GetEventKey(keys::IndexTag tag, uint64_t id,
   return s;
 }
 
+Status WriteTxn::GetMergedInto(uint64_t id, uint64_t* survivor) {
+  std::optional<std::string> value;
+  Status s = GetEventKey(keys::IndexTag::kMergedId, id, &value);
+  *survivor = 0;
+  if (s.ok() && value && !keys::DecodeIdKey(*value, survivor)) {
+    s = Status::Corruption("merged id " + std::to_string(id) +
+                           ": undecodable survivor");
+  }
+  return s;
+}
+
 Status WriteTxn::OrderExists(uint64_t order_id, bool* exists) {
   if (orders_.count(order_id)) {
     *exists = true;

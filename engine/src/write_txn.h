@@ -60,6 +60,9 @@ class WriteTxn {
   // The customer's owner_channel_id (0 if none or no such customer),
   // without copying its profile.
   Status GetOwnerChannel(uint64_t customer_id, uint64_t* owner);
+  // The customer `id` was merged into, or 0 if it was not (committed
+  // state: merges do not happen inside a batch).
+  Status GetMergedInto(uint64_t id, uint64_t* survivor);
   // The customer's orders (any kind) with from_ms <= ts_ms < to_ms, staged
   // ones included, in no particular order.
   Status GetOrdersOf(uint64_t customer_id, int64_t from_ms, int64_t to_ms,

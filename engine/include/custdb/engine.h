@@ -84,6 +84,13 @@ class Engine : public Store {
   // Flushes every memtable to disk.
   virtual Status Flush() = 0;
 
+  // Customer ids the engine assigns from now on are greater than `through`
+  // (<= kMaxId, else kInvalidArgument). An importer calls it with the
+  // largest id its input gives explicitly, so that a row without an id is
+  // never assigned an id a later row names. Not persisted by itself: the
+  // next assigned id is, when its customer is created.
+  virtual Status ReserveCustomerIds(uint64_t through) = 0;
+
   // Compacts every column family.
   virtual Status CompactAll() = 0;
 

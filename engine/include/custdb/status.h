@@ -50,6 +50,9 @@ class [[nodiscard]] Status {
   static Status FailedPrecondition(std::string m) {
     return Status(StatusCode::kFailedPrecondition, std::move(m));
   }
+  static Status ResourceExhausted(std::string m) {
+    return Status(StatusCode::kResourceExhausted, std::move(m));
+  }
   static Status Busy(std::string m) {
     return Status(StatusCode::kBusy, std::move(m));
   }

@@ -16,6 +16,14 @@
 
 namespace custdb {
 
+// Every id (channel, customer, order, interaction) is 1..kMaxId; 0 means
+// "none" or, where the engine assigns ids, "assign one". The top half of
+// u64 is refused so that ids survive the signed 64-bit integers of SQL,
+// JSON and Java clients, and so that the engine's allocators, which hand
+// out one past the largest id they have seen, can never wrap: past kMaxId
+// they fail with kResourceExhausted (ids are never reused).
+inline constexpr uint64_t kMaxId = (uint64_t{1} << 63) - 1;
+
 // Enum values below are stored on disk and sent on the wire: never
 // renumber; add new values at the end.
 
