@@ -7,7 +7,9 @@
 // a message naming the field and value) and goes on. Rows that are skipped
 // for a documented reason (a missing CustomerID, a record imported before)
 // are counted apart from failures. Importing the same files twice is safe:
-// the second run adds nothing and counts every row as a duplicate.
+// the second run adds nothing and counts every row as a duplicate. A row
+// whose id is stored under a different record (docs/IMPORT.md, "Ids and
+// duplicates") is a failure, never a duplicate.
 #ifndef CUSTDB_IMPORT_H_
 #define CUSTDB_IMPORT_H_
 
@@ -25,7 +27,8 @@ namespace custdb {
 // Documented skip reasons (ImportSkip::reason).
 // Online Retail: the row has an empty CustomerID.
 inline constexpr char kSkipMissingCustomerId[] = "missing CustomerID";
-// The row's record is already in the database (a re-import).
+// The row's record is already in the database (a re-import): same id and
+// the same lifelong fields.
 inline constexpr char kSkipDuplicate[] = "duplicate (already imported)";
 
 // Where a row starts: the file as given and its 1-based physical line.

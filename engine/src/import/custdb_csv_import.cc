@@ -13,6 +13,8 @@
 #include "import/event_batcher.h"
 #include "import/file_source.h"
 #include "import/report_builder.h"
+#include "import/same_record.h"
+#include "validate.h"
 
 namespace custdb {
 namespace import {
@@ -35,8 +37,6 @@ struct RowPlace {
 struct RowNote {
   SourceLine where;
   RecordKind kind = RecordKind::kCustomer;
-  uint64_t customer_id = 0;  // customers: the id given, 0 if none
-  std::string code;          // customers: the code given
   OrderKind order_kind = OrderKind::kSale;
 };
 
@@ -69,10 +69,16 @@ class CustdbImporter {
       : engine_(engine),
         files_(files),
         report_(report),
-        batcher_(engine, options.batch_size,
-                 [this](const RowNote& note, const Status& status) {
-                   OnResult(note, status);
-                 }) {}
+        batcher_(
+            engine, options.batch_size,
+            [this](const RowNote& note, const Event& event,
+                   const Status& status) { OnResult(note, event, status); }) {}
+
+  // Makes the engine assign ids to customer rows without one above every
+  // id the customers files give, so that no row's explicit id can have
+  // been given to an earlier row by the engine. Non-ok if a file could not
+  // be read.
+  Status ReserveExplicitCustomerIds();
 
   // Imports the rows of (*files_)[index]. Non-ok if the file could not be
   // read or a batch not committed.
@@ -87,7 +93,7 @@ class CustdbImporter {
   Status AddOrder(const RowPlace& place, const std::vector<std::string>& row);
   Status AddInteraction(const RowPlace& place,
                         const std::vector<std::string>& row);
-  void OnResult(const RowNote& note, const Status& status);
+  void OnResult(const RowNote& note, const Event& event, const Status& status);
 
   SourceLine Where(const RowPlace& place) const {
     return SourceLine{(*files_)[place.file].path, place.line};
@@ -102,9 +108,10 @@ class CustdbImporter {
   // there is none.
   Result<uint64_t> CustomerIdOfCode(const std::string& code,
                                     const std::string& field);
-  // For a customer rejected with kAlreadyExists: whether its id (or else
-  // its code) was in the database before, i.e. the row was imported before.
-  bool CustomerExisted(const RowNote& note);
+  // For a record rejected with kAlreadyExists: OK if the record stored
+  // under its id (a customer without an id: its code) is the row's record,
+  // imported before; else the failure to report.
+  Status StoredIsSame(const Event& event, const Status& status);
 
   Engine* engine_;
   const std::vector<InputFile>* files_;
@@ -233,8 +240,6 @@ Status CustdbImporter::AddCustomer(const RowPlace& place,
   RowNote note;
   note.where = Where(place);
   note.kind = RecordKind::kCustomer;
-  note.customer_id = customer->id;
-  note.code = customer->code;
   return batcher_.Add(std::move(customer).value(), std::move(note));
 }
 
@@ -304,12 +309,80 @@ Status CustdbImporter::AddInteraction(const RowPlace& place,
   return batcher_.Add(std::move(parsed->interaction), std::move(note));
 }
 
-bool CustdbImporter::CustomerExisted(const RowNote& note) {
-  if (note.customer_id != 0) return engine_->GetCustomer(note.customer_id).ok();
-  return !note.code.empty() && engine_->GetCustomerByCode(note.code).ok();
+Status CustdbImporter::ReserveExplicitCustomerIds() {
+  uint64_t largest = 0;
+  for (const InputFile& file : *files_) {
+    if (file.layout.kind != RecordKind::kCustomer) continue;
+    Result<std::unique_ptr<FileSource>> source = FileSource::Open(file.path);
+    if (!source.ok()) return source.status();
+    CsvReader reader((*source)->Bytes());
+    CsvRecord record;
+    for (bool header = true;; header = false) {
+      Result<bool> got = reader.Next(&record);
+      if (!got.ok()) return got.status();
+      if (!*got) break;
+      if (header || !record.error.ok() ||
+          record.fields.size() != file.layout.num_fields) {
+        continue;  // the import pass reports these rows
+      }
+      Result<Customer> customer = ParseCustomerRow(file.layout, record.fields);
+      if (customer.ok() && customer->id > largest) largest = customer->id;
+    }
+  }
+  return largest == 0 ? Status::OK() : engine_->ReserveCustomerIds(largest);
 }
 
-void CustdbImporter::OnResult(const RowNote& note, const Status& status) {
+// Whose record `id` is now: a merge since the first import moved the
+// row's records to the survivor, and the row's customer id resolves to it.
+static uint64_t OwnerNow(Engine* engine, uint64_t customer_id) {
+  Result<CustomerRecord> customer = engine->GetCustomer(customer_id);
+  return customer.ok() ? customer->profile.id : customer_id;
+}
+
+Status CustdbImporter::StoredIsSame(const Event& event, const Status& status) {
+  if (const auto* c = std::get_if<Customer>(&event)) {
+    Result<CustomerRecord> stored = c->id != 0
+                                        ? engine_->GetCustomer(c->id)
+                                        : engine_->GetCustomerByCode(c->code);
+    // Not stored: the clash was on another customer's email or phone.
+    if (!stored.ok()) return status;
+    const Customer& s = stored->profile;
+    // Merged since its import: the id now names the survivor.
+    if (c->id != 0 && s.id != c->id) return Status::OK();
+    std::string difference;
+    if (!c->code.empty() && c->code != s.code) {
+      difference = "code: " + QuoteValue(s.code) + " stored, " +
+                   QuoteValue(c->code) + " in the row";
+    } else if (c->created_at_ms != 0 && c->created_at_ms != s.created_at_ms) {
+      difference = "created_at_ms: " + std::to_string(s.created_at_ms) +
+                   " stored, " + std::to_string(c->created_at_ms) +
+                   " in the row";
+    }
+    if (difference.empty()) return Status::OK();
+    return Collision("customer.id", s.id, difference);
+  }
+  if (const auto* o = std::get_if<Order>(&event)) {
+    Result<Order> stored = engine_->GetOrder(o->id);
+    if (!stored.ok()) return status;
+    const std::string difference =
+        OrderDifference(*o, OwnerNow(engine_, o->customer_id), *stored,
+                        engine_->base_currency());
+    return difference.empty() ? Status::OK()
+                              : Collision("order.id", o->id, difference);
+  }
+  if (const auto* in = std::get_if<Interaction>(&event)) {
+    Result<Interaction> stored = engine_->GetInteraction(in->id);
+    if (!stored.ok()) return status;
+    const std::string difference =
+        InteractionDifference(*in, OwnerNow(engine_, in->customer_id), *stored);
+    return difference.empty() ? Status::OK()
+                              : Collision("interaction.id", in->id, difference);
+  }
+  return status;
+}
+
+void CustdbImporter::OnResult(const RowNote& note, const Event& event,
+                              const Status& status) {
   if (status.ok()) {
     report_->Imported(1);
     ImportReport& r = report_->report();
@@ -330,15 +403,15 @@ void CustdbImporter::OnResult(const RowNote& note, const Status& status) {
     return;
   }
   // The input repeats no id (FirstSighting), so an id that exists was
-  // written before this import: a re-import. A customer may also clash on
-  // its email or phone with another customer; that is a failure.
-  const bool duplicate =
-      status.IsAlreadyExists() &&
-      (note.kind != RecordKind::kCustomer || CustomerExisted(note));
-  if (duplicate) {
+  // written before this import: a re-import if the stored record is the
+  // row's, else a different record colliding with it. A customer may also
+  // clash on its email or phone with another customer: a failure.
+  const Status same =
+      status.IsAlreadyExists() ? StoredIsSame(event, status) : status;
+  if (same.ok()) {
     report_->Skip(kSkipDuplicate, note.where);
   } else {
-    report_->Fail(note.where, status);
+    report_->Fail(note.where, same);
   }
 }
 
@@ -382,6 +455,7 @@ Status ImportCustdbCsv(Engine& engine, const std::vector<std::string>& paths,
                      return a.layout.kind < b.layout.kind;
                    });
   CustdbImporter importer(&engine, options, &files, &builder);
+  s = importer.ReserveExplicitCustomerIds();
   for (size_t i = 0; s.ok() && i < files.size(); ++i) {
     s = importer.ImportFile(i);
   }

@@ -244,11 +244,11 @@ class RowFields {
     return Status::InvalidArgument(Name(column) + ": missing (required)");
   }
 
-  // Empty text gives 0 unless the column is required.
-  Status Uint64(int column, bool required, uint64_t* out) const {
+  // An id column (ParseId); empty text gives 0 unless required.
+  Status Id(int column, bool required, uint64_t* out) const {
     *out = 0;
     if (Empty(column)) return required ? Missing(column) : Status::OK();
-    return ParseUint64(Text(column), Name(column), out);
+    return ParseId(Text(column), Name(column), out);
   }
 
   // Empty text gives 0 unless required; negative values are an error.
@@ -311,7 +311,7 @@ class RowFields {
           (has_id ? "both are set; give one" : "missing (give one)"));
     }
     *code = std::string(TrimSpaces(Text(code_column)));
-    return Uint64(id_column, false, id);
+    return Id(id_column, false, id);
   }
 
  private:
@@ -458,7 +458,7 @@ Result<Channel> ParseChannelRow(const FileLayout& layout,
                                 const std::vector<std::string>& row) {
   const RowFields f(layout, row);
   Channel c;
-  Status s = f.Uint64(kChId, true, &c.id);
+  Status s = f.Id(kChId, true, &c.id);
   if (s.ok()) {
     c.name = f.String(kChName);
     if (c.name.empty()) s = f.Missing(kChName);
@@ -467,7 +467,7 @@ Result<Channel> ParseChannelRow(const FileLayout& layout,
     s = f.Enum(kChType, true, &ParseChannelType, &ChannelTypeName, 1, 8,
                &c.type);
   }
-  if (s.ok()) s = f.Uint64(kChParentId, false, &c.parent_id);
+  if (s.ok()) s = f.Id(kChParentId, false, &c.parent_id);
   c.region = f.String(kChRegion);
   if (s.ok() && !f.Empty(kChActive)) {
     s = ParseBool(f.Text(kChActive), f.Name(kChActive), &c.active);
@@ -483,7 +483,7 @@ Result<Customer> ParseCustomerRow(const FileLayout& layout,
   if (f.Empty(kCuId) && f.Empty(kCuCode)) {
     return Status::InvalidArgument("customer.id/code: missing (give one)");
   }
-  Status s = f.Uint64(kCuId, false, &c.id);
+  Status s = f.Id(kCuId, false, &c.id);
   c.code = std::string(TrimSpaces(f.Text(kCuCode)));
   c.email = f.String(kCuEmail);
   c.phone = f.String(kCuPhone);
@@ -496,9 +496,9 @@ Result<Customer> ParseCustomerRow(const FileLayout& layout,
   if (s.ok()) s = f.OptionalInt(kCuBirthYear, &birth_year);
   c.birth_year = birth_year.value_or(0);
   if (s.ok()) {
-    s = f.Uint64(kCuAcquisitionChannelId, false, &c.acquisition_channel_id);
+    s = f.Id(kCuAcquisitionChannelId, false, &c.acquisition_channel_id);
   }
-  if (s.ok()) s = f.Uint64(kCuOwnerChannelId, false, &c.owner_channel_id);
+  if (s.ok()) s = f.Id(kCuOwnerChannelId, false, &c.owner_channel_id);
   std::vector<std::string_view> parts;
   if (s.ok()) s = SplitList(f.Text(kCuTags), f.Name(kCuTags), &parts);
   if (s.ok()) {
@@ -526,12 +526,12 @@ Result<OrderRow> ParseOrderRow(const FileLayout& layout,
   const RowFields f(layout, row);
   OrderRow r;
   Order& o = r.order;
-  Status s = f.Uint64(kOrId, true, &o.id);
+  Status s = f.Id(kOrId, true, &o.id);
   if (s.ok()) {
     s = f.CustomerRef(kOrCustomerId, kOrCustomerCode, &o.customer_id,
                       &r.customer_code);
   }
-  if (s.ok()) s = f.Uint64(kOrChannelId, true, &o.channel_id);
+  if (s.ok()) s = f.Id(kOrChannelId, true, &o.channel_id);
   std::optional<int64_t> ts;
   if (s.ok()) s = f.Time(kOrTs, true, &ts);
   o.ts_ms = ts.value_or(0);
@@ -561,7 +561,7 @@ Result<InteractionRow> ParseInteractionRow(
   const RowFields f(layout, row);
   InteractionRow r;
   Interaction& x = r.interaction;
-  Status s = f.Uint64(kInId, true, &x.id);
+  Status s = f.Id(kInId, true, &x.id);
   // The engine would assign an id for 0, and a re-import would then add
   // the interaction again.
   if (s.ok() && x.id == 0) s = FieldError(f.Name(kInId), "0", "is not an id");
@@ -569,7 +569,7 @@ Result<InteractionRow> ParseInteractionRow(
     s = f.CustomerRef(kInCustomerId, kInCustomerCode, &x.customer_id,
                       &r.customer_code);
   }
-  if (s.ok()) s = f.Uint64(kInChannelId, false, &x.channel_id);
+  if (s.ok()) s = f.Id(kInChannelId, false, &x.channel_id);
   std::optional<int64_t> ts;
   if (s.ok()) s = f.Time(kInTs, true, &ts);
   x.ts_ms = ts.value_or(0);

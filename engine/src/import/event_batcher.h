@@ -30,8 +30,11 @@ template <typename Note>
 class EventBatcher {
  public:
   // Called once per event after its batch is written, in event order;
-  // when the commit fails, with the commit's status for every event.
-  using OnResult = std::function<void(const Note& note, const Status& status)>;
+  // when the commit fails, with the commit's status for every event. The
+  // event is the one queued, so that a rejected event can be compared with
+  // what is stored.
+  using OnResult = std::function<void(const Note& note, const Event& event,
+                                      const Status& status)>;
 
   EventBatcher(Engine* engine, size_t batch_size, OnResult on_result)
       : engine_(engine), batch_size_(batch_size), on_result_(on_result) {}
@@ -56,10 +59,11 @@ class EventBatcher {
           " statuses for " + std::to_string(events_.size()) + " events");
     }
     if (committed.ok()) written_ += events_.size();
-    events_.clear();
     for (size_t i = 0; i < notes_.size(); ++i) {
-      on_result_(notes_[i], committed.ok() ? statuses[i] : committed);
+      on_result_(notes_[i], events_[i],
+                 committed.ok() ? statuses[i] : committed);
     }
+    events_.clear();
     notes_.clear();
     return committed;
   }

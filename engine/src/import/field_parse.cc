@@ -57,6 +57,28 @@ Status ParseUint64(std::string_view text, std::string_view field,
   return ParseInteger(text, field, out);
 }
 
+Status ParseId(std::string_view text, std::string_view field, uint64_t* out) {
+  const std::string_view t = TrimSpaces(text);
+  if (t.empty()) return FieldError(field, text, "is empty, want an id");
+  if (t.find_first_not_of("0123456789") != std::string_view::npos) {
+    return FieldError(field, text,
+                      "is not an id (decimal digits only, no sign)");
+  }
+  if (t.size() > 1 && t.front() == '0') {
+    return FieldError(field, text,
+                      "has a leading zero; ids are written without one");
+  }
+  uint64_t value = 0;
+  const auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), value);
+  if (ec != std::errc() || end != t.data() + t.size() || value > kMaxId) {
+    return FieldError(
+        field, text,
+        "is out of range (ids are 1.." + std::to_string(kMaxId) + ")");
+  }
+  *out = value;
+  return Status::OK();
+}
+
 Status ParseInt64(std::string_view text, std::string_view field, int64_t* out) {
   return ParseInteger(text, field, out);
 }

@@ -26,6 +26,13 @@ Status ParseUint64(std::string_view text, std::string_view field,
                    uint64_t* out);
 Status ParseInt64(std::string_view text, std::string_view field, int64_t* out);
 
+// An id as the importers read it: decimal digits only (spaces around are
+// ignored), no sign, no leading zero, at most kMaxId. Two spellings of one
+// number ("7", "007", "+7") would otherwise name one record twice, and a
+// re-import could not tell them apart. "0" is 0, which callers that assign
+// ids take as "assign one" and others refuse.
+Status ParseId(std::string_view text, std::string_view field, uint64_t* out);
+
 // "true"/"false"/"1"/"0"; spaces around are ignored.
 Status ParseBool(std::string_view text, std::string_view field, bool* out);
 

@@ -16,6 +16,7 @@
 #include "import/field_parse.h"
 #include "import/file_source.h"
 #include "import/report_builder.h"
+#include "import/same_record.h"
 #include "validate.h"
 
 namespace custdb {
@@ -93,6 +94,12 @@ Status ParseInvoiceNo(std::string_view text, RetailRow* row) {
                       "is not an invoice number (digits, or C and digits "
                       "for a credit note)");
   }
+  // "0536365" would be order 536365 too, merging two invoices into one.
+  if (digits.front() == '0') {
+    return FieldError("InvoiceNo", text,
+                      "has a leading zero; invoice numbers are read as "
+                      "numbers, so it would be the same invoice as without");
+  }
   row->order_id = OnlineRetailOrderId(number, row->credit_note);
   return Status::OK();
 }
@@ -106,8 +113,9 @@ class RetailImporter {
         path_(path),
         report_(report),
         batcher_(engine, options.batch_size,
-                 [this](const size_t& invoice, const Status& status) {
-                   OnResult(invoice, status);
+                 [this](const size_t& invoice, const Event& event,
+                        const Status& status) {
+                   OnResult(invoice, std::get<Order>(event), status);
                  }) {}
 
   Status Run();
@@ -126,7 +134,10 @@ class RetailImporter {
               int64_t line);
   void WriteCustomers();
   Status WriteOrders();
-  void OnResult(size_t invoice, const Status& status);
+  void OnResult(size_t invoice, const Order& order, const Status& status);
+  // Whether the order stored under order.id is `order` (a re-import); if
+  // not, sets collision_ to the failure that says how it differs.
+  bool StoredIsSame(const Order& order);
 
   SourceLine Where(int64_t line) const { return SourceLine{path_, line}; }
   std::string_view Field(const std::vector<std::string>& fields,
@@ -146,6 +157,7 @@ class RetailImporter {
   std::unordered_map<std::string, size_t> invoice_index_;
   std::vector<RetailCustomer> customers_;  // in order of first appearance
   std::unordered_map<std::string, size_t> customer_index_;
+  Status collision_;  // set by StoredIsSame
 };
 
 Status RetailImporter::ReadHeader(CsvReader* reader) {
@@ -434,7 +446,8 @@ Status RetailImporter::WriteOrders() {
   return batcher_.Write();
 }
 
-void RetailImporter::OnResult(size_t index, const Status& status) {
+void RetailImporter::OnResult(size_t index, const Order& order,
+                              const Status& status) {
   const Invoice& invoice = invoices_[index];
   const int64_t rows = static_cast<int64_t>(invoice.lines.size());
   ImportReport& report = report_->report();
@@ -442,18 +455,40 @@ void RetailImporter::OnResult(size_t index, const Status& status) {
     report_->Imported(rows);
     ++(invoice.credit_note ? report.credit_notes_created
                            : report.orders_created);
-  } else if (status.IsAlreadyExists()) {
-    // Invoice numbers are unique in the file, so the order was imported
-    // before.
+  } else if (status.IsAlreadyExists() && StoredIsSame(order)) {
+    // Invoice numbers are unique in the file: the order was imported
+    // before, from this invoice.
     for (int64_t line : invoice.lines) {
       report_->Skip(kSkipDuplicate, Where(line));
     }
+  } else if (status.IsAlreadyExists()) {
+    report_->Fail(Where(invoice.first_line),
+                  Status(status.code(), "invoice " + invoice.number + ": " +
+                                            collision_.message()),
+                  rows);
   } else {
     report_->Fail(Where(invoice.first_line),
                   Status(status.code(),
                          "invoice " + invoice.number + ": " + status.message()),
                   rows);
   }
+}
+
+bool RetailImporter::StoredIsSame(const Order& order) {
+  Result<Order> stored = engine_->GetOrder(order.id);
+  if (!stored.ok()) {
+    collision_ = stored.status();
+    return false;
+  }
+  // A merge since the first import moved the order to the survivor.
+  uint64_t owner = order.customer_id;
+  Result<CustomerRecord> customer = engine_->GetCustomer(owner);
+  if (customer.ok()) owner = customer->profile.id;
+  const std::string difference =
+      OrderDifference(order, owner, *stored, engine_->base_currency());
+  if (difference.empty()) return true;
+  collision_ = Collision("order.id", order.id, difference);
+  return false;
 }
 
 Status RetailImporter::Run() {
