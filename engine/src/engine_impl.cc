@@ -7,6 +7,7 @@
 #include <chrono>
 
 #include "codec.h"
+#include "counter_guard.h"
 #include "rocks_status.h"
 #include "validate.h"
 #include "write_txn.h"
@@ -134,6 +135,8 @@ Status EngineImpl::PutChannel(const Channel& channel) {
   }
   rocksdb::WriteOptions wo;
   wo.sync = options_.sync;
+  // The channel count moves by at most 1: admitted like any counter write.
+  CounterGuard::Ticket ticket = storage_->counter_guard()->Admit(1);
   s = FromRocks(storage_->db()->Write(wo, &batch), "writing channel");
   if (s.ok()) channels_.Put(channel);
   return s;

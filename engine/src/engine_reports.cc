@@ -16,6 +16,15 @@
 namespace custdb {
 namespace {
 
+// A report's sum over owners, regions, channels or days can leave i64
+// even though every stored counter is within it (counter_guard.h).
+Status TotalTooLarge(const char* report) {
+  return Status::InvalidArgument(
+      std::string(report) +
+      ": a total exceeds the 64-bit range; ask for a narrower scope (one "
+      "owner channel, region or a shorter date range)");
+}
+
 // What the counters hold for one row: summed counter vectors and the
 // resolve times behind its median.
 struct DayTotals {
@@ -62,7 +71,9 @@ class ChannelDayReader {
                                   " does not decode");
       }
       if (vec.empty()) continue;  // everything netted out: no data
-      keys::AddCounterVec(&(*days)[day].counters, vec);
+      if (!keys::AddCounterVec(&(*days)[day].counters, vec)) {
+        return TotalTooLarge("channel report");
+      }
     }
     Status s = FromRocks(counters_->status(), "reading channel-day counters");
     if (!s.ok()) return s;
@@ -186,7 +197,9 @@ Status ReadRegionCounters(const Storage& storage,
         return Status::Corruption("tier summary counter of owner " +
                                   std::to_string(owner) + " does not decode");
       }
-      keys::AddCounterVec(&(*out)[region], vec);
+      if (!keys::AddCounterVec(&(*out)[region], vec)) {
+        return TotalTooLarge("tier summary");
+      }
     }
   }
   return FromRocks(it->status(), "reading tier summary counters by region");
@@ -331,7 +344,9 @@ Result<TierSummary> EngineImpl::GetTierSummary(const TierSummaryQuery& q) {
     } else {
       SummaryPart total;
       for (const keys::CounterVec& counters : per_owner) {
-        keys::AddCounterVec(&total.counters, counters);
+        if (!keys::AddCounterVec(&total.counters, counters)) {
+          return TotalTooLarge("tier summary");
+        }
       }
       if (q.split_by == SummarySplit::kRegion) total.region = *q.region;
       // Unsplit, the rows are there even when zero.
@@ -390,7 +405,9 @@ Result<ChannelReport> EngineImpl::GetChannelReport(
     }
     DayTotals total;
     for (auto& [day, totals] : days) {
-      keys::AddCounterVec(&total.counters, totals.counters);
+      if (!keys::AddCounterVec(&total.counters, totals.counters)) {
+        return TotalTooLarge("channel report");
+      }
       total.resolve_ms.insert(total.resolve_ms.end(), totals.resolve_ms.begin(),
                               totals.resolve_ms.end());
     }

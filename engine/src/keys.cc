@@ -236,9 +236,10 @@ bool DecodeCounterVec(std::string_view value, CounterVec* slots) {
   return true;
 }
 
-void AddCounterVec(CounterVec* a, const CounterVec& b) {
+bool AddCounterVec(CounterVec* a, const CounterVec& b) {
   CounterVec out;
   out.reserve(a->size() + b.size());
+  bool fits = true;
   size_t i = 0, j = 0;
   while (i < a->size() || j < b.size()) {
     if (j == b.size() || (i < a->size() && (*a)[i].first < b[j].first)) {
@@ -248,17 +249,16 @@ void AddCounterVec(CounterVec* a, const CounterVec& b) {
       if (b[j].second != 0) out.push_back(b[j]);
       ++j;
     } else {
-      // Wrapping add: counters never overflow in practice, and a wrapped
-      // value is still reported (by Verify) rather than undefined.
-      const int64_t sum =
-          static_cast<int64_t>(static_cast<uint64_t>((*a)[i].second) +
-                               static_cast<uint64_t>(b[j].second));
+      // Wrapping, so that a wrapped value is defined (and reported).
+      int64_t sum = 0;
+      fits &= !__builtin_add_overflow((*a)[i].second, b[j].second, &sum);
       if (sum != 0) out.emplace_back((*a)[i].first, sum);
       ++i;
       ++j;
     }
   }
   *a = std::move(out);
+  return fits;
 }
 
 std::string TierSummaryKey(SummaryScope scope, uint64_t owner_channel_id,

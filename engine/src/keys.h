@@ -220,8 +220,10 @@ bool DecodeCounter(std::string_view value, int64_t* v);
 using CounterVec = std::vector<std::pair<uint16_t, int64_t>>;
 std::string EncodeCounterVec(const CounterVec& slots);  // slots ascending
 bool DecodeCounterVec(std::string_view value, CounterVec* slots);
-// Adds b into *a slot by slot (both ascending); drops zeros.
-void AddCounterVec(CounterVec* a, const CounterVec& b);
+// Adds b into *a slot by slot (both ascending); drops zeros. Returns false
+// if a slot's sum left i64 (it is then wrapped): stored counters cannot
+// (counter_guard.h), but sums over many of them in a report can.
+bool AddCounterVec(CounterVec* a, const CounterVec& b);
 
 std::string TierSummaryKey(SummaryScope scope, uint64_t owner_channel_id,
                            std::string_view region);

@@ -10,6 +10,7 @@
 #include <cctype>
 #include <filesystem>
 
+#include "counter_guard.h"
 #include "counters.h"
 #include "rocks_status.h"
 
@@ -258,7 +259,10 @@ Status Storage::Open(const Options& options, std::unique_ptr<Storage>* out) {
   } else {
     st = storage->CheckMeta(options);
   }
+  uint64_t largest = 0;
+  if (st.ok()) st = CounterGuard::LargestStored(*storage, &largest);
   if (!st.ok()) return st;
+  storage->counter_guard_ = std::make_unique<CounterGuard>(largest);
   *out = std::move(storage);
   return Status::OK();
 }

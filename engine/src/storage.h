@@ -27,6 +27,8 @@ rocksdb::ReadOptions TotalOrder();
 //     tier-summary scopes (keys.h kRetired*).
 inline constexpr int kSchemaVersion = 2;
 
+class CounterGuard;
+
 class Storage {
  public:
   // Opens or creates the database per `options`. See Engine::Open for the
@@ -38,6 +40,8 @@ class Storage {
   rocksdb::ColumnFamilyHandle* cf(int id) const { return handles_[id]; }
   const std::string& base_currency() const { return base_currency_; }
   int schema_version() const { return schema_version_; }
+  // Every commit that moves counters is admitted here (counter_guard.h).
+  CounterGuard* counter_guard() const { return counter_guard_.get(); }
 
   // Deletes every customer's tier_index entries and every tier-summary
   // counter (before a rebuild: keys.h kMetaRebuildTiering).
@@ -58,6 +62,7 @@ class Storage {
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   std::string base_currency_;
   int schema_version_ = 0;
+  std::unique_ptr<CounterGuard> counter_guard_;
 };
 
 }  // namespace custdb

@@ -393,9 +393,10 @@ void WriteTxn::StageTiering(rocksdb::WriteBatch* batch) {
       batch->Delete(cf(keys::kTierIndexCf), move.key);
     }
   }
-  for (const auto& [key, vec] : deltas) {
+  // Counters are merged by Commit once CounterGuard admitted them.
+  for (auto& [key, vec] : deltas) {
     if (vec.empty()) continue;
-    batch->Merge(cf(keys::kCountersCf), key, keys::EncodeCounterVec(vec));
+    counter_merges_.push_back({keys::kCountersCf, key, std::move(vec), false});
   }
 }
 
@@ -429,6 +430,10 @@ bool WriteTxn::empty() const {
          interactions_.empty() && identities_.empty() && counts_.empty() &&
          meta_numbers_.empty() && removed_.empty() && raw_.empty() &&
          channel_days_.empty() && report_markers_.empty();
+}
+
+static bool IsCounterCf(int cf) {
+  return cf == keys::kCountersCf || cf == keys::kReportCountersCf;
 }
 
 Status WriteTxn::Commit(const rocksdb::WriteOptions& write_options) {
@@ -466,14 +471,15 @@ Status WriteTxn::Commit(const rocksdb::WriteOptions& write_options) {
   }
   for (const auto& [kind, delta] : counts_) {
     if (delta != 0) {
-      batch.Merge(cf(keys::kCountersCf), keys::RecordCountKey(kind),
-                  keys::EncodeCounter(delta));
+      counter_merges_.push_back(
+          {keys::kCountersCf, keys::RecordCountKey(kind), {{0, delta}}, true});
     }
   }
   for (const auto& [channel_day, delta] : channel_days_) {
-    batch.Merge(cf(keys::kReportCountersCf),
-                keys::ChannelDayKey(channel_day.first, channel_day.second),
-                keys::EncodeCounterVec(delta));
+    counter_merges_.push_back(
+        {keys::kReportCountersCf,
+         keys::ChannelDayKey(channel_day.first, channel_day.second), delta,
+         false});
   }
   for (const std::string& key : report_markers_) {
     batch.Put(cf(keys::kTierIndexCf), key, rocksdb::Slice());
@@ -490,9 +496,32 @@ Status WriteTxn::Commit(const rocksdb::WriteOptions& write_options) {
         batch.Delete(cf(r.cf), r.key);
         break;
       case RawOp::kMerge:
-        batch.Merge(cf(r.cf), r.key, r.value);
+        if (!IsCounterCf(r.cf)) batch.Merge(cf(r.cf), r.key, r.value);
         break;
     }
+  }
+  // Every counter this commit moves, admitted and merged last; the ticket
+  // is held until the write returns (counter_guard.h).
+  for (const Raw& r : raw_) {
+    if (r.op != RawOp::kMerge || !IsCounterCf(r.cf)) continue;
+    CounterMerge m{r.cf, r.key, {}, r.value.size() == 8};
+    if (!keys::DecodeCounterVec(r.value, &m.delta)) {
+      return Status::Internal("undecodable counter merge");
+    }
+    counter_merges_.push_back(std::move(m));
+  }
+  CounterGuard* guard = storage_->counter_guard();
+  CounterGuard::Ticket ticket =
+      guard->Admit(CounterGuard::MagnitudeOf(counter_merges_));
+  if (ticket.exact()) {
+    Status s = CounterGuard::CheckExactly(*storage_, counter_merges_);
+    if (!s.ok()) return s;
+  }
+  for (const CounterMerge& m : counter_merges_) {
+    batch.Merge(cf(m.cf), m.key,
+                m.plain ? keys::EncodeCounter(
+                              m.delta.empty() ? 0 : m.delta.front().second)
+                        : keys::EncodeCounterVec(m.delta));
   }
   return FromRocks(storage_->db()->Write(write_options, &batch),
                    "committing write batch");

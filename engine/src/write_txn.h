@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "channel_counters.h"
+#include "counter_guard.h"
 #include "custdb/status.h"
 #include "custdb/types.h"
 #include "customer_cache.h"
@@ -135,6 +136,7 @@ class WriteTxn {
     std::string value;
   };
   std::vector<Raw> raw_;
+  std::vector<CounterMerge> counter_merges_;  // staged by Commit
   uint64_t derived_changes_ = 0;
   // Committed records read so far (empty: no such customer).
   // Ordered maps: most transactions hold one event, and a hash map's bucket
