@@ -2,9 +2,17 @@
 
 #include <gtest/gtest.h>
 #include <rocksdb/db.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
 
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <sstream>
 
 namespace custdb {
 namespace test {
@@ -107,6 +115,88 @@ uint64_t LatestSequenceNumber(const std::string& path) {
   for (auto* h : handles) raw->DestroyColumnFamilyHandle(h);
   delete raw;
   return sequence;
+}
+
+std::string DirectoryState(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::map<std::string, std::string> entries;
+  for (const auto& entry : fs::recursive_directory_iterator(dir)) {
+    struct stat st;
+    std::ostringstream line;
+    if (lstat(entry.path().c_str(), &st) != 0) {
+      line << "lstat failed: " << std::strerror(errno);
+    } else {
+      line << "mode " << st.st_mode << " size " << st.st_size << " mtime "
+           << st.st_mtim.tv_sec << "." << st.st_mtim.tv_nsec;
+    }
+    if (entry.is_regular_file()) {
+      std::ifstream in(entry.path(), std::ios::binary);
+      const std::string data(std::istreambuf_iterator<char>(in), {});
+      line << " contents " << std::hash<std::string>()(data);
+    }
+    entries[fs::relative(entry.path(), dir).string()] = line.str();
+  }
+  std::string out;
+  for (const auto& [name, line] : entries) out += name + ": " + line + "\n";
+  return out;
+}
+
+std::string RewriteSchemaVersion(const std::string& path,
+                                 const std::string& version) {
+  std::vector<std::string> names;
+  EXPECT_TRUE(
+      rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path, &names).ok());
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  rocksdb::ColumnFamilyOptions cf_options;
+  cf_options.disable_auto_compactions = true;  // no merge operator here
+  for (const std::string& name : names) {
+    descriptors.emplace_back(name, cf_options);
+  }
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(rocksdb::DBOptions(), path, descriptors,
+                                        &handles, &raw);
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  if (!s.ok()) return "";
+  rocksdb::ColumnFamilyHandle* meta = nullptr;
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (names[i] == "meta") meta = handles[i];
+  }
+  std::string old;
+  EXPECT_NE(meta, nullptr) << "no meta column family";
+  if (meta != nullptr) {
+    EXPECT_TRUE(
+        raw->Get(rocksdb::ReadOptions(), meta, "schema_version", &old).ok());
+    EXPECT_TRUE(
+        raw->Put(rocksdb::WriteOptions(), meta, "schema_version", version)
+            .ok());
+  }
+  for (auto* h : handles) EXPECT_TRUE(raw->DestroyColumnFamilyHandle(h).ok());
+  EXPECT_TRUE(raw->Close().ok());
+  delete raw;
+  return old;
+}
+
+ReadOnlyBindMount::ReadOnlyBindMount(const std::string& source,
+                                     const std::string& target)
+    : target_(target) {
+  if (mount(source.c_str(), target.c_str(), nullptr, MS_BIND, nullptr) != 0) {
+    why_ = "cannot bind-mount " + source + " (" + std::strerror(errno) + ")";
+    return;
+  }
+  mounted_ = true;
+  // A bind mount takes the flags of its source until remounted.
+  if (mount(nullptr, target.c_str(), nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY,
+            nullptr) != 0) {
+    why_ = "cannot remount " + target + " read-only (" + std::strerror(errno) +
+           ")";
+    umount2(target.c_str(), MNT_DETACH);
+    mounted_ = false;
+  }
+}
+
+ReadOnlyBindMount::~ReadOnlyBindMount() {
+  if (mounted_) umount2(target_.c_str(), MNT_DETACH);
 }
 
 }  // namespace test

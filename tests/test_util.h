@@ -82,6 +82,37 @@ std::string OnlineRetailPath();
 // read through RocksDB directly: how many entries a step wrote.
 uint64_t LatestSequenceNumber(const std::string& path);
 
+// Every entry under `dir` (recursively) with its size, modification time
+// and contents, one per line: two states compare equal only if nothing in
+// the directory was created, removed, renamed, written or touched.
+std::string DirectoryState(const std::string& dir);
+
+// Rewrites meta/schema_version of the closed custdb database at `path`
+// (decimal ASCII, engine/src/keys.h) and returns the value it held. The
+// database must have been flushed: this opens it without custdb's merge
+// operator, so a log holding counter merges could not be replayed.
+std::string RewriteSchemaVersion(const std::string& path,
+                                 const std::string& version);
+
+// A read-only bind mount of `source` at `target` (an existing directory)
+// for as long as the object lives. Mounting needs CAP_SYS_ADMIN in the
+// current mount namespace (root outside a restricted container); when it
+// fails, ok() is false and why() says why, for a GTEST_SKIP.
+class ReadOnlyBindMount {
+ public:
+  ReadOnlyBindMount(const std::string& source, const std::string& target);
+  ~ReadOnlyBindMount();
+  ReadOnlyBindMount(const ReadOnlyBindMount&) = delete;
+  ReadOnlyBindMount& operator=(const ReadOnlyBindMount&) = delete;
+  bool ok() const { return mounted_; }
+  const std::string& why() const { return why_; }
+
+ private:
+  std::string target_;
+  bool mounted_ = false;
+  std::string why_;
+};
+
 }  // namespace test
 
 // GoogleTest prints a failed comparison of Derived with this, not as bytes.

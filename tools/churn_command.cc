@@ -53,7 +53,7 @@ void PrintWatch(const ChurnWatchQuery& query, const ChurnWatch& watch,
 CLI::App* AddChurnCommand(CLI::App& app, ChurnFlags* flags) {
   CLI::App* cmd = app.add_subcommand(
       "churn", "Customers with orders but no activity for a while, by spend");
-  cmd->add_option("--data", flags->data, "Database directory (must exist)")
+  cmd->add_option("--data", flags->data, kReadOnlyDataHelp)
       ->required()
       ->check(CLI::ExistingDirectory);
   cmd->add_option("--as-of", flags->as_of,
@@ -90,7 +90,8 @@ int RunChurn(const ChurnFlags& flags) {
   query.channel_id = flags.channel;
   query.limit = flags.limit;
 
-  std::unique_ptr<Engine> engine = OpenExistingDatabase(kCommand, flags.data);
+  std::unique_ptr<Engine> engine =
+      OpenExistingDatabase(kCommand, flags.data, Access::kReadOnly);
   if (engine == nullptr) return kExitFailure;
   Result<ChurnWatch> watch = engine->GetChurnWatch(query);
   if (!watch.ok()) return EngineError(kCommand, watch.status());

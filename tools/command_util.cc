@@ -13,10 +13,12 @@ namespace custdb {
 namespace tools {
 
 std::unique_ptr<Engine> OpenExistingDatabase(const std::string& command,
-                                             const std::string& dir) {
+                                             const std::string& dir,
+                                             Access access) {
   Options options;
   options.path = dir;
   options.create_if_missing = false;
+  options.read_only = access == Access::kReadOnly;
   Result<std::unique_ptr<Engine>> engine = Engine::Open(options);
   if (!engine.ok()) {
     std::cerr << "custdb " << command << ": cannot open the database in " << dir

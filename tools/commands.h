@@ -165,10 +165,22 @@ PolicyCommands AddPolicyCommand(CLI::App& app, PolicyFlags* get_flags,
 int RunPolicyGet(const PolicyFlags& flags);
 int RunPolicySet(const PolicyFlags& flags);
 
+// How a command opens its database. The commands that only read (stats,
+// verify, export, view, find, report, churn, policy get) open it
+// read-only (Options::read_only), so they work on a read-only mount or
+// snapshot and leave every file in the directory as it was.
+enum class Access { kReadOnly, kReadWrite };
+
+// --data's help text for the commands that open read-only.
+inline constexpr const char* kReadOnlyDataHelp =
+    "Database directory (must exist); opened read-only, writing nothing, so "
+    "a read-only mount or snapshot works";
+
 // Opens the database in `dir`, which must exist already (never creates
 // one). Prints why to stderr, as `command`, on failure.
 std::unique_ptr<Engine> OpenExistingDatabase(const std::string& command,
-                                             const std::string& dir);
+                                             const std::string& dir,
+                                             Access access);
 
 // 1234567 -> "1,234,567".
 std::string FormatCount(int64_t n);

@@ -14,7 +14,7 @@ namespace tools {
 CLI::App* AddExportCommand(CLI::App& app, ExportFlags* flags) {
   CLI::App* cmd = app.add_subcommand(
       "export", "Export every customer with its aggregates as CSV or JSONL");
-  cmd->add_option("--data", flags->data, "Database directory (must exist)")
+  cmd->add_option("--data", flags->data, kReadOnlyDataHelp)
       ->required()
       ->check(CLI::ExistingDirectory);
   cmd->add_option("--what", flags->what, "What to export")
@@ -31,7 +31,8 @@ CLI::App* AddExportCommand(CLI::App& app, ExportFlags* flags) {
 int RunExport(const ExportFlags& flags) {
   ExportFormat format = ExportFormat::kCsv;
   if (!ParseExportFormat(flags.format, &format)) return kExitUsage;
-  std::unique_ptr<Engine> engine = OpenExistingDatabase("export", flags.data);
+  std::unique_ptr<Engine> engine =
+      OpenExistingDatabase("export", flags.data, Access::kReadOnly);
   if (engine == nullptr) return kExitFailure;
 
   int64_t written = 0;

@@ -144,7 +144,7 @@ CLI::App* AddFindCommand(CLI::App& app, FindFlags* flags) {
       "find",
       "Find customers by tier, segment, lifecycle, channel, region, "
       "spend, orders and activity");
-  cmd->add_option("--data", flags->data, "Database directory (must exist)")
+  cmd->add_option("--data", flags->data, kReadOnlyDataHelp)
       ->required()
       ->check(CLI::ExistingDirectory);
   cmd->add_option("--tier", flags->tiers,
@@ -198,7 +198,8 @@ CLI::App* AddFindCommand(CLI::App& app, FindFlags* flags) {
 int RunFind(const FindFlags& flags) {
   CustomerQuery query;
   if (!BuildQuery(flags, &query)) return kExitUsage;
-  std::unique_ptr<Engine> engine = OpenExistingDatabase(kCommand, flags.data);
+  std::unique_ptr<Engine> engine =
+      OpenExistingDatabase(kCommand, flags.data, Access::kReadOnly);
   if (engine == nullptr) return kExitFailure;
   if (flags.explain) {
     Result<QueryPlan> plan = engine->Explain(query);

@@ -88,7 +88,7 @@ PolicyCommands AddPolicyCommand(CLI::App& app, PolicyFlags* get_flags,
   policy->require_subcommand(1);
 
   CLI::App* get = policy->add_subcommand("get", "Print the stored policy");
-  get->add_option("--data", get_flags->data, "Database directory (must exist)")
+  get->add_option("--data", get_flags->data, kReadOnlyDataHelp)
       ->required()
       ->check(CLI::ExistingDirectory);
   get->add_flag("--json", get_flags->json,
@@ -110,7 +110,7 @@ PolicyCommands AddPolicyCommand(CLI::App& app, PolicyFlags* get_flags,
 
 int RunPolicyGet(const PolicyFlags& flags) {
   std::unique_ptr<Engine> engine =
-      OpenExistingDatabase(kGetCommand, flags.data);
+      OpenExistingDatabase(kGetCommand, flags.data, Access::kReadOnly);
   if (engine == nullptr) return kExitFailure;
   Result<TierPolicy> policy = engine->GetPolicy();
   if (!policy.ok()) return EngineError(kGetCommand, policy.status());
@@ -126,7 +126,7 @@ int RunPolicySet(const PolicyFlags& flags) {
   TierPolicy policy;
   if (!ReadPolicyFile(flags.file, &policy)) return kExitUsage;
   std::unique_ptr<Engine> engine =
-      OpenExistingDatabase(kSetCommand, flags.data);
+      OpenExistingDatabase(kSetCommand, flags.data, Access::kReadWrite);
   if (engine == nullptr) return kExitFailure;
   TerminalProgress progress(kSetCommand);
   Result<RescoreReport> report = engine->SetPolicy(policy, progress.Fn());

@@ -170,7 +170,7 @@ ReportCommands AddReportCommand(CLI::App& app, ReportTiersFlags* tiers,
 
   CLI::App* t = report->add_subcommand(
       "tiers", "Customers and spend per value tier, segment or lifecycle");
-  t->add_option("--data", tiers->data, "Database directory (must exist)")
+  t->add_option("--data", tiers->data, kReadOnlyDataHelp)
       ->required()
       ->check(CLI::ExistingDirectory);
   t->add_option("--by", tiers->by, "tier, segment or lifecycle")
@@ -184,7 +184,7 @@ ReportCommands AddReportCommand(CLI::App& app, ReportTiersFlags* tiers,
 
   CLI::App* c = report->add_subcommand(
       "channel", "Revenue, orders, buyers, complaints, NPS per channel");
-  c->add_option("--data", channel->data, "Database directory (must exist)")
+  c->add_option("--data", channel->data, kReadOnlyDataHelp)
       ->required()
       ->check(CLI::ExistingDirectory);
   AddChannelOptions(c, &channel->channel, &channel->no_subtree);
@@ -218,7 +218,7 @@ int RunReportTiers(const ReportTiersFlags& flags) {
   query.region = flags.region;
 
   std::unique_ptr<Engine> engine =
-      OpenExistingDatabase(kTiersCommand, flags.data);
+      OpenExistingDatabase(kTiersCommand, flags.data, Access::kReadOnly);
   if (engine == nullptr) return kExitFailure;
   Result<TierSummary> summary = engine->GetTierSummary(query);
   if (!summary.ok()) return EngineError(kTiersCommand, summary.status());
@@ -271,7 +271,7 @@ int RunReportChannel(const ReportChannelFlags& flags) {
   }
 
   std::unique_ptr<Engine> engine =
-      OpenExistingDatabase(kChannelCommand, flags.data);
+      OpenExistingDatabase(kChannelCommand, flags.data, Access::kReadOnly);
   if (engine == nullptr) return kExitFailure;
   Result<ChannelReport> report = engine->GetChannelReport(query);
   if (!report.ok()) return EngineError(kChannelCommand, report.status());

@@ -67,7 +67,8 @@ int RunRescore(const RescoreFlags& flags) {
   if (!ParseTimeFlag(kCommand, "--as-of", flags.as_of, &options.as_of_ms)) {
     return kExitUsage;
   }
-  std::unique_ptr<Engine> engine = OpenExistingDatabase(kCommand, flags.data);
+  std::unique_ptr<Engine> engine =
+      OpenExistingDatabase(kCommand, flags.data, Access::kReadWrite);
   if (engine == nullptr) return kExitFailure;
 
   TerminalProgress progress(kCommand);

@@ -76,7 +76,7 @@ void PrintJson(const EngineStats& stats) {
 CLI::App* AddStatsCommand(CLI::App& app, StatsFlags* flags) {
   CLI::App* cmd = app.add_subcommand(
       "stats", "Record counts, size on disk per column family, key counts");
-  cmd->add_option("--data", flags->data, "Database directory (must exist)")
+  cmd->add_option("--data", flags->data, kReadOnlyDataHelp)
       ->required()
       ->check(CLI::ExistingDirectory);
   cmd->add_flag("--json", flags->json, "Print as JSON");
@@ -84,7 +84,8 @@ CLI::App* AddStatsCommand(CLI::App& app, StatsFlags* flags) {
 }
 
 int RunStats(const StatsFlags& flags) {
-  std::unique_ptr<Engine> engine = OpenExistingDatabase("stats", flags.data);
+  std::unique_ptr<Engine> engine =
+      OpenExistingDatabase("stats", flags.data, Access::kReadOnly);
   if (engine == nullptr) return kExitFailure;
   Result<EngineStats> stats = engine->Stats();
   if (!stats.ok()) {

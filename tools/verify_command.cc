@@ -51,7 +51,7 @@ CLI::App* AddVerifyCommand(CLI::App& app, VerifyFlags* flags) {
       "verify",
       "Recompute aggregates, indexes and counters from the records and "
       "report every mismatch (exit 1 if any)");
-  cmd->add_option("--data", flags->data, "Database directory (must exist)")
+  cmd->add_option("--data", flags->data, kReadOnlyDataHelp)
       ->required()
       ->check(CLI::ExistingDirectory);
   cmd->add_option("--max-problems", flags->max_problems,
@@ -63,7 +63,8 @@ CLI::App* AddVerifyCommand(CLI::App& app, VerifyFlags* flags) {
 }
 
 int RunVerify(const VerifyFlags& flags) {
-  std::unique_ptr<Engine> engine = OpenExistingDatabase("verify", flags.data);
+  std::unique_ptr<Engine> engine =
+      OpenExistingDatabase("verify", flags.data, Access::kReadOnly);
   if (engine == nullptr) return kExitFailure;
   Result<VerifyReport> report = engine->Verify(flags.max_problems);
   if (!report.ok()) {

@@ -98,7 +98,7 @@ CLI::App* AddViewCommand(CLI::App& app, ViewFlags* flags) {
       "view",
       "One customer: profile, aggregates, derived attributes, "
       "newest orders and interactions");
-  cmd->add_option("--data", flags->data, "Database directory (must exist)")
+  cmd->add_option("--data", flags->data, kReadOnlyDataHelp)
       ->required()
       ->check(CLI::ExistingDirectory);
   cmd->add_option("--id", flags->id, "Customer id (> 0)")
@@ -114,7 +114,8 @@ int RunView(const ViewFlags& flags) {
     return UsageError(kCommand, flags.id ? "give --id or --code, not both"
                                          : "give --id or --code");
   }
-  std::unique_ptr<Engine> engine = OpenExistingDatabase(kCommand, flags.data);
+  std::unique_ptr<Engine> engine =
+      OpenExistingDatabase(kCommand, flags.data, Access::kReadOnly);
   if (engine == nullptr) return kExitFailure;
   uint64_t id = flags.id.value_or(0);
   if (flags.code) {

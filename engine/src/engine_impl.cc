@@ -113,14 +113,21 @@ Status EngineImpl::LoadState() {
 EngineImpl::~EngineImpl() {
   // Flushing on close leaves nothing for WAL recovery: unlogged writes are
   // kept, and tools that open the directory without custdb's merge
-  // operator (ldb, sst_dump) need not replay counter merges.
-  Flush().ok();
+  // operator (ldb, sst_dump) need not replay counter merges. A read-only
+  // engine wrote nothing to flush.
+  if (!options_.read_only) Flush().ok();
+}
+
+Status EngineImpl::CheckWritable() const {
+  if (!options_.read_only) return Status::OK();
+  return Status::FailedPrecondition("database is open read-only");
 }
 
 // --- channels -------------------------------------------------------------
 
 Status EngineImpl::PutChannel(const Channel& channel) {
-  Status s = ValidateChannel(channel);
+  Status s = CheckWritable();
+  if (s.ok()) s = ValidateChannel(channel);
   if (!s.ok()) return s;
   std::lock_guard<std::mutex> lock(channel_write_mu_);
   s = channels_.CheckHierarchy(channel);
@@ -261,6 +268,14 @@ Status EngineImpl::Write(const EventRef* events, size_t n, Status* statuses,
   thread_local const bool perf_off =
       (rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable), true);
   (void)perf_off;
+  Status writable = CheckWritable();
+  if (!writable.ok()) {
+    for (size_t i = 0; i < n; ++i) {
+      statuses[i] = writable;
+      ids[i] = 0;
+    }
+    return writable;
+  }
   using keys::IndexTag;
   std::vector<Prepared> prepared(n);
   std::vector<size_t> stripes;
@@ -472,6 +487,8 @@ Status EngineImpl::ResolveInteraction(uint64_t interaction_id,
 }
 
 Status EngineImpl::Flush() {
+  Status writable = CheckWritable();
+  if (!writable.ok()) return writable;
   std::vector<rocksdb::ColumnFamilyHandle*> cfs;
   for (int cf = 0; cf < keys::kNumColumnFamilies; ++cf) {
     cfs.push_back(storage_->cf(cf));
@@ -483,6 +500,8 @@ Status EngineImpl::Flush() {
 }
 
 Status EngineImpl::CompactAll() {
+  Status writable = CheckWritable();
+  if (!writable.ok()) return writable;
   for (int cf = 0; cf < keys::kNumColumnFamilies; ++cf) {
     rocksdb::CompactRangeOptions o;
     Status s = FromRocks(

@@ -108,6 +108,9 @@ class EngineImpl : public Engine {
  private:
   EngineImpl(const Options& options, std::unique_ptr<Storage> storage);
   Status LoadState();
+  // kFailedPrecondition when opened with Options::read_only: every write
+  // calls it first, so a read-only engine refuses before validating.
+  Status CheckWritable() const;
 
   // The write pipeline. statuses[i] receives event i's outcome; ids[i] the
   // id assigned to a created customer or interaction. Returns non-ok only if

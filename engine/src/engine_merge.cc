@@ -110,6 +110,8 @@ Status EngineImpl::CommitAndCache(WriteTxn* txn) {
 }
 
 Status EngineImpl::EraseCustomer(uint64_t customer_id) {
+  Status writable = CheckWritable();
+  if (!writable.ok()) return writable;
   for (int attempt = 0; attempt < kLockAttempts; ++attempt) {
     Result<CustomerRecord> seen = ReadCustomer(customer_id);
     if (!seen.ok()) return seen.status();
@@ -177,6 +179,8 @@ Status EngineImpl::EraseCustomer(uint64_t customer_id) {
 }
 
 Status EngineImpl::MergeCustomers(uint64_t survivor_id, uint64_t duplicate_id) {
+  Status writable = CheckWritable();
+  if (!writable.ok()) return writable;
   if (survivor_id == duplicate_id) {
     return Status::InvalidArgument(
         "duplicate_id: " + std::to_string(duplicate_id) +

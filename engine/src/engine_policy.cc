@@ -67,6 +67,18 @@ Status EngineImpl::LoadTiering() {
   s = storage_->ReadMetaNumber(keys::kMetaRebuildTiering, &rebuild);
   if (!s.ok()) return s;
   bool derive_all = rebuild != 0;
+  if (options_.read_only && rebuild != 0) {
+    return Status::FailedPrecondition(
+        "meta rebuild_tiering: the tier index must be rebuilt, which a "
+        "read-only open cannot do; open the database (or a writable copy of "
+        "it) read-write once first");
+  }
+  if (options_.read_only && rs.IsNotFound()) {
+    return Status::FailedPrecondition(
+        "meta policy: no tier policy is stored yet, and storing one and "
+        "deriving every customer needs a read-write open; open the "
+        "database (or a writable copy of it) read-write once first");
+  }
   if (rs.ok()) {
     TierPolicy policy;
     s = codec::Decode(raw, &policy);
@@ -250,8 +262,7 @@ Status EngineImpl::RescoreLocked(const RescoreOptions& options,
     // promises none changes before its next_change_ms. None is due at or
     // before rescored_through_, and starting there skips the tombstones
     // earlier rescores left below it.
-    const std::string lower =
-        keys::NextChangeKey(rescored_through_.load(), 0);
+    const std::string lower = keys::NextChangeKey(rescored_through_.load(), 0);
     const std::string upper = keys::NextChangeKey(as_of, UINT64_MAX);
     rocksdb::Slice upper_slice(upper);
     rocksdb::ReadOptions ro = TotalOrder();
@@ -282,6 +293,8 @@ Status EngineImpl::RescoreLocked(const RescoreOptions& options,
 }
 
 Result<RescoreReport> EngineImpl::Rescore(const RescoreOptions& options) {
+  Status writable = CheckWritable();
+  if (!writable.ok()) return writable;
   std::lock_guard<std::mutex> lock(rescore_mu_);
   RescoreReport report;
   Status s = RescoreLocked(options, &report);
@@ -291,7 +304,8 @@ Result<RescoreReport> EngineImpl::Rescore(const RescoreOptions& options) {
 
 Result<RescoreReport> EngineImpl::SetPolicy(const TierPolicy& policy,
                                             const ProgressFn& progress) {
-  Status s = ValidatePolicy(policy);
+  Status s = CheckWritable();
+  if (s.ok()) s = ValidatePolicy(policy);
   if (!s.ok()) return s;
   std::lock_guard<std::mutex> lock(rescore_mu_);
   TierPolicy next = policy;

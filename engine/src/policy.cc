@@ -4,6 +4,7 @@
 #include <set>
 
 #include "enum_names.h"
+#include "validate.h"
 
 namespace custdb {
 namespace {
@@ -71,9 +72,11 @@ void CheckSegments(const std::vector<SegmentRule>& rules,
   std::vector<bool> valid_ranges(rules.size(), true);
   for (size_t i = 0; i < rules.size(); ++i) {
     const std::string field = "policy.segments[" + std::to_string(i) + "]";
-    if (rules[i].name.empty() || rules[i].name.size() > 64) {
-      problems->push_back(field + ".name: '" + rules[i].name +
-                          "' must be 1..64 bytes");
+    // `custdb find --segment` takes a comma list of these names.
+    const Status name_ok =
+        ValidateName(field + ".name", rules[i].name, 1, 64, ",");
+    if (!name_ok.ok()) {
+      problems->push_back(name_ok.message());
     } else if (!names.insert(rules[i].name).second) {
       problems->push_back(field + ".name: '" + rules[i].name +
                           "' is a duplicate");

@@ -7,7 +7,9 @@
 #include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
 
+#include <algorithm>
 #include <cctype>
+#include <cstdarg>
 #include <filesystem>
 
 #include "counter_guard.h"
@@ -149,6 +151,23 @@ rocksdb::Status DeleteTags(rocksdb::WriteBatch* batch,
   return batch->DeleteRange(cf, begin, end);
 }
 
+// RocksDB's info log for read-only opens: without one, RocksDB creates
+// LOG in the database directory (renaming the old one), which fails on a
+// read-only file system and changes a snapshot that should stay as it was.
+class NullLogger : public rocksdb::Logger {
+ public:
+  using rocksdb::Logger::Logv;
+  void Logv(const char* /*format*/, va_list /*ap*/) override {}
+};
+
+// Why a read-only open cannot go on: the database needs a write first.
+Status NeedsWrite(const std::string& what) {
+  return Status::FailedPrecondition(
+      what +
+      ", which a read-only open cannot do; open the database (or a "
+      "writable copy of it) read-write once first");
+}
+
 bool DirectoryHoldsFiles(const std::string& path) {
   std::error_code ec;
   if (!fs::exists(path, ec)) return false;
@@ -177,6 +196,11 @@ Status Storage::Open(const Options& options, std::unique_ptr<Storage>* out) {
   std::error_code ec;
   const std::string current = options.path + "/CURRENT";
   const bool exists = fs::exists(current, ec);
+  if (!exists && options.read_only) {
+    return Status::NotFound("options.path: '" + options.path +
+                            "' holds no custdb database (a read-only open "
+                            "never creates one)");
+  }
   if (!exists) {
     if (fs::exists(options.path, ec) && !fs::is_directory(options.path, ec)) {
       return Status::InvalidArgument("options.path: '" + options.path +
@@ -221,6 +245,16 @@ Status Storage::Open(const Options& options, std::unique_ptr<Storage>* out) {
   for (int cf = 0; cf < keys::kNumColumnFamilies; ++cf) {
     descriptors.emplace_back(keys::ColumnFamilyName(cf), CfOptions(cf, cache));
   }
+  if (options.read_only) {
+    // OpenForReadOnly does not create missing column families.
+    for (const auto& d : descriptors) {
+      if (std::find(existing.begin(), existing.end(), d.name) ==
+          existing.end()) {
+        return NeedsWrite("column family " + d.name +
+                          " is missing and must be created");
+      }
+    }
+  }
   // Column families a later version (or an operator) added stay openable.
   for (const auto& name : existing) {
     bool known = false;
@@ -246,14 +280,28 @@ Status Storage::Open(const Options& options, std::unique_ptr<Storage>* out) {
 
   std::unique_ptr<Storage> storage(new Storage());
   rocksdb::DB* raw = nullptr;
-  rocksdb::Status s = rocksdb::DB::Open(db_options, options.path, descriptors,
-                                        &storage->handles_, &raw);
+  rocksdb::Status s;
+  if (options.read_only) {
+    db_options.create_if_missing = false;
+    db_options.create_missing_column_families = false;
+    db_options.info_log = std::make_shared<NullLogger>();
+    s = rocksdb::DB::OpenForReadOnly(db_options, options.path, descriptors,
+                                     &storage->handles_, &raw);
+  } else {
+    s = rocksdb::DB::Open(db_options, options.path, descriptors,
+                          &storage->handles_, &raw);
+  }
   if (!s.ok()) return FromRocks(s, "opening '" + options.path + "'");
   storage->db_.reset(raw);
 
   uint64_t version = 0;
   Status st = storage->ReadMetaNumber(keys::kMetaSchemaVersion, &version);
   if (!st.ok()) return st;
+  if (version == 0 && options.read_only) {
+    return NeedsWrite(
+        "schema_version: is missing (the database's creation did not "
+        "finish) and must be written");
+  }
   if (version == 0) {
     st = storage->Initialize(options);
   } else {
@@ -297,6 +345,11 @@ Status Storage::CheckMeta(const Options& options) {
         "schema_version: " + std::to_string(version) +
         " is newer than this build supports (" +
         std::to_string(kSchemaVersion) + "); upgrade custdb");
+  }
+  if (version < static_cast<uint64_t>(kSchemaVersion) && options.read_only) {
+    return NeedsWrite("schema_version: " + std::to_string(version) +
+                      " is older than this build's " +
+                      std::to_string(kSchemaVersion) + " and must be migrated");
   }
   if (version < static_cast<uint64_t>(kSchemaVersion)) {
     st = Migrate(version);

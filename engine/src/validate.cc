@@ -2,6 +2,8 @@
 #include "validate.h"
 
 #include <cctype>
+#include <cstdio>
+#include <cstring>
 
 namespace custdb {
 namespace {
@@ -44,18 +46,66 @@ Status CheckLength(const std::string& field, const std::string& value,
   return Status::OK();
 }
 
-// Identities and names may not hold control characters: they would make
-// exports and logs ambiguous.
-Status CheckText(const std::string& field, const std::string& value, size_t min,
-                 size_t max) {
-  Status s = CheckLength(field, value, min, max);
-  if (!s.ok()) return s;
-  for (unsigned char c : value) {
+// Which control characters a kind of text may hold. Everything else
+// below U+0020, DEL and the C1 controls U+0080..U+009F is refused: in a
+// name they would make exports, terminals and logs ambiguous.
+constexpr const char* kNoControls = "";
+// Free text (notes, attribute values) may break lines and hold tabs.
+constexpr const char* kLineBreaks = "\t\n\r";
+
+// The first character of `value` that is a control character not in
+// `allowed`, or a byte of `separators`, as kInvalidArgument naming the
+// field; also refuses text that is not valid UTF-8. The value is quoted
+// only once it is known to be printable UTF-8.
+Status CheckCharacters(const std::string& field, const std::string& value,
+                       const char* allowed, const char* separators) {
+  const size_t bad = InvalidUtf8At(value);
+  if (bad != std::string::npos) {
+    return Invalid(field, "not valid UTF-8 at byte " + std::to_string(bad));
+  }
+  for (size_t i = 0; i < value.size(); ++i) {
+    const auto c = static_cast<unsigned char>(value[i]);
+    unsigned code = 0x20;
     if (c < 0x20 || c == 0x7f) {
-      return Invalid(field, QuoteValue(value) + " holds a control character");
+      code = c;
+    } else if (c == 0xc2 && i + 1 < value.size()) {
+      // U+0080..U+009F are encoded C2 80..C2 9F.
+      const auto next = static_cast<unsigned char>(value[i + 1]);
+      if (next < 0xa0) code = next;
+    }
+    if (code != 0x20 &&
+        (code >= 0x80 || std::strchr(allowed, c) == nullptr || c == '\0')) {
+      char hex[8];
+      std::snprintf(hex, sizeof(hex), "U+%04X", code);
+      return Invalid(field, std::string("holds a control character (") + hex +
+                                ") at byte " + std::to_string(i));
+    }
+  }
+  for (const char* sep = separators; *sep != '\0'; ++sep) {
+    if (value.find(*sep) != std::string::npos) {
+      return Invalid(field, QuoteValue(value) + " holds '" +
+                                std::string(1, *sep) +
+                                "', which separates list entries");
     }
   }
   return Status::OK();
+}
+
+// Identities, names and codes: one printable line of UTF-8, without
+// `separators`.
+Status CheckText(const std::string& field, const std::string& value, size_t min,
+                 size_t max, const char* separators = "") {
+  Status s = CheckCharacters(field, value, kNoControls, separators);
+  if (!s.ok()) return s;
+  return CheckLength(field, value, min, max);
+}
+
+// Notes and attribute values: UTF-8 that may hold tabs and line breaks.
+Status CheckFreeText(const std::string& field, const std::string& value,
+                     size_t max, const char* separators = "") {
+  Status s = CheckCharacters(field, value, kLineBreaks, separators);
+  if (!s.ok()) return s;
+  return CheckLength(field, value, 0, max);
 }
 
 bool ValidChannelType(ChannelType t) {
@@ -85,8 +135,9 @@ Status CheckTags(const std::string& field,
                               std::to_string(kMaxTags));
   }
   for (size_t i = 0; i < tags.size(); ++i) {
+    // CSV import and export join a customer's tags with ';'.
     Status s = CheckText(field + "[" + std::to_string(i) + "]", tags[i], 1,
-                         kMaxTagBytes);
+                         kMaxTagBytes, ";");
     if (!s.ok()) return s;
   }
   return Status::OK();
@@ -100,10 +151,11 @@ Status CheckAttributes(const std::string& field,
                               std::to_string(kMaxAttributes));
   }
   for (const auto& [key, value] : attrs) {
-    Status s = CheckText(field + " key", key, 1, kMaxAttributeKeyBytes);
+    // CSV import and export write attributes as key=value;key=value.
+    Status s = CheckText(field + " key", key, 1, kMaxAttributeKeyBytes, ";=");
     if (!s.ok()) return s;
-    s = CheckLength(field + "[" + QuoteValue(key) + "]", value, 0,
-                    kMaxAttributeValueBytes);
+    s = CheckFreeText(field + "[" + QuoteValue(key) + "]", value,
+                      kMaxAttributeValueBytes, ";");
     if (!s.ok()) return s;
   }
   return Status::OK();
@@ -114,7 +166,17 @@ Status CheckAttributes(const std::string& field,
 std::string QuoteValue(const std::string& value) {
   constexpr size_t kShown = 48;
   if (value.size() <= kShown) return "'" + value + "'";
-  return "'" + value.substr(0, kShown) + "…'";
+  // Cut before a UTF-8 continuation byte, never inside a character.
+  size_t cut = kShown;
+  while (cut > 0 && (static_cast<unsigned char>(value[cut]) & 0xc0) == 0x80) {
+    --cut;
+  }
+  return "'" + value.substr(0, cut) + "…'";
+}
+
+Status ValidateName(const std::string& field, const std::string& value,
+                    size_t min, size_t max, const char* separators) {
+  return CheckText(field, value, min, max, separators);
 }
 
 Status ValidateTimestamp(const std::string& field, int64_t ms) {
@@ -125,8 +187,50 @@ Status ValidateTimestamp(const std::string& field, int64_t ms) {
   return Status::OK();
 }
 
+size_t InvalidUtf8At(std::string_view text) {
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const size_t n = text.size();
+  size_t i = 0;
+  while (i < n) {
+    const unsigned char c = p[i];
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    // The well-formed sequences of Unicode's Table 3-7: the second byte's
+    // range excludes overlong forms (E0, F0), surrogates (ED) and code
+    // points above U+10FFFF (F4).
+    size_t length = 0;
+    unsigned char lo = 0x80, hi = 0xbf;
+    if (c >= 0xc2 && c <= 0xdf) {
+      length = 2;
+    } else if (c >= 0xe0 && c <= 0xef) {
+      length = 3;
+      if (c == 0xe0) lo = 0xa0;
+      if (c == 0xed) hi = 0x9f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      length = 4;
+      if (c == 0xf0) lo = 0x90;
+      if (c == 0xf4) hi = 0x8f;
+    } else {
+      return i;  // a continuation byte, C0, C1 or F5..FF
+    }
+    if (i + length > n || p[i + 1] < lo || p[i + 1] > hi) return i;
+    for (size_t k = 2; k < length; ++k) {
+      if (p[i + k] < 0x80 || p[i + k] > 0xbf) return i;
+    }
+    i += length;
+  }
+  return std::string_view::npos;
+}
+
 Status NormalizeEmail(const std::string& field, const std::string& in,
                       std::string* out) {
+  // Checked before trimming, so that the byte offset is the caller's.
+  const size_t bad = InvalidUtf8At(in);
+  if (bad != std::string::npos) {
+    return Invalid(field, "not valid UTF-8 at byte " + std::to_string(bad));
+  }
   size_t b = 0, e = in.size();
   while (b < e && std::isspace(static_cast<unsigned char>(in[b]))) ++b;
   while (e > b && std::isspace(static_cast<unsigned char>(in[e - 1]))) --e;
@@ -153,6 +257,9 @@ Status NormalizeEmail(const std::string& field, const std::string& in,
 
 Status NormalizePhone(const std::string& field, const std::string& in,
                       std::string* out) {
+  // Tab is one of the separators dropped below.
+  Status s = CheckCharacters(field, in, "\t", "");
+  if (!s.ok()) return s;
   std::string phone;
   size_t digits = 0;
   bool seen_any = false;
@@ -266,6 +373,10 @@ Status ValidateOrder(const Order& o, const std::string& base_currency) {
     return Invalid("order.amount_minor",
                    std::to_string(o.amount_minor) + " is negative");
   }
+  if (!o.currency.empty()) {
+    s = CheckText("order.currency", o.currency, 0, 3);
+    if (!s.ok()) return s;
+  }
   if (!o.currency.empty() && o.currency != base_currency) {
     return Invalid("order.currency",
                    QuoteValue(o.currency) + " is not the base currency " +
@@ -344,7 +455,7 @@ Status ValidateInteraction(const Interaction& i) {
   }
   s = CheckText("interaction.staff_id", i.staff_id, 0, kMaxStaffIdBytes);
   if (!s.ok()) return s;
-  s = CheckLength("interaction.note", i.note, 0, kMaxNoteBytes);
+  s = CheckFreeText("interaction.note", i.note, kMaxNoteBytes);
   if (!s.ok()) return s;
   if (i.resolved_at_ms) {
     if (i.kind != InteractionKind::kComplaint &&

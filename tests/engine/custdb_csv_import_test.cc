@@ -6,6 +6,7 @@
 #include <fstream>
 #include <memory>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "custdb/import.h"
@@ -359,6 +360,62 @@ TEST_F(CustdbCsvImportTest, EmailClashWithAnotherCustomerIsNotADuplicate) {
   ASSERT_TRUE(Import({path}).ok());
   EXPECT_EQ(report_.rows_skipped, 1);
   ExpectFailures(path, {{3, "customer.email"}});
+}
+
+// Text that is not valid UTF-8, or holds control characters, fails its row
+// only, naming the line, the field and the byte (validate.cc; the rows are
+// in tests/data/import_text_fields/). Valid UTF-8, and line breaks in a
+// quoted note, land.
+TEST_F(CustdbCsvImportTest, TextFieldsAreCheckedRowByRow) {
+  const std::string data =
+      std::string(CUSTDB_SOURCE_DIR) + "/tests/data/import_text_fields/";
+  const std::vector<std::string> paths = {
+      data + "channels.csv", data + "customers.csv", data + "orders.csv",
+      data + "interactions.csv"};
+  ImportOptions options;
+  ASSERT_TRUE(ImportCustdbCsv(*engine_, paths, options, &report_).ok());
+  const std::vector<std::tuple<std::string, int64_t, std::string>> expected = {
+      {"channels.csv", 3, "channel.name: not valid UTF-8 at byte 2"},
+      {"channels.csv", 4,
+       "channel.region: holds a control character (U+0001) at byte 1"},
+      {"customers.csv", 3, "customer.code: not valid UTF-8 at byte 1"},
+      {"customers.csv", 4, "customer.email: not valid UTF-8 at byte 1"},
+      {"customers.csv", 5,
+       "customer.phone: holds a control character (U+001B) at byte 2"},
+      {"customers.csv", 6, "customer.name: not valid UTF-8 at byte 2"},
+      {"customers.csv", 7,
+       "customer.region: holds a control character (U+0085) at byte 1"},
+      {"customers.csv", 8,
+       "customer.tags[1]: holds a control character (U+007F) at byte 1"},
+      {"customers.csv", 9,
+       "customer.attributes key: not valid UTF-8 at byte 1"},
+      {"customers.csv", 10,
+       "customer.attributes['k']: not valid UTF-8 at byte 1"},
+      {"orders.csv", 3, "order.items[0].sku: not valid UTF-8 at byte 2"},
+      {"orders.csv", 4,
+       "order.items[0].sku: holds a control character (U+0002) at byte 1"},
+      {"orders.csv", 5, "order.currency: not valid UTF-8 at byte 1"},
+      {"interactions.csv", 2,
+       "interaction.staff_id: not valid UTF-8 at byte 2"},
+      {"interactions.csv", 3,
+       "interaction.note: holds a control character (U+001B) at byte 6"},
+      {"interactions.csv", 6, "interaction.note: not valid UTF-8 at byte 2"}};
+  EXPECT_EQ(report_.rows_failed, static_cast<int64_t>(expected.size()));
+  for (const auto& [file, line, message] : expected) {
+    const ImportFailure* f = FailureAt(data + file, line);
+    if (f == nullptr) {
+      ADD_FAILURE() << "no failure reported for " << file << ":" << line;
+      continue;
+    }
+    EXPECT_EQ(f->status.code(), StatusCode::kInvalidArgument);
+    EXPECT_EQ(f->status.message(), message) << file << ":" << line;
+  }
+  // What was valid landed: channel 1, customers 1 and 10, order 100 and
+  // interaction 202, whose quoted note spans two lines.
+  EXPECT_EQ(report_.rows_imported, 5) << report_.rows_read << " rows read";
+  CustomerRecord zoe = test::ValueOf(engine_->GetCustomer(10));
+  EXPECT_EQ(zoe.profile.name, "Zo\xC3\xAB \xE6\x9D\xB1\xE4\xBA\xAC");
+  EXPECT_EQ(test::ValueOf(engine_->GetCustomer(1)).aggregates.order_count, 1);
 }
 
 }  // namespace

@@ -21,6 +21,7 @@ namespace {
 namespace fs = std::filesystem;
 using test::kTestNowMs;
 using test::OpenTestEngine;
+using test::RewriteSchemaVersion;
 using test::TempDir;
 using test::TestOptions;
 using test::refmodel::CoreAggregatesMatch;
@@ -249,46 +250,6 @@ TEST(EngineOpenTest, PlainRocksDbIsRejectedAndNotTakenOver) {
   std::string value;
   ASSERT_TRUE(db->Get(rocksdb::ReadOptions(), "k", &value).ok());
   EXPECT_EQ(value, "v");
-}
-
-// Rewrites meta/schema_version of the closed custdb database at `path`
-// (decimal ASCII, engine/src/keys.h) and returns the value it held. The
-// database must have been flushed: this opens it without custdb's merge
-// operator, so a log holding counter merges could not be replayed.
-std::string RewriteSchemaVersion(const std::string& path,
-                                 const std::string& version) {
-  std::vector<std::string> names;
-  EXPECT_TRUE(
-      rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path, &names).ok());
-  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  rocksdb::ColumnFamilyOptions cf_options;
-  cf_options.disable_auto_compactions = true;  // no merge operator here
-  for (const std::string& name : names) {
-    descriptors.emplace_back(name, cf_options);
-  }
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::DB* raw = nullptr;
-  rocksdb::Status s = rocksdb::DB::Open(rocksdb::DBOptions(), path, descriptors,
-                                        &handles, &raw);
-  EXPECT_TRUE(s.ok()) << s.ToString();
-  if (!s.ok()) return "";
-  rocksdb::ColumnFamilyHandle* meta = nullptr;
-  for (size_t i = 0; i < names.size(); ++i) {
-    if (names[i] == "meta") meta = handles[i];
-  }
-  std::string old;
-  EXPECT_NE(meta, nullptr) << "no meta column family";
-  if (meta != nullptr) {
-    EXPECT_TRUE(
-        raw->Get(rocksdb::ReadOptions(), meta, "schema_version", &old).ok());
-    EXPECT_TRUE(
-        raw->Put(rocksdb::WriteOptions(), meta, "schema_version", version)
-            .ok());
-  }
-  for (auto* h : handles) EXPECT_TRUE(raw->DestroyColumnFamilyHandle(h).ok());
-  EXPECT_TRUE(raw->Close().ok());
-  delete raw;
-  return old;
 }
 
 TEST(EngineOpenTest, NewerSchemaVersionIsRejected) {

@@ -21,6 +21,19 @@ struct Options {
   // Fail with kAlreadyExists if a database already exists at `path`.
   bool error_if_exists = false;
 
+  // Open an existing database for reading only, e.g. a backup or snapshot
+  // on a read-only file system. Nothing in `path` is created, written or
+  // renamed: RocksDB opens it with DB::OpenForReadOnly (no lock file, no
+  // LOG: its info log goes nowhere) and the engine neither migrates nor
+  // writes meta. Every write (events, channels, policy, rescore, merge,
+  // erase, Flush, CompactAll) fails with kFailedPrecondition "database is
+  // open read-only". Open fails with kNotFound when `path` holds no
+  // database (create_if_missing is ignored), and with kFailedPrecondition
+  // when the database needs a write before it can be read: an older schema
+  // to migrate, an unfinished creation or tier-index rebuild. Reads see the
+  // database as it was when opened.
+  bool read_only = false;
+
   // fsync the write-ahead log on every commit. Off (the default), a process
   // crash loses nothing acknowledged; a power loss may lose the last
   // moments.

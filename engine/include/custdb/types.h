@@ -3,6 +3,19 @@
 //
 // Time is i64 Unix milliseconds, UTC. Money is i64 minor units (pence,
 // cents) of the database's base currency.
+//
+// Text: every string field is valid UTF-8 (RFC 3629: no overlong forms,
+// surrogates or code points above U+10FFFF), else kInvalidArgument
+// "<field>: not valid UTF-8 at byte N" (N counts from 0). Names, codes,
+// identities, regions, tags, attribute keys, skus, staff ids and currency
+// codes are one printable line: no control character (U+0000..U+001F,
+// U+007F, U+0080..U+009F; "<field>: holds a control character (U+001B)
+// at byte N"). Free text (Interaction::note, attribute values) may also
+// hold tab, LF and CR. A phone may use tabs as separators (normalisation
+// drops them). Values that travel in lists refuse the list's separator:
+// tags and attribute values ';', attribute keys ';' and '=' (CSV import
+// and export), policy segment names ',' (`custdb find --segment a,b`).
+// Lengths are in bytes.
 #ifndef CUSTDB_TYPES_H_
 #define CUSTDB_TYPES_H_
 
