@@ -307,8 +307,11 @@ Status Storage::Open(const Options& options, std::unique_ptr<Storage>* out) {
   } else {
     st = storage->CheckMeta(options);
   }
+  // A read-only database writes no counters: no bound to find.
   uint64_t largest = 0;
-  if (st.ok()) st = CounterGuard::LargestStored(*storage, &largest);
+  if (st.ok() && !options.read_only) {
+    st = CounterGuard::LargestStored(*storage, &largest);
+  }
   if (!st.ok()) return st;
   storage->counter_guard_ = std::make_unique<CounterGuard>(largest);
   *out = std::move(storage);
