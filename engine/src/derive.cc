@@ -145,11 +145,16 @@ bool operator==(const TimeState& x, const TimeState& y) {
          x.churn_risk == y.churn_risk;
 }
 
-LifecycleStage LifecycleOf(Wide d, const Aggregates& a, const TierPolicy& p,
+// d: whole days since last activity; first: since the first order. New is
+// about acquisition, so it counts from the first order (an interaction or a
+// repeat order does not make a customer new again); since last activity is
+// never before the first order, a new customer is never at risk or churned
+// when the aggregates are consistent, and those are tested first anyway.
+LifecycleStage LifecycleOf(Wide d, Wide first, const TierPolicy& p,
                            const Fixed& fixed) {
   if (d > p.at_risk_days) return LifecycleStage::kChurned;
   if (d > p.active_days) return LifecycleStage::kAtRisk;
-  if (a.order_count == 1 && d <= p.new_days) return LifecycleStage::kNew;
+  if (first <= p.new_days) return LifecycleStage::kNew;
   if (fixed.returned_after_gap) return LifecycleStage::kReactivated;
   return LifecycleStage::kActive;
 }
@@ -160,8 +165,8 @@ TimeState StateAt(const Aggregates& a, const TierPolicy& p, const Fixed& fixed,
   TimeState s;
   s.r = RecencyScore(DaysSince(a.last_order_ms, as_of_ms), p.recency_days);
   s.segment = SegmentOf(p.segments, s.r, fixed.f, fixed.m);
-  s.lifecycle =
-      LifecycleOf(DaysSince(a.last_activity_ms, as_of_ms), a, p, fixed);
+  s.lifecycle = LifecycleOf(DaysSince(a.last_activity_ms, as_of_ms),
+                            DaysSince(a.first_order_ms, as_of_ms), p, fixed);
   s.churn_risk =
       Wide{as_of_ms} - a.last_activity_ms >= fixed.churn_threshold_ms;
   return s;
@@ -176,7 +181,8 @@ void AddDayBreakpoint(int64_t t, int64_t n, std::vector<Wide>* out) {
 // Every comparison StateAt makes against as_of is a single step in time,
 // at one of these instants; between two of them the state is constant.
 // So the next change is the first instant after as_of whose state differs
-// (an instant may change nothing: e.g. new_days for a repeat customer).
+// (an instant may change nothing: e.g. new_days for aggregates whose last
+// activity lies before their first order, already at risk by then).
 int64_t NextChangeMs(const Aggregates& a, const TierPolicy& p,
                      const Fixed& fixed, const TimeState& now,
                      int64_t as_of_ms) {
@@ -185,7 +191,7 @@ int64_t NextChangeMs(const Aggregates& a, const TierPolicy& p,
   for (int64_t days : p.recency_days) {
     AddDayBreakpoint(a.last_order_ms, days, &instants);
   }
-  AddDayBreakpoint(a.last_activity_ms, p.new_days, &instants);
+  AddDayBreakpoint(a.first_order_ms, p.new_days, &instants);
   AddDayBreakpoint(a.last_activity_ms, p.active_days, &instants);
   AddDayBreakpoint(a.last_activity_ms, p.at_risk_days, &instants);
   instants.push_back(Wide{a.last_activity_ms} + fixed.churn_threshold_ms);

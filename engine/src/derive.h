@@ -26,9 +26,10 @@ inline constexpr int64_t kDayMs = 86400000;
 //    total_spend_minor with monetary_minor.
 //  - segment: first rule of policy.segments whose ranges hold (r, f, m).
 //  - lifecycle, by days since last_activity_ms (d): churned if d >
-//    at_risk_days; at_risk if d > active_days; otherwise new if
-//    order_count == 1 and d <= new_days; reactivated if the gap between the
-//    two latest recent_order_ms exceeds at_risk_days days; else active.
+//    at_risk_days; at_risk if d > active_days; otherwise new if the days
+//    since first_order_ms are <= new_days (whatever the order count);
+//    reactivated if the gap between the two latest recent_order_ms exceeds
+//    at_risk_days whole days; else active.
 //  - churn_risk: as_of - last_activity_ms >= the threshold, which is
 //    churn_days days, or 3x the median gap between consecutive
 //    recent_order_ms when order_count >= 3 and that is shorter (median of

@@ -174,7 +174,10 @@ class EngineImpl : public Engine {
   // One lane of Rederive: `ids` in batches, one commit each.
   Status RederiveLane(const std::vector<uint64_t>& ids, int64_t as_of,
                       bool rebuild, RederiveProgress* shared);
-  Status RescoreLocked(const RescoreOptions& options, RescoreReport* report);
+  // `change`: the validated policy a SetPolicy stores, as one version,
+  // during this (full) rescore; nullptr for a rescore.
+  Status RescoreLocked(const RescoreOptions& options, const TierPolicy* change,
+                       RescoreReport* report);
   // Commits `txn` with the engine's sync option and updates the cache;
   // the caller holds the stripe locks.
   Status CommitAndCache(WriteTxn* txn);

@@ -6,6 +6,7 @@
 
 #include "codec.h"
 #include "engine_impl.h"
+#include "quantiles.h"
 #include "rocks_status.h"
 #include "write_txn.h"
 
@@ -18,21 +19,6 @@ constexpr size_t kRederiveBatch = 1000;
 constexpr size_t kRederiveLanes = 2;
 // Fewer customers than this per lane are not worth a thread.
 constexpr size_t kMinIdsPerLane = 256;
-
-// Quintile breakpoints of `values` (ascending after sorting), made strictly
-// ascending as ValidatePolicy requires.
-std::array<int64_t, 4> Quintiles(std::vector<int64_t> values) {
-  std::array<int64_t, 4> b = {1, 2, 3, 4};
-  if (values.empty()) return b;
-  std::sort(values.begin(), values.end());
-  for (size_t i = 0; i < 4; ++i) {
-    b[i] = values[(values.size() * (i + 1)) / 5 == values.size()
-                      ? values.size() - 1
-                      : (values.size() * (i + 1)) / 5];
-    if (i > 0 && b[i] <= b[i - 1]) b[i] = b[i - 1] + 1;
-  }
-  return b;
-}
 
 }  // namespace
 
@@ -193,6 +179,7 @@ Status EngineImpl::Rederive(const std::vector<uint64_t>& ids, int64_t as_of,
 }
 
 Status EngineImpl::RescoreLocked(const RescoreOptions& options,
+                                 const TierPolicy* change,
                                  RescoreReport* report) {
   const int64_t as_of = options.as_of_ms ? *options.as_of_ms : WriteAsOf();
   if (as_of < rescore_as_of_.load()) {
@@ -219,8 +206,10 @@ Status EngineImpl::RescoreLocked(const RescoreOptions& options,
   WaitForWritesInFlight();
   std::vector<uint64_t> ids;
   if (options.full) {
+    const std::shared_ptr<const TierPolicy> current = policy();
+    TierPolicy next = change ? *change : *current;
+    const bool quantile = next.rfm_mode == RfmMode::kQuantile;
     std::vector<int64_t> days, orders, spend;
-    const bool quantile = policy()->rfm_mode == RfmMode::kQuantile;
     std::unique_ptr<rocksdb::Iterator> it(
         db->NewIterator(TotalOrder(), storage_->cf(keys::kAggregatesCf)));
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
@@ -238,24 +227,29 @@ Status EngineImpl::RescoreLocked(const RescoreOptions& options,
     }
     s = FromRocks(it->status(), "rescore: scanning aggregates");
     if (!s.ok()) return s;
-    if (quantile) {
-      TierPolicy next = *policy();
-      next.recency_days = Quintiles(days);
-      next.frequency_orders = Quintiles(orders);
-      next.monetary_minor = Quintiles(spend);
-      if (next.recency_days != policy()->recency_days ||
-          next.frequency_orders != policy()->frequency_orders ||
-          next.monetary_minor != policy()->monetary_minor) {
-        next.version = policy()->version + 1;
-        s = StorePolicy(next);
-        if (!s.ok()) return s;
-        // A customer created after the scan above, by a write that read
-        // the old breakpoints, is not in `ids`: once the writes that may
-        // have read them are done, list the customers again.
-        WaitForWritesInFlight();
-        s = ListCustomers(&ids);
-        if (!s.ok()) return s;
-      }
+    // With no buyer there is nothing to take quintiles of: the breakpoints
+    // stay as they are (the operator's, on a policy change) until a full
+    // rescore finds buyers.
+    if (quantile && !orders.empty()) {
+      next.recency_days = RecencyQuintileBreakpoints(std::move(days));
+      next.frequency_orders = QuintileBreakpoints(std::move(orders));
+      next.monetary_minor = QuintileBreakpoints(std::move(spend));
+    }
+    // One version per change: a policy change is stored once, with its
+    // quintiles already in; a rescore stores a version only when the
+    // quintiles moved.
+    if (change != nullptr || next.recency_days != current->recency_days ||
+        next.frequency_orders != current->frequency_orders ||
+        next.monetary_minor != current->monetary_minor) {
+      next.version = current->version + 1;
+      s = StorePolicy(next);
+      if (!s.ok()) return s;
+      // A customer created after the scan above, by a write that read
+      // the old policy, is not in `ids`: once the writes that may have
+      // read it are done, list the customers again.
+      WaitForWritesInFlight();
+      s = ListCustomers(&ids);
+      if (!s.ok()) return s;
     }
   } else {
     // The customers whose derived attributes change by as_of: Derive
@@ -297,7 +291,7 @@ Result<RescoreReport> EngineImpl::Rescore(const RescoreOptions& options) {
   if (!writable.ok()) return writable;
   std::lock_guard<std::mutex> lock(rescore_mu_);
   RescoreReport report;
-  Status s = RescoreLocked(options, &report);
+  Status s = RescoreLocked(options, nullptr, &report);
   if (!s.ok()) return s;
   return report;
 }
@@ -308,13 +302,12 @@ Result<RescoreReport> EngineImpl::SetPolicy(const TierPolicy& policy,
   if (s.ok()) s = ValidatePolicy(policy);
   if (!s.ok()) return s;
   std::lock_guard<std::mutex> lock(rescore_mu_);
-  TierPolicy next = policy;
-  next.version = this->policy()->version + 1;
-  s = StorePolicy(next);
-  if (!s.ok()) return s;
-  // Re-derived at the time writes derive at, so no customer moves back.
+  // Stored by the full rescore, as one version with its quintiles (for a
+  // quantile policy) already computed; re-derived at the time writes
+  // derive at, so no customer moves back.
   RescoreReport report;
-  s = RescoreLocked(RescoreOptions{std::nullopt, true, progress}, &report);
+  s = RescoreLocked(RescoreOptions{std::nullopt, true, progress}, &policy,
+                    &report);
   if (!s.ok()) return s;
   return report;
 }

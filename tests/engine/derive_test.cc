@@ -300,35 +300,86 @@ void ExpectStages(const Aggregates& a, const TierPolicy& p,
   }
 }
 
+// Each stage's definition (policy.h) at its boundary: N - 1, N and N + 1
+// whole days after the time it counts from, and 1 ms either side of the
+// instant N + 1 days after it, where "within N days" stops holding.
 TEST(DeriveLifecycleTest, FirstOrderIsNewUntilNewDaysThenActive) {
   ExpectStages(Buyer({kT0}), DefaultPolicy(),
                {{kT0 - Days(5), LifecycleStage::kNew},
                 {kT0, LifecycleStage::kNew},
+                {kT0 + Days(29), LifecycleStage::kNew},
+                {kT0 + Days(30), LifecycleStage::kNew},
                 {kT0 + Days(31) - 1, LifecycleStage::kNew},
                 {kT0 + Days(31), LifecycleStage::kActive},
+                {kT0 + Days(31) + 1, LifecycleStage::kActive},
+                {kT0 + Days(89), LifecycleStage::kActive},
+                {kT0 + Days(90), LifecycleStage::kActive},
                 {kT0 + Days(91) - 1, LifecycleStage::kActive},
-                {kT0 + Days(91), LifecycleStage::kAtRisk}});
+                {kT0 + Days(91), LifecycleStage::kAtRisk},
+                {kT0 + Days(91) + 1, LifecycleStage::kAtRisk},
+                {kT0 + Days(179), LifecycleStage::kAtRisk},
+                {kT0 + Days(180), LifecycleStage::kAtRisk},
+                {kT0 + Days(181) - 1, LifecycleStage::kAtRisk},
+                {kT0 + Days(181), LifecycleStage::kChurned},
+                {kT0 + Days(181) + 1, LifecycleStage::kChurned}});
 }
 
-TEST(DeriveLifecycleTest, NewCountsDaysFromLastActivity) {
-  // derive.h measures "new" by days since last activity, so an interaction
-  // after the first order keeps the customer new for longer.
+TEST(DeriveLifecycleTest, NewCountsDaysFromTheFirstOrderNotLastActivity) {
+  // Issue 12 item 5: the only order eight months ago and a call last week
+  // is an active customer, not a new one.
   Aggregates a = Buyer({kT0});
-  a.last_interaction_ms = kT0 + Days(20);
+  a.last_interaction_ms = kT0 + Days(240);
   a.last_activity_ms = a.last_interaction_ms;
   ExpectStages(a, DefaultPolicy(),
-               {{kT0 + Days(51) - 1, LifecycleStage::kNew},
-                {kT0 + Days(51), LifecycleStage::kActive}});
+               {{kT0 + Days(247), LifecycleStage::kActive}});
+  // An interaction inside new_days neither extends nor ends "new".
+  Aggregates b = Buyer({kT0});
+  b.last_interaction_ms = kT0 + Days(20);
+  b.last_activity_ms = b.last_interaction_ms;
+  ExpectStages(b, DefaultPolicy(),
+               {{kT0 + Days(30), LifecycleStage::kNew},
+                {kT0 + Days(31) - 1, LifecycleStage::kNew},
+                {kT0 + Days(31), LifecycleStage::kActive},
+                {kT0 + Days(111) - 1, LifecycleStage::kActive},
+                {kT0 + Days(111), LifecycleStage::kAtRisk}});
+}
+
+TEST(DeriveLifecycleTest, RepeatOrdersInsideNewDaysStayNew) {
+  // New means acquired within new_days, whatever the order count; the
+  // later orders then carry active, at_risk and churned.
+  ExpectStages(Buyer({kT0, kT0 + Days(10), kT0 + Days(25)}), DefaultPolicy(),
+               {{kT0 + Days(25), LifecycleStage::kNew},
+                {kT0 + Days(30), LifecycleStage::kNew},
+                {kT0 + Days(31) - 1, LifecycleStage::kNew},
+                {kT0 + Days(31), LifecycleStage::kActive},
+                {kT0 + Days(25 + 91) - 1, LifecycleStage::kActive},
+                {kT0 + Days(25 + 91), LifecycleStage::kAtRisk},
+                {kT0 + Days(25 + 181) - 1, LifecycleStage::kAtRisk},
+                {kT0 + Days(25 + 181), LifecycleStage::kChurned}});
 }
 
 TEST(DeriveLifecycleTest, RepeatCustomerActiveThenAtRiskThenChurned) {
-  ExpectStages(Buyer({kT0 - Days(10), kT0}), DefaultPolicy(),
+  ExpectStages(Buyer({kT0 - Days(40), kT0}), DefaultPolicy(),
                {{kT0, LifecycleStage::kActive},
+                {kT0 + Days(90), LifecycleStage::kActive},
                 {kT0 + Days(91) - 1, LifecycleStage::kActive},
                 {kT0 + Days(91), LifecycleStage::kAtRisk},
+                {kT0 + Days(180), LifecycleStage::kAtRisk},
                 {kT0 + Days(181) - 1, LifecycleStage::kAtRisk},
                 {kT0 + Days(181), LifecycleStage::kChurned},
                 {kT0 + Days(5000), LifecycleStage::kChurned}});
+}
+
+TEST(DeriveLifecycleTest, InteractionsKeepABuyerActiveButNotNew) {
+  Aggregates a = Buyer({kT0 - Days(40), kT0});
+  a.last_interaction_ms = kT0 + Days(100);
+  a.last_activity_ms = a.last_interaction_ms;
+  ExpectStages(a, DefaultPolicy(),
+               {{kT0 + Days(100), LifecycleStage::kActive},
+                {kT0 + Days(191) - 1, LifecycleStage::kActive},
+                {kT0 + Days(191), LifecycleStage::kAtRisk},
+                {kT0 + Days(281) - 1, LifecycleStage::kAtRisk},
+                {kT0 + Days(281), LifecycleStage::kChurned}});
 }
 
 TEST(DeriveLifecycleTest, ThresholdsFollowThePolicy) {
@@ -358,16 +409,32 @@ TEST(DeriveLifecycleTest, ReactivatedAfterAGapOfMoreThanAtRiskWholeDays) {
                {{back + Days(10), LifecycleStage::kActive}});
 }
 
-TEST(DeriveLifecycleTest, NewTakesPrecedenceOverReactivated) {
-  // An order cancelled long ago still leaves its time: one order counts,
-  // but the two latest order times are 200 days apart.
+TEST(DeriveLifecycleTest, ACancelledFirstOrderStillDatesTheAcquisition) {
+  // An order cancelled later leaves its time (types.h): one order counts,
+  // but the customer first ordered 200 days ago, so it is not new, and
+  // its two latest order times are more than at_risk_days apart.
   const int64_t back = kT0 + Days(200);
   Aggregates a = Buyer({kT0, back});
   a.order_count = 1;
   a.completed_order_count = 1;
   ExpectStages(a, DefaultPolicy(),
-               {{back + Days(31) - 1, LifecycleStage::kNew},
-                {back + Days(31), LifecycleStage::kReactivated}});
+               {{back, LifecycleStage::kReactivated},
+                {back + Days(91) - 1, LifecycleStage::kReactivated},
+                {back + Days(91), LifecycleStage::kAtRisk}});
+  // Only cancelled orders: no order counts, so a prospect.
+  a.order_count = 0;
+  a.completed_order_count = 0;
+  ExpectStages(a, DefaultPolicy(), {{back, LifecycleStage::kProspect}});
+}
+
+TEST(DeriveLifecycleTest, ARefundedOnlyOrderStillCounts) {
+  // A refunded order is an order (order_count), though it earns nothing.
+  Aggregates a = Buyer({kT0}, 0);
+  a.completed_order_count = 0;
+  a.completed_spend_minor = 0;
+  ExpectStages(a, DefaultPolicy(),
+               {{kT0 + Days(31) - 1, LifecycleStage::kNew},
+                {kT0 + Days(31), LifecycleStage::kActive}});
 }
 
 // --- churn risk ------------------------------------------------------------
@@ -482,17 +549,18 @@ TEST(DeriveAsOfTest, BeforeLastActivityCountsZeroDays) {
   a.last_activity_ms = a.last_interaction_ms;
   const Derived d = Derive(a, DefaultPolicy(), kT0 - Days(30));
   EXPECT_EQ(d.r, 5);
-  EXPECT_EQ(d.lifecycle, LifecycleStage::kActive);
+  // The first order is after as_of too: 0 days since it, so new.
+  EXPECT_EQ(d.lifecycle, LifecycleStage::kNew);
   EXPECT_FALSE(d.churn_risk);
-  // Nothing moves until 31 whole days after the last order.
-  EXPECT_EQ(d.next_change_ms, kT0 + Days(31));
+  // Nothing moves until 31 whole days after the first order.
+  EXPECT_EQ(d.next_change_ms, kT0 + Days(21));
 }
 
 // --- next_change_ms --------------------------------------------------------
 
 TEST(DeriveNextChangeTest, WalksEveryBreakpointOfARepeatCustomer) {
   const TierPolicy p = DefaultPolicy();
-  const Aggregates a = Buyer({kT0 - Days(10), kT0});  // median rule off
+  const Aggregates a = Buyer({kT0 - Days(40), kT0});  // median rule off
   struct Row {
     int64_t as_of_ms;
     int64_t next_change_ms;
@@ -514,14 +582,30 @@ TEST(DeriveNextChangeTest, WalksEveryBreakpointOfARepeatCustomer) {
   }
 }
 
+TEST(DeriveNextChangeTest, NewEndsNewDaysAfterTheFirstOrder) {
+  TierPolicy p = DefaultPolicy();
+  p.recency_days = {40, 90, 180, 365};
+  // A repeat customer stops being new 31 days after its first order, not
+  // its last: the due index must wake it then.
+  const Derived repeat = Derive(Buyer({kT0 - Days(10), kT0}), p, kT0);
+  EXPECT_EQ(repeat.lifecycle, LifecycleStage::kNew);
+  EXPECT_EQ(repeat.next_change_ms, kT0 + Days(21));
+  // An interaction does not move it.
+  Aggregates called = Buyer({kT0});
+  called.last_interaction_ms = kT0 + Days(20);
+  called.last_activity_ms = called.last_interaction_ms;
+  EXPECT_EQ(Derive(called, p, kT0 + Days(20)).next_change_ms, kT0 + Days(31));
+  EXPECT_EQ(Derive(Buyer({kT0}), p, kT0).next_change_ms, kT0 + Days(31));
+}
+
 TEST(DeriveNextChangeTest, SkipsBreakpointsThatChangeNothing) {
   TierPolicy p = DefaultPolicy();
   p.recency_days = {40, 90, 180, 365};
-  // At 31 days new_days is crossed, but a repeat customer is not new.
-  EXPECT_EQ(Derive(Buyer({kT0 - Days(10), kT0}), p, kT0).next_change_ms,
-            kT0 + Days(41));
-  // A first-time customer stops being new then.
-  EXPECT_EQ(Derive(Buyer({kT0}), p, kT0).next_change_ms, kT0 + Days(31));
+  // Aggregates out of contract (first order after the last activity):
+  // new_days is crossed at 231 days, when the customer is churned already.
+  Aggregates a = Buyer({kT0});
+  a.first_order_ms = kT0 + Days(200);
+  EXPECT_EQ(Derive(a, p, kT0 + Days(200)).next_change_ms, kT0 + Days(366));
 }
 
 TEST(DeriveNextChangeTest, ChurnThresholdIsInMillisecondsNotDays) {
@@ -629,10 +713,13 @@ Aggregates RandomAggregates(std::mt19937_64& rng) {
 int64_t RandomAsOf(std::mt19937_64& rng, const Aggregates& a) {
   int64_t as_of;
   switch (Pick(rng, 0, 2)) {
-    case 0:  // exactly on, or just beside, a whole-day boundary
-      as_of = (Pick(rng, 0, 1) ? a.last_order_ms : a.last_activity_ms) +
-              Days(Pick(rng, 0, 400)) + Pick(rng, -1, 1);
+    case 0: {  // exactly on, or just beside, a whole-day boundary
+      const int64_t from[] = {a.first_order_ms, a.last_order_ms,
+                              a.last_activity_ms};
+      as_of =
+          from[Pick(rng, 0, 2)] + Days(Pick(rng, 0, 400)) + Pick(rng, -1, 1);
       break;
+    }
     default:
       as_of = a.last_activity_ms + Pick(rng, -Days(60), Days(900));
   }

@@ -11,6 +11,7 @@
 #include "../test_util.h"
 #include "custdb/engine.h"
 #include "derive.h"
+#include "quantiles.h"
 
 namespace custdb {
 namespace {
@@ -352,6 +353,88 @@ TEST_F(TieringWriteTest, CustomersCreatedDuringAQuantileRescoreEndOnItsPolicy) {
     auto r = *engine_->GetCustomer(id);
     EXPECT_EQ(r.policy_version, stored.version) << "customer " << id;
   }
+  ExpectClean();
+}
+
+// Issue 12 item 6: a policy change is one version, and quantile
+// breakpoints given while there is no buyer are kept, not replaced by
+// {1, 2, 3, 4}, until a full rescore finds buyers.
+TEST_F(TieringWriteTest, QuantilePolicyOnAnEmptyDatabaseIsStoredOnceAsGiven) {
+  TierPolicy q = DefaultPolicy();
+  q.rfm_mode = RfmMode::kQuantile;
+  q.frequency_orders = {2, 4, 6, 8};
+  q.recency_days = {10, 20, 40, 80};
+  ASSERT_TRUE(engine_->SetPolicy(q, nullptr).ok());
+  TierPolicy stored = *engine_->GetPolicy();
+  EXPECT_EQ(stored.version, 2);
+  EXPECT_EQ(stored.frequency_orders, q.frequency_orders);
+  EXPECT_EQ(stored.recency_days, q.recency_days);
+  EXPECT_EQ(stored.monetary_minor, q.monetary_minor);
+  // A full rescore with no buyer has nothing to take quintiles of.
+  ASSERT_TRUE(engine_->Rescore(RescoreOptions{now_, true, nullptr}).ok());
+  stored = *engine_->GetPolicy();
+  EXPECT_EQ(stored.version, 2);
+  EXPECT_EQ(stored.frequency_orders, q.frequency_orders);
+  // Prospects are not buyers either.
+  Customer c;
+  c.code = "prospect";
+  ASSERT_TRUE(engine_->CreateCustomer(c).ok());
+  ASSERT_TRUE(engine_->Rescore(RescoreOptions{now_, true, nullptr}).ok());
+  EXPECT_EQ(engine_->GetPolicy()->version, 2);
+  ExpectClean();
+}
+
+TEST_F(TieringWriteTest, QuantilePolicyChangeIsOneVersionWithItsQuintiles) {
+  RandomWorkload(100, 600, 29);
+  const int64_t before = engine_->GetPolicy()->version;
+  TierPolicy q = DefaultPolicy();
+  q.rfm_mode = RfmMode::kQuantile;
+  auto report = engine_->SetPolicy(q, nullptr);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  const TierPolicy stored = *engine_->GetPolicy();
+  EXPECT_EQ(stored.version, before + 1);
+  EXPECT_EQ(report->policy_version, stored.version);
+  std::vector<int64_t> orders, spend;
+  for (uint64_t id : ids_) {
+    auto r = *engine_->GetCustomer(id);
+    if (r.aggregates.order_count <= 0) continue;
+    orders.push_back(r.aggregates.order_count);
+    spend.push_back(r.aggregates.total_spend_minor);
+    EXPECT_EQ(r.policy_version, stored.version);
+  }
+  ASSERT_FALSE(orders.empty());
+  EXPECT_EQ(stored.frequency_orders, QuintileBreakpoints(orders));
+  EXPECT_EQ(stored.monetary_minor, QuintileBreakpoints(spend));
+  // Nothing moved since: a full rescore at the same time stores nothing.
+  ASSERT_TRUE(
+      engine_->Rescore(RescoreOptions{report->as_of_ms, true, nullptr}).ok());
+  EXPECT_EQ(engine_->GetPolicy()->version, stored.version);
+  ExpectClean();
+}
+
+// Issue 12 item 5: "new" ends new_days after the first order whatever came
+// since, and the incremental rescore must find the customer then.
+TEST_F(TieringWriteTest, IncrementalRescoreWakesACustomerWhenItStopsBeingNew) {
+  Customer c;
+  c.code = "repeat";
+  const uint64_t id = *engine_->CreateCustomer(c);
+  const int64_t first = now_;
+  ASSERT_TRUE(engine_->RecordOrder(test::NewOrder(1, id, 1, first, 5000)).ok());
+  ASSERT_TRUE(
+      engine_->RecordOrder(test::NewOrder(2, id, 1, first + 10 * kDay, 5000))
+          .ok());
+  ASSERT_TRUE(engine_
+                  ->RecordInteraction(test::NewInteraction(
+                      id, 1, first + 20 * kDay, InteractionKind::kCall))
+                  .ok());
+  auto at = [&](int64_t as_of) {
+    auto report = engine_->Rescore(RescoreOptions{as_of, false, nullptr});
+    EXPECT_TRUE(report.ok()) << report.status().ToString();
+    return engine_->GetCustomer(id)->derived.lifecycle;
+  };
+  EXPECT_EQ(at(first + 31 * kDay - 1), LifecycleStage::kNew);
+  EXPECT_EQ(at(first + 31 * kDay), LifecycleStage::kActive);
+  EXPECT_EQ(at(first + 111 * kDay), LifecycleStage::kAtRisk);
   ExpectClean();
 }
 

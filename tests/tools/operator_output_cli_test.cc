@@ -715,5 +715,23 @@ TEST_F(OperatorOutputCliTest, PolicySetStoresTheNextVersion) {
   EXPECT_EQ(RunJson("report tiers", "")["policy_version"], 2);
 }
 
+// Issue 12 item 6: one `policy set` is one version, quintiles included.
+TEST_F(OperatorOutputCliTest, PolicySetQuantileStoresOneVersion) {
+  RescoreAtNow();
+  Json p = RunJson("policy get", "");
+  p["rfm_mode"] = "quantile";
+  const Json report =
+      RunJson("policy set", Quote(File("quantile.json", p.dump(2))));
+  EXPECT_EQ(report["policy_version"], 2);
+  const Json stored = RunJson("policy get", "");
+  EXPECT_EQ(stored["version"], 2);
+  EXPECT_EQ(stored["rfm_mode"], "quantile");
+  // The lowest order count among the buyers scores 1.
+  EXPECT_GT(stored["frequency_orders"][0].get<int64_t>(), 1);
+  EXPECT_EQ(
+      RunJson("rescore", "--full --as-of " + Time(as_of_))["policy_version"],
+      2);
+}
+
 }  // namespace
 }  // namespace custdb

@@ -20,6 +20,19 @@ enum class ValueTier : uint8_t {
   kHigh = 3,
 };
 
+// "Within N days" of a time t means at most N whole days since t:
+// floor((as_of - t) / 1 day) <= N, i.e. as_of < t + (N + 1) days (0 days
+// when t is after as_of). Times are the aggregates' (types.h): an order
+// later cancelled still counts for first/last_order_ms, but not in
+// order_count. The first stage that holds, in this order:
+//  - prospect: order_count == 0 (no orders, only cancelled ones, or only
+//    interactions);
+//  - churned: last activity (order or interaction) not within at_risk_days;
+//  - at_risk: last activity not within active_days;
+//  - new: first order within new_days, however many orders since;
+//  - reactivated: the two latest orders lie more than at_risk_days whole
+//    days apart;
+//  - active: otherwise (last activity within active_days).
 // Stored in indexes and counters: never renumber.
 enum class LifecycleStage : uint8_t {
   kProspect = 1,     // no order yet
@@ -27,7 +40,7 @@ enum class LifecycleStage : uint8_t {
   kActive = 3,       // last activity within active_days
   kAtRisk = 4,       // last activity within at_risk_days
   kChurned = 5,      // last activity longer ago
-  kReactivated = 6,  // active again after a gap longer than at_risk_days
+  kReactivated = 6,  // ordered again after a gap longer than at_risk_days
 };
 
 const char* ValueTierName(ValueTier tier);  // "high", "medium", "low"

@@ -153,10 +153,13 @@ class Store {
   // --- Tier policy and time ---------------------------------------------
   // The stored policy (DefaultPolicy() version 1 in a new database).
   virtual Result<TierPolicy> GetPolicy() = 0;
-  // Validates and stores `policy` as the next version, then re-derives
-  // every customer under it (a full rescore at the last rescore's as_of,
-  // reporting progress). kInvalidArgument listing every problem of an
-  // invalid policy; nothing changes then.
+  // Validates `policy`, stores it as the next version (exactly one per
+  // call) and re-derives every customer under it (a full rescore at the
+  // last rescore's as_of, reporting progress). A quantile policy is stored
+  // with the breakpoints the rescore computes from the buyers (quantiles.h
+  // has the rule); with no buyer yet, with the breakpoints given, which
+  // stand until a full rescore finds buyers. kInvalidArgument listing
+  // every problem of an invalid policy; nothing changes then.
   virtual Result<RescoreReport> SetPolicy(const TierPolicy& policy,
                                           const ProgressFn& progress) = 0;
   // Brings every customer's derived attributes up to options.as_of_ms; see
