@@ -380,7 +380,13 @@ Status Storage::CheckMeta(const Options& options) {
 Status Storage::Migrate(uint64_t from_version) {
   rocksdb::WriteBatch batch;
   rocksdb::Status s;
-  if (from_version < 2) {
+  if (from_version < 3) {
+    // Schema 3 derives lifecycle and quantile scores by other rules: every
+    // stored derivation is stale.
+    s = batch.Put(cf(keys::kMetaCf), std::string(keys::kMetaRebuildTiering),
+                  "1");
+  }
+  if (s.ok() && from_version < 2) {
     // Schema 2 changed the layout of last_activity entries and dropped the
     // global spend index, the buyer-day markers and two summary scopes:
     // the engine writes every customer's entries and counters anew when it

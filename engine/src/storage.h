@@ -25,7 +25,11 @@ rocksdb::ReadOptions TotalOrder();
 //  1: the first.
 //  2: no global spend index, buyer-day markers, or all / region
 //     tier-summary scopes (keys.h kRetired*).
-inline constexpr int kSchemaVersion = 2;
+//  3: the derivation rules of issue 12 (lifecycle `new` counts from the
+//     first order; quantile ties): same layout, but every customer's
+//     derived attributes, tier entries and summary counters are rebuilt
+//     when a schema 2 database is opened.
+inline constexpr int kSchemaVersion = 3;
 
 class CounterGuard;
 

@@ -209,12 +209,12 @@ TEST(ReadOnlyOpenTest, MissingDatabaseIsNotFoundAndNothingIsCreated) {
 // with a message naming the version and what to do, and changes nothing;
 // once opened read-write (migrated), it opens read-only.
 TEST_F(ReadOnlyTest, OlderSchemaIsRefusedUntilMigrated) {
-  ASSERT_EQ(RewriteSchemaVersion(path_, "1"), "2");
+  ASSERT_EQ(RewriteSchemaVersion(path_, "1"), "3");
   const std::string before = DirectoryState(path_);
   auto opened = Engine::Open(ReadOnlyOptions(path_));
   EXPECT_TRUE(HasCode(opened.status(), StatusCode::kFailedPrecondition));
   EXPECT_NE(opened.status().message().find("schema_version: 1 is older than "
-                                           "this build's 2 and must be "
+                                           "this build's 3 and must be "
                                            "migrated, which a read-only open "
                                            "cannot do"),
             std::string::npos)
@@ -224,7 +224,7 @@ TEST_F(ReadOnlyTest, OlderSchemaIsRefusedUntilMigrated) {
   { ASSERT_NE(OpenTestEngine(path_), nullptr); }
   opened = Engine::Open(ReadOnlyOptions(path_));
   ASSERT_TRUE(opened.ok()) << opened.status().ToString();
-  EXPECT_EQ(ValueOf((*opened)->Stats()).schema_version, 2);
+  EXPECT_EQ(ValueOf((*opened)->Stats()).schema_version, 3);
   EXPECT_EQ(ValueOf((*opened)->GetCustomer(1)).aggregates.total_spend_minor,
             5000);
 }

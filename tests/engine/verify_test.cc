@@ -595,6 +595,20 @@ TEST_F(VerifyTest, OpeningASchemaOneDatabaseMigratesIt) {
             std::to_string(kSchemaVersion));
 }
 
+// Schema 3 changed derivation rules: what a schema 2 database derived is
+// stale, so opening one rebuilds every customer's tiering.
+TEST_F(VerifyTest, OpeningASchemaTwoDatabaseRederivesEveryone) {
+  VerifyReport report = VerifyAfter([](RawDb* raw) {
+    raw->Put(keys::kMetaCf, std::string(keys::kMetaSchemaVersion), "2");
+    raw->Put(keys::kTierIndexCf, keys::TierKey(3, 100), "");  // stale
+  });
+  EXPECT_TRUE(report.ok()) << Listing(report);
+  engine_.reset();
+  RawDb raw(path_);
+  EXPECT_EQ(raw.Get(keys::kMetaCf, std::string(keys::kMetaSchemaVersion)),
+            std::to_string(kSchemaVersion));
+}
+
 // A rebuild cut off by a crash leaves its flag, and whatever part of the
 // entries and counters it wrote: the next open starts it over.
 TEST_F(VerifyTest, AnInterruptedTierRebuildRunsAgainOnOpen) {

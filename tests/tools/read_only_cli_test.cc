@@ -140,11 +140,11 @@ TEST_F(ReadOnlyCliTest, HelpOfEveryReadCommandSaysItOpensReadOnly) {
 // a read command says so, changes nothing and exits 3.
 TEST_F(ReadOnlyCliTest, OlderSchemaIsRefusedWithAClearMessage) {
   const std::string db = dir_.Sub("db");
-  ASSERT_EQ(test::RewriteSchemaVersion(db, "1"), "2");
+  ASSERT_EQ(test::RewriteSchemaVersion(db, "1"), "3");
   const std::string before = test::DirectoryState(db);
   const CommandRun run = Run("stats", db);
   EXPECT_EQ(run.exit_code, 3);
-  EXPECT_NE(run.error.find("schema_version: 1 is older than this build's 2 "
+  EXPECT_NE(run.error.find("schema_version: 1 is older than this build's 3 "
                            "and must be migrated, which a read-only open "
                            "cannot do"),
             std::string::npos)
