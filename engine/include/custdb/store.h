@@ -154,13 +154,14 @@ class Store {
   // The stored policy (DefaultPolicy() version 1 in a new database).
   virtual Result<TierPolicy> GetPolicy() = 0;
   // Validates and stores `policy` as the next version, then re-derives
-  // every customer under it (a full rescore at the last rescore's as_of,
+  // every customer under it (a full rescore at the database time, rescore.h,
   // reporting progress). kInvalidArgument listing every problem of an
   // invalid policy; nothing changes then.
   virtual Result<RescoreReport> SetPolicy(const TierPolicy& policy,
                                           const ProgressFn& progress) = 0;
-  // Brings every customer's derived attributes up to options.as_of_ms; see
-  // rescore.h. Writes derive at max(clock, last rescore's as_of).
+  // Brings every customer's derived attributes up to options.as_of_ms and
+  // sets the database time to it. Writes derive at the database time. The
+  // time model, and what is refused: rescore.h, "Database time".
   virtual Result<RescoreReport> Rescore(const RescoreOptions& options) = 0;
 
   // --- Queries and reports (query.h, reports.h) ------------------------
