@@ -70,6 +70,7 @@ struct RescoreFlags {
   std::string data;
   std::optional<std::string> as_of;  // ISO-8601 UTC; none: engine's clock
   bool full = false;
+  bool force = false;  // allow --as-of more than a day ahead of the clock
   bool json = false;
 };
 CLI::App* AddRescoreCommand(CLI::App& app, RescoreFlags* flags);

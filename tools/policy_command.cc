@@ -97,7 +97,7 @@ PolicyCommands AddPolicyCommand(CLI::App& app, PolicyFlags* get_flags,
   CLI::App* set = policy->add_subcommand(
       "set",
       "Store FILE (JSON, see docs/OPERATIONS.md) as the next policy version "
-      "and re-derive every customer");
+      "and re-derive every customer at the database time");
   set->add_option("--data", set_flags->data, "Database directory (must exist)")
       ->required()
       ->check(CLI::ExistingDirectory);

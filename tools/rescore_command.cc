@@ -52,11 +52,15 @@ CLI::App* AddRescoreCommand(CLI::App& app, RescoreFlags* flags) {
       ->required()
       ->check(CLI::ExistingDirectory);
   cmd->add_option("--as-of", flags->as_of,
-                  "ISO-8601 UTC time (a date is its midnight); default now, "
-                  "never before the last rescore");
+                  "ISO-8601 UTC time (a date is its midnight); default now. "
+                  "Becomes the database time writes derive at; without "
+                  "--full, not before it; at most a day ahead of the clock "
+                  "without --force");
   cmd->add_flag("--full", flags->full,
                 "Re-derive every customer (and recompute quantile "
                 "breakpoints), not only those due");
+  cmd->add_flag("--force", flags->force,
+                "Allow an --as-of more than a day ahead of the clock");
   cmd->add_flag("--json", flags->json, "Print the report as JSON");
   return cmd;
 }
@@ -64,6 +68,7 @@ CLI::App* AddRescoreCommand(CLI::App& app, RescoreFlags* flags) {
 int RunRescore(const RescoreFlags& flags) {
   RescoreOptions options;
   options.full = flags.full;
+  options.force = flags.force;
   if (!ParseTimeFlag(kCommand, "--as-of", flags.as_of, &options.as_of_ms)) {
     return kExitUsage;
   }

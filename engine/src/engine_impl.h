@@ -143,9 +143,12 @@ class EngineImpl : public Engine {
   std::shared_ptr<const TierPolicy> policy() const {
     return std::atomic_load(&policy_);
   }
-  // Writes derive at the clock, but never before the last rescore.
+  // The database time (rescore.h): what writes, the policy change and the
+  // open-time derivation derive at. The last rescore's as_of while pinned,
+  // else the clock but never before the last rescore.
   int64_t WriteAsOf() const {
-    return std::max(ctx_.now_ms(), rescore_as_of_.load());
+    const int64_t t = rescore_as_of_.load();
+    return time_pinned_.load() ? t : std::max(ctx_.now_ms(), t);
   }
   // Loads the policy and rescore time; stores the default policy in a new
   // database and derives customers written before tiering existed.
@@ -237,6 +240,8 @@ class EngineImpl : public Engine {
   ApplyContext ctx_;
   std::shared_ptr<const TierPolicy> policy_;  // atomic_load / atomic_store
   std::atomic<int64_t> rescore_as_of_{0};
+  // keys.h kMetaTimePinned. Changed with rescore_as_of_, under rescore_mu_.
+  std::atomic<bool> time_pinned_{false};
   std::mutex rescore_mu_;  // one Rescore or SetPolicy at a time
   // The as_of of the last rescore that finished (keys.h
   // kMetaRescoredThrough; INT64_MIN if none): every customer's next change

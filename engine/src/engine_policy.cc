@@ -1,10 +1,12 @@
 // Engine: the stored tier policy, policy changes and Rescore.
 #include <rocksdb/db.h>
+#include <rocksdb/write_batch.h>
 
 #include <algorithm>
 #include <thread>
 
 #include "codec.h"
+#include "custdb/time_format.h"
 #include "engine_impl.h"
 #include "quantiles.h"
 #include "rocks_status.h"
@@ -19,6 +21,10 @@ constexpr size_t kRederiveBatch = 1000;
 constexpr size_t kRederiveLanes = 2;
 // Fewer customers than this per lane are not worth a thread.
 constexpr size_t kMinIdsPerLane = 256;
+// How far ahead of the clock a rescore may go without RescoreOptions::force:
+// enough for a job scheduled just before midnight in any time zone, far
+// short of a mistyped year.
+constexpr int64_t kMaxAheadOfClockMs = kDayMs;
 
 }  // namespace
 
@@ -45,6 +51,10 @@ Status EngineImpl::LoadTiering() {
   Status s = storage_->ReadMetaNumber(keys::kMetaRescoreAsOf, &as_of);
   if (!s.ok()) return s;
   rescore_as_of_ = static_cast<int64_t>(as_of);
+  uint64_t pinned = 0;
+  s = storage_->ReadMetaNumber(keys::kMetaTimePinned, &pinned);
+  if (!s.ok()) return s;
+  time_pinned_ = pinned != 0;
   uint64_t through = 0;
   s = storage_->ReadMetaNumber(keys::kMetaRescoredThrough, &through);
   if (!s.ok()) return s;
@@ -181,24 +191,61 @@ Status EngineImpl::Rederive(const std::vector<uint64_t>& ids, int64_t as_of,
 Status EngineImpl::RescoreLocked(const RescoreOptions& options,
                                  const TierPolicy* change,
                                  RescoreReport* report) {
-  const int64_t as_of = options.as_of_ms ? *options.as_of_ms : WriteAsOf();
-  if (as_of < rescore_as_of_.load()) {
-    return Status::InvalidArgument("as_of_ms: " + std::to_string(as_of) +
-                                   " is before the last rescore's as_of " +
-                                   std::to_string(rescore_as_of_.load()));
+  const int64_t now = ctx_.now_ms();
+  const int64_t database_time = WriteAsOf();
+  // Default "now", but never before a database time forced ahead of it.
+  const int64_t as_of =
+      options.as_of_ms ? *options.as_of_ms : std::max(now, database_time);
+  // Checked before anything is written: a refused rescore changes nothing.
+  // The default is exempt: a database time ahead was forced already.
+  if (options.as_of_ms && !options.force && as_of > now &&
+      as_of - now > kMaxAheadOfClockMs) {
+    return Status::InvalidArgument(
+        "rescore.as_of: " + FormatIso8601(as_of) + " is " +
+        std::to_string((as_of - now) / kDayMs) + " days ahead of the clock (" +
+        FormatIso8601(now) + "); pass --force if you mean it");
+  }
+  // Customers may be derived as late as the database time, and an
+  // incremental rescore only moves customers forward: below it, it would
+  // report success having changed nobody.
+  if (!options.full && as_of < database_time) {
+    return Status::FailedPrecondition(
+        "rescore.as_of: " + FormatIso8601(as_of) +
+        " is before the database time " + FormatIso8601(database_time) +
+        "; run a full rescore (--full) to set the database time back");
   }
   report->as_of_ms = as_of;
   report->full = options.full;
   rocksdb::DB* db = storage_->db();
-  // Raised first: writes from now on derive at as_of or later, so none
-  // can put a customer behind this rescore.
+  // The database time moves first: writes from now on derive at as_of
+  // (pinned, when as_of is before the clock) or later, so none can put a
+  // customer behind this rescore. A full rescore that sets it back lowers
+  // rescored_through_ with it, since customers written from now on may
+  // next change before the old value.
+  const bool pinned = as_of < now;
+  const bool lower_through = as_of < rescored_through_.load();
+  rocksdb::WriteBatch batch;
+  rocksdb::Status rs =
+      batch.Put(storage_->cf(keys::kMetaCf),
+                std::string(keys::kMetaRescoreAsOf), std::to_string(as_of));
+  if (rs.ok() && pinned != time_pinned_.load()) {
+    rs = pinned ? batch.Put(storage_->cf(keys::kMetaCf),
+                            std::string(keys::kMetaTimePinned), "1")
+                : batch.Delete(storage_->cf(keys::kMetaCf),
+                               std::string(keys::kMetaTimePinned));
+  }
+  if (rs.ok() && lower_through) {
+    rs = batch.Put(storage_->cf(keys::kMetaCf),
+                   std::string(keys::kMetaRescoredThrough),
+                   std::to_string(as_of));
+  }
   rocksdb::WriteOptions wo;
   wo.sync = options_.sync;
-  Status s = FromRocks(
-      db->Put(wo, storage_->cf(keys::kMetaCf),
-              std::string(keys::kMetaRescoreAsOf), std::to_string(as_of)),
-      "storing the rescore time");
+  if (rs.ok()) rs = db->Write(wo, &batch);
+  Status s = FromRocks(rs, "storing the database time");
   if (!s.ok()) return s;
+  if (lower_through) rescored_through_ = as_of;
+  time_pinned_ = pinned;
   rescore_as_of_ = as_of;
   // A write that read the earlier time holds its customer's stripe until
   // it has committed: once every stripe has been free, the scans below see
@@ -303,11 +350,16 @@ Result<RescoreReport> EngineImpl::SetPolicy(const TierPolicy& policy,
   if (!s.ok()) return s;
   std::lock_guard<std::mutex> lock(rescore_mu_);
   // Stored by the full rescore, as one version with its quintiles (for a
-  // quantile policy) already computed; re-derived at the time writes
-  // derive at, so no customer moves back.
+  // quantile policy) already computed; re-derived at the database time,
+  // the time every customer's attributes hold at, so none moves in time;
+  // forced, as that time was accepted.
+  RescoreOptions options;
+  options.as_of_ms = WriteAsOf();
+  options.full = true;
+  options.force = true;
+  options.progress = progress;
   RescoreReport report;
-  s = RescoreLocked(RescoreOptions{std::nullopt, true, progress}, &policy,
-                    &report);
+  s = RescoreLocked(options, &policy, &report);
   if (!s.ok()) return s;
   return report;
 }

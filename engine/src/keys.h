@@ -49,6 +49,11 @@ inline constexpr std::string_view kMetaNextInteractionId =
 // the last rescore (decimal ASCII ms).
 inline constexpr std::string_view kMetaPolicy = "policy";
 inline constexpr std::string_view kMetaRescoreAsOf = "rescore_as_of";
+// Present (value "1") while the database time is pinned at rescore_as_of:
+// the last rescore's as_of was before the clock, and writes derive at it
+// rather than at the clock (rescore.h, "Database time"). Absent in
+// databases from before it existed, which follow the clock.
+inline constexpr std::string_view kMetaTimePinned = "time_pinned";
 // The as_of of the last rescore that finished (decimal ASCII ms); absent
 // before the first. A rescore cut off by a crash raised rescore_as_of only.
 inline constexpr std::string_view kMetaRescoredThrough = "rescored_through";

@@ -10,6 +10,7 @@
 
 #include "../test_util.h"
 #include "custdb/engine.h"
+#include "custdb/time_format.h"
 #include "derive.h"
 #include "quantiles.h"
 
@@ -129,8 +130,10 @@ TEST_F(TieringWriteTest, ReopenKeepsPolicyAndDerivedState) {
 TEST_F(TieringWriteTest, IncrementalRescoreVisitsExactlyTheDueCustomers) {
   RandomWorkload(300, 2000, 11);
   auto policy = *engine_->GetPolicy();
+  const int64_t start = now_;
   for (int day = 1; day <= 40; day += 13) {
-    const int64_t as_of = now_ + day * kDay;
+    const int64_t as_of = start + day * kDay;
+    now_ = as_of;  // a rescore more than a day ahead needs force
     // The test's own count: customers whose attributes can change by as_of.
     uint64_t due = 0, changing = 0;
     for (uint64_t id : ids_) {
@@ -161,6 +164,7 @@ TEST_F(TieringWriteTest, IncrementalRescoreVisitsExactlyTheDueCustomers) {
 TEST_F(TieringWriteTest, RescoreThatChangesNothingWritesNothing) {
   RandomWorkload(300, 2000, 13);
   const int64_t as_of = now_ + 20 * kDay;
+  now_ = as_of;  // a rescore more than a day ahead needs force
   ASSERT_TRUE(engine_->Rescore(RescoreOptions{as_of, false, nullptr}).ok());
   engine_.reset();
   const uint64_t before = test::LatestSequenceNumber(dir_.path());
@@ -189,9 +193,11 @@ TEST_F(TieringWriteTest, RescoreThatChangesNothingWritesNothing) {
   ExpectClean();
 }
 
-// Refused before anything is written: no customer, and not the rescore
-// time, which would otherwise move later rescores' lower bound.
-TEST_F(TieringWriteTest, RescoreBeforeTheLastOneIsRefused) {
+// An incremental rescore before the database time (rescore.h) is refused
+// before anything is written: no customer, and not the rescore time, which
+// would otherwise move later rescores' lower bound. (A full one may go
+// back: database_time_test.cc.)
+TEST_F(TieringWriteTest, IncrementalRescoreBeforeTheLastOneIsRefused) {
   RandomWorkload(10, 50, 5);
   const int64_t last = now_ + kDay;
   ASSERT_TRUE(engine_->Rescore(RescoreOptions{last, false, nullptr}).ok());
@@ -201,14 +207,14 @@ TEST_F(TieringWriteTest, RescoreBeforeTheLastOneIsRefused) {
   const uint64_t sequence = test::LatestSequenceNumber(dir_.path());
   Reopen();
 
-  const std::string refusal = "as_of_ms: " + std::to_string(now_) +
-                              " is before the last rescore's as_of " +
-                              std::to_string(last);
-  for (bool full : {false, true}) {
-    auto s = engine_->Rescore(RescoreOptions{now_, full, nullptr});
-    EXPECT_EQ(s.status().code(), StatusCode::kInvalidArgument);
-    EXPECT_EQ(s.status().message(), refusal) << "full " << full;
-  }
+  const std::string refusal = "rescore.as_of: " + FormatIso8601(now_) +
+                              " is before the database time " +
+                              FormatIso8601(last) +
+                              "; run a full rescore (--full) to set the "
+                              "database time back";
+  auto s = engine_->Rescore(RescoreOptions{now_, false, nullptr});
+  EXPECT_EQ(s.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(s.status().message(), refusal);
   for (const CustomerRecord& was : before) {
     auto r = *engine_->GetCustomer(was.profile.id);
     EXPECT_EQ(r.derived, was.derived) << "customer " << was.profile.id;
@@ -222,7 +228,7 @@ TEST_F(TieringWriteTest, RescoreBeforeTheLastOneIsRefused) {
   // The stored rescore time is still `last`: the earlier time is refused
   // the same way, `last` itself is accepted.
   auto again = engine_->Rescore(RescoreOptions{now_, false, nullptr});
-  EXPECT_EQ(again.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(again.status().code(), StatusCode::kFailedPrecondition);
   EXPECT_EQ(again.status().message(), refusal);
   auto at_last = engine_->Rescore(RescoreOptions{last, false, nullptr});
   ASSERT_TRUE(at_last.ok()) << at_last.status().ToString();

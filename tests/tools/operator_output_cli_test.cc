@@ -37,15 +37,16 @@ constexpr uint64_t kD = 4;  // a prospect, channel 1, EU
 
 class OperatorOutputCliTest : public ::testing::Test {
  protected:
-  // The engine writes with the system clock, and a rescore may not go back
-  // before it, so the tests' "now" is midnight UTC two days ahead; every
+  // The engine writes with the system clock; a full rescore sets the
+  // database time back to the tests' "now", midnight UTC yesterday, so
+  // that two days after it are still within a day of the clock. Every
   // event lies a whole number of days before it.
   void SetUp() override {
     const int64_t now_ms =
         std::chrono::duration_cast<std::chrono::milliseconds>(
             std::chrono::system_clock::now().time_since_epoch())
             .count();
-    as_of_ = (now_ms / kDay + 2) * kDay;
+    as_of_ = (now_ms / kDay - 1) * kDay;
     Options options;
     options.path = dir_.Sub("db");
     options.base_currency = "EUR";
@@ -260,13 +261,47 @@ TEST_F(OperatorOutputCliTest, RescoreReportsWhatItDid) {
   EXPECT_NE(text.output.find("policy version: 1"), std::string::npos)
       << text.output;
 
-  // Before the last rescore: the engine refuses the value, a usage error.
+  // Before the database time without --full: refused, saying what to do.
   const CommandRun back = CustdbSplit(
       "rescore" + Data() + "--as-of " + Time(as_of_), dir_.Sub("stderr.txt"));
-  EXPECT_EQ(back.exit_code, 2) << back.error;
+  EXPECT_EQ(back.exit_code, 3) << back.error;
   EXPECT_EQ(back.output, "");
-  EXPECT_NE(back.error.find("invalid_argument"), std::string::npos)
+  EXPECT_NE(back.error.find("failed_precondition"), std::string::npos)
       << back.error;
+  EXPECT_NE(back.error.find("rescore.as_of: " + Time(as_of_) +
+                            " is before the database time " +
+                            Time(as_of_ + 2 * kDay) +
+                            "; run a full rescore (--full) to set the "
+                            "database time back"),
+            std::string::npos)
+      << back.error;
+  const Json full_back = RunJson("rescore", "--full --as-of " + Time(as_of_));
+  EXPECT_EQ(full_back["as_of"], Time(as_of_));
+}
+
+// A mistyped year is a usage error unless --force says it is meant.
+TEST_F(OperatorOutputCliTest, RescoreFarAheadOfTheClockNeedsForce) {
+  const CommandRun typo = CustdbSplit("rescore" + Data() + "--as-of 2204-01-01",
+                                      dir_.Sub("stderr.txt"));
+  EXPECT_EQ(typo.exit_code, 2) << typo.error;
+  EXPECT_EQ(typo.output, "");
+  EXPECT_NE(typo.error.find("invalid_argument"), std::string::npos)
+      << typo.error;
+  EXPECT_NE(typo.error.find("rescore.as_of: 2204-01-01T00:00:00Z is "),
+            std::string::npos)
+      << typo.error;
+  EXPECT_NE(typo.error.find("days ahead of the clock"), std::string::npos)
+      << typo.error;
+  EXPECT_NE(typo.error.find("pass --force if you mean it"), std::string::npos)
+      << typo.error;
+  // Refused before anything was written: a rescore at "now" still runs.
+  RescoreAtNow();
+
+  const Json forced = RunJson("rescore", "--as-of 2204-01-01 --force");
+  EXPECT_EQ(forced["as_of"], "2204-01-01T00:00:00Z");
+  // And it can be undone.
+  const Json undone = RunJson("rescore", "--full --as-of " + Time(as_of_));
+  EXPECT_EQ(undone["as_of"], Time(as_of_));
 }
 
 // --- report tiers ------------------------------------------------------

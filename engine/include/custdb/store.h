@@ -155,15 +155,16 @@ class Store {
   virtual Result<TierPolicy> GetPolicy() = 0;
   // Validates `policy`, stores it as the next version (exactly one per
   // call) and re-derives every customer under it (a full rescore at the
-  // last rescore's as_of, reporting progress). A quantile policy is stored
-  // with the breakpoints the rescore computes from the buyers (quantiles.h
-  // has the rule); with no buyer yet, with the breakpoints given, which
-  // stand until a full rescore finds buyers. kInvalidArgument listing
-  // every problem of an invalid policy; nothing changes then.
+  // database time, rescore.h, reporting progress). A quantile policy is
+  // stored with the breakpoints the rescore computes from the buyers
+  // (quantiles.h has the rule); with no buyer yet, with the breakpoints
+  // given, which stand until a full rescore finds buyers. kInvalidArgument
+  // listing every problem of an invalid policy; nothing changes then.
   virtual Result<RescoreReport> SetPolicy(const TierPolicy& policy,
                                           const ProgressFn& progress) = 0;
-  // Brings every customer's derived attributes up to options.as_of_ms; see
-  // rescore.h. Writes derive at max(clock, last rescore's as_of).
+  // Brings every customer's derived attributes up to options.as_of_ms and
+  // sets the database time to it. Writes derive at the database time. The
+  // time model, and what is refused: rescore.h, "Database time".
   virtual Result<RescoreReport> Rescore(const RescoreOptions& options) = 0;
 
   // --- Queries and reports (query.h, reports.h) ------------------------
