@@ -433,8 +433,12 @@ TEST_F(TieringWriteTest, IncrementalRescoreWakesACustomerWhenItStopsBeingNew) {
                   ->RecordInteraction(test::NewInteraction(
                       id, 1, first + 20 * kDay, InteractionKind::kCall))
                   .ok());
+  // The fixture's clock stands still while the rescores walk ahead of it.
   auto at = [&](int64_t as_of) {
-    auto report = engine_->Rescore(RescoreOptions{as_of, false, nullptr});
+    RescoreOptions options;
+    options.as_of_ms = as_of;
+    options.force = true;
+    auto report = engine_->Rescore(options);
     EXPECT_TRUE(report.ok()) << report.status().ToString();
     return engine_->GetCustomer(id)->derived.lifecycle;
   };
