@@ -127,6 +127,8 @@ class RetailImporter {
   void WriteCustomers();
   Status WriteOrders();
   void OnResult(size_t invoice, const Status& status);
+  // Fails every row of `invoice` that was read without error.
+  void FailInvoice(const Invoice& invoice, const Status& status);
 
   SourceLine Where(int64_t line) const { return SourceLine{path_, line}; }
   std::string_view Field(const std::vector<std::string>& fields,
@@ -155,6 +157,7 @@ Status RetailImporter::ReadHeader(CsvReader* reader) {
   if (!*got) {
     return Status::InvalidArgument(path_ + ": empty file; want a header line");
   }
+  report_->HeaderRead(header);
   const std::string where = path_ + ":" + std::to_string(header.line) + ": ";
   if (!header.error.ok()) {
     return Status::InvalidArgument(where + "header: " + header.error.message());
@@ -291,8 +294,8 @@ void RetailImporter::AddRow(Invoice* invoice, RetailRow* row,
 }
 
 void RetailImporter::ReadRow(const CsvRecord& record) {
-  report_->RowRead();
-  const SourceLine where = Where(record.line);
+  const SourceLine where{path_, record.line, record.last_line};
+  report_->RowRead(where);
   if (!record.error.ok()) {
     report_->Fail(where, record.error);
     return;
@@ -336,8 +339,10 @@ Status RetailImporter::ReadRows(CsvReader* reader, const FileSource& source) {
   CsvRecord record;
   for (;;) {
     Result<bool> got = reader->Next(&record);
-    if (!got.ok()) return got.status();
-    if (!*got) return Status::OK();
+    if (!got.ok() || !*got) {
+      report_->FileRead(*reader);
+      return got.status();
+    }
     ReadRow(record);
     if (report_->report().rows_read % kProgressEveryRows == 0) {
       report_->Progress(path_, "reading", source.bytes_read(),
@@ -382,23 +387,20 @@ Status RetailImporter::WriteOrders() {
     Invoice& invoice = invoices_[i];
     const int64_t rows = static_cast<int64_t>(invoice.lines.size());
     if (rows == 0) continue;  // every row failed and was reported
-    const SourceLine where = Where(invoice.first_line);
     const std::string what = "invoice " + invoice.number + ": ";
     if (invoice.failed_line != 0) {
-      report_->Fail(where,
-                    Status::InvalidArgument(
-                        what + "not imported: its row on line " +
-                        std::to_string(invoice.failed_line) + " failed"),
-                    rows);
+      FailInvoice(invoice,
+                  Status::InvalidArgument(
+                      what + "not imported: its row on line " +
+                      std::to_string(invoice.failed_line) + " failed"));
       continue;
     }
     const RetailCustomer& customer = customers_[invoice.customer];
     if (!customer.status.ok()) {
-      report_->Fail(where,
-                    Status(customer.status.code(),
-                           what + "not imported: customer '" + customer.code +
-                               "': " + customer.status.message()),
-                    rows);
+      FailInvoice(invoice,
+                  Status(customer.status.code(),
+                         what + "not imported: customer '" + customer.code +
+                             "': " + customer.status.message()));
       continue;
     }
     Order order;
@@ -416,10 +418,9 @@ Status RetailImporter::WriteOrders() {
                                          &order.amount_minor);
     }
     if (overflow) {
-      report_->Fail(where,
-                    Status::InvalidArgument(what + "the sum of its lines "
-                                                   "overflows the amount"),
-                    rows);
+      FailInvoice(invoice,
+                  Status::InvalidArgument(what + "the sum of its lines "
+                                                 "overflows the amount"));
       continue;
     }
     order.items = std::move(invoice.items);
@@ -449,11 +450,15 @@ void RetailImporter::OnResult(size_t index, const Status& status) {
       report_->Skip(kSkipDuplicate, Where(line));
     }
   } else {
-    report_->Fail(Where(invoice.first_line),
-                  Status(status.code(),
-                         "invoice " + invoice.number + ": " + status.message()),
-                  rows);
+    FailInvoice(invoice, Status(status.code(), "invoice " + invoice.number +
+                                                   ": " + status.message()));
   }
+}
+
+void RetailImporter::FailInvoice(const Invoice& invoice, const Status& status) {
+  // Row by row, so that each line is listed (and counted as left out of
+  // the list) on its own.
+  for (int64_t line : invoice.lines) report_->Fail(Where(line), status);
 }
 
 Status RetailImporter::Run() {
@@ -461,6 +466,9 @@ Status RetailImporter::Run() {
   if (!s.ok()) return s;
   Result<std::unique_ptr<FileSource>> source = FileSource::Open(path_);
   if (!source.ok()) return source.status();
+  // Default CsvOptions: the data set has no line breaks inside quotes, so a
+  // quote still open at the end of a line is a stray one and fails only
+  // that line.
   CsvReader reader((*source)->Bytes());
   s = ReadHeader(&reader);
   if (s.ok()) s = EnsureChannel();
