@@ -5,6 +5,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -94,6 +95,51 @@ std::string Listing(const VerifyReport& report) {
 
 std::string OnlineRetailPath() {
   return std::string(CUSTDB_SOURCE_DIR) + "/data/online_retail.csv.gz";
+}
+
+std::string TestDataPath(const std::string& name) {
+  return std::string(CUSTDB_SOURCE_DIR) + "/tests/data/" + name;
+}
+
+int64_t PhysicalLines(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  EXPECT_TRUE(in.good()) << path;
+  std::string data((std::istreambuf_iterator<char>(in)),
+                   std::istreambuf_iterator<char>());
+  if (data.compare(0, 3, "\xEF\xBB\xBF") == 0) data.erase(0, 3);
+  int64_t lines = 0;
+  for (char c : data) lines += c == '\n';
+  if (!data.empty() && data.back() != '\n') ++lines;
+  return lines;
+}
+
+void ExpectEveryLineAccountedFor(const ImportReport& report,
+                                 int64_t physical_lines, size_t max_failures) {
+  EXPECT_EQ(report.lines_read, physical_lines);
+  EXPECT_EQ(report.lines_read,
+            report.header_lines + report.blank_lines + report.row_lines)
+      << "header " << report.header_lines << ", blank " << report.blank_lines
+      << ", row lines " << report.row_lines;
+  EXPECT_EQ(report.rows_read,
+            report.rows_imported + report.rows_skipped + report.rows_failed);
+  int64_t extra = 0;  // lines of multi-line rows beyond their first
+  for (const SourceLine& row : report.first_multiline_rows) {
+    extra += row.last_line - row.line;
+  }
+  if (report.multiline_rows ==
+      static_cast<int64_t>(report.first_multiline_rows.size())) {
+    EXPECT_EQ(report.row_lines, report.rows_read + extra);
+  }
+  EXPECT_EQ(
+      report.failures.size(),
+      std::min<size_t>(max_failures, static_cast<size_t>(report.rows_failed)));
+  for (size_t i = 1; i < report.failures.size(); ++i) {
+    const SourceLine& a = report.failures[i - 1].where;
+    const SourceLine& b = report.failures[i].where;
+    if (a.file == b.file) {
+      EXPECT_LE(a.line, b.line) << "failures out of line order in " << a.file;
+    }
+  }
 }
 
 uint64_t LatestSequenceNumber(const std::string& path) {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "custdb/engine.h"
+#include "custdb/import.h"
 #include "custdb/options.h"
 
 namespace custdb {
@@ -77,6 +78,22 @@ std::string Listing(const VerifyReport& report);
 
 // The repository's data/online_retail.csv.gz.
 std::string OnlineRetailPath();
+
+// The repository's tests/data/`name`.
+std::string TestDataPath(const std::string& name);
+
+// The physical lines of the file at `path`, counted as an editor does (a
+// last line without a line break counts; a leading byte order mark is not
+// a line of its own).
+int64_t PhysicalLines(const std::string& path);
+
+// Expects `report` to account for each of `physical_lines` lines (issue
+// 12, item 7): as a header, blank or row line, and each row as imported,
+// skipped or failed, with the failures listed in line order and the
+// unlisted ones exactly those beyond max_failures.
+void ExpectEveryLineAccountedFor(const ImportReport& report,
+                                 int64_t physical_lines,
+                                 size_t max_failures = 100);
 
 // The sequence number of the last write to the closed database at `path`,
 // read through RocksDB directly: how many entries a step wrote.

@@ -51,11 +51,20 @@ class ProgressLine {
   bool shown_ = false;
 };
 
-std::string Place(const SourceLine& where) {
-  return where.file + ":" + std::to_string(where.line);
+// "3", or "3-5" for a row spanning lines.
+std::string Span(const SourceLine& where) {
+  std::string out = std::to_string(where.line);
+  if (where.last_line > where.line) {
+    out += "-" + std::to_string(where.last_line);
+  }
+  return out;
 }
 
-// "a.csv lines 3, 5; b.csv line 2".
+std::string Place(const SourceLine& where) {
+  return where.file + ":" + Span(where);
+}
+
+// "a.csv lines 3, 5-6; b.csv line 2".
 std::string FormatLines(const std::vector<SourceLine>& lines) {
   std::string out;
   for (size_t i = 0; i < lines.size(); ++i) {
@@ -64,11 +73,12 @@ std::string FormatLines(const std::vector<SourceLine>& lines) {
       size_t n = i + 1;
       while (n < lines.size() && lines[n].file == lines[i].file) ++n;
       if (i > 0) out += "; ";
-      out += lines[i].file + (n - i > 1 ? " lines " : " line ");
+      const bool several = n - i > 1 || lines[i].last_line > lines[i].line;
+      out += lines[i].file + (several ? " lines " : " line ");
     } else {
       out += ", ";
     }
-    out += std::to_string(lines[i].line);
+    out += Span(lines[i]);
   }
   return out;
 }
@@ -78,6 +88,11 @@ double RowsPerSecond(const ImportReport& r) {
 }
 
 void PrintText(const ImportReport& r) {
+  // Every physical line is one of these, so none can vanish unreported.
+  std::cout << "lines:      " << FormatCount(r.lines_read) << " (header "
+            << FormatCount(r.header_lines) << ", blank "
+            << FormatCount(r.blank_lines) << ", in rows "
+            << FormatCount(r.row_lines) << ")\n";
   std::cout << "rows read:  " << FormatCount(r.rows_read) << "\n"
             << "imported:   " << FormatCount(r.rows_imported) << "\n"
             << "skipped:    " << FormatCount(r.rows_skipped) << "\n"
@@ -91,6 +106,11 @@ void PrintText(const ImportReport& r) {
     std::cout << "found:      customers " << FormatCount(r.customers_found)
               << " (existing, by code)\n";
   }
+  if (r.multiline_rows > 0) {
+    std::cout << "multi-line: " << FormatCount(r.multiline_rows)
+              << " rows with quoted line breaks; first "
+              << FormatLines(r.first_multiline_rows) << "\n";
+  }
   for (const ImportSkip& skip : r.skips) {
     std::cout << "skipped:    " << FormatCount(skip.rows) << " rows, "
               << skip.reason << "; first " << FormatLines(skip.first_lines)
@@ -102,9 +122,10 @@ void PrintText(const ImportReport& r) {
   }
   const int64_t unlisted =
       r.rows_failed - static_cast<int64_t>(r.failures.size());
-  if (!r.failures.empty() && unlisted > 0) {
+  if (unlisted > 0) {
     std::cout << "failed:     ... " << FormatCount(unlisted)
-              << " more rows not listed (see --max-errors)\n";
+              << (r.failures.empty() ? "" : " more") << " rows not listed"
+              << " (see --max-errors)\n";
   }
   char timing[96];
   std::snprintf(timing, sizeof(timing), "elapsed:    %.2f s (%s rows/s)\n",
@@ -113,10 +134,15 @@ void PrintText(const ImportReport& r) {
   std::cout << timing;
 }
 
+// The last line of a place: its line unless it spans several.
+int64_t Last(const SourceLine& l) {
+  return l.last_line > l.line ? l.last_line : l.line;
+}
+
 nlohmann::json Lines(const std::vector<SourceLine>& lines) {
   nlohmann::json out = nlohmann::json::array();
   for (const SourceLine& l : lines) {
-    out.push_back({{"file", l.file}, {"line", l.line}});
+    out.push_back({{"file", l.file}, {"line", l.line}, {"last_line", Last(l)}});
   }
   return out;
 }
@@ -128,6 +154,12 @@ void PrintJson(const ImportReport& r, const Status& status) {
     j["error"] = {{"code", StatusCodeName(status.code())},
                   {"message", status.message()}};
   }
+  j["lines_read"] = r.lines_read;
+  j["header_lines"] = r.header_lines;
+  j["blank_lines"] = r.blank_lines;
+  j["row_lines"] = r.row_lines;
+  j["multiline_rows"] = r.multiline_rows;
+  j["first_multiline_rows"] = Lines(r.first_multiline_rows);
   j["rows_read"] = r.rows_read;
   j["rows_imported"] = r.rows_imported;
   j["rows_skipped"] = r.rows_skipped;
@@ -148,6 +180,7 @@ void PrintJson(const ImportReport& r, const Status& status) {
   for (const ImportFailure& f : r.failures) {
     j["failures"].push_back({{"file", f.where.file},
                              {"line", f.where.line},
+                             {"last_line", Last(f.where)},
                              {"code", StatusCodeName(f.status.code())},
                              {"message", f.status.message()}});
   }

@@ -77,7 +77,10 @@ class ExportTest : public ::testing::Test {
     EXPECT_TRUE(
         ExportCustomers(*engine_, ExportFormat::kCsv, out, &written).ok());
     const std::string text = out.str();
-    import::CsvReader reader(import::StringSource(text));
+    // Exported names and notes may hold line breaks.
+    import::CsvOptions options;
+    options.allow_multiline_fields = true;
+    import::CsvReader reader(import::StringSource(text), options);
     std::vector<std::vector<std::string>> rows;
     import::CsvRecord record;
     for (;;) {

@@ -6,10 +6,11 @@
 // An import never stops at a bad row: it reports the row (file, line and
 // a message naming the field and value) and goes on. Rows that are skipped
 // for a documented reason (a missing CustomerID, a record imported before)
-// are counted apart from failures. Importing the same files twice is safe:
-// the second run adds nothing and counts every row as a duplicate. A row
-// whose id is stored under a different record (docs/IMPORT.md, "Ids and
-// duplicates") is a failure, never a duplicate.
+// are counted apart from failures. Every physical line of every file read
+// is accounted for (ImportReport::lines_read). Importing the same files
+// twice is safe: the second run adds nothing and counts every row as a
+// duplicate. A row whose id is stored under a different record
+// (docs/IMPORT.md, "Ids and duplicates") is a failure, never a duplicate.
 #ifndef CUSTDB_IMPORT_H_
 #define CUSTDB_IMPORT_H_
 
@@ -31,27 +32,46 @@ inline constexpr char kSkipMissingCustomerId[] = "missing CustomerID";
 // the same lifelong fields.
 inline constexpr char kSkipDuplicate[] = "duplicate (already imported)";
 
-// Where a row starts: the file as given and its 1-based physical line.
+// Where a row is: the file as given and its 1-based physical line; for a
+// row whose quoted field spans line breaks, also its last line.
 struct SourceLine {
   std::string file;
   int64_t line = 0;
+  int64_t last_line = 0;  // 0 (or `line`): the row is on one line
 };
 
 // Rows skipped for one documented reason.
 struct ImportSkip {
   std::string reason;
   int64_t rows = 0;
-  std::vector<SourceLine> first_lines;  // the first few, in reading order
+  // The first few (ImportOptions::max_skip_lines), in line order.
+  std::vector<SourceLine> first_lines;
 };
 
 // A row that failed: its place and why (kInvalidArgument for bad input,
-// else the engine's status for the rejected record).
+// else the engine's status for the rejected record). One per row, so that
+// every failed row is listed with its own line.
 struct ImportFailure {
   SourceLine where;
   Status status;
 };
 
 struct ImportReport {
+  // Physical lines of the files read (a last line without a line break
+  // counts). Each is exactly one of a header line, a blank line or a line
+  // of a data row: lines_read == header_lines + blank_lines + row_lines.
+  int64_t lines_read = 0;
+  int64_t header_lines = 0;
+  int64_t blank_lines = 0;  // empty, or a lone CR; skipped
+  // Lines of data rows: rows_read plus the lines that multi-line rows take
+  // beyond their first.
+  int64_t row_lines = 0;
+  // Data rows with a quoted field spanning line breaks (custdb CSV only:
+  // in Online Retail such a field fails its own line), and the first few
+  // (ImportOptions::max_skip_lines) with their spans.
+  int64_t multiline_rows = 0;
+  std::vector<SourceLine> first_multiline_rows;
+
   // Data rows read (header lines are not rows).
   int64_t rows_read = 0;
   // Rows whose data is now in the database.
@@ -70,8 +90,9 @@ struct ImportReport {
   int64_t interactions_created = 0;
 
   std::vector<ImportSkip> skips;  // one per reason, in first-seen order
-  // The first ImportOptions::max_failures failures, in reading order;
-  // rows_failed counts them all.
+  // The first ImportOptions::max_failures failures in line order (files
+  // in the order they were imported); rows_failed counts them all, so
+  // rows_failed - failures.size() were left out of the list.
   std::vector<ImportFailure> failures;
 
   double elapsed_seconds = 0;
@@ -94,7 +115,7 @@ struct ImportProgress {
 struct ImportOptions {
   // Records per Engine::ApplyBatchUnlogged call. 1..100,000.
   size_t batch_size = 1000;
-  // Line numbers kept per skip reason.
+  // Line numbers kept per skip reason, and multi-line rows listed.
   size_t max_skip_lines = 5;
   // Failures kept with their message (ImportReport::failures).
   size_t max_failures = 100;
@@ -103,7 +124,8 @@ struct ImportOptions {
   std::function<void(const ImportProgress&)> progress;
 };
 
-// Imports custdb CSV files (docs/IMPORT.md, "custdb CSV"). Each file's
+// Imports custdb CSV files (docs/IMPORT.md, "custdb CSV"), in which quoted
+// fields may span lines (a note, a name). Each file's
 // header names its columns and so its record kind; files are applied
 // channels, then customers, then orders, then interactions, in argument
 // order within a kind. Every file is opened and its header checked before
@@ -122,8 +144,9 @@ Status ImportCustdbCsv(Engine& engine, const std::vector<std::string>& paths,
 // Imports the UCI Online Retail CSV at `path` (plain or gzip-compressed;
 // docs/IMPORT.md, "Online Retail"): channel 1 "online", one customer per
 // CustomerID (its code), one order per invoice, credit notes for invoices
-// "C…". Requires a database whose base currency is GBP
-// (kFailedPrecondition otherwise, and if channel 1 exists as anything but
+// "C…". A quoted field may not span lines: a quote still open at the end
+// of a line fails that line only. Requires a database whose base currency is
+// GBP (kFailedPrecondition otherwise, and if channel 1 exists as anything but
 // an ecommerce channel named "online"). Other errors and the report as for
 // ImportCustdbCsv.
 Status ImportOnlineRetail(Engine& engine, const std::string& path,

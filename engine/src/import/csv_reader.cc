@@ -25,8 +25,8 @@ ByteSource StringSource(std::string_view data, size_t max_piece) {
   };
 }
 
-CsvReader::CsvReader(ByteSource source, CsvLimits limits)
-    : source_(std::move(source)), limits_(limits), buf_(kBufferBytes) {}
+CsvReader::CsvReader(ByteSource source, CsvOptions options)
+    : source_(std::move(source)), options_(options), buf_(kBufferBytes) {}
 
 Result<bool> CsvReader::Refill() {
   for (;;) {
@@ -67,8 +67,16 @@ void CsvReader::StartRecord(CsvRecord* record) {
   record_bytes_ = 0;
   field_quoted_ = false;
   discarding_ = false;
+  StopRecording();
   record->line = line_;
+  record->last_line = line_;
   record->error = Status::OK();
+}
+
+void CsvReader::StopRecording() {
+  recording_ = false;
+  replay_.clear();
+  stray_.clear();
 }
 
 void CsvReader::Fail(CsvRecord* record, std::string message) {
@@ -78,10 +86,15 @@ void CsvReader::Fail(CsvRecord* record, std::string message) {
   discarding_ = true;
 }
 
+std::string CsvReader::QuoteOpenAtLineEnd() const {
+  return "field " + std::to_string(num_fields_) +
+         ": quoted field not closed before the end of the line";
+}
+
 void CsvReader::StartField(CsvRecord* record) {
   field_quoted_ = false;
-  if (!discarding_ && num_fields_ == limits_.max_fields) {
-    Fail(record, "record has more than " + std::to_string(limits_.max_fields) +
+  if (!discarding_ && num_fields_ == options_.max_fields) {
+    Fail(record, "record has more than " + std::to_string(options_.max_fields) +
                      " fields");
   }
   ++num_fields_;
@@ -95,15 +108,21 @@ void CsvReader::StartField(CsvRecord* record) {
 
 void CsvReader::Append(CsvRecord* record, char c) {
   if (discarding_) return;
-  if (++record_bytes_ > limits_.max_record_bytes) {
-    Fail(record, "record is longer than " +
-                     std::to_string(limits_.max_record_bytes) + " bytes");
+  if (++record_bytes_ > options_.max_record_bytes) {
+    if (recording_) {
+      stray_ = "makes the record longer than " +
+               std::to_string(options_.max_record_bytes) + " bytes";
+    } else {
+      Fail(record, "record is longer than " +
+                       std::to_string(options_.max_record_bytes) + " bytes");
+    }
     return;
   }
   record->fields[num_fields_ - 1].push_back(c);
 }
 
 bool CsvReader::EndRecord(CsvRecord* record) {
+  record->last_line = lines();
   if (discarding_) {
     record->fields.clear();
     return true;
@@ -112,12 +131,34 @@ bool CsvReader::EndRecord(CsvRecord* record) {
   std::string& last = record->fields.back();
   // The CR of a CRLF line end; inside quotes it would be data.
   if (!field_quoted_ && !last.empty() && last.back() == '\r') last.pop_back();
-  return !(num_fields_ == 1 && !field_quoted_ && last.empty());
+  const bool blank = num_fields_ == 1 && !field_quoted_ && last.empty();
+  if (blank) ++blank_lines_;
+  return !blank;
+}
+
+void CsvReader::TakeAsStrayQuote(CsvRecord* record) {
+  Fail(record, "field " + std::to_string(num_fields_) +
+                   ": quoted field starting on line " +
+                   std::to_string(quote_line_) + " " + stray_ +
+                   " (taken for a stray quote: reading resumes on line " +
+                   std::to_string(quote_line_ + 1) + ")");
+  // The bytes after the quote's line, then the rest of the buffer.
+  std::vector<char> rest(replay_.begin(), replay_.end());
+  rest.insert(rest.end(), buf_.begin() + pos_, buf_.begin() + end_);
+  if (rest.size() < kBufferBytes) rest.resize(kBufferBytes);
+  end_ = replay_.size() + (end_ - pos_);
+  pos_ = 0;
+  buf_.swap(rest);
+  line_ = quote_line_ + 1;
+  at_line_start_ = true;
+  recording_ = false;
+  replay_.clear();
+  stray_.clear();
+  EndRecord(record);
 }
 
 Result<bool> CsvReader::Next(CsvRecord* record) {
   StartRecord(record);
-  int64_t quote_line = 0;  // where the open quoted field started
   for (;;) {
     if (pos_ == end_) {
       Result<bool> more = Refill();
@@ -129,9 +170,18 @@ Result<bool> CsvReader::Next(CsvRecord* record) {
           if (num_fields_ == 0) return false;
           break;
         case State::kQuoted:
-          Fail(record, "field " + std::to_string(num_fields_) +
-                           ": quoted field starting on line " +
-                           std::to_string(quote_line) + " never ends");
+          if (recording_) {
+            stray_ = "never ends";
+            TakeAsStrayQuote(record);
+            return true;
+          }
+          if (options_.allow_multiline_fields) {
+            Fail(record, "field " + std::to_string(num_fields_) +
+                             ": quoted field starting on line " +
+                             std::to_string(quote_line_) + " never ends");
+          } else {
+            Fail(record, QuoteOpenAtLineEnd());
+          }
           break;
         default:
           break;
@@ -141,12 +191,14 @@ Result<bool> CsvReader::Next(CsvRecord* record) {
     }
     const char c = buf_[pos_++];
     if (c == '\n') ++line_;
+    at_line_start_ = c == '\n';
+    if (recording_) replay_.push_back(c);
     switch (state_) {
       case State::kFieldStart:
         if (num_fields_ == 0) StartField(record);
         if (c == '"') {
           field_quoted_ = true;
-          quote_line = line_;
+          quote_line_ = line_;
           state_ = State::kQuoted;
         } else if (c == ',') {
           StartField(record);
@@ -176,7 +228,16 @@ Result<bool> CsvReader::Next(CsvRecord* record) {
       case State::kQuoted:
         if (c == '"') {
           state_ = State::kQuoteQuoted;
+        } else if (c == '\n' && !options_.allow_multiline_fields) {
+          // Most likely a stray quote: going on to the next quote would
+          // swallow the rows in between.
+          Fail(record, QuoteOpenAtLineEnd());
+          EndRecord(record);
+          return true;
         } else {
+          // The first line break in the field: keep what follows, to read
+          // it again should the quote turn out to be a stray one.
+          if (c == '\n' && !recording_) recording_ = true;
           Append(record, c);
         }
         break;
@@ -185,6 +246,7 @@ Result<bool> CsvReader::Next(CsvRecord* record) {
           Append(record, c);
           state_ = State::kQuoted;
         } else if (c == ',') {
+          StopRecording();
           StartField(record);
           state_ = State::kFieldStart;
         } else if (c == '\n') {
@@ -192,6 +254,11 @@ Result<bool> CsvReader::Next(CsvRecord* record) {
           return true;
         } else if (c == '\r') {
           state_ = State::kClosedCr;
+        } else if (recording_) {
+          stray_ = "has text after its closing quote on line " +
+                   std::to_string(line_);
+          TakeAsStrayQuote(record);
+          return true;
         } else {
           Fail(record, "field " + std::to_string(num_fields_) +
                            ": text after the closing quote");
@@ -201,6 +268,12 @@ Result<bool> CsvReader::Next(CsvRecord* record) {
       case State::kClosedCr:
         if (c == '\n') {
           EndRecord(record);
+          return true;
+        }
+        if (recording_) {
+          stray_ = "has text after its closing quote on line " +
+                   std::to_string(line_);
+          TakeAsStrayQuote(record);
           return true;
         }
         Fail(record, "field " + std::to_string(num_fields_) +
@@ -213,6 +286,16 @@ Result<bool> CsvReader::Next(CsvRecord* record) {
           return true;
         }
         break;
+    }
+    // Bounds the copy even when the record keeps no bytes.
+    if (recording_ && stray_.empty() &&
+        replay_.size() > options_.max_record_bytes) {
+      stray_ = "makes the record longer than " +
+               std::to_string(options_.max_record_bytes) + " bytes";
+    }
+    if (!stray_.empty()) {
+      TakeAsStrayQuote(record);
+      return true;
     }
   }
 }

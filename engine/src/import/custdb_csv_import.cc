@@ -31,7 +31,16 @@ struct InputFile {
 struct RowPlace {
   size_t file = 0;  // index into the importer's files
   int64_t line = 0;
+  int64_t last_line = 0;
 };
+
+// Notes and names may hold line breaks (docs/IMPORT.md), and the exporter
+// writes them so; the report lists the rows that span lines.
+CsvOptions CustdbCsvOptions() {
+  CsvOptions options;
+  options.allow_multiline_fields = true;
+  return options;
+}
 
 // What the importer remembers about each queued event.
 struct RowNote {
@@ -44,7 +53,7 @@ struct RowNote {
 Result<InputFile> ReadHeader(const std::string& path) {
   Result<std::unique_ptr<FileSource>> source = FileSource::Open(path);
   if (!source.ok()) return source.status();
-  CsvReader reader((*source)->Bytes());
+  CsvReader reader((*source)->Bytes(), CustdbCsvOptions());
   CsvRecord header;
   Result<bool> got = reader.Next(&header);
   if (!got.ok()) return got.status();
@@ -96,7 +105,7 @@ class CustdbImporter {
   void OnResult(const RowNote& note, const Event& event, const Status& status);
 
   SourceLine Where(const RowPlace& place) const {
-    return SourceLine{(*files_)[place.file].path, place.line};
+    return SourceLine{(*files_)[place.file].path, place.line, place.last_line};
   }
   // Registers `key` as seen at `place`; if it was seen before, returns the
   // error for `field` naming where.
@@ -136,24 +145,32 @@ Status CustdbImporter::ImportFile(size_t index) {
   if (!source.ok()) return source.status();
   const uint64_t total = (*source)->bytes_total();
   report_->Progress(file.path, "reading", 0, total, 0, 0);
-  CsvReader reader((*source)->Bytes());
+  CsvReader reader((*source)->Bytes(), CustdbCsvOptions());
   CsvRecord record;
   bool header = true;
   for (;;) {
     Result<bool> got = reader.Next(&record);
-    if (!got.ok()) return got.status();
+    if (!got.ok()) {
+      report_->FileRead(reader);
+      return got.status();
+    }
     if (!*got) break;
     if (header) {  // checked by ReadHeader
       header = false;
+      report_->HeaderRead(record);
       continue;
     }
     Status s = ImportRow(index, record);
-    if (!s.ok()) return s;
+    if (!s.ok()) {
+      report_->FileRead(reader);
+      return s;
+    }
     if (report_->report().rows_read % kProgressEveryRows == 0) {
       report_->Progress(file.path, "reading", (*source)->bytes_read(), total,
                         static_cast<int64_t>(batcher_.written()), 0);
     }
   }
+  report_->FileRead(reader);
   Status s = batcher_.Write();
   report_->Progress(file.path, "reading", total, total,
                     static_cast<int64_t>(batcher_.written()), 0);
@@ -161,8 +178,8 @@ Status CustdbImporter::ImportFile(size_t index) {
 }
 
 Status CustdbImporter::ImportRow(size_t file, const CsvRecord& record) {
-  report_->RowRead();
-  const RowPlace place{file, record.line};
+  const RowPlace place{file, record.line, record.last_line};
+  report_->RowRead(Where(place));
   if (!record.error.ok()) {
     report_->Fail(Where(place), record.error);
     return Status::OK();

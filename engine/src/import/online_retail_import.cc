@@ -138,6 +138,8 @@ class RetailImporter {
   // Whether the order stored under order.id is `order` (a re-import); if
   // not, sets collision_ to the failure that says how it differs.
   bool StoredIsSame(const Order& order);
+  // Fails every row of `invoice` that was read without error.
+  void FailInvoice(const Invoice& invoice, const Status& status);
 
   SourceLine Where(int64_t line) const { return SourceLine{path_, line}; }
   std::string_view Field(const std::vector<std::string>& fields,
@@ -167,6 +169,7 @@ Status RetailImporter::ReadHeader(CsvReader* reader) {
   if (!*got) {
     return Status::InvalidArgument(path_ + ": empty file; want a header line");
   }
+  report_->HeaderRead(header);
   const std::string where = path_ + ":" + std::to_string(header.line) + ": ";
   if (!header.error.ok()) {
     return Status::InvalidArgument(where + "header: " + header.error.message());
@@ -303,8 +306,8 @@ void RetailImporter::AddRow(Invoice* invoice, RetailRow* row,
 }
 
 void RetailImporter::ReadRow(const CsvRecord& record) {
-  report_->RowRead();
-  const SourceLine where = Where(record.line);
+  const SourceLine where{path_, record.line, record.last_line};
+  report_->RowRead(where);
   if (!record.error.ok()) {
     report_->Fail(where, record.error);
     return;
@@ -348,8 +351,10 @@ Status RetailImporter::ReadRows(CsvReader* reader, const FileSource& source) {
   CsvRecord record;
   for (;;) {
     Result<bool> got = reader->Next(&record);
-    if (!got.ok()) return got.status();
-    if (!*got) return Status::OK();
+    if (!got.ok() || !*got) {
+      report_->FileRead(*reader);
+      return got.status();
+    }
     ReadRow(record);
     if (report_->report().rows_read % kProgressEveryRows == 0) {
       report_->Progress(path_, "reading", source.bytes_read(),
@@ -394,23 +399,20 @@ Status RetailImporter::WriteOrders() {
     Invoice& invoice = invoices_[i];
     const int64_t rows = static_cast<int64_t>(invoice.lines.size());
     if (rows == 0) continue;  // every row failed and was reported
-    const SourceLine where = Where(invoice.first_line);
     const std::string what = "invoice " + invoice.number + ": ";
     if (invoice.failed_line != 0) {
-      report_->Fail(where,
-                    Status::InvalidArgument(
-                        what + "not imported: its row on line " +
-                        std::to_string(invoice.failed_line) + " failed"),
-                    rows);
+      FailInvoice(invoice,
+                  Status::InvalidArgument(
+                      what + "not imported: its row on line " +
+                      std::to_string(invoice.failed_line) + " failed"));
       continue;
     }
     const RetailCustomer& customer = customers_[invoice.customer];
     if (!customer.status.ok()) {
-      report_->Fail(where,
-                    Status(customer.status.code(),
-                           what + "not imported: customer '" + customer.code +
-                               "': " + customer.status.message()),
-                    rows);
+      FailInvoice(invoice,
+                  Status(customer.status.code(),
+                         what + "not imported: customer '" + customer.code +
+                             "': " + customer.status.message()));
       continue;
     }
     Order order;
@@ -428,10 +430,9 @@ Status RetailImporter::WriteOrders() {
                                          &order.amount_minor);
     }
     if (overflow) {
-      report_->Fail(where,
-                    Status::InvalidArgument(what + "the sum of its lines "
-                                                   "overflows the amount"),
-                    rows);
+      FailInvoice(invoice,
+                  Status::InvalidArgument(what + "the sum of its lines "
+                                                 "overflows the amount"));
       continue;
     }
     order.items = std::move(invoice.items);
@@ -462,15 +463,12 @@ void RetailImporter::OnResult(size_t index, const Order& order,
       report_->Skip(kSkipDuplicate, Where(line));
     }
   } else if (status.IsAlreadyExists()) {
-    report_->Fail(Where(invoice.first_line),
-                  Status(status.code(), "invoice " + invoice.number + ": " +
-                                            collision_.message()),
-                  rows);
+    FailInvoice(invoice,
+                Status(status.code(), "invoice " + invoice.number + ": " +
+                                          collision_.message()));
   } else {
-    report_->Fail(Where(invoice.first_line),
-                  Status(status.code(),
-                         "invoice " + invoice.number + ": " + status.message()),
-                  rows);
+    FailInvoice(invoice, Status(status.code(), "invoice " + invoice.number +
+                                                   ": " + status.message()));
   }
 }
 
@@ -491,11 +489,20 @@ bool RetailImporter::StoredIsSame(const Order& order) {
   return false;
 }
 
+void RetailImporter::FailInvoice(const Invoice& invoice, const Status& status) {
+  // Row by row, so that each line is listed (and counted as left out of
+  // the list) on its own.
+  for (int64_t line : invoice.lines) report_->Fail(Where(line), status);
+}
+
 Status RetailImporter::Run() {
   Status s = CheckBatchSize(options_.batch_size);
   if (!s.ok()) return s;
   Result<std::unique_ptr<FileSource>> source = FileSource::Open(path_);
   if (!source.ok()) return source.status();
+  // Default CsvOptions: the data set has no line breaks inside quotes, so a
+  // quote still open at the end of a line is a stray one and fails only
+  // that line.
   CsvReader reader((*source)->Bytes());
   s = ReadHeader(&reader);
   if (s.ok()) s = EnsureChannel();
