@@ -418,5 +418,65 @@ TEST_F(CustdbCsvImportTest, TextFieldsAreCheckedRowByRow) {
   EXPECT_EQ(test::ValueOf(engine_->GetCustomer(1)).aggregates.order_count, 1);
 }
 
+// Issue 12, item 7: in custdb CSV quoted fields may span lines, so a stray
+// quote first runs on to the next quote; its field then fails and the
+// reader reads the lines after the quote's line again.
+TEST_F(CustdbCsvImportTest, StrayQuoteInANameCostsOnlyItsLine) {
+  const std::string path = test::TestDataPath("csv/customers_stray_quote.csv");
+  ASSERT_TRUE(Import({path}).ok());
+  test::ExpectEveryLineAccountedFor(report_, 6);
+  EXPECT_EQ(report_.rows_read, 5);
+  EXPECT_EQ(report_.rows_imported, 3);  // C1, C3, C5
+  EXPECT_EQ(report_.multiline_rows, 0);
+  ExpectFailures(path, {{3,
+                         "field 2: quoted field starting on line 3 has "
+                         "text after its closing quote on line 5"},
+                        {5, "field 2: text after the closing quote"}});
+  EXPECT_TRUE(engine_->GetCustomerByCode("C3").ok());
+}
+
+// A quoted note spanning lines is a row (reported as multi-line); a note
+// whose quote never ends fails its line only. CRLF, blank line.
+TEST_F(CustdbCsvImportTest,
+       MultilineNoteIsReportedAndUnendedQuoteFailsItsLine) {
+  CreateCustomer("C1");
+  const std::string path =
+      test::TestDataPath("csv/interactions_stray_quote.csv");
+  ASSERT_TRUE(Import({path}).ok());
+  test::ExpectEveryLineAccountedFor(report_, 7);
+  EXPECT_EQ(report_.blank_lines, 1);
+  EXPECT_EQ(report_.rows_read, 4);
+  EXPECT_EQ(report_.row_lines, 5);
+  EXPECT_EQ(report_.rows_imported, 3);
+  EXPECT_EQ(report_.multiline_rows, 1);
+  ASSERT_EQ(report_.first_multiline_rows.size(), 1u);
+  EXPECT_EQ(report_.first_multiline_rows[0].line, 2);
+  EXPECT_EQ(report_.first_multiline_rows[0].last_line, 3);
+  ExpectFailures(path, {{5,
+                         "field 5: quoted field starting on line 5 never "
+                         "ends (taken for a stray quote"}});
+}
+
+// Failures found when a batch is written come after those found while
+// reading later rows; the list is still in line order.
+TEST_F(CustdbCsvImportTest, FailuresAreListedInLineOrder) {
+  std::string csv = "code,email,gender\nC0,a@example.com,\n";
+  csv += "C1,a@example.com,\n";   // 3: clashes when its batch is written
+  for (int i = 2; i < 20; ++i) {  // 4-21: fail while read
+    csv += "C" + std::to_string(i) + ",,robot\n";
+  }
+  const std::string path = File("customers.csv", csv);
+  ImportOptions options;
+  options.batch_size = 1000;
+  options.max_failures = 5;
+  ASSERT_TRUE(ImportCustdbCsv(*engine_, {path}, options, &report_).ok());
+  test::ExpectEveryLineAccountedFor(report_, 21, 5);
+  EXPECT_EQ(report_.rows_failed, 19);
+  ASSERT_EQ(report_.failures.size(), 5u);
+  for (size_t i = 0; i < 5; ++i) {
+    EXPECT_EQ(report_.failures[i].where.line, static_cast<int64_t>(3 + i));
+  }
+}
+
 }  // namespace
 }  // namespace custdb

@@ -264,5 +264,63 @@ TEST_F(CustdbCliTest, VerifyExitsZeroWhenCleanAndOneOnAMismatch) {
       << broken.output;
 }
 
+// Issue 12, item 7: every line is accounted for in the printed report, a
+// multi-line row shows its span, and "N more not listed" is exact.
+TEST_F(CustdbCliTest, ImportReportAccountsForEveryLine) {
+  const std::string retail = test::TestDataPath("csv/retail_stray_quote.csv");
+  CommandRun run =
+      Custdb("import --data " + Data() +
+             " --format online-retail --max-errors 0 " + Quote(retail));
+  EXPECT_EQ(run.exit_code, 1) << run.output;
+  EXPECT_NE(run.output.find("lines:      6 (header 1, blank 0, in rows 5)"),
+            std::string::npos)
+      << run.output;
+  EXPECT_NE(run.output.find("rows read:  5\n"), std::string::npos)
+      << run.output;
+  EXPECT_NE(run.output.find("failed:     ... 1 rows not listed"),
+            std::string::npos)
+      << run.output;
+
+  const std::string customers =
+      File("customers.csv",
+           "code,name\nC1,\"two\nlines\"\nC2,x\"\nC3,y\"\nC4,z\"\n");
+  run = Custdb("import --data " + Quote(dir_.Sub("db2")) +
+               " --format custdb --max-errors 2 " + Quote(customers));
+  EXPECT_EQ(run.exit_code, 1) << run.output;
+  EXPECT_NE(run.output.find("lines:      6 (header 1, blank 0, in rows 5)"),
+            std::string::npos)
+      << run.output;
+  EXPECT_NE(run.output.find("multi-line: 1 rows with quoted line breaks; "
+                            "first " +
+                            customers + " lines 2-3"),
+            std::string::npos)
+      << run.output;
+  // The engine refuses a line break in a name; the failure shows the span.
+  EXPECT_NE(run.output.find(customers + ":2-3: customer.name: "),
+            std::string::npos)
+      << run.output;
+  EXPECT_NE(run.output.find(customers + ":4: field 2: quote inside"),
+            std::string::npos)
+      << run.output;
+  EXPECT_EQ(run.output.find(customers + ":5:"), std::string::npos)
+      << run.output;
+  EXPECT_NE(run.output.find("failed:     ... 2 more rows not listed"),
+            std::string::npos)
+      << run.output;
+
+  run = Custdb("import --json --data " + Quote(dir_.Sub("db3")) +
+               " --format custdb " + Quote(customers));
+  const nlohmann::json j = nlohmann::json::parse(run.output);
+  EXPECT_EQ(j["lines_read"], 6);
+  EXPECT_EQ(j["row_lines"], 5);
+  EXPECT_EQ(j["multiline_rows"], 1);
+  EXPECT_EQ(j["first_multiline_rows"][0]["last_line"], 3);
+  ASSERT_EQ(j["failures"].size(), 4u);
+  EXPECT_EQ(j["failures"][0]["line"], 2);
+  EXPECT_EQ(j["failures"][0]["last_line"], 3);
+  EXPECT_EQ(j["failures"][1]["line"], 4);
+  EXPECT_EQ(j["failures"][1]["last_line"], 4);
+}
+
 }  // namespace
 }  // namespace custdb
