@@ -65,8 +65,8 @@ TEST_F(CounterRangeTest, TierSummarySpendIsNeverWrapped) {
   Create(1, 1);
   Create(2, 1);  // the same owner: one tier-summary counter for both
   Create(3, 1);
-  ASSERT_TRUE(engine_->RecordOrder(NewOrder(10, 1, 1, DaysAgo(3), kMax - 10))
-                  .ok());
+  ASSERT_TRUE(
+      engine_->RecordOrder(NewOrder(10, 1, 1, DaysAgo(3), kMax - 10)).ok());
   // Another channel and day, so only the summary counter is at stake.
   ExpectRefused(engine_->RecordOrder(NewOrder(11, 2, 2, DaysAgo(2), 11)),
                 "tier summary spend");
