@@ -67,6 +67,7 @@ class CustdbImporter {
   CustdbImporter(Engine* engine, const ImportOptions& options,
                  const std::vector<InputFile>* files, ReportBuilder* report)
       : engine_(engine),
+        options_(options),
         files_(files),
         report_(report),
         batcher_(engine, options.batch_size,
@@ -107,6 +108,7 @@ class CustdbImporter {
   bool CustomerExisted(const RowNote& note);
 
   Engine* engine_;
+  const ImportOptions& options_;
   const std::vector<InputFile>* files_;
   ReportBuilder* report_;
   EventBatcher<RowNote> batcher_;
@@ -139,6 +141,12 @@ Status CustdbImporter::ImportFile(size_t index) {
     if (header) {  // checked by ReadHeader
       header = false;
       continue;
+    }
+    if (StopRequested(options_)) {
+      // The rows read so far end where they would have: their batch is
+      // committed, so a re-run finds them all.
+      Status s = batcher_.Write();
+      return s.ok() ? Interrupted() : s;
     }
     Status s = ImportRow(index, record);
     if (!s.ok()) return s;
@@ -229,6 +237,21 @@ Status CustdbImporter::AddCustomer(const RowPlace& place,
   if (!s.ok()) {
     report_->Fail(Where(place), s);
     return Status::OK();
+  }
+  if (customer->id == 0 && !customer->code.empty()) {
+    // Found by its code before it reaches the engine, which would assign
+    // it an id first and only then find the code taken: a re-import would
+    // use up an id for every customer imported before, and the customers
+    // it does create would get other ids than in an uninterrupted import.
+    Result<CustomerRecord> found = engine_->GetCustomerByCode(customer->code);
+    if (found.ok() || !found.status().IsNotFound()) {
+      if (found.ok()) {
+        report_->Skip(kSkipDuplicate, Where(place));
+      } else {
+        report_->Fail(Where(place), found.status());
+      }
+      return Status::OK();
+    }
   }
   RowNote note;
   note.where = Where(place);
@@ -385,6 +408,7 @@ Status ImportCustdbCsv(Engine& engine, const std::vector<std::string>& paths,
   for (size_t i = 0; s.ok() && i < files.size(); ++i) {
     s = importer.ImportFile(i);
   }
+  report->interrupted = s.code() == StatusCode::kCancelled;
   // Flush even after an error: what was committed should survive.
   Status flushed = engine.Flush();
   if (s.ok()) s = flushed;
