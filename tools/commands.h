@@ -28,6 +28,10 @@ enum ExitCode {
   kExitProblemsFound = 1,  // verify ran to the end and found mismatches
   kExitUsage = 2,          // bad command line
   kExitFailure = 3,        // the command could not run or stopped
+  // Plus the signal number (130 for SIGINT, 143 for SIGTERM): import
+  // stopped on the signal at a batch boundary, as a shell reports a
+  // command the signal killed.
+  kExitSignalBase = 128,
 };
 
 struct ImportFlags {

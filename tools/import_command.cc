@@ -1,7 +1,9 @@
 // custdb import: loads CSV files through the engine's importers and
 // prints their report.
+#include <signal.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -16,6 +18,37 @@
 namespace custdb {
 namespace tools {
 namespace {
+
+// SIGINT and SIGTERM ask the import to stop at the next batch boundary
+// (ImportOptions::stop) instead of killing it mid-write. A second signal
+// takes the default action: the batches are atomic WAL commits, so even
+// that leaves a database a re-run completes.
+std::atomic<bool> stop_requested{false};
+volatile sig_atomic_t stop_signal = 0;
+static_assert(std::atomic<bool>::is_always_lock_free,
+              "set from a signal handler");
+
+void OnStopSignal(int signal_number) {
+  stop_signal = signal_number;
+  stop_requested.store(true, std::memory_order_relaxed);
+  struct sigaction deflt = {};
+  deflt.sa_handler = SIG_DFL;
+  sigemptyset(&deflt.sa_mask);
+  sigaction(signal_number, &deflt, nullptr);
+}
+
+void InstallStopHandlers() {
+  struct sigaction action = {};
+  action.sa_handler = OnStopSignal;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = SA_RESTART;
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+}
+
+const char* SignalName(int signal_number) {
+  return signal_number == SIGINT ? "SIGINT" : "SIGTERM";
+}
 
 constexpr char kFormatCustdb[] = "custdb";
 constexpr char kFormatOnlineRetail[] = "online-retail";
@@ -132,6 +165,11 @@ void PrintText(const ImportReport& r) {
                 r.elapsed_seconds,
                 FormatCount(static_cast<int64_t>(RowsPerSecond(r))).c_str());
   std::cout << timing;
+  if (r.interrupted) {
+    std::cout << "interrupted: by " << SignalName(stop_signal)
+              << " at a batch boundary; run the same import again to "
+                 "finish it\n";
+  }
 }
 
 // The last line of a place: its line unless it spans several.
@@ -184,6 +222,7 @@ void PrintJson(const ImportReport& r, const Status& status) {
                              {"code", StatusCodeName(f.status.code())},
                              {"message", f.status.message()}});
   }
+  j["interrupted"] = r.interrupted;
   j["elapsed_seconds"] = r.elapsed_seconds;
   j["rows_per_second"] = RowsPerSecond(r);
   std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
@@ -267,6 +306,8 @@ int RunImport(const ImportFlags& flags) {
       progress.Show(p);
     };
   }
+  import_options.stop = &stop_requested;
+  InstallStopHandlers();
   ImportReport report;
   const Status status =
       online_retail
@@ -279,6 +320,10 @@ int RunImport(const ImportFlags& flags) {
     PrintJson(report, status);
   } else if (status.ok() || report.rows_read > 0) {
     PrintText(report);
+  }
+  if (report.interrupted) {
+    std::cerr << "custdb import: " << status.message() << "\n";
+    return kExitSignalBase + stop_signal;
   }
   if (!status.ok()) {
     std::cerr << "custdb import: stopped: " << status.ToString() << "\n";

@@ -3,6 +3,7 @@
 // (custdb/import.h, docs/IMPORT.md).
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <fstream>
 #include <memory>
 #include <string>
@@ -476,6 +477,68 @@ TEST_F(CustdbCsvImportTest, FailuresAreListedInLineOrder) {
   for (size_t i = 0; i < 5; ++i) {
     EXPECT_EQ(report_.failures[i].where.line, static_cast<int64_t>(3 + i));
   }
+}
+
+// A re-run after an interrupted import (here: one that got through the
+// first two customers) must give every customer the id an uninterrupted
+// import gives: duplicates found by code use up no id.
+TEST_F(CustdbCsvImportTest, ReimportAfterAPartialOneAssignsTheCleanIds) {
+  const std::string all = File("all.csv", "code\nA\nB\nC\nD\nE\n");
+  ASSERT_TRUE(Import({File("part.csv", "code\nA\nB\n")}).ok());
+  ASSERT_TRUE(Import({all}).ok());
+  EXPECT_EQ(report_.customers_created, 3);
+  EXPECT_EQ(report_.rows_skipped, 2);
+  const char* codes[] = {"A", "B", "C", "D", "E"};
+  for (uint64_t i = 0; i < 5; ++i) {
+    Result<CustomerRecord> c = engine_->GetCustomerByCode(codes[i]);
+    ASSERT_TRUE(c.ok()) << codes[i];
+    EXPECT_EQ(c->profile.id, i + 1) << codes[i];
+  }
+}
+
+TEST_F(CustdbCsvImportTest,
+       StopRequestEndsAtABatchBoundaryAndReimportFinishes) {
+  const std::vector<std::string> files = {
+      File("channels.csv", kChannels), File("customers.csv", kCustomers),
+      File("orders.csv", kOrdersByCode), File("orders2.csv", kOrdersById)};
+  // Set before the import starts: it stops before its first data row.
+  std::atomic<bool> stop{true};
+  ImportOptions options;
+  options.batch_size = 3;
+  options.stop = &stop;
+  Status s = ImportCustdbCsv(*engine_, files, options, &report_);
+  EXPECT_EQ(s.code(), StatusCode::kCancelled) << s.ToString();
+  EXPECT_NE(s.message().find("interrupted"), std::string::npos);
+  EXPECT_TRUE(report_.interrupted);
+  EXPECT_EQ(report_.rows_read, 0);
+  EXPECT_TRUE(engine_->GetChannel(1).status().IsNotFound());
+
+  // Stopped midway by the progress callback (at the end of the channels
+  // file): every row read is accounted for and the database verifies.
+  stop = false;
+  options.progress = [&stop](const ImportProgress& p) {
+    if (p.rows_read > 0) stop = true;
+  };
+  s = ImportCustdbCsv(*engine_, files, options, &report_);
+  EXPECT_EQ(s.code(), StatusCode::kCancelled) << s.ToString();
+  EXPECT_TRUE(report_.interrupted);
+  EXPECT_GT(report_.rows_read, 0);
+  EXPECT_LT(report_.rows_read, 8);
+  EXPECT_EQ(report_.rows_read,
+            report_.rows_imported + report_.rows_skipped + report_.rows_failed);
+  Result<VerifyReport> verify = engine_->Verify();
+  ASSERT_TRUE(verify.ok());
+  EXPECT_TRUE(verify->ok());
+
+  ASSERT_TRUE(Import(files).ok());
+  EXPECT_FALSE(report_.interrupted);
+  EXPECT_TRUE(report_.ok());
+  EXPECT_EQ(report_.rows_read, 8);
+  EXPECT_EQ(report_.customers_created, 2);
+  EXPECT_EQ(report_.orders_created + report_.credit_notes_created, 4);
+  verify = engine_->Verify();
+  ASSERT_TRUE(verify.ok());
+  EXPECT_TRUE(verify->ok());
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -411,6 +412,50 @@ class OnlineRetailRulesTest : public ::testing::Test {
 constexpr char kHeader[] =
     "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,"
     "CustomerID,Country\n";
+
+// A stop request is honoured in each stage: while reading (nothing but
+// the channel written), and while writing customers (each its own
+// commit; the first progress report of the stage comes after the first);
+// a re-run then finishes the import.
+TEST_F(OnlineRetailRulesTest, StopRequestEndsCleanlyAndReimportFinishes) {
+  const std::string path =
+      File("retail.csv", std::string(kHeader) +
+                             "1001,A,x,5,2011-01-01 10:00:00,1.00,1,UK\n"
+                             "1002,B,x,4,2011-01-02 09:00:00,2.00,2,UK\n"
+                             "1003,B,x,4,2011-01-03 09:00:00,2.00,1,UK\n");
+  std::atomic<bool> stop{true};
+  ImportOptions options;
+  options.batch_size = 1;
+  options.stop = &stop;
+  Status s = ImportOnlineRetail(*engine_, path, options, &report_);
+  EXPECT_EQ(s.code(), StatusCode::kCancelled) << s.ToString();
+  EXPECT_TRUE(report_.interrupted);
+  EXPECT_EQ(report_.rows_read, 0);
+
+  stop = false;
+  options.progress = [&stop](const ImportProgress& p) {
+    if (std::string(p.stage) == "writing") stop = true;
+  };
+  s = ImportOnlineRetail(*engine_, path, options, &report_);
+  EXPECT_EQ(s.code(), StatusCode::kCancelled) << s.ToString();
+  EXPECT_TRUE(report_.interrupted);
+  EXPECT_EQ(report_.rows_read, 3);
+  EXPECT_EQ(report_.customers_created, 1);
+  EXPECT_EQ(report_.orders_created, 0);
+  Result<VerifyReport> verify = engine_->Verify();
+  ASSERT_TRUE(verify.ok());
+  EXPECT_TRUE(verify->ok());
+
+  ASSERT_TRUE(
+      ImportOnlineRetail(*engine_, path, ImportOptions(), &report_).ok());
+  EXPECT_FALSE(report_.interrupted);
+  EXPECT_EQ(report_.customers_found, 1);
+  EXPECT_EQ(report_.customers_created, 1);
+  EXPECT_EQ(report_.rows_imported, 3);
+  Result<RecordCounts> counts = engine_->Counts();
+  ASSERT_TRUE(counts.ok());
+  EXPECT_EQ(counts->orders, 3);
+}
 
 TEST_F(OnlineRetailRulesTest, GroupsRoundsAndReportsRows) {
   const std::string path =

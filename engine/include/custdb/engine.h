@@ -70,9 +70,12 @@ class Engine : public Store {
   // Flushes memtables and closes the database.
   ~Engine() override = default;
 
-  // As ApplyBatch, but without the write-ahead log: for bulk import only.
-  // The caller must call Flush() before relying on the data surviving a
-  // crash.
+  // As ApplyBatch, but without the write-ahead log, for loading a database
+  // that can be rebuilt from scratch: a crash before Flush() has returned
+  // can leave the column families at different points (each keeps what
+  // its own memtable flushes reached), and the database then fails Verify
+  // and cannot be repaired by loading again. The importers (import.h) use
+  // ApplyBatch, which costs them little (docs/BENCHMARKS.md).
   virtual Status ApplyBatchUnlogged(const std::vector<Event>& events,
                                     std::vector<Status>* statuses,
                                     std::vector<uint64_t>* ids) = 0;

@@ -24,6 +24,7 @@ enum class StatusCode : uint8_t {
   kCorruption = 10,
   kIOError = 11,
   kInternal = 12,
+  kCancelled = 13,  // stopped on request (e.g. an interrupted import)
 };
 
 // Returns the stable lower-case name of `code`, e.g. "invalid_argument".
@@ -64,6 +65,9 @@ class [[nodiscard]] Status {
   }
   static Status Internal(std::string m) {
     return Status(StatusCode::kInternal, std::move(m));
+  }
+  static Status Cancelled(std::string m) {
+    return Status(StatusCode::kCancelled, std::move(m));
   }
 
   bool ok() const { return code_ == StatusCode::kOk; }

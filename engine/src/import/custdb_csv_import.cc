@@ -76,6 +76,7 @@ class CustdbImporter {
   CustdbImporter(Engine* engine, const ImportOptions& options,
                  const std::vector<InputFile>* files, ReportBuilder* report)
       : engine_(engine),
+        options_(options),
         files_(files),
         report_(report),
         batcher_(
@@ -123,6 +124,7 @@ class CustdbImporter {
   Status StoredIsSame(const Event& event, const Status& status);
 
   Engine* engine_;
+  const ImportOptions& options_;
   const std::vector<InputFile>* files_;
   ReportBuilder* report_;
   EventBatcher<RowNote> batcher_;
@@ -159,6 +161,12 @@ Status CustdbImporter::ImportFile(size_t index) {
       header = false;
       report_->HeaderRead(record);
       continue;
+    }
+    if (StopRequested(options_)) {
+      // The rows read so far end where they would have: their batch is
+      // committed, so a re-run finds them all.
+      Status s = batcher_.Write();
+      return s.ok() ? Interrupted() : s;
     }
     Status s = ImportRow(index, record);
     if (!s.ok()) {
@@ -253,6 +261,21 @@ Status CustdbImporter::AddCustomer(const RowPlace& place,
   if (!s.ok()) {
     report_->Fail(Where(place), s);
     return Status::OK();
+  }
+  if (customer->id == 0 && !customer->code.empty()) {
+    // Found by its code before it reaches the engine, which would assign
+    // it an id first and only then find the code taken: a re-import would
+    // use up an id for every customer imported before, and the customers
+    // it does create would get other ids than in an uninterrupted import.
+    Result<CustomerRecord> found = engine_->GetCustomerByCode(customer->code);
+    if (found.ok() || !found.status().IsNotFound()) {
+      if (found.ok()) {
+        report_->Skip(kSkipDuplicate, Where(place));
+      } else {
+        report_->Fail(Where(place), found.status());
+      }
+      return Status::OK();
+    }
   }
   RowNote note;
   note.where = Where(place);
@@ -476,6 +499,7 @@ Status ImportCustdbCsv(Engine& engine, const std::vector<std::string>& paths,
   for (size_t i = 0; s.ok() && i < files.size(); ++i) {
     s = importer.ImportFile(i);
   }
+  report->interrupted = s.code() == StatusCode::kCancelled;
   // Flush even after an error: what was committed should survive.
   Status flushed = engine.Flush();
   if (s.ok()) s = flushed;

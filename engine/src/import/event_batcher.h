@@ -1,5 +1,5 @@
-// EventBatcher: groups events into Engine::ApplyBatchUnlogged calls and
-// hands each event's status back with the caller's note about its row.
+// EventBatcher: groups events into Engine::ApplyBatch calls and hands
+// each event's status back with the caller's note about its row.
 #ifndef CUSTDB_IMPORT_EVENT_BATCHER_H_
 #define CUSTDB_IMPORT_EVENT_BATCHER_H_
 
@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "custdb/engine.h"
+#include "custdb/import.h"
 #include "custdb/status.h"
 
 namespace custdb {
@@ -26,6 +27,23 @@ inline Status CheckBatchSize(size_t batch_size) {
       std::to_string(kMaxBatchSize));
 }
 
+// Whether the caller asked the import to stop (ImportOptions::stop).
+inline bool StopRequested(const ImportOptions& options) {
+  return options.stop != nullptr &&
+         options.stop->load(std::memory_order_relaxed);
+}
+
+// The status an import returns when it stopped on request.
+inline Status Interrupted() {
+  return Status::Cancelled(
+      "import: interrupted; run the same import again to finish it");
+}
+
+// Batches go through the WAL: a batch is one WriteBatch over every column
+// family it touches, so replaying the log after a crash restores whole
+// batches only. Without the WAL each column family kept what its own
+// flushes had reached, and a crash left them at different points (see
+// docs/DESIGN-NOTES.md, "Durability of bulk import").
 template <typename Note>
 class EventBatcher {
  public:
@@ -52,10 +70,10 @@ class EventBatcher {
   Status Write() {
     if (events_.empty()) return Status::OK();
     std::vector<Status> statuses;
-    Status committed = engine_->ApplyBatchUnlogged(events_, &statuses);
+    Status committed = engine_->ApplyBatch(events_, &statuses);
     if (committed.ok() && statuses.size() != events_.size()) {
       committed = Status::Internal(
-          "ApplyBatchUnlogged returned " + std::to_string(statuses.size()) +
+          "ApplyBatch returned " + std::to_string(statuses.size()) +
           " statuses for " + std::to_string(events_.size()) + " events");
     }
     if (committed.ok()) written_ += events_.size();

@@ -132,7 +132,7 @@ class RetailImporter {
   Invoice& InvoiceOf(const RetailRow& row, int64_t line);
   void AddRow(Invoice* invoice, RetailRow* row, std::string_view country,
               int64_t line);
-  void WriteCustomers();
+  Status WriteCustomers();
   Status WriteOrders();
   void OnResult(size_t invoice, const Order& order, const Status& status);
   // Whether the order stored under order.id is `order` (a re-import); if
@@ -355,6 +355,7 @@ Status RetailImporter::ReadRows(CsvReader* reader, const FileSource& source) {
       report_->FileRead(*reader);
       return got.status();
     }
+    if (StopRequested(options_)) return Interrupted();
     ReadRow(record);
     if (report_->report().rows_read % kProgressEveryRows == 0) {
       report_->Progress(path_, "reading", source.bytes_read(),
@@ -363,9 +364,11 @@ Status RetailImporter::ReadRows(CsvReader* reader, const FileSource& source) {
   }
 }
 
-void RetailImporter::WriteCustomers() {
+Status RetailImporter::WriteCustomers() {
   ImportReport& report = report_->report();
   for (size_t i = 0; i < customers_.size(); ++i) {
+    // Each customer is its own commit.
+    if (StopRequested(options_)) return Interrupted();
     RetailCustomer& customer = customers_[i];
     // Found by code, so that a re-import reuses the customers it made.
     Result<CustomerRecord> found = engine_->GetCustomerByCode(customer.code);
@@ -392,10 +395,15 @@ void RetailImporter::WriteCustomers() {
                         static_cast<int64_t>(customers_.size()));
     }
   }
+  return Status::OK();
 }
 
 Status RetailImporter::WriteOrders() {
   for (size_t i = 0; i < invoices_.size(); ++i) {
+    if (StopRequested(options_)) {
+      Status s = batcher_.Write();
+      return s.ok() ? Interrupted() : s;
+    }
     Invoice& invoice = invoices_[i];
     const int64_t rows = static_cast<int64_t>(invoice.lines.size());
     if (rows == 0) continue;  // every row failed and was reported
@@ -511,8 +519,8 @@ Status RetailImporter::Run() {
   report_->Progress(path_, "reading", 0, (*source)->bytes_total(), 0, 0);
   s = ReadRows(&reader, **source);
   if (!s.ok()) return s;
-  WriteCustomers();
-  s = WriteOrders();
+  s = WriteCustomers();
+  if (s.ok()) s = WriteOrders();
   Status flushed = engine_->Flush();
   return s.ok() ? flushed : s;
 }
@@ -545,6 +553,7 @@ Status ImportOnlineRetail(Engine& engine, const std::string& path,
   import::ReportBuilder builder(report, options);
   import::RetailImporter importer(&engine, options, path, &builder);
   Status s = importer.Run();
+  report->interrupted = s.code() == StatusCode::kCancelled;
   builder.Finish();
   return s;
 }
