@@ -1,7 +1,7 @@
 // Name tables of stored enums: one lookup for every enum <-> name mapping
 // (types.cc, policy.cc).
-#ifndef CUSTDB_ENGINE_ENUM_NAMES_H_
-#define CUSTDB_ENGINE_ENUM_NAMES_H_
+#ifndef CUSTDB_ENGINE_API_ENUM_NAMES_H_
+#define CUSTDB_ENGINE_API_ENUM_NAMES_H_
 
 #include <cstddef>
 #include <string>
@@ -38,4 +38,4 @@ bool ParseName(const NamedValue<E> (&table)[N], const std::string& name,
 
 }  // namespace custdb
 
-#endif  // CUSTDB_ENGINE_ENUM_NAMES_H_
+#endif  // CUSTDB_ENGINE_API_ENUM_NAMES_H_

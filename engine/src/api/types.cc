@@ -1,7 +1,7 @@
 // Names of the stored enums, as used by CSV, JSON and the command line.
 #include "custdb/types.h"
 
-#include "enum_names.h"
+#include "api/enum_names.h"
 
 namespace custdb {
 namespace {

@@ -3,7 +3,7 @@
 
 #include <set>
 
-#include "enum_names.h"
+#include "api/enum_names.h"
 #include "validate.h"
 
 namespace custdb {
