@@ -34,7 +34,7 @@
 
 #include "custdb/types.h"
 #include "derive.h"  // kDayMs
-#include "keys.h"
+#include "storage/keys.h"
 
 namespace custdb {
 

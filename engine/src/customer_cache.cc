@@ -1,6 +1,6 @@
 #include "customer_cache.h"
 
-#include "keys.h"
+#include "storage/keys.h"
 
 namespace custdb {
 namespace {

@@ -3,7 +3,7 @@
 
 #include <algorithm>
 
-#include "keys.h"
+#include "storage/keys.h"
 
 namespace custdb {
 namespace {

@@ -6,9 +6,9 @@
 
 #include <chrono>
 
-#include "codec.h"
-#include "counter_guard.h"
-#include "rocks_status.h"
+#include "storage/codec.h"
+#include "storage/counter_guard.h"
+#include "storage/rocks_status.h"
 #include "validate.h"
 #include "write_txn.h"
 

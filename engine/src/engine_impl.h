@@ -23,7 +23,7 @@
 #include "event_apply.h"
 #include "lock_table.h"
 #include "query_planner.h"
-#include "storage.h"
+#include "storage/storage.h"
 
 namespace custdb {
 

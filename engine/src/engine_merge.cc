@@ -6,9 +6,9 @@
 #include <algorithm>
 
 #include "channel_counters.h"
-#include "codec.h"
+#include "storage/codec.h"
 #include "engine_impl.h"
-#include "rocks_status.h"
+#include "storage/rocks_status.h"
 #include "verify_aggregates.h"
 #include "write_txn.h"
 

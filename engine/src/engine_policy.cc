@@ -5,11 +5,11 @@
 #include <algorithm>
 #include <thread>
 
-#include "codec.h"
+#include "storage/codec.h"
 #include "custdb/time_format.h"
 #include "engine_impl.h"
 #include "quantiles.h"
-#include "rocks_status.h"
+#include "storage/rocks_status.h"
 #include "write_txn.h"
 
 namespace custdb {

@@ -17,12 +17,12 @@
 #include <array>
 
 #include "cursor.h"
-#include "customer_reader.h"
+#include "storage/customer_reader.h"
 #include "derive.h"
 #include "engine_impl.h"
 #include "index_scan.h"
-#include "keys.h"
-#include "rocks_status.h"
+#include "storage/keys.h"
+#include "storage/rocks_status.h"
 #include "validate.h"
 
 namespace custdb {

@@ -2,11 +2,11 @@
 #include <rocksdb/db.h>
 #include <rocksdb/metadata.h>
 
-#include "codec.h"
+#include "storage/codec.h"
 #include "cursor.h"
-#include "customer_reader.h"
+#include "storage/customer_reader.h"
 #include "engine_impl.h"
-#include "rocks_status.h"
+#include "storage/rocks_status.h"
 #include "validate.h"
 #include "verify.h"
 

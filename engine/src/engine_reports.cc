@@ -10,8 +10,8 @@
 
 #include "channel_counters.h"
 #include "engine_impl.h"
-#include "keys.h"
-#include "rocks_status.h"
+#include "storage/keys.h"
+#include "storage/rocks_status.h"
 
 namespace custdb {
 namespace {

@@ -4,8 +4,8 @@
 
 #include <algorithm>
 
-#include "rocks_status.h"
-#include "storage.h"
+#include "storage/rocks_status.h"
+#include "storage/storage.h"
 
 namespace custdb {
 namespace {

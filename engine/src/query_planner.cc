@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <initializer_list>
 
-#include "keys.h"
+#include "storage/keys.h"
 
 namespace custdb {
 namespace {

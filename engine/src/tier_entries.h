@@ -13,7 +13,7 @@
 
 #include "custdb/derived.h"
 #include "custdb/types.h"
-#include "keys.h"
+#include "storage/keys.h"
 
 namespace custdb {
 

@@ -7,7 +7,7 @@
 
 #include "custdb/engine.h"
 #include "custdb/status.h"
-#include "storage.h"
+#include "storage/storage.h"
 
 namespace custdb {
 

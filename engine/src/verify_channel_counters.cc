@@ -6,8 +6,8 @@
 #include <memory>
 
 #include "custdb/time_format.h"
-#include "keys.h"
-#include "rocks_status.h"
+#include "storage/keys.h"
+#include "storage/rocks_status.h"
 #include "verify_context.h"
 
 namespace custdb {

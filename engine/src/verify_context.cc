@@ -1,7 +1,7 @@
 // The shared state and message vocabulary of a Verify run.
 #include "verify_context.h"
 
-#include "rocks_status.h"
+#include "storage/rocks_status.h"
 
 namespace custdb {
 

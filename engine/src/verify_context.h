@@ -15,8 +15,8 @@
 #include "custdb/engine.h"
 #include "custdb/status.h"
 #include "custdb/types.h"
-#include "keys.h"
-#include "storage.h"
+#include "storage/keys.h"
+#include "storage/storage.h"
 
 namespace custdb {
 

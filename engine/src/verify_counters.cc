@@ -6,9 +6,9 @@
 #include <string>
 #include <utility>
 
-#include "codec.h"
-#include "keys.h"
-#include "rocks_status.h"
+#include "storage/codec.h"
+#include "storage/keys.h"
+#include "storage/rocks_status.h"
 #include "verify_context.h"
 
 namespace custdb {

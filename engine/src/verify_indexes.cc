@@ -5,9 +5,9 @@
 #include <string>
 #include <string_view>
 
-#include "codec.h"
-#include "keys.h"
-#include "rocks_status.h"
+#include "storage/codec.h"
+#include "storage/keys.h"
+#include "storage/rocks_status.h"
 #include "validate.h"
 #include "verify_context.h"
 

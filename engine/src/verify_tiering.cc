@@ -5,9 +5,9 @@
 #include <map>
 #include <set>
 
-#include "codec.h"
+#include "storage/codec.h"
 #include "derive.h"
-#include "rocks_status.h"
+#include "storage/rocks_status.h"
 #include "tier_entries.h"
 #include "verify_context.h"
 

@@ -5,9 +5,9 @@
 #include <memory>
 #include <optional>
 
-#include "codec.h"
-#include "customer_reader.h"
-#include "rocks_status.h"
+#include "storage/codec.h"
+#include "storage/customer_reader.h"
+#include "storage/rocks_status.h"
 #include "tier_entries.h"
 
 namespace custdb {

@@ -16,13 +16,13 @@
 #include <vector>
 
 #include "channel_counters.h"
-#include "counter_guard.h"
+#include "storage/counter_guard.h"
 #include "custdb/status.h"
 #include "custdb/types.h"
 #include "customer_cache.h"
 #include "derive.h"
-#include "keys.h"
-#include "storage.h"
+#include "storage/keys.h"
+#include "storage/storage.h"
 
 namespace custdb {
 

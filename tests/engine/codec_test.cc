@@ -1,5 +1,5 @@
 // Records survive encode/decode unchanged; damaged bytes are kCorruption.
-#include "codec.h"
+#include "storage/codec.h"
 
 #include <gtest/gtest.h>
 

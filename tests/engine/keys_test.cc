@@ -1,5 +1,5 @@
 // Key encodings: round trips, ordering, prefix freedom and golden bytes.
-#include "keys.h"
+#include "storage/keys.h"
 
 #include <gtest/gtest.h>
 

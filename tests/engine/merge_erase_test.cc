@@ -10,7 +10,7 @@
 
 #include "../test_util.h"
 #include "custdb/engine.h"
-#include "keys.h"
+#include "storage/keys.h"
 
 namespace custdb {
 namespace {

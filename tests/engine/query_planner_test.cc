@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "customer_filter.h"
-#include "keys.h"
+#include "storage/keys.h"
 #include "random_customers.h"
 
 namespace custdb {

@@ -9,12 +9,12 @@
 #include <variant>
 #include <vector>
 
-#include "codec.h"
-#include "counters.h"
+#include "storage/codec.h"
+#include "storage/counter_merge_operator.h"
 #include "custdb/engine.h"
 #include "custdb/time_format.h"
-#include "customer_reader.h"
-#include "keys.h"
+#include "storage/customer_reader.h"
+#include "storage/keys.h"
 #include "test_util.h"
 #include "verify_context.h"
 

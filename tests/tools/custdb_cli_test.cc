@@ -9,7 +9,7 @@
 #include <sstream>
 #include <string>
 
-#include "keys.h"
+#include "storage/keys.h"
 #include "test_util.h"
 #include "tools/cli_run.h"
 

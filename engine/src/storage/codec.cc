@@ -1,5 +1,5 @@
 // FlatBuffers encoding of stored records.
-#include "codec.h"
+#include "storage/codec.h"
 
 #include <flatbuffers/flatbuffers.h>
 

@@ -7,8 +7,8 @@
 //           before positives.
 //   string  bytes with 0x00 escaped as 0x00 0xFF, terminated by 0x00 0x01,
 //           so no encoded string is a prefix of another.
-#ifndef CUSTDB_ENGINE_KEYS_H_
-#define CUSTDB_ENGINE_KEYS_H_
+#ifndef CUSTDB_ENGINE_STORAGE_KEYS_H_
+#define CUSTDB_ENGINE_STORAGE_KEYS_H_
 
 #include <cstdint>
 #include <string>
@@ -274,4 +274,4 @@ bool TierKeyCustomerId(std::string_view key, uint64_t* customer_id);
 }  // namespace keys
 }  // namespace custdb
 
-#endif  // CUSTDB_ENGINE_KEYS_H_
+#endif  // CUSTDB_ENGINE_STORAGE_KEYS_H_

@@ -1,6 +1,6 @@
-#include "counters.h"
+#include "storage/counter_merge_operator.h"
 
-#include "keys.h"
+#include "storage/keys.h"
 
 namespace custdb {
 namespace {

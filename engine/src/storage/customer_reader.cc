@@ -1,8 +1,8 @@
-#include "customer_reader.h"
+#include "storage/customer_reader.h"
 
-#include "codec.h"
-#include "keys.h"
-#include "rocks_status.h"
+#include "storage/codec.h"
+#include "storage/keys.h"
+#include "storage/rocks_status.h"
 
 namespace custdb {
 

@@ -1,7 +1,7 @@
 // Opening custdb's RocksDB database: column families and their tuning, the
 // schema check, and the meta values read at open.
-#ifndef CUSTDB_ENGINE_STORAGE_H_
-#define CUSTDB_ENGINE_STORAGE_H_
+#ifndef CUSTDB_ENGINE_STORAGE_STORAGE_H_
+#define CUSTDB_ENGINE_STORAGE_STORAGE_H_
 
 #include <rocksdb/db.h>
 
@@ -11,7 +11,7 @@
 
 #include "custdb/options.h"
 #include "custdb/status.h"
-#include "keys.h"
+#include "storage/keys.h"
 
 namespace custdb {
 
@@ -71,4 +71,4 @@ class Storage {
 
 }  // namespace custdb
 
-#endif  // CUSTDB_ENGINE_STORAGE_H_
+#endif  // CUSTDB_ENGINE_STORAGE_STORAGE_H_

@@ -1,5 +1,5 @@
 // RocksDB open, column family tuning and the schema check.
-#include "storage.h"
+#include "storage/storage.h"
 
 #include <rocksdb/cache.h>
 #include <rocksdb/filter_policy.h>
@@ -12,9 +12,9 @@
 #include <cstdarg>
 #include <filesystem>
 
-#include "counter_guard.h"
-#include "counters.h"
-#include "rocks_status.h"
+#include "storage/counter_guard.h"
+#include "storage/counter_merge_operator.h"
+#include "storage/rocks_status.h"
 
 namespace custdb {
 namespace {

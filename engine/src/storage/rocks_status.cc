@@ -1,4 +1,4 @@
-#include "rocks_status.h"
+#include "storage/rocks_status.h"
 
 namespace custdb {
 

@@ -1,7 +1,7 @@
 // Reads one customer's profile and aggregates from RocksDB in one MultiGet,
 // so both come from the same view.
-#ifndef CUSTDB_ENGINE_CUSTOMER_READER_H_
-#define CUSTDB_ENGINE_CUSTOMER_READER_H_
+#ifndef CUSTDB_ENGINE_STORAGE_CUSTOMER_READER_H_
+#define CUSTDB_ENGINE_STORAGE_CUSTOMER_READER_H_
 
 #include <cstdint>
 #include <optional>
@@ -9,7 +9,7 @@
 #include "custdb/status.h"
 #include "custdb/types.h"
 #include "derive.h"
-#include "storage.h"
+#include "storage/storage.h"
 
 namespace custdb {
 
@@ -35,4 +35,4 @@ Status ReadCustomerRecord(const Storage& storage, uint64_t customer_id,
 
 }  // namespace custdb
 
-#endif  // CUSTDB_ENGINE_CUSTOMER_READER_H_
+#endif  // CUSTDB_ENGINE_STORAGE_CUSTOMER_READER_H_

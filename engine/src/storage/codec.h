@@ -1,7 +1,7 @@
 // Records <-> their stored FlatBuffers bytes (schema/records.fbs). Decode
 // verifies the buffer first: a damaged value is kCorruption, never a crash.
-#ifndef CUSTDB_ENGINE_CODEC_H_
-#define CUSTDB_ENGINE_CODEC_H_
+#ifndef CUSTDB_ENGINE_STORAGE_CODEC_H_
+#define CUSTDB_ENGINE_STORAGE_CODEC_H_
 
 #include <string>
 #include <string_view>
@@ -44,4 +44,4 @@ Status Decode(std::string_view bytes, TierPolicy* out);
 }  // namespace codec
 }  // namespace custdb
 
-#endif  // CUSTDB_ENGINE_CODEC_H_
+#endif  // CUSTDB_ENGINE_STORAGE_CODEC_H_

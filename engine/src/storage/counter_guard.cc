@@ -1,5 +1,5 @@
 // The counter range guard.
-#include "counter_guard.h"
+#include "storage/counter_guard.h"
 
 #include <rocksdb/db.h>
 
@@ -8,8 +8,8 @@
 
 #include "channel_counters.h"
 #include "custdb/time_format.h"
-#include "rocks_status.h"
-#include "storage.h"
+#include "storage/rocks_status.h"
+#include "storage/storage.h"
 
 namespace custdb {
 namespace {

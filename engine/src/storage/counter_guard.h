@@ -13,8 +13,8 @@
 // exactly. A write is admitted before its batch commits and holds its
 // ticket until the commit returns, so an exact check never misses a delta
 // admitted under the bound.
-#ifndef CUSTDB_ENGINE_COUNTER_GUARD_H_
-#define CUSTDB_ENGINE_COUNTER_GUARD_H_
+#ifndef CUSTDB_ENGINE_STORAGE_COUNTER_GUARD_H_
+#define CUSTDB_ENGINE_STORAGE_COUNTER_GUARD_H_
 
 #include <atomic>
 #include <cstdint>
@@ -24,7 +24,7 @@
 #include <vector>
 
 #include "custdb/status.h"
-#include "keys.h"
+#include "storage/keys.h"
 
 namespace custdb {
 
@@ -78,4 +78,4 @@ class CounterGuard {
 
 }  // namespace custdb
 
-#endif  // CUSTDB_ENGINE_COUNTER_GUARD_H_
+#endif  // CUSTDB_ENGINE_STORAGE_COUNTER_GUARD_H_

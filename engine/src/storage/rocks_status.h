@@ -1,6 +1,6 @@
 // The one translation of RocksDB statuses into custdb Status.
-#ifndef CUSTDB_ENGINE_ROCKS_STATUS_H_
-#define CUSTDB_ENGINE_ROCKS_STATUS_H_
+#ifndef CUSTDB_ENGINE_STORAGE_ROCKS_STATUS_H_
+#define CUSTDB_ENGINE_STORAGE_ROCKS_STATUS_H_
 
 #include <rocksdb/status.h>
 
@@ -15,4 +15,4 @@ Status FromRocks(const rocksdb::Status& s, const std::string& context);
 
 }  // namespace custdb
 
-#endif  // CUSTDB_ENGINE_ROCKS_STATUS_H_
+#endif  // CUSTDB_ENGINE_STORAGE_ROCKS_STATUS_H_

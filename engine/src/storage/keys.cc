@@ -1,5 +1,5 @@
 // Key encodings; the layouts are drawn in keys.h.
-#include "keys.h"
+#include "storage/keys.h"
 
 #include <cstring>
 
