@@ -33,7 +33,7 @@
 #include <vector>
 
 #include "custdb/types.h"
-#include "derive.h"  // kDayMs
+#include "tiering/derive.h"  // kDayMs
 #include "storage/keys.h"
 
 namespace custdb {

@@ -16,7 +16,7 @@
 #include <memory>
 
 #include "custdb/types.h"
-#include "derive.h"
+#include "tiering/derive.h"
 
 namespace custdb {
 

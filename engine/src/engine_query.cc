@@ -18,7 +18,7 @@
 
 #include "cursor.h"
 #include "storage/customer_reader.h"
-#include "derive.h"
+#include "tiering/derive.h"
 #include "engine_impl.h"
 #include "index_scan.h"
 #include "storage/keys.h"

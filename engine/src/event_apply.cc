@@ -7,7 +7,7 @@
 
 #include "aggregate_rules.h"
 #include "channel_counters.h"
-#include "derive.h"
+#include "tiering/derive.h"
 #include "validate.h"
 
 namespace custdb {

@@ -6,9 +6,9 @@
 #include <set>
 
 #include "storage/codec.h"
-#include "derive.h"
+#include "tiering/derive.h"
 #include "storage/rocks_status.h"
-#include "tier_entries.h"
+#include "tiering/tier_entries.h"
 #include "verify_context.h"
 
 namespace custdb {

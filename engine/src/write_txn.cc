@@ -8,7 +8,7 @@
 #include "storage/codec.h"
 #include "storage/customer_reader.h"
 #include "storage/rocks_status.h"
-#include "tier_entries.h"
+#include "tiering/tier_entries.h"
 
 namespace custdb {
 namespace {

@@ -20,7 +20,7 @@
 #include "custdb/status.h"
 #include "custdb/types.h"
 #include "customer_cache.h"
-#include "derive.h"
+#include "tiering/derive.h"
 #include "storage/keys.h"
 #include "storage/storage.h"
 

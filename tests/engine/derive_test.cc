@@ -1,7 +1,7 @@
 // Derive: hand-written tables for every rule in derive.h at its boundaries,
 // and a property test that next_change_ms is exactly the next instant at
 // which the result changes.
-#include "derive.h"
+#include "tiering/derive.h"
 
 #include <gtest/gtest.h>
 

@@ -21,7 +21,7 @@
 #include "custdb/export.h"
 #include "custdb/import.h"
 #include "custdb/time_format.h"
-#include "derive.h"
+#include "tiering/derive.h"
 #include "test_util.h"
 
 namespace custdb {

@@ -1,7 +1,7 @@
 // QuintileBreakpoints / RecencyQuintileBreakpoints: the tie rule in
 // quantiles.h against a brute-force reference, on heavily tied and on
 // distinct distributions, scored through Derive as the engine scores them.
-#include "quantiles.h"
+#include "tiering/quantiles.h"
 
 #include <gtest/gtest.h>
 
@@ -12,7 +12,7 @@
 #include <set>
 #include <vector>
 
-#include "derive.h"
+#include "tiering/derive.h"
 
 namespace custdb {
 namespace {

@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "custdb/engine.h"
-#include "derive.h"
+#include "tiering/derive.h"
 #include "random_customers.h"
 #include "report_brute_force.h"
 #include "test_util.h"

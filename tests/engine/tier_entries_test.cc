@@ -1,7 +1,7 @@
 // TierEntries: the write path's moves and summary changes are exactly the
 // difference between the full entry lists and contributions that Verify
 // recomputes, for random pairs of facts (fixed seed).
-#include "tier_entries.h"
+#include "tiering/tier_entries.h"
 
 #include <gtest/gtest.h>
 

@@ -11,8 +11,8 @@
 #include "../test_util.h"
 #include "custdb/engine.h"
 #include "custdb/time_format.h"
-#include "derive.h"
-#include "quantiles.h"
+#include "tiering/derive.h"
+#include "tiering/quantiles.h"
 
 namespace custdb {
 namespace {

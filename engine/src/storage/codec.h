@@ -9,7 +9,7 @@
 #include "custdb/policy.h"
 #include "custdb/status.h"
 #include "custdb/types.h"
-#include "derive.h"
+#include "tiering/derive.h"
 
 namespace custdb {
 namespace codec {

@@ -8,7 +8,7 @@
 
 #include "custdb/status.h"
 #include "custdb/types.h"
-#include "derive.h"
+#include "tiering/derive.h"
 #include "storage/storage.h"
 
 namespace custdb {

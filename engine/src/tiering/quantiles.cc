@@ -1,5 +1,5 @@
 // Quantile RFM breakpoints: the tie rule in quantiles.h.
-#include "quantiles.h"
+#include "tiering/quantiles.h"
 
 #include <algorithm>
 #include <cstddef>

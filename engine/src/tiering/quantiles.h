@@ -1,8 +1,8 @@
 // Quantile RFM (RfmMode::kQuantile): the breakpoints a full rescore
 // computes from the buyers' order counts, spends and days since their last
 // order. Pure functions; engine_policy.cc feeds them.
-#ifndef CUSTDB_ENGINE_QUANTILES_H_
-#define CUSTDB_ENGINE_QUANTILES_H_
+#ifndef CUSTDB_ENGINE_TIERING_QUANTILES_H_
+#define CUSTDB_ENGINE_TIERING_QUANTILES_H_
 
 #include <array>
 #include <cstdint>
@@ -46,4 +46,4 @@ std::array<int64_t, 4> RecencyQuintileBreakpoints(std::vector<int64_t> days);
 
 }  // namespace custdb
 
-#endif  // CUSTDB_ENGINE_QUANTILES_H_
+#endif  // CUSTDB_ENGINE_TIERING_QUANTILES_H_

@@ -8,7 +8,7 @@
 #include "storage/codec.h"
 #include "custdb/time_format.h"
 #include "engine_impl.h"
-#include "quantiles.h"
+#include "tiering/quantiles.h"
 #include "storage/rocks_status.h"
 #include "write_txn.h"
 

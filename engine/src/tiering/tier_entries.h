@@ -2,8 +2,8 @@
 // tier-summary counter contributions a customer has, as a pure function of
 // its profile, aggregates and derived attributes. The write path diffs the
 // entries before and after a change; Verify recomputes them from records.
-#ifndef CUSTDB_ENGINE_TIER_ENTRIES_H_
-#define CUSTDB_ENGINE_TIER_ENTRIES_H_
+#ifndef CUSTDB_ENGINE_TIERING_TIER_ENTRIES_H_
+#define CUSTDB_ENGINE_TIERING_TIER_ENTRIES_H_
 
 #include <cstdint>
 #include <map>
@@ -79,4 +79,4 @@ inline uint16_t SegmentGroup(int segment) {
 
 }  // namespace custdb
 
-#endif  // CUSTDB_ENGINE_TIER_ENTRIES_H_
+#endif  // CUSTDB_ENGINE_TIERING_TIER_ENTRIES_H_

@@ -1,6 +1,6 @@
 // Derive: a customer's aggregates + tier policy + as_of -> value tier, RFM,
 // segment, lifecycle, churn risk, loyalty points and the next change time.
-#include "derive.h"
+#include "tiering/derive.h"
 
 #include <algorithm>
 #include <array>

@@ -1,4 +1,4 @@
-#include "tier_entries.h"
+#include "tiering/tier_entries.h"
 
 #include <algorithm>
 #include <iterator>

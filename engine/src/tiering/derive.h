@@ -1,8 +1,8 @@
 // Derive: the one pure function that turns a customer's aggregates into
 // tiering attributes under a policy at a point in time. No I/O, no clock:
 // the same inputs always give the same result.
-#ifndef CUSTDB_ENGINE_DERIVE_H_
-#define CUSTDB_ENGINE_DERIVE_H_
+#ifndef CUSTDB_ENGINE_TIERING_DERIVE_H_
+#define CUSTDB_ENGINE_TIERING_DERIVE_H_
 
 #include <cstdint>
 
@@ -51,4 +51,4 @@ struct DerivedState {
 
 }  // namespace custdb
 
-#endif  // CUSTDB_ENGINE_DERIVE_H_
+#endif  // CUSTDB_ENGINE_TIERING_DERIVE_H_
