@@ -5,7 +5,7 @@
 
 #include <algorithm>
 
-#include "channel_counters.h"
+#include "reports/channel_counters.h"
 #include "storage/codec.h"
 #include "engine_impl.h"
 #include "storage/rocks_status.h"

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "aggregate_rules.h"
-#include "channel_counters.h"
+#include "reports/channel_counters.h"
 #include "tiering/derive.h"
 #include "validate.h"
 

@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-#include "channel_counters.h"
+#include "reports/channel_counters.h"
 #include "custdb/status.h"
 #include "custdb/types.h"
 

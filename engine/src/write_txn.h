@@ -15,7 +15,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "channel_counters.h"
+#include "reports/channel_counters.h"
 #include "storage/counter_guard.h"
 #include "custdb/status.h"
 #include "custdb/types.h"

@@ -6,7 +6,7 @@
 #include <limits>
 #include <memory>
 
-#include "channel_counters.h"
+#include "reports/channel_counters.h"
 #include "custdb/time_format.h"
 #include "storage/rocks_status.h"
 #include "storage/storage.h"

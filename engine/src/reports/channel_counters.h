@@ -22,8 +22,8 @@
 //    a resolved complaint adds complaints_resolved at the day of
 //    resolved_at and a resolve-time entry. Interactions without a channel
 //    (channel_id 0) count nowhere.
-#ifndef CUSTDB_ENGINE_CHANNEL_COUNTERS_H_
-#define CUSTDB_ENGINE_CHANNEL_COUNTERS_H_
+#ifndef CUSTDB_ENGINE_REPORTS_CHANNEL_COUNTERS_H_
+#define CUSTDB_ENGINE_REPORTS_CHANNEL_COUNTERS_H_
 
 #include <cstdint>
 #include <map>
@@ -94,4 +94,4 @@ int64_t SlotValue(const keys::CounterVec& counters, uint16_t slot);
 
 }  // namespace custdb
 
-#endif  // CUSTDB_ENGINE_CHANNEL_COUNTERS_H_
+#endif  // CUSTDB_ENGINE_REPORTS_CHANNEL_COUNTERS_H_

@@ -1,5 +1,5 @@
 // Channel-day counter rules; see channel_counters.h.
-#include "channel_counters.h"
+#include "reports/channel_counters.h"
 
 #include <algorithm>
 

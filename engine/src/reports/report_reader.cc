@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "channel_counters.h"
+#include "reports/channel_counters.h"
 #include "engine_impl.h"
 #include "storage/keys.h"
 #include "storage/rocks_status.h"
