@@ -9,8 +9,8 @@
 #include "storage/codec.h"
 #include "storage/counter_guard.h"
 #include "storage/rocks_status.h"
-#include "validate.h"
-#include "write_txn.h"
+#include "write/validate.h"
+#include "write/write_txn.h"
 
 namespace custdb {
 namespace {

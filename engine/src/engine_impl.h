@@ -20,7 +20,7 @@
 #include "custdb/engine.h"
 #include "customer_cache.h"
 #include "customer_filter.h"
-#include "event_apply.h"
+#include "write/event_apply.h"
 #include "lock_table.h"
 #include "query_planner.h"
 #include "storage/storage.h"

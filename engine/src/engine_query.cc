@@ -23,7 +23,7 @@
 #include "index_scan.h"
 #include "storage/keys.h"
 #include "storage/rocks_status.h"
-#include "validate.h"
+#include "write/validate.h"
 
 namespace custdb {
 namespace {

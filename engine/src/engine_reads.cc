@@ -7,7 +7,7 @@
 #include "storage/customer_reader.h"
 #include "engine_impl.h"
 #include "storage/rocks_status.h"
-#include "validate.h"
+#include "write/validate.h"
 #include "verify.h"
 
 namespace custdb {

@@ -14,7 +14,7 @@
 #include "storage/codec.h"
 #include "storage/keys.h"
 #include "storage/rocks_status.h"
-#include "validate.h"
+#include "write/validate.h"
 #include "verify_aggregates.h"
 #include "verify_channel_counters.h"
 #include "verify_context.h"

@@ -1,7 +1,7 @@
 // Aggregates recomputed from histories, and their field-by-field diff.
 #include "verify_aggregates.h"
 
-#include "aggregate_rules.h"
+#include "write/aggregate_rules.h"
 
 namespace custdb {
 namespace {

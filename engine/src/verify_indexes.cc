@@ -8,7 +8,7 @@
 #include "storage/codec.h"
 #include "storage/keys.h"
 #include "storage/rocks_status.h"
-#include "validate.h"
+#include "write/validate.h"
 #include "verify_context.h"
 
 namespace custdb {

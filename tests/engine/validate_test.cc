@@ -2,7 +2,7 @@
 // types.h): every text field of every record kind, through the engine's
 // write calls, against each kind of malformed UTF-8, control characters
 // and the list separators.
-#include "validate.h"
+#include "write/validate.h"
 
 #include <gtest/gtest.h>
 

@@ -4,7 +4,7 @@
 #include <set>
 
 #include "api/enum_names.h"
-#include "validate.h"
+#include "write/validate.h"
 
 namespace custdb {
 namespace {

@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <string>
 
-#include "validate.h"
+#include "write/validate.h"
 
 namespace custdb {
 namespace {

@@ -10,7 +10,7 @@
 
 #include "custdb/time_format.h"
 #include "import/field_parse.h"
-#include "validate.h"
+#include "write/validate.h"
 
 namespace custdb {
 namespace import {

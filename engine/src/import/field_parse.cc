@@ -6,7 +6,7 @@
 #include <limits>
 #include <system_error>
 
-#include "validate.h"
+#include "write/validate.h"
 
 namespace custdb {
 namespace import {

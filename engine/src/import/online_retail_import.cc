@@ -17,7 +17,7 @@
 #include "import/file_source.h"
 #include "import/report_builder.h"
 #include "import/same_record.h"
-#include "validate.h"
+#include "write/validate.h"
 
 namespace custdb {
 namespace import {

@@ -4,7 +4,7 @@
 #include <optional>
 
 #include "custdb/status.h"
-#include "validate.h"
+#include "write/validate.h"
 
 namespace custdb {
 namespace import {

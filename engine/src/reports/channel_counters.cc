@@ -3,7 +3,7 @@
 
 #include <algorithm>
 
-#include "aggregate_rules.h"
+#include "write/aggregate_rules.h"
 
 namespace custdb {
 

@@ -10,7 +10,7 @@
 #include "engine_impl.h"
 #include "tiering/quantiles.h"
 #include "storage/rocks_status.h"
-#include "write_txn.h"
+#include "write/write_txn.h"
 
 namespace custdb {
 namespace {

@@ -10,7 +10,7 @@
 #include "engine_impl.h"
 #include "storage/rocks_status.h"
 #include "verify_aggregates.h"
-#include "write_txn.h"
+#include "write/write_txn.h"
 
 namespace custdb {
 namespace {

@@ -3,8 +3,8 @@
 // staged (this transaction first, then the database), and everything is
 // written by one rocksdb::WriteBatch in Commit. The caller holds the stripe
 // locks of every customer and id it touches.
-#ifndef CUSTDB_ENGINE_WRITE_TXN_H_
-#define CUSTDB_ENGINE_WRITE_TXN_H_
+#ifndef CUSTDB_ENGINE_WRITE_WRITE_TXN_H_
+#define CUSTDB_ENGINE_WRITE_WRITE_TXN_H_
 
 #include <rocksdb/db.h>
 
@@ -158,4 +158,4 @@ class WriteTxn {
 
 }  // namespace custdb
 
-#endif  // CUSTDB_ENGINE_WRITE_TXN_H_
+#endif  // CUSTDB_ENGINE_WRITE_WRITE_TXN_H_

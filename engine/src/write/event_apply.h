@@ -1,8 +1,8 @@
 // The write operations: each checks one event against the database state
 // seen through a WriteTxn and, only if every check passes, stages the
 // record, the new aggregates, the index entries and the counter deltas.
-#ifndef CUSTDB_ENGINE_EVENT_APPLY_H_
-#define CUSTDB_ENGINE_EVENT_APPLY_H_
+#ifndef CUSTDB_ENGINE_WRITE_EVENT_APPLY_H_
+#define CUSTDB_ENGINE_WRITE_EVENT_APPLY_H_
 
 #include <cstdint>
 #include <functional>
@@ -11,7 +11,7 @@
 #include "channel_registry.h"
 #include "custdb/status.h"
 #include "custdb/store.h"
-#include "write_txn.h"
+#include "write/write_txn.h"
 
 namespace custdb {
 
@@ -44,4 +44,4 @@ Status ApplyResolution(const ApplyContext& ctx,
 
 }  // namespace custdb
 
-#endif  // CUSTDB_ENGINE_EVENT_APPLY_H_
+#endif  // CUSTDB_ENGINE_WRITE_EVENT_APPLY_H_

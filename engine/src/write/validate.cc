@@ -1,5 +1,5 @@
 // Field validation and identity normalisation.
-#include "validate.h"
+#include "write/validate.h"
 
 #include <cctype>
 #include <cstdio>

@@ -1,8 +1,8 @@
 // Field checks of incoming records that need no database state, and the
 // normalisation of identities. Each failure is kInvalidArgument naming the
 // field and the value: "order.amount_minor: -5 is negative".
-#ifndef CUSTDB_ENGINE_VALIDATE_H_
-#define CUSTDB_ENGINE_VALIDATE_H_
+#ifndef CUSTDB_ENGINE_WRITE_VALIDATE_H_
+#define CUSTDB_ENGINE_WRITE_VALIDATE_H_
 
 #include <cstdint>
 #include <string>
@@ -52,4 +52,4 @@ std::string QuoteValue(const std::string& value);
 
 }  // namespace custdb
 
-#endif  // CUSTDB_ENGINE_VALIDATE_H_
+#endif  // CUSTDB_ENGINE_WRITE_VALIDATE_H_

@@ -1,5 +1,5 @@
 // Staged reads and writes of one commit.
-#include "write_txn.h"
+#include "write/write_txn.h"
 
 #include <algorithm>
 #include <memory>

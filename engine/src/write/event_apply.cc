@@ -1,14 +1,14 @@
 // Write operations: checks first, staging last.
-#include "event_apply.h"
+#include "write/event_apply.h"
 
 #include <algorithm>
 #include <set>
 #include <vector>
 
-#include "aggregate_rules.h"
+#include "write/aggregate_rules.h"
 #include "reports/channel_counters.h"
 #include "tiering/derive.h"
-#include "validate.h"
+#include "write/validate.h"
 
 namespace custdb {
 namespace {
