@@ -16,13 +16,13 @@
 #include <vector>
 
 #include "channel_registry.h"
-#include "cursor.h"
+#include "query/cursor.h"
 #include "custdb/engine.h"
 #include "customer_cache.h"
-#include "customer_filter.h"
+#include "query/customer_filter.h"
 #include "write/event_apply.h"
 #include "lock_table.h"
-#include "query_planner.h"
+#include "query/query_planner.h"
 #include "storage/storage.h"
 
 namespace custdb {

@@ -3,7 +3,7 @@
 #include <rocksdb/metadata.h>
 
 #include "storage/codec.h"
-#include "cursor.h"
+#include "query/cursor.h"
 #include "storage/customer_reader.h"
 #include "engine_impl.h"
 #include "storage/rocks_status.h"

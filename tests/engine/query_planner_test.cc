@@ -3,7 +3,7 @@
 // plan's ranges, read from an in-memory copy of the tier index, hold
 // exactly the matching customers (in the query's order when the plan says
 // index order), also when resumed after a cursor.
-#include "query_planner.h"
+#include "query/query_planner.h"
 
 #include <gtest/gtest.h>
 
@@ -15,7 +15,7 @@
 #include <tuple>
 #include <vector>
 
-#include "customer_filter.h"
+#include "query/customer_filter.h"
 #include "storage/keys.h"
 #include "random_customers.h"
 

@@ -49,8 +49,8 @@
 // last_activity, id for the others. When that is the query's order the plan
 // runs in index order and stops at the limit; otherwise (index_order false)
 // every match is read and the best `limit` kept.
-#ifndef CUSTDB_ENGINE_QUERY_PLANNER_H_
-#define CUSTDB_ENGINE_QUERY_PLANNER_H_
+#ifndef CUSTDB_ENGINE_QUERY_QUERY_PLANNER_H_
+#define CUSTDB_ENGINE_QUERY_QUERY_PLANNER_H_
 
 #include <cstdint>
 #include <functional>
@@ -60,7 +60,7 @@
 
 #include "custdb/policy.h"
 #include "custdb/query.h"
-#include "customer_filter.h"
+#include "query/customer_filter.h"
 
 namespace custdb {
 
@@ -128,4 +128,4 @@ void ResumeAfter(const std::string& after, ScanPlan* plan);
 
 }  // namespace custdb
 
-#endif  // CUSTDB_ENGINE_QUERY_PLANNER_H_
+#endif  // CUSTDB_ENGINE_QUERY_QUERY_PLANNER_H_

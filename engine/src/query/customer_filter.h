@@ -2,8 +2,8 @@
 // resolved to policy indexes, the owner channel expanded to its subtree),
 // the check of one customer against them, and the order keys that sort and
 // page query results.
-#ifndef CUSTDB_ENGINE_CUSTOMER_FILTER_H_
-#define CUSTDB_ENGINE_CUSTOMER_FILTER_H_
+#ifndef CUSTDB_ENGINE_QUERY_CUSTOMER_FILTER_H_
+#define CUSTDB_ENGINE_QUERY_CUSTOMER_FILTER_H_
 
 #include <cstdint>
 #include <optional>
@@ -71,4 +71,4 @@ std::string EncodeFilter(const CustomerFilter& filter, CustomerOrder order);
 
 }  // namespace custdb
 
-#endif  // CUSTDB_ENGINE_CUSTOMER_FILTER_H_
+#endif  // CUSTDB_ENGINE_QUERY_CUSTOMER_FILTER_H_

@@ -1,4 +1,4 @@
-#include "cursor.h"
+#include "query/cursor.h"
 
 namespace custdb {
 namespace {

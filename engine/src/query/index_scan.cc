@@ -1,6 +1,6 @@
 // A k-way merge of tier index ranges, each read with RocksDB iterate bounds
 // so no key outside a range is ever read.
-#include "index_scan.h"
+#include "query/index_scan.h"
 
 #include <algorithm>
 

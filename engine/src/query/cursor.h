@@ -1,8 +1,8 @@
 // Opaque page cursors: a kind byte naming the query that made it and the
 // last key returned, hex-encoded so that they travel safely in JSON and
 // CSV. A cursor is checked against the query it is given to.
-#ifndef CUSTDB_ENGINE_CURSOR_H_
-#define CUSTDB_ENGINE_CURSOR_H_
+#ifndef CUSTDB_ENGINE_QUERY_CURSOR_H_
+#define CUSTDB_ENGINE_QUERY_CURSOR_H_
 
 #include <cstdint>
 #include <string>
@@ -24,4 +24,4 @@ bool DecodeCursor(std::string_view cursor, CursorKind kind,
 
 }  // namespace custdb
 
-#endif  // CUSTDB_ENGINE_CURSOR_H_
+#endif  // CUSTDB_ENGINE_QUERY_CURSOR_H_

@@ -16,11 +16,11 @@
 #include <algorithm>
 #include <array>
 
-#include "cursor.h"
+#include "query/cursor.h"
 #include "storage/customer_reader.h"
 #include "tiering/derive.h"
 #include "engine_impl.h"
-#include "index_scan.h"
+#include "query/index_scan.h"
 #include "storage/keys.h"
 #include "storage/rocks_status.h"
 #include "write/validate.h"

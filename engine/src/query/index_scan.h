@@ -1,7 +1,7 @@
 // IndexScan: reads a plan's key ranges of the tier_index CF as one stream,
 // merged by the keys' tails (query_planner.h), counting the keys it reads.
-#ifndef CUSTDB_ENGINE_INDEX_SCAN_H_
-#define CUSTDB_ENGINE_INDEX_SCAN_H_
+#ifndef CUSTDB_ENGINE_QUERY_INDEX_SCAN_H_
+#define CUSTDB_ENGINE_QUERY_INDEX_SCAN_H_
 
 #include <rocksdb/db.h>
 
@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "custdb/status.h"
-#include "query_planner.h"
+#include "query/query_planner.h"
 
 namespace custdb {
 
@@ -58,4 +58,4 @@ uint64_t EstimateIndexKeys(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf,
 
 }  // namespace custdb
 
-#endif  // CUSTDB_ENGINE_INDEX_SCAN_H_
+#endif  // CUSTDB_ENGINE_QUERY_INDEX_SCAN_H_

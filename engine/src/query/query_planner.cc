@@ -1,5 +1,5 @@
 // The query planner's rules (query_planner.h) and key range construction.
-#include "query_planner.h"
+#include "query/query_planner.h"
 
 #include <algorithm>
 #include <initializer_list>

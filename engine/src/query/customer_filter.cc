@@ -1,5 +1,5 @@
 // Checking customers against a query's filters, and query order keys.
-#include "customer_filter.h"
+#include "query/customer_filter.h"
 
 #include <algorithm>
 
