@@ -8,7 +8,7 @@
 #include "engine_impl.h"
 #include "storage/rocks_status.h"
 #include "write/validate.h"
-#include "verify.h"
+#include "verify/verify.h"
 
 namespace custdb {
 

@@ -16,7 +16,7 @@
 #include "storage/customer_reader.h"
 #include "storage/keys.h"
 #include "test_util.h"
-#include "verify_context.h"
+#include "verify/verify_context.h"
 
 namespace custdb {
 namespace {

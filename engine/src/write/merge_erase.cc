@@ -9,7 +9,7 @@
 #include "storage/codec.h"
 #include "engine_impl.h"
 #include "storage/rocks_status.h"
-#include "verify_aggregates.h"
+#include "verify/verify_aggregates.h"
 #include "write/write_txn.h"
 
 namespace custdb {

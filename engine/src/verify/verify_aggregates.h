@@ -1,6 +1,6 @@
 // Recomputing a customer's Aggregates from its histories, for Verify.
-#ifndef CUSTDB_ENGINE_VERIFY_AGGREGATES_H_
-#define CUSTDB_ENGINE_VERIFY_AGGREGATES_H_
+#ifndef CUSTDB_ENGINE_VERIFY_VERIFY_AGGREGATES_H_
+#define CUSTDB_ENGINE_VERIFY_VERIFY_AGGREGATES_H_
 
 #include <string>
 #include <vector>
@@ -49,4 +49,4 @@ std::vector<std::string> DiffAggregates(const Aggregates& stored,
 
 }  // namespace custdb
 
-#endif  // CUSTDB_ENGINE_VERIFY_AGGREGATES_H_
+#endif  // CUSTDB_ENGINE_VERIFY_VERIFY_AGGREGATES_H_

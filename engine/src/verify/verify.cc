@@ -4,7 +4,7 @@
 // and reports every mismatch. This file holds the driver and the main
 // pass, a merge walk of customers, aggregates and both histories: all are
 // keyed by customer id first, so each is read once, in order.
-#include "verify.h"
+#include "verify/verify.h"
 
 #include <algorithm>
 #include <memory>
@@ -15,9 +15,9 @@
 #include "storage/keys.h"
 #include "storage/rocks_status.h"
 #include "write/validate.h"
-#include "verify_aggregates.h"
-#include "verify_channel_counters.h"
-#include "verify_context.h"
+#include "verify/verify_aggregates.h"
+#include "verify/verify_channel_counters.h"
+#include "verify/verify_context.h"
 
 namespace custdb {
 namespace {

@@ -9,7 +9,7 @@
 #include "storage/codec.h"
 #include "storage/keys.h"
 #include "storage/rocks_status.h"
-#include "verify_context.h"
+#include "verify/verify_context.h"
 
 namespace custdb {
 namespace {

@@ -1,5 +1,5 @@
 // The shared state and message vocabulary of a Verify run.
-#include "verify_context.h"
+#include "verify/verify_context.h"
 
 #include "storage/rocks_status.h"
 

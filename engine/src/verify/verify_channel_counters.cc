@@ -1,6 +1,6 @@
 // Channel-day counters and resolve-time entries against
 // the records; see verify_channel_counters.h.
-#include "verify_channel_counters.h"
+#include "verify/verify_channel_counters.h"
 
 #include <algorithm>
 #include <memory>
@@ -8,7 +8,7 @@
 #include "custdb/time_format.h"
 #include "storage/keys.h"
 #include "storage/rocks_status.h"
-#include "verify_context.h"
+#include "verify/verify_context.h"
 
 namespace custdb {
 namespace {

@@ -9,7 +9,7 @@
 #include "tiering/derive.h"
 #include "storage/rocks_status.h"
 #include "tiering/tier_entries.h"
-#include "verify_context.h"
+#include "verify/verify_context.h"
 
 namespace custdb {
 namespace {

@@ -1,8 +1,8 @@
 // Verify's channel-report pass: the channel-day counters and resolve-time
 // entries recomputed from the records with the write
 // path's own rules (channel_counters.h), and compared with the database.
-#ifndef CUSTDB_ENGINE_VERIFY_CHANNEL_COUNTERS_H_
-#define CUSTDB_ENGINE_VERIFY_CHANNEL_COUNTERS_H_
+#ifndef CUSTDB_ENGINE_VERIFY_VERIFY_CHANNEL_COUNTERS_H_
+#define CUSTDB_ENGINE_VERIFY_VERIFY_CHANNEL_COUNTERS_H_
 
 #include <cstdint>
 #include <set>
@@ -47,4 +47,4 @@ class ChannelCountersReplay {
 
 }  // namespace custdb
 
-#endif  // CUSTDB_ENGINE_VERIFY_CHANNEL_COUNTERS_H_
+#endif  // CUSTDB_ENGINE_VERIFY_VERIFY_CHANNEL_COUNTERS_H_

@@ -1,7 +1,7 @@
 // What the passes of one Verify run share: the snapshot they read, the
 // report they fill, and the vocabulary of their messages.
-#ifndef CUSTDB_ENGINE_VERIFY_CONTEXT_H_
-#define CUSTDB_ENGINE_VERIFY_CONTEXT_H_
+#ifndef CUSTDB_ENGINE_VERIFY_VERIFY_CONTEXT_H_
+#define CUSTDB_ENGINE_VERIFY_VERIFY_CONTEXT_H_
 
 #include <rocksdb/db.h>
 
@@ -106,4 +106,4 @@ const IdentityField* IdentityFieldOf(keys::IndexTag tag);
 
 }  // namespace custdb
 
-#endif  // CUSTDB_ENGINE_VERIFY_CONTEXT_H_
+#endif  // CUSTDB_ENGINE_VERIFY_VERIFY_CONTEXT_H_

@@ -1,7 +1,7 @@
 // Verify: recomputes what the write path maintains from the records
 // themselves and reports every mismatch.
-#ifndef CUSTDB_ENGINE_VERIFY_H_
-#define CUSTDB_ENGINE_VERIFY_H_
+#ifndef CUSTDB_ENGINE_VERIFY_VERIFY_H_
+#define CUSTDB_ENGINE_VERIFY_VERIFY_H_
 
 #include <cstddef>
 
@@ -17,4 +17,4 @@ Status VerifyDatabase(const Storage& storage, size_t max_problems,
 
 }  // namespace custdb
 
-#endif  // CUSTDB_ENGINE_VERIFY_H_
+#endif  // CUSTDB_ENGINE_VERIFY_VERIFY_H_

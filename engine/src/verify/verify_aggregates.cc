@@ -1,5 +1,5 @@
 // Aggregates recomputed from histories, and their field-by-field diff.
-#include "verify_aggregates.h"
+#include "verify/verify_aggregates.h"
 
 #include "write/aggregate_rules.h"
 
