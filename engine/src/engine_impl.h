@@ -16,14 +16,14 @@
 #include <vector>
 
 #include "channel_registry.h"
-#include "query/cursor.h"
 #include "custdb/engine.h"
 #include "customer_cache.h"
-#include "query/customer_filter.h"
-#include "write/event_apply.h"
 #include "lock_table.h"
+#include "query/cursor.h"
+#include "query/customer_filter.h"
 #include "query/query_planner.h"
 #include "storage/storage.h"
+#include "write/event_apply.h"
 
 namespace custdb {
 

@@ -2,13 +2,13 @@
 #include <rocksdb/db.h>
 #include <rocksdb/metadata.h>
 
-#include "storage/codec.h"
-#include "query/cursor.h"
-#include "storage/customer_reader.h"
 #include "engine_impl.h"
+#include "query/cursor.h"
+#include "storage/codec.h"
+#include "storage/customer_reader.h"
 #include "storage/rocks_status.h"
-#include "write/validate.h"
 #include "verify/verify.h"
+#include "write/validate.h"
 
 namespace custdb {
 

@@ -21,8 +21,8 @@
 #include "custdb/export.h"
 #include "custdb/import.h"
 #include "custdb/time_format.h"
-#include "tiering/derive.h"
 #include "test_util.h"
+#include "tiering/derive.h"
 
 namespace custdb {
 namespace {

@@ -16,8 +16,8 @@
 #include <vector>
 
 #include "query/customer_filter.h"
-#include "storage/keys.h"
 #include "random_customers.h"
+#include "storage/keys.h"
 
 namespace custdb {
 namespace {

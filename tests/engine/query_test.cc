@@ -14,10 +14,10 @@
 #include <vector>
 
 #include "custdb/engine.h"
-#include "tiering/derive.h"
 #include "random_customers.h"
 #include "report_brute_force.h"
 #include "test_util.h"
+#include "tiering/derive.h"
 
 namespace custdb {
 namespace {

@@ -9,10 +9,10 @@
 #include <variant>
 #include <vector>
 
-#include "storage/codec.h"
-#include "storage/counter_merge_operator.h"
 #include "custdb/engine.h"
 #include "custdb/time_format.h"
+#include "storage/codec.h"
+#include "storage/counter_merge_operator.h"
 #include "storage/customer_reader.h"
 #include "storage/keys.h"
 #include "test_util.h"

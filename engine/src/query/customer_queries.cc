@@ -16,13 +16,13 @@
 #include <algorithm>
 #include <array>
 
-#include "query/cursor.h"
-#include "storage/customer_reader.h"
-#include "tiering/derive.h"
 #include "engine_impl.h"
+#include "query/cursor.h"
 #include "query/index_scan.h"
+#include "storage/customer_reader.h"
 #include "storage/keys.h"
 #include "storage/rocks_status.h"
+#include "tiering/derive.h"
 #include "write/validate.h"
 
 namespace custdb {

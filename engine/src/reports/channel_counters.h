@@ -33,8 +33,8 @@
 #include <vector>
 
 #include "custdb/types.h"
-#include "tiering/derive.h"  // kDayMs
 #include "storage/keys.h"
+#include "tiering/derive.h"  // kDayMs
 
 namespace custdb {
 

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "reports/channel_counters.h"
 #include "engine_impl.h"
+#include "reports/channel_counters.h"
 #include "storage/keys.h"
 #include "storage/rocks_status.h"
 

@@ -6,8 +6,8 @@
 #include <limits>
 #include <memory>
 
-#include "reports/channel_counters.h"
 #include "custdb/time_format.h"
+#include "reports/channel_counters.h"
 #include "storage/rocks_status.h"
 #include "storage/storage.h"
 

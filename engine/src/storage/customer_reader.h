@@ -8,8 +8,8 @@
 
 #include "custdb/status.h"
 #include "custdb/types.h"
-#include "tiering/derive.h"
 #include "storage/storage.h"
+#include "tiering/derive.h"
 
 namespace custdb {
 

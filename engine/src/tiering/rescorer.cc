@@ -5,11 +5,11 @@
 #include <algorithm>
 #include <thread>
 
-#include "storage/codec.h"
 #include "custdb/time_format.h"
 #include "engine_impl.h"
-#include "tiering/quantiles.h"
+#include "storage/codec.h"
 #include "storage/rocks_status.h"
+#include "tiering/quantiles.h"
 #include "write/write_txn.h"
 
 namespace custdb {

@@ -10,9 +10,9 @@
 #include <utility>
 #include <vector>
 
-#include "reports/channel_counters.h"
 #include "custdb/status.h"
 #include "custdb/types.h"
+#include "reports/channel_counters.h"
 
 namespace custdb {
 

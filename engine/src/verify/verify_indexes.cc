@@ -8,8 +8,8 @@
 #include "storage/codec.h"
 #include "storage/keys.h"
 #include "storage/rocks_status.h"
-#include "write/validate.h"
 #include "verify/verify_context.h"
+#include "write/validate.h"
 
 namespace custdb {
 namespace {

@@ -6,8 +6,8 @@
 #include <set>
 
 #include "storage/codec.h"
-#include "tiering/derive.h"
 #include "storage/rocks_status.h"
+#include "tiering/derive.h"
 #include "tiering/tier_entries.h"
 #include "verify/verify_context.h"
 

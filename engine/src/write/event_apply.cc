@@ -5,9 +5,9 @@
 #include <set>
 #include <vector>
 
-#include "write/aggregate_rules.h"
 #include "reports/channel_counters.h"
 #include "tiering/derive.h"
+#include "write/aggregate_rules.h"
 #include "write/validate.h"
 
 namespace custdb {

@@ -5,9 +5,9 @@
 
 #include <algorithm>
 
+#include "engine_impl.h"
 #include "reports/channel_counters.h"
 #include "storage/codec.h"
-#include "engine_impl.h"
 #include "storage/rocks_status.h"
 #include "verify/verify_aggregates.h"
 #include "write/write_txn.h"

@@ -15,14 +15,14 @@
 #include <unordered_map>
 #include <vector>
 
-#include "reports/channel_counters.h"
-#include "storage/counter_guard.h"
 #include "custdb/status.h"
 #include "custdb/types.h"
 #include "customer_cache.h"
-#include "tiering/derive.h"
+#include "reports/channel_counters.h"
+#include "storage/counter_guard.h"
 #include "storage/keys.h"
 #include "storage/storage.h"
+#include "tiering/derive.h"
 
 namespace custdb {
 
