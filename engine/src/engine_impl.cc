@@ -54,7 +54,8 @@ Result<std::unique_ptr<Engine>> Engine::Open(const Options& options) {
 EngineImpl::EngineImpl(const Options& options, std::unique_ptr<Storage> storage)
     : options_(options),
       storage_(std::move(storage)),
-      cache_(options.customer_cache_bytes) {
+      cache_(options.customer_cache_bytes),
+      policy_state_(options.clock_ms ? options.clock_ms : SystemNowMs) {
   ctx_.channels = &channels_;
   ctx_.base_currency = &storage_->base_currency();
   ctx_.now_ms = options_.clock_ms ? options_.clock_ms : SystemNowMs;
@@ -352,8 +353,9 @@ Status EngineImpl::Write(const EventRef* events, size_t n, Status* statuses,
   // Read under the locks: a policy change switches the policy first and
   // then re-derives each customer under its lock, so no write can leave a
   // customer on the old policy behind it.
-  const std::shared_ptr<const TierPolicy> policy = this->policy();
-  WriteTxn txn(storage_.get(), &cache_, TierContext{policy.get(), WriteAsOf()});
+  const std::shared_ptr<const TierPolicy> policy = policy_state_.policy();
+  WriteTxn txn(storage_.get(), &cache_,
+               TierContext{policy.get(), policy_state_.WriteAsOf()});
   for (size_t i = 0; i < n; ++i) {
     Prepared& p = prepared[i];
     if (!p.status.ok()) {

@@ -23,6 +23,7 @@
 #include "query/customer_filter.h"
 #include "query/query_planner.h"
 #include "storage/storage.h"
+#include "tiering/policy_state.h"
 #include "write/event_apply.h"
 
 namespace custdb {
@@ -139,17 +140,7 @@ class EngineImpl : public Engine {
   // sequence has passed kMaxId.
   Status AssignId(std::atomic<uint64_t>* next, const char* field, uint64_t* id);
 
-  // --- tiering (engine_policy.cc) ---
-  std::shared_ptr<const TierPolicy> policy() const {
-    return std::atomic_load(&policy_);
-  }
-  // The database time (rescore.h): what writes, the policy change and the
-  // open-time derivation derive at. The last rescore's as_of while pinned,
-  // else the clock but never before the last rescore.
-  int64_t WriteAsOf() const {
-    const int64_t t = rescore_as_of_.load();
-    return time_pinned_.load() ? t : std::max(ctx_.now_ms(), t);
-  }
+  // --- tiering (tiering/rescorer.cc) ---
   // Loads the policy and rescore time; stores the default policy in a new
   // database and derives customers written before tiering existed.
   Status LoadTiering();
@@ -238,17 +229,7 @@ class EngineImpl : public Engine {
   std::atomic<uint64_t> next_interaction_id_{1};
   std::atomic<bool> unflushed_unlogged_{false};
   ApplyContext ctx_;
-  std::shared_ptr<const TierPolicy> policy_;  // atomic_load / atomic_store
-  std::atomic<int64_t> rescore_as_of_{0};
-  // keys.h kMetaTimePinned. Changed with rescore_as_of_, under rescore_mu_.
-  std::atomic<bool> time_pinned_{false};
-  std::mutex rescore_mu_;  // one Rescore or SetPolicy at a time
-  // The as_of of the last rescore that finished (keys.h
-  // kMetaRescoredThrough; INT64_MIN if none): every customer's next change
-  // lies after it, so no due index entry (tag 0x28) is at or before it, and
-  // every customer's derived attributes hold at it. Written under
-  // rescore_mu_.
-  std::atomic<int64_t> rescored_through_{INT64_MIN};
+  PolicyState policy_state_;
 };
 
 }  // namespace custdb

@@ -27,7 +27,7 @@ Result<CustomerRecord> EngineImpl::ReadCustomer(uint64_t customer_id) {
     CustomerRecord record;
     record.profile = *cached.profile;
     record.aggregates = std::move(cached.aggregates);
-    SetDerived(cached.derived, rescored_through_.load(), &record);
+    SetDerived(cached.derived, policy_state_.rescored_through(), &record);
     return record;
   }
   // Fill the miss under the customer's stripe lock: no write can commit
@@ -38,7 +38,8 @@ Result<CustomerRecord> EngineImpl::ReadCustomer(uint64_t customer_id) {
   if (!s.ok()) return s;
   if (!read) return CustomerNotFound(customer_id);
   DerivedState derived = DerivedOf(*read);
-  read->derived_as_of_ms = ReportedAsOf(derived, rescored_through_.load());
+  read->derived_as_of_ms =
+      ReportedAsOf(derived, policy_state_.rescored_through());
   cache_.Put({std::make_shared<const Customer>(read->profile), read->aggregates,
               std::move(derived)});
   return std::move(*read);
@@ -51,7 +52,7 @@ Result<CustomerRecord> EngineImpl::ReadCustomerAt(
   if (!s.ok()) return s;
   if (!read) return CustomerNotFound(customer_id);
   read->derived_as_of_ms =
-      ReportedAsOf(DerivedOf(*read), rescored_through_.load());
+      ReportedAsOf(DerivedOf(*read), policy_state_.rescored_through());
   return std::move(*read);
 }
 
@@ -364,7 +365,7 @@ Status EngineImpl::ForEachCustomer(
       s = codec::Decode(aggregates->value().ToStringView(), &record.aggregates,
                         &derived);
     }
-    SetDerived(derived, rescored_through_.load(), &record);
+    SetDerived(derived, policy_state_.rescored_through(), &record);
     if (s.ok()) s = fn(record);
     aggregates->Next();
   }

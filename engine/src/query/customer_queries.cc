@@ -252,7 +252,7 @@ Status EngineImpl::ResolveQuery(const CustomerQuery& q, CustomerFilter* f,
   Status s = CheckQueryValues(q, f);
   if (!s.ok()) return s;
   // The policy names the segments and says whether tiers are spend ranges.
-  const std::shared_ptr<const TierPolicy> current = policy();
+  const std::shared_ptr<const TierPolicy> current = policy_state_.policy();
   *tier_spend = TierSpendOf(*current);
   s = ResolveSegments(q.segments, *current, &f->segments);
   if (!s.ok()) return s;
@@ -416,7 +416,8 @@ Result<CustomerPage> EngineImpl::FindCustomers(const CustomerQuery& q) {
             more = true;
             return false;
           }
-          page.customers.push_back(RecordOf(c, rescored_through_.load()));
+          page.customers.push_back(
+              RecordOf(c, policy_state_.rescored_through()));
           last.assign(tail);  // one allocation a page, not one a result
           return true;
         },
@@ -438,7 +439,7 @@ Result<CustomerPage> EngineImpl::FindCustomers(const CustomerQuery& q) {
     more = kept.size() > q.limit;
     if (more) kept.pop_back();
     for (auto& [key, c] : kept) {
-      page.customers.push_back(RecordOf(c, rescored_through_.load()));
+      page.customers.push_back(RecordOf(c, policy_state_.rescored_through()));
       last = key;
     }
   }
@@ -479,7 +480,7 @@ Result<ChurnWatch> EngineImpl::GetChurnWatch(const ChurnWatchQuery& q) {
   if (!s.ok()) return s;
   // filter.owners is ascending (OwnerSet: Subtree sorts), as binary_search
   // below needs.
-  const std::shared_ptr<const TierPolicy> current = policy();
+  const std::shared_ptr<const TierPolicy> current = policy_state_.policy();
   const int64_t days =
       q.inactive_days == 0 ? current->churn_days : q.inactive_days;
   // as_of - days: clamp instead of overflowing for absurd day counts.
@@ -549,7 +550,7 @@ Result<ChurnWatch> EngineImpl::GetChurnWatch(const ChurnWatchQuery& q) {
     if (!s.ok()) return s;
     if (exists &&
         Matches(filter, *c.profile, c.aggregates, c.derived.derived)) {
-      watch.top.push_back(RecordOf(c, rescored_through_.load()));
+      watch.top.push_back(RecordOf(c, policy_state_.rescored_through()));
     }
   }
   return watch;

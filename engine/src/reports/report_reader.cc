@@ -320,7 +320,7 @@ Result<TierSummary> EngineImpl::GetTierSummary(const TierSummaryQuery& q) {
   }
   // Both owner lists ascend (their contracts), so split rows come by
   // ascending key without a sort.
-  const std::shared_ptr<const TierPolicy> policy = this->policy();
+  const std::shared_ptr<const TierPolicy> policy = policy_state_.policy();
 
   std::vector<SummaryPart> parts;
   if (q.split_by == SummarySplit::kRegion && !q.region) {

@@ -28,7 +28,7 @@ constexpr int64_t kMaxAheadOfClockMs = kDayMs;
 
 }  // namespace
 
-Result<TierPolicy> EngineImpl::GetPolicy() { return *policy(); }
+Result<TierPolicy> EngineImpl::GetPolicy() { return *policy_state_.policy(); }
 
 Status EngineImpl::StorePolicy(const TierPolicy& policy) {
   rocksdb::WriteOptions wo;
@@ -38,7 +38,7 @@ Status EngineImpl::StorePolicy(const TierPolicy& policy) {
                                            codec::Encode(policy)),
                        "storing the policy");
   if (s.ok())
-    std::atomic_store(&policy_, std::make_shared<const TierPolicy>(policy));
+    policy_state_.set_policy(std::make_shared<const TierPolicy>(policy));
   return s;
 }
 
@@ -50,15 +50,15 @@ Status EngineImpl::LoadTiering() {
   uint64_t as_of = 0;
   Status s = storage_->ReadMetaNumber(keys::kMetaRescoreAsOf, &as_of);
   if (!s.ok()) return s;
-  rescore_as_of_ = static_cast<int64_t>(as_of);
   uint64_t pinned = 0;
   s = storage_->ReadMetaNumber(keys::kMetaTimePinned, &pinned);
   if (!s.ok()) return s;
-  time_pinned_ = pinned != 0;
+  policy_state_.set_time(static_cast<int64_t>(as_of), pinned != 0);
   uint64_t through = 0;
   s = storage_->ReadMetaNumber(keys::kMetaRescoredThrough, &through);
   if (!s.ok()) return s;
-  if (through != 0) rescored_through_ = static_cast<int64_t>(through);
+  if (through != 0)
+    policy_state_.set_rescored_through(static_cast<int64_t>(through));
   uint64_t rebuild = 0;
   s = storage_->ReadMetaNumber(keys::kMetaRebuildTiering, &rebuild);
   if (!s.ok()) return s;
@@ -79,7 +79,7 @@ Status EngineImpl::LoadTiering() {
     TierPolicy policy;
     s = codec::Decode(raw, &policy);
     if (!s.ok()) return s;
-    std::atomic_store(&policy_, std::make_shared<const TierPolicy>(policy));
+    policy_state_.set_policy(std::make_shared<const TierPolicy>(policy));
   } else if (rs.IsNotFound()) {
     // A new database, or one written before tiering: store the default
     // policy and derive every customer under it.
@@ -99,7 +99,9 @@ Status EngineImpl::LoadTiering() {
   std::vector<uint64_t> ids;
   s = ListCustomers(&ids);
   RescoreReport report;
-  if (s.ok()) s = Rederive(ids, WriteAsOf(), nullptr, &report, rebuild != 0);
+  if (s.ok())
+    s = Rederive(ids, policy_state_.WriteAsOf(), nullptr, &report,
+                 rebuild != 0);
   if (!s.ok() || !rebuild) return s;
   rocksdb::WriteOptions wo;
   wo.sync = true;
@@ -136,7 +138,7 @@ Status EngineImpl::RederiveLane(const std::vector<uint64_t>& ids, int64_t as_of,
       stripes.push_back(LockTable::StripeOf(ids[i]));
     }
     LockTable::Guard guard(&locks_, std::move(stripes));
-    const std::shared_ptr<const TierPolicy> policy = this->policy();
+    const std::shared_ptr<const TierPolicy> policy = policy_state_.policy();
     WriteTxn txn(storage_.get(), &cache_,
                  TierContext{policy.get(), as_of, rebuild});
     uint64_t examined = 0;
@@ -192,7 +194,7 @@ Status EngineImpl::RescoreLocked(const RescoreOptions& options,
                                  const TierPolicy* change,
                                  RescoreReport* report) {
   const int64_t now = ctx_.now_ms();
-  const int64_t database_time = WriteAsOf();
+  const int64_t database_time = policy_state_.WriteAsOf();
   // Default "now", but never before a database time forced ahead of it.
   const int64_t as_of =
       options.as_of_ms ? *options.as_of_ms : std::max(now, database_time);
@@ -220,15 +222,15 @@ Status EngineImpl::RescoreLocked(const RescoreOptions& options,
   // The database time moves first: writes from now on derive at as_of
   // (pinned, when as_of is before the clock) or later, so none can put a
   // customer behind this rescore. A full rescore that sets it back lowers
-  // rescored_through_ with it, since customers written from now on may
+  // rescored_through with it, since customers written from now on may
   // next change before the old value.
   const bool pinned = as_of < now;
-  const bool lower_through = as_of < rescored_through_.load();
+  const bool lower_through = as_of < policy_state_.rescored_through();
   rocksdb::WriteBatch batch;
   rocksdb::Status rs =
       batch.Put(storage_->cf(keys::kMetaCf),
                 std::string(keys::kMetaRescoreAsOf), std::to_string(as_of));
-  if (rs.ok() && pinned != time_pinned_.load()) {
+  if (rs.ok() && pinned != policy_state_.time_pinned()) {
     rs = pinned ? batch.Put(storage_->cf(keys::kMetaCf),
                             std::string(keys::kMetaTimePinned), "1")
                 : batch.Delete(storage_->cf(keys::kMetaCf),
@@ -244,16 +246,15 @@ Status EngineImpl::RescoreLocked(const RescoreOptions& options,
   if (rs.ok()) rs = db->Write(wo, &batch);
   Status s = FromRocks(rs, "storing the database time");
   if (!s.ok()) return s;
-  if (lower_through) rescored_through_ = as_of;
-  time_pinned_ = pinned;
-  rescore_as_of_ = as_of;
+  if (lower_through) policy_state_.set_rescored_through(as_of);
+  policy_state_.set_time(as_of, pinned);
   // A write that read the earlier time holds its customer's stripe until
   // it has committed: once every stripe has been free, the scans below see
   // all such writes.
   WaitForWritesInFlight();
   std::vector<uint64_t> ids;
   if (options.full) {
-    const std::shared_ptr<const TierPolicy> current = policy();
+    const std::shared_ptr<const TierPolicy> current = policy_state_.policy();
     TierPolicy next = change ? *change : *current;
     const bool quantile = next.rfm_mode == RfmMode::kQuantile;
     std::vector<int64_t> days, orders, spend;
@@ -301,9 +302,10 @@ Status EngineImpl::RescoreLocked(const RescoreOptions& options,
   } else {
     // The customers whose derived attributes change by as_of: Derive
     // promises none changes before its next_change_ms. None is due at or
-    // before rescored_through_, and starting there skips the tombstones
+    // before rescored_through, and starting there skips the tombstones
     // earlier rescores left below it.
-    const std::string lower = keys::NextChangeKey(rescored_through_.load(), 0);
+    const std::string lower =
+        keys::NextChangeKey(policy_state_.rescored_through(), 0);
     const std::string upper = keys::NextChangeKey(as_of, UINT64_MAX);
     rocksdb::Slice upper_slice(upper);
     rocksdb::ReadOptions ro = TotalOrder();
@@ -320,7 +322,7 @@ Status EngineImpl::RescoreLocked(const RescoreOptions& options,
     if (!s.ok()) return s;
   }
   s = Rederive(ids, as_of, options.progress, report);
-  report->policy_version = policy()->version;
+  report->policy_version = policy_state_.policy()->version;
   if (!s.ok()) return s;
   // Every customer due by as_of now has its next change after it, and
   // every write derives at as_of or later, so nothing becomes due again
@@ -329,14 +331,14 @@ Status EngineImpl::RescoreLocked(const RescoreOptions& options,
       db->Put(wo, storage_->cf(keys::kMetaCf),
               std::string(keys::kMetaRescoredThrough), std::to_string(as_of)),
       "storing the finished rescore's time");
-  if (s.ok()) rescored_through_ = as_of;
+  if (s.ok()) policy_state_.set_rescored_through(as_of);
   return s;
 }
 
 Result<RescoreReport> EngineImpl::Rescore(const RescoreOptions& options) {
   Status writable = CheckWritable();
   if (!writable.ok()) return writable;
-  std::lock_guard<std::mutex> lock(rescore_mu_);
+  std::lock_guard<std::mutex> lock(policy_state_.rescore_mu());
   RescoreReport report;
   Status s = RescoreLocked(options, nullptr, &report);
   if (!s.ok()) return s;
@@ -348,13 +350,13 @@ Result<RescoreReport> EngineImpl::SetPolicy(const TierPolicy& policy,
   Status s = CheckWritable();
   if (s.ok()) s = ValidatePolicy(policy);
   if (!s.ok()) return s;
-  std::lock_guard<std::mutex> lock(rescore_mu_);
+  std::lock_guard<std::mutex> lock(policy_state_.rescore_mu());
   // Stored by the full rescore, as one version with its quintiles (for a
   // quantile policy) already computed; re-derived at the database time,
   // the time every customer's attributes hold at, so none moves in time;
   // forced, as that time was accepted.
   RescoreOptions options;
-  options.as_of_ms = WriteAsOf();
+  options.as_of_ms = policy_state_.WriteAsOf();
   options.full = true;
   options.force = true;
   options.progress = progress;

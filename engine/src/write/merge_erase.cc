@@ -116,9 +116,9 @@ Status EngineImpl::EraseCustomer(uint64_t customer_id) {
     Result<CustomerRecord> seen = ReadCustomer(customer_id);
     if (!seen.ok()) return seen.status();
     LockTable::Guard guard(&locks_, StripesOf({*seen}));
-    const std::shared_ptr<const TierPolicy> policy = this->policy();
+    const std::shared_ptr<const TierPolicy> policy = policy_state_.policy();
     WriteTxn txn(storage_.get(), &cache_,
-                 TierContext{policy.get(), WriteAsOf()});
+                 TierContext{policy.get(), policy_state_.WriteAsOf()});
     std::optional<Customer> current;
     Status s = txn.GetCustomer(customer_id, &current);
     if (!s.ok()) return s;
@@ -199,9 +199,9 @@ Status EngineImpl::MergeCustomers(uint64_t survivor_id, uint64_t duplicate_id) {
     }
     LockTable::Guard guard(&locks_,
                            StripesOf({*survivor_seen, *duplicate_seen}));
-    const std::shared_ptr<const TierPolicy> policy = this->policy();
+    const std::shared_ptr<const TierPolicy> policy = policy_state_.policy();
     WriteTxn txn(storage_.get(), &cache_,
-                 TierContext{policy.get(), WriteAsOf()});
+                 TierContext{policy.get(), policy_state_.WriteAsOf()});
     std::optional<Customer> survivor, duplicate;
     Status s = txn.GetCustomer(survivor_id, &survivor);
     if (s.ok()) s = txn.GetCustomer(duplicate_id, &duplicate);
