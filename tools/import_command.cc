@@ -226,8 +226,7 @@ void PrintJson(const ImportReport& r, const Status& status) {
   j["interrupted"] = r.interrupted;
   j["elapsed_seconds"] = r.elapsed_seconds;
   j["rows_per_second"] = RowsPerSecond(r);
-  std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
-            << "\n";
+  tools::PrintJson(j);
 }
 
 class ImportCommand : public Command {

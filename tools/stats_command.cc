@@ -68,8 +68,7 @@ void PrintJson(const EngineStats& stats) {
   }
   j["column_families"] = std::move(families);
   j["total_sst_bytes"] = sst_bytes;
-  std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
-            << "\n";
+  tools::PrintJson(j);
 }
 
 class StatsCommand : public Command {

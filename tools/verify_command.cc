@@ -41,8 +41,7 @@ void PrintJson(const VerifyReport& report) {
   nlohmann::ordered_json problems = nlohmann::ordered_json::array();
   for (const VerifyProblem& p : report.problems) problems.push_back(p.what);
   j["problems"] = std::move(problems);
-  std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
-            << "\n";
+  tools::PrintJson(j);
 }
 
 class VerifyCommand : public Command {
