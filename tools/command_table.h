@@ -48,7 +48,8 @@ class Command {
   virtual void SetEngineOptions(Options* /*options*/) const {}
 
   // The run of a kNone, kStore or kEngine row; returns the exit code. `dir`
-  // is the database directory, for the commands that print it.
+  // is the database directory, for the commands that print it. A command
+  // overrides the one its row needs; main never calls the others.
   virtual int RunAlone() { return kExitFailure; }
   virtual int RunOnStore(Store& /*store*/) { return kExitFailure; }
   virtual int RunOnEngine(Engine& /*engine*/, const std::string& /*dir*/) {
