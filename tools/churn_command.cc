@@ -4,7 +4,8 @@
 #include <iostream>
 #include <string>
 
-#include "commands.h"
+#include "command_table.h"
+#include "command_util.h"
 #include "custdb/query.h"
 #include "custdb/reports.h"
 #include "custdb/time_format.h"
@@ -48,55 +49,60 @@ void PrintWatch(const ChurnWatchQuery& query, const ChurnWatch& watch,
   PrintCustomerTable(watch.top);
 }
 
+class ChurnCommand : public Command {
+ public:
+  void AddFlags(CLI::App& cmd) override {
+    cmd.add_option("--as-of", as_of_,
+                   "ISO-8601 UTC time (a date is its midnight); default now");
+    cmd.add_option("--tier", tiers_,
+                   "high, medium or low; repeat or use a comma list")
+        ->delimiter(',');
+    cmd.add_option("--inactive-days", query_.inactive_days,
+                   "Days without activity; default the policy's churn_days")
+        ->check(PositiveInteger())
+        ->transform(DecimalInteger());
+    cmd.add_option("--channel", query_.channel_id,
+                   "Owner channel id (> 0), with its subtree")
+        ->check(PositiveInteger())
+        ->transform(DecimalInteger());
+    cmd.add_option("--limit", query_.limit, "Customers listed, 1..10000")
+        ->capture_default_str()
+        ->check(CLI::Range(uint32_t{1}, kMaxQueryLimit))
+        ->transform(DecimalInteger());
+    cmd.add_flag("--json", json_, "Print as JSON");
+  }
+
+  int Check() override {
+    query_.as_of_ms = NowMs();
+    if (!ParseTimeFlag(kCommand, "--as-of", as_of_, &query_.as_of_ms)) {
+      return kExitUsage;
+    }
+    if (!ParseTierFlags(kCommand, "--tier", tiers_, &query_.tiers)) {
+      return kExitUsage;
+    }
+    return kExitOk;
+  }
+
+  int RunOnStore(Store& store) override {
+    Result<ChurnWatch> watch = store.GetChurnWatch(query_);
+    if (!watch.ok()) return EngineError(kCommand, watch.status());
+    PrintWatch(query_, *watch, json_);
+    return kExitOk;
+  }
+
+ private:
+  std::optional<std::string> as_of_;  // ISO-8601 UTC; none: now
+  std::vector<std::string> tiers_;
+  bool json_ = false;
+  // --inactive-days (0: the policy's churn_days), --channel and --limit
+  // land here directly; Check adds the time and the tiers.
+  ChurnWatchQuery query_;
+};
+
 }  // namespace
 
-CLI::App* AddChurnCommand(CLI::App& app, ChurnFlags* flags) {
-  CLI::App* cmd = app.add_subcommand(
-      "churn", "Customers with orders but no activity for a while, by spend");
-  cmd->add_option("--data", flags->data, kReadOnlyDataHelp)
-      ->required()
-      ->check(CLI::ExistingDirectory);
-  cmd->add_option("--as-of", flags->as_of,
-                  "ISO-8601 UTC time (a date is its midnight); default now");
-  cmd->add_option("--tier", flags->tiers,
-                  "high, medium or low; repeat or use a comma list")
-      ->delimiter(',');
-  cmd->add_option("--inactive-days", flags->inactive_days,
-                  "Days without activity; default the policy's churn_days")
-      ->check(PositiveInteger())
-      ->transform(DecimalInteger());
-  cmd->add_option("--channel", flags->channel,
-                  "Owner channel id (> 0), with its subtree")
-      ->check(PositiveInteger())
-      ->transform(DecimalInteger());
-  cmd->add_option("--limit", flags->limit, "Customers listed, 1..10000")
-      ->capture_default_str()
-      ->check(CLI::Range(uint32_t{1}, kMaxQueryLimit))
-      ->transform(DecimalInteger());
-  cmd->add_flag("--json", flags->json, "Print as JSON");
-  return cmd;
-}
-
-int RunChurn(const ChurnFlags& flags) {
-  ChurnWatchQuery query;
-  query.as_of_ms = NowMs();
-  if (!ParseTimeFlag(kCommand, "--as-of", flags.as_of, &query.as_of_ms)) {
-    return kExitUsage;
-  }
-  if (!ParseTierFlags(kCommand, "--tier", flags.tiers, &query.tiers)) {
-    return kExitUsage;
-  }
-  query.inactive_days = flags.inactive_days;
-  query.channel_id = flags.channel;
-  query.limit = flags.limit;
-
-  std::unique_ptr<Engine> engine =
-      OpenExistingDatabase(kCommand, flags.data, Access::kReadOnly);
-  if (engine == nullptr) return kExitFailure;
-  Result<ChurnWatch> watch = engine->GetChurnWatch(query);
-  if (!watch.ok()) return EngineError(kCommand, watch.status());
-  PrintWatch(query, *watch, flags.json);
-  return kExitOk;
+std::unique_ptr<Command> MakeChurnCommand() {
+  return std::make_unique<ChurnCommand>();
 }
 
 }  // namespace tools

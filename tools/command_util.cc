@@ -1,4 +1,6 @@
 // Helpers shared by the subcommands.
+#include "command_util.h"
+
 #include <unistd.h>
 
 #include <chrono>
@@ -6,27 +8,10 @@
 #include <iostream>
 #include <string>
 
-#include "commands.h"
 #include "custdb/time_format.h"
 
 namespace custdb {
 namespace tools {
-
-std::unique_ptr<Engine> OpenExistingDatabase(const std::string& command,
-                                             const std::string& dir,
-                                             Access access) {
-  Options options;
-  options.path = dir;
-  options.create_if_missing = false;
-  options.read_only = access == Access::kReadOnly;
-  Result<std::unique_ptr<Engine>> engine = Engine::Open(options);
-  if (!engine.ok()) {
-    std::cerr << "custdb " << command << ": cannot open the database in " << dir
-              << ": " << engine.status().ToString() << "\n";
-    return nullptr;
-  }
-  return std::move(engine).value();
-}
 
 std::string FormatCount(int64_t n) {
   std::string digits = std::to_string(n < 0 ? -static_cast<uint64_t>(n)

@@ -1,44 +1,94 @@
-// custdb: the operator's command line (import, export, stats, verify,
-// rescore, report, find, churn, view, policy).
+// custdb: the operator's command line, one subcommand per row of the
+// command table (command_table.cc).
 #include <CLI/CLI.hpp>
+#include <cstring>
 #include <iostream>
+#include <list>
+#include <map>
+#include <memory>
+#include <string>
 
-#include "commands.h"
+#include "command_table.h"
 #include "std_streams.h"
+#include "store_opener.h"
 
 namespace {
 
 using namespace custdb::tools;  // NOLINT: the commands of this binary
+
+// A row of the table made into a subcommand for this run.
+struct Subcommand {
+  const CommandRow* row = nullptr;
+  CLI::App* app = nullptr;
+  std::unique_ptr<Command> command;
+  StoreFlags store;
+};
+
+// The parent of `row`'s subcommand: `app`, or for "report tiers" the group
+// "report", made at the first of its rows (kept in `groups`) so that
+// --help lists the commands in table order.
+CLI::App* ParentOf(CLI::App& app, const CommandRow& row,
+                   std::map<std::string, CLI::App*>* groups) {
+  const char* space = std::strchr(row.name, ' ');
+  if (space == nullptr) return &app;
+  const std::string name(row.name, space);
+  CLI::App*& group = (*groups)[name];
+  if (group != nullptr) return group;
+  for (const CommandGroup& g : CommandGroups()) {
+    if (name == g.name) group = app.add_subcommand(g.name, g.help);
+  }
+  if (group == nullptr) group = app.add_subcommand(name);  // no help: a bug
+  group->require_subcommand(1);
+  return group;
+}
+
+// Opens what the row needs and runs the command on it.
+int Run(Subcommand& sub) {
+  const CommandRow& row = *sub.row;
+  const int checked = sub.command->Check();
+  if (checked != kExitOk) return checked;
+  switch (row.needs) {
+    case Needs::kNone:
+      return sub.command->RunAlone();
+    case Needs::kStore: {
+      std::unique_ptr<custdb::Store> store =
+          OpenStore(sub.store, row.name, row.access);
+      if (store == nullptr) return kExitFailure;
+      return sub.command->RunOnStore(*store);
+    }
+    case Needs::kEngine: {
+      custdb::Options options;
+      sub.command->SetEngineOptions(&options);
+      std::unique_ptr<custdb::Engine> engine =
+          OpenEngine(sub.store, row.name, row.access, options);
+      if (engine == nullptr) return kExitFailure;
+      return sub.command->RunOnEngine(*engine, sub.store.data);
+    }
+  }
+  return kExitFailure;
+}
 
 int RunCommand(int argc, char** argv) {
   CLI::App app{"custdb: operate a custdb customer database"};
   app.set_version_flag("--version", "custdb 0.1.0");
   app.require_subcommand(1);
 
-  ImportFlags import_flags;
-  ExportFlags export_flags;
-  StatsFlags stats_flags;
-  VerifyFlags verify_flags;
-  RescoreFlags rescore_flags;
-  ReportTiersFlags report_tiers_flags;
-  ReportChannelFlags report_channel_flags;
-  FindFlags find_flags;
-  ChurnFlags churn_flags;
-  ViewFlags view_flags;
-  PolicyFlags policy_get_flags;
-  PolicyFlags policy_set_flags;
-  const CLI::App* import_cmd = AddImportCommand(app, &import_flags);
-  const CLI::App* export_cmd = AddExportCommand(app, &export_flags);
-  const CLI::App* stats_cmd = AddStatsCommand(app, &stats_flags);
-  const CLI::App* verify_cmd = AddVerifyCommand(app, &verify_flags);
-  const CLI::App* rescore_cmd = AddRescoreCommand(app, &rescore_flags);
-  const ReportCommands report_cmds =
-      AddReportCommand(app, &report_tiers_flags, &report_channel_flags);
-  const CLI::App* find_cmd = AddFindCommand(app, &find_flags);
-  const CLI::App* churn_cmd = AddChurnCommand(app, &churn_flags);
-  const CLI::App* view_cmd = AddViewCommand(app, &view_flags);
-  const PolicyCommands policy_cmds =
-      AddPolicyCommand(app, &policy_get_flags, &policy_set_flags);
+  // A list: CLI11 keeps pointers into each entry's flags.
+  std::list<Subcommand> subcommands;
+  std::map<std::string, CLI::App*> groups;
+  for (const CommandRow& row : CommandTable()) {
+    Subcommand& sub = subcommands.emplace_back();
+    sub.row = &row;
+    const char* space = std::strchr(row.name, ' ');
+    sub.app =
+        ParentOf(app, row, &groups)
+            ->add_subcommand(space == nullptr ? row.name : space + 1, row.help);
+    sub.command = row.make();
+    if (row.needs != Needs::kNone) {
+      AddStoreFlags(*sub.app, row.access, &sub.store);
+    }
+    sub.command->AddFlags(*sub.app);
+  }
 
   try {
     app.parse(argc, argv);
@@ -46,20 +96,9 @@ int RunCommand(int argc, char** argv) {
     // Prints help, the version or the usage error.
     return app.exit(e) == 0 ? kExitOk : kExitUsage;
   }
-  if (import_cmd->parsed()) return RunImport(import_flags);
-  if (export_cmd->parsed()) return RunExport(export_flags);
-  if (stats_cmd->parsed()) return RunStats(stats_flags);
-  if (verify_cmd->parsed()) return RunVerify(verify_flags);
-  if (rescore_cmd->parsed()) return RunRescore(rescore_flags);
-  if (report_cmds.tiers->parsed()) return RunReportTiers(report_tiers_flags);
-  if (report_cmds.channel->parsed()) {
-    return RunReportChannel(report_channel_flags);
+  for (Subcommand& sub : subcommands) {
+    if (sub.app->parsed()) return Run(sub);
   }
-  if (find_cmd->parsed()) return RunFind(find_flags);
-  if (churn_cmd->parsed()) return RunChurn(churn_flags);
-  if (view_cmd->parsed()) return RunView(view_flags);
-  if (policy_cmds.get->parsed()) return RunPolicyGet(policy_get_flags);
-  if (policy_cmds.set->parsed()) return RunPolicySet(policy_set_flags);
   return kExitUsage;
 }
 

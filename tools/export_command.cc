@@ -4,67 +4,77 @@
 #include <iostream>
 #include <string>
 
-#include "commands.h"
+#include "command_table.h"
+#include "command_util.h"
 #include "custdb/export.h"
 #include "std_streams.h"
 
 namespace custdb {
 namespace tools {
+namespace {
 
-CLI::App* AddExportCommand(CLI::App& app, ExportFlags* flags) {
-  CLI::App* cmd = app.add_subcommand(
-      "export", "Export every customer with its aggregates as CSV or JSONL");
-  cmd->add_option("--data", flags->data, kReadOnlyDataHelp)
-      ->required()
-      ->check(CLI::ExistingDirectory);
-  cmd->add_option("--what", flags->what, "What to export")
-      ->capture_default_str()
-      ->check(CLI::IsMember({"customers"}));
-  cmd->add_option("--format", flags->format, "csv or jsonl")
-      ->capture_default_str()
-      ->check(CLI::IsMember({"csv", "jsonl"}));
-  cmd->add_option("--out", flags->out,
-                  "Output file (written whole or not at all); default stdout");
-  return cmd;
-}
+class ExportCommand : public Command {
+ public:
+  void AddFlags(CLI::App& cmd) override {
+    cmd.add_option("--what", what_, "What to export")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"customers"}));
+    cmd.add_option("--format", format_name_, "csv or jsonl")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"csv", "jsonl"}));
+    cmd.add_option("--out", out_,
+                   "Output file (written whole or not at all); default "
+                   "stdout");
+  }
 
-int RunExport(const ExportFlags& flags) {
-  ExportFormat format = ExportFormat::kCsv;
-  if (!ParseExportFormat(flags.format, &format)) return kExitUsage;
-  std::unique_ptr<Engine> engine =
-      OpenExistingDatabase("export", flags.data, Access::kReadOnly);
-  if (engine == nullptr) return kExitFailure;
+  int Check() override {
+    return ParseExportFormat(format_name_, &format_) ? kExitOk : kExitUsage;
+  }
 
-  int64_t written = 0;
-  Status s;
-  if (flags.out.empty() || flags.out == "-") {
-    s = ExportCustomers(*engine, format, std::cout, &written);
-    if (s.ok() && !StandardOutputWritten()) {
-      s = Status::IOError("cannot write to standard output");
-    }
-  } else {
-    // Written beside the target and renamed, so a failed export never
-    // leaves a partial file under the requested name.
-    const std::string partial = flags.out + ".partial";
-    std::ofstream file(partial, std::ios::binary | std::ios::trunc);
-    if (!file) {
-      s = Status::IOError("cannot create " + partial);
+  int RunOnEngine(Engine& engine, const std::string& /*dir*/) override {
+    int64_t written = 0;
+    Status s;
+    if (out_.empty() || out_ == "-") {
+      s = ExportCustomers(engine, format_, std::cout, &written);
+      if (s.ok() && !StandardOutputWritten()) {
+        s = Status::IOError("cannot write to standard output");
+      }
     } else {
-      s = ExportCustomers(*engine, format, file, &written);
-      file.close();
-      if (s.ok() && !file) s = Status::IOError("cannot write " + partial);
+      // Written beside the target and renamed, so a failed export never
+      // leaves a partial file under the requested name.
+      const std::string partial = out_ + ".partial";
+      std::ofstream file(partial, std::ios::binary | std::ios::trunc);
+      if (!file) {
+        s = Status::IOError("cannot create " + partial);
+      } else {
+        s = ExportCustomers(engine, format_, file, &written);
+        file.close();
+        if (s.ok() && !file) s = Status::IOError("cannot write " + partial);
+      }
+      if (s.ok() && std::rename(partial.c_str(), out_.c_str()) != 0) {
+        s = Status::IOError("cannot rename " + partial + " to " + out_);
+      }
+      if (!s.ok()) std::remove(partial.c_str());
     }
-    if (s.ok() && std::rename(partial.c_str(), flags.out.c_str()) != 0) {
-      s = Status::IOError("cannot rename " + partial + " to " + flags.out);
+    if (!s.ok()) {
+      std::cerr << "custdb export: " << s.ToString() << "\n";
+      return kExitFailure;
     }
-    if (!s.ok()) std::remove(partial.c_str());
+    std::cerr << "custdb export: " << FormatCount(written) << " customers\n";
+    return kExitOk;
   }
-  if (!s.ok()) {
-    std::cerr << "custdb export: " << s.ToString() << "\n";
-    return kExitFailure;
-  }
-  std::cerr << "custdb export: " << FormatCount(written) << " customers\n";
-  return kExitOk;
+
+ private:
+  std::string what_ = "customers";
+  std::string format_name_ = "csv";
+  std::string out_;
+  ExportFormat format_ = ExportFormat::kCsv;  // from format_name_, by Check
+};
+
+}  // namespace
+
+std::unique_ptr<Command> MakeExportCommand() {
+  return std::make_unique<ExportCommand>();
 }
 
 }  // namespace tools

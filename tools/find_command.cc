@@ -3,7 +3,8 @@
 #include <iostream>
 #include <string>
 
-#include "commands.h"
+#include "command_table.h"
+#include "command_util.h"
 #include "custdb/query.h"
 
 namespace custdb {
@@ -11,6 +12,27 @@ namespace tools {
 namespace {
 
 constexpr char kCommand[] = "find";
+
+// Every CustomerQuery field as a flag; names are parsed in BuildQuery.
+struct FindFlags {
+  std::vector<std::string> tiers;
+  std::vector<std::string> segments;
+  std::vector<std::string> stages;
+  std::optional<uint64_t> channel;
+  bool subtree = false;
+  std::optional<std::string> region;
+  std::optional<int64_t> min_spend;
+  std::optional<int64_t> max_spend;
+  std::optional<int64_t> min_orders;
+  std::optional<int64_t> max_orders;
+  std::optional<std::string> active_since;  // ISO-8601 UTC; none: no filter
+  std::optional<std::string> inactive_since;
+  std::string order = "spend_desc";
+  uint32_t limit = 100;
+  std::string cursor;
+  bool explain = false;
+  bool json = false;
+};
 
 nlohmann::ordered_json PlanJson(const QueryPlan& plan) {
   nlohmann::ordered_json j;
@@ -137,80 +159,82 @@ void PrintPlan(const QueryPlan& plan, bool json) {
   }
 }
 
-}  // namespace
+class FindCommand : public Command {
+ public:
+  void AddFlags(CLI::App& cmd) override {
+    cmd.add_option("--tier", flags_.tiers,
+                   "high, medium or low; repeat or use a comma list")
+        ->delimiter(',');
+    cmd.add_option("--segment", flags_.segments,
+                   "A segment name of the policy; repeat or use a comma list")
+        ->delimiter(',');
+    cmd.add_option("--stage", flags_.stages,
+                   "prospect, new, active, at_risk, churned, reactivated; "
+                   "repeat or use a comma list")
+        ->delimiter(',');
+    cmd.add_option("--channel", flags_.channel, "Owner channel id (> 0)")
+        ->check(PositiveInteger())
+        ->transform(DecimalInteger());
+    cmd.add_flag("--subtree", flags_.subtree,
+                 "With --channel: also its descendant channels");
+    cmd.add_option("--region", flags_.region, "Customer region");
+    cmd.add_option("--min-spend", flags_.min_spend,
+                   "Lifetime spend >= this, in minor units")
+        ->transform(DecimalInteger());
+    cmd.add_option("--max-spend", flags_.max_spend,
+                   "Lifetime spend <= this, in minor units")
+        ->transform(DecimalInteger());
+    cmd.add_option("--min-orders", flags_.min_orders, "Order count >= this")
+        ->check(CLI::NonNegativeNumber)
+        ->transform(DecimalInteger());
+    cmd.add_option("--max-orders", flags_.max_orders, "Order count <= this")
+        ->check(CLI::NonNegativeNumber)
+        ->transform(DecimalInteger());
+    cmd.add_option("--active-since", flags_.active_since,
+                   "Last activity at or after this ISO-8601 UTC time");
+    cmd.add_option("--inactive-since", flags_.inactive_since,
+                   "Last activity before this time (excludes prospects)");
+    cmd.add_option("--order", flags_.order,
+                   "spend_desc, last_activity_asc, last_activity_desc or id")
+        ->capture_default_str();
+    cmd.add_option("--limit", flags_.limit, "Customers per page, 1..10000")
+        ->capture_default_str()
+        ->check(CLI::Range(uint32_t{1}, kMaxQueryLimit))
+        ->transform(DecimalInteger());
+    cmd.add_option("--cursor", flags_.cursor,
+                   "next_cursor of the previous page of the same query");
+    cmd.add_flag("--explain", flags_.explain,
+                 "Print the query plan (index, bounds, keys examined) instead "
+                 "of the customers");
+    cmd.add_flag("--json", flags_.json, "Print as JSON");
+  }
 
-CLI::App* AddFindCommand(CLI::App& app, FindFlags* flags) {
-  CLI::App* cmd = app.add_subcommand(
-      "find",
-      "Find customers by tier, segment, lifecycle, channel, region, "
-      "spend, orders and activity");
-  cmd->add_option("--data", flags->data, kReadOnlyDataHelp)
-      ->required()
-      ->check(CLI::ExistingDirectory);
-  cmd->add_option("--tier", flags->tiers,
-                  "high, medium or low; repeat or use a comma list")
-      ->delimiter(',');
-  cmd->add_option("--segment", flags->segments,
-                  "A segment name of the policy; repeat or use a comma list")
-      ->delimiter(',');
-  cmd->add_option("--stage", flags->stages,
-                  "prospect, new, active, at_risk, churned, reactivated; "
-                  "repeat or use a comma list")
-      ->delimiter(',');
-  cmd->add_option("--channel", flags->channel, "Owner channel id (> 0)")
-      ->check(PositiveInteger())
-      ->transform(DecimalInteger());
-  cmd->add_flag("--subtree", flags->subtree,
-                "With --channel: also its descendant channels");
-  cmd->add_option("--region", flags->region, "Customer region");
-  cmd->add_option("--min-spend", flags->min_spend,
-                  "Lifetime spend >= this, in minor units")
-      ->transform(DecimalInteger());
-  cmd->add_option("--max-spend", flags->max_spend,
-                  "Lifetime spend <= this, in minor units")
-      ->transform(DecimalInteger());
-  cmd->add_option("--min-orders", flags->min_orders, "Order count >= this")
-      ->check(CLI::NonNegativeNumber)
-      ->transform(DecimalInteger());
-  cmd->add_option("--max-orders", flags->max_orders, "Order count <= this")
-      ->check(CLI::NonNegativeNumber)
-      ->transform(DecimalInteger());
-  cmd->add_option("--active-since", flags->active_since,
-                  "Last activity at or after this ISO-8601 UTC time");
-  cmd->add_option("--inactive-since", flags->inactive_since,
-                  "Last activity before this time (excludes prospects)");
-  cmd->add_option("--order", flags->order,
-                  "spend_desc, last_activity_asc, last_activity_desc or id")
-      ->capture_default_str();
-  cmd->add_option("--limit", flags->limit, "Customers per page, 1..10000")
-      ->capture_default_str()
-      ->check(CLI::Range(uint32_t{1}, kMaxQueryLimit))
-      ->transform(DecimalInteger());
-  cmd->add_option("--cursor", flags->cursor,
-                  "next_cursor of the previous page of the same query");
-  cmd->add_flag("--explain", flags->explain,
-                "Print the query plan (index, bounds, keys examined) instead "
-                "of the customers");
-  cmd->add_flag("--json", flags->json, "Print as JSON");
-  return cmd;
-}
+  int Check() override {
+    return BuildQuery(flags_, &query_) ? kExitOk : kExitUsage;
+  }
 
-int RunFind(const FindFlags& flags) {
-  CustomerQuery query;
-  if (!BuildQuery(flags, &query)) return kExitUsage;
-  std::unique_ptr<Engine> engine =
-      OpenExistingDatabase(kCommand, flags.data, Access::kReadOnly);
-  if (engine == nullptr) return kExitFailure;
-  if (flags.explain) {
-    Result<QueryPlan> plan = engine->Explain(query);
-    if (!plan.ok()) return EngineError(kCommand, plan.status());
-    PrintPlan(*plan, flags.json);
+  int RunOnStore(Store& store) override {
+    if (flags_.explain) {
+      Result<QueryPlan> plan = store.Explain(query_);
+      if (!plan.ok()) return EngineError(kCommand, plan.status());
+      PrintPlan(*plan, flags_.json);
+      return kExitOk;
+    }
+    Result<CustomerPage> page = store.FindCustomers(query_);
+    if (!page.ok()) return EngineError(kCommand, page.status());
+    PrintPage(*page, flags_.json);
     return kExitOk;
   }
-  Result<CustomerPage> page = engine->FindCustomers(query);
-  if (!page.ok()) return EngineError(kCommand, page.status());
-  PrintPage(*page, flags.json);
-  return kExitOk;
+
+ private:
+  FindFlags flags_;
+  CustomerQuery query_;  // from flags_, by Check
+};
+
+}  // namespace
+
+std::unique_ptr<Command> MakeFindCommand() {
+  return std::make_unique<FindCommand>();
 }
 
 }  // namespace tools

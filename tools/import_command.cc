@@ -11,7 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "commands.h"
+#include "command_table.h"
+#include "command_util.h"
 #include "custdb/import.h"
 #include "custdb/options.h"
 
@@ -225,111 +226,114 @@ void PrintJson(const ImportReport& r, const Status& status) {
   j["interrupted"] = r.interrupted;
   j["elapsed_seconds"] = r.elapsed_seconds;
   j["rows_per_second"] = RowsPerSecond(r);
-  std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
-            << "\n";
+  tools::PrintJson(j);
 }
+
+class ImportCommand : public Command {
+ public:
+  void AddFlags(CLI::App& cmd) override {
+    cmd.add_option("--format", format_,
+                   "custdb: channels/customers/orders/interactions CSV; "
+                   "online-retail: the UCI Online Retail CSV")
+        ->required()
+        ->check(CLI::IsMember({kFormatCustdb, kFormatOnlineRetail}));
+    cmd.add_option("files", files_, "CSV files to import")
+        ->required()
+        ->check(CLI::ExistingFile);
+    cmd.add_option("--base-currency", base_currency_,
+                   "ISO 4217 currency of a new database (online-retail: "
+                   "GBP)");
+    cmd.add_option("--batch-size", import_options_.batch_size,
+                   "Records per write batch")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 100000))
+        ->transform(DecimalInteger());
+    cmd.add_option("--max-errors", import_options_.max_failures,
+                   "Failed rows listed in the report")
+        ->capture_default_str()
+        ->transform(DecimalInteger());
+    cmd.add_flag("--json", json_, "Print the report as JSON");
+  }
+
+  // Everything here runs before the database is opened, since opening
+  // creates it: an import refused at its header leaves no database behind
+  // (a retry with another --base-currency must find none).
+  int Check() override {
+    online_retail_ = format_ == kFormatOnlineRetail;
+    if (online_retail_) {
+      if (files_.size() != 1) {
+        std::cerr << "custdb import: --format online-retail takes one file\n";
+        return kExitUsage;
+      }
+      if (!base_currency_.empty() && base_currency_ != "GBP") {
+        std::cerr << "custdb import: --base-currency " << base_currency_
+                  << ": Online Retail amounts are GBP\n";
+        return kExitUsage;
+      }
+      base_currency_ = "GBP";
+    }
+    const Status input =
+        online_retail_ ? CheckOnlineRetailInput(files_[0], import_options_)
+                       : CheckCustdbCsvInput(files_, import_options_);
+    if (!input.ok()) {
+      ImportReport empty;
+      if (json_) PrintJson(empty, input);
+      std::cerr << "custdb import: stopped: " << input.ToString() << "\n";
+      return kExitFailure;
+    }
+    return kExitOk;
+  }
+
+  void SetEngineOptions(Options* options) const override {
+    options->base_currency = base_currency_;
+  }
+
+  int RunOnEngine(Engine& engine, const std::string& /*dir*/) override {
+    ProgressLine progress;
+    if (isatty(STDERR_FILENO)) {
+      import_options_.progress = [&progress](const ImportProgress& p) {
+        progress.Show(p);
+      };
+    }
+    import_options_.stop = &stop_requested;
+    InstallStopHandlers();
+    ImportReport report;
+    const Status status =
+        online_retail_
+            ? ImportOnlineRetail(engine, files_[0], import_options_, &report)
+            : ImportCustdbCsv(engine, files_, import_options_, &report);
+    progress.Clear();
+
+    if (json_) {
+      PrintJson(report, status);
+    } else if (status.ok() || report.rows_read > 0) {
+      PrintText(report);
+    }
+    if (report.interrupted) {
+      std::cerr << "custdb import: " << status.message() << "\n";
+      return kExitSignalBase + stop_signal;
+    }
+    if (!status.ok()) {
+      std::cerr << "custdb import: stopped: " << status.ToString() << "\n";
+      return kExitFailure;
+    }
+    return report.ok() ? kExitOk : kExitRowsFailed;
+  }
+
+ private:
+  std::string format_;
+  std::vector<std::string> files_;
+  std::string base_currency_;  // online-retail: GBP, set by Check
+  bool json_ = false;
+  // --batch-size and --max-errors land here; Run adds progress and stop.
+  ImportOptions import_options_;
+  bool online_retail_ = false;  // by Check
+};
 
 }  // namespace
 
-CLI::App* AddImportCommand(CLI::App& app, ImportFlags* flags) {
-  CLI::App* cmd = app.add_subcommand(
-      "import",
-      "Import CSV files (custdb formats or UCI Online Retail, plain or .gz); "
-      "see docs/IMPORT.md");
-  cmd->add_option("--data", flags->data,
-                  "Database directory (created if missing)")
-      ->required();
-  cmd->add_option("--format", flags->format,
-                  "custdb: channels/customers/orders/interactions CSV; "
-                  "online-retail: the UCI Online Retail CSV")
-      ->required()
-      ->check(CLI::IsMember({kFormatCustdb, kFormatOnlineRetail}));
-  cmd->add_option("files", flags->files, "CSV files to import")
-      ->required()
-      ->check(CLI::ExistingFile);
-  cmd->add_option("--base-currency", flags->base_currency,
-                  "ISO 4217 currency of a new database (online-retail: GBP)");
-  cmd->add_option("--batch-size", flags->batch_size, "Records per write batch")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 100000))
-      ->transform(DecimalInteger());
-  cmd->add_option("--max-errors", flags->max_errors,
-                  "Failed rows listed in the report")
-      ->capture_default_str()
-      ->transform(DecimalInteger());
-  cmd->add_flag("--json", flags->json, "Print the report as JSON");
-  return cmd;
-}
-
-int RunImport(const ImportFlags& flags) {
-  const bool online_retail = flags.format == kFormatOnlineRetail;
-  Options options;
-  options.path = flags.data;
-  options.base_currency = flags.base_currency;
-  if (online_retail) {
-    if (flags.files.size() != 1) {
-      std::cerr << "custdb import: --format online-retail takes one file\n";
-      return kExitUsage;
-    }
-    if (!flags.base_currency.empty() && flags.base_currency != "GBP") {
-      std::cerr << "custdb import: --base-currency " << flags.base_currency
-                << ": Online Retail amounts are GBP\n";
-      return kExitUsage;
-    }
-    options.base_currency = "GBP";
-  }
-  ImportOptions import_options;
-  import_options.batch_size = flags.batch_size;
-  import_options.max_failures = flags.max_errors;
-  // Checked before the database is opened, since opening creates it: an
-  // import refused at its header leaves no database behind (a retry with
-  // another --base-currency must find none).
-  const Status input =
-      online_retail ? CheckOnlineRetailInput(flags.files[0], import_options)
-                    : CheckCustdbCsvInput(flags.files, import_options);
-  if (!input.ok()) {
-    ImportReport empty;
-    if (flags.json) PrintJson(empty, input);
-    std::cerr << "custdb import: stopped: " << input.ToString() << "\n";
-    return kExitFailure;
-  }
-  Result<std::unique_ptr<Engine>> engine = Engine::Open(options);
-  if (!engine.ok()) {
-    std::cerr << "custdb import: cannot open the database in " << flags.data
-              << ": " << engine.status().ToString() << "\n";
-    return kExitFailure;
-  }
-
-  ProgressLine progress;
-  if (isatty(STDERR_FILENO)) {
-    import_options.progress = [&progress](const ImportProgress& p) {
-      progress.Show(p);
-    };
-  }
-  import_options.stop = &stop_requested;
-  InstallStopHandlers();
-  ImportReport report;
-  const Status status =
-      online_retail
-          ? ImportOnlineRetail(**engine, flags.files[0], import_options,
-                               &report)
-          : ImportCustdbCsv(**engine, flags.files, import_options, &report);
-  progress.Clear();
-
-  if (flags.json) {
-    PrintJson(report, status);
-  } else if (status.ok() || report.rows_read > 0) {
-    PrintText(report);
-  }
-  if (report.interrupted) {
-    std::cerr << "custdb import: " << status.message() << "\n";
-    return kExitSignalBase + stop_signal;
-  }
-  if (!status.ok()) {
-    std::cerr << "custdb import: stopped: " << status.ToString() << "\n";
-    return kExitFailure;
-  }
-  return report.ok() ? kExitOk : kExitRowsFailed;
+std::unique_ptr<Command> MakeImportCommand() {
+  return std::make_unique<ImportCommand>();
 }
 
 }  // namespace tools

@@ -6,7 +6,8 @@
 #include <sstream>
 #include <string>
 
-#include "commands.h"
+#include "command_table.h"
+#include "command_util.h"
 #include "custdb/policy.h"
 #include "policy_json.h"
 
@@ -79,61 +80,64 @@ bool ReadPolicyFile(const std::string& path, TierPolicy* policy) {
   return true;
 }
 
+class PolicyGetCommand : public Command {
+ public:
+  void AddFlags(CLI::App& cmd) override {
+    cmd.add_flag("--json", json_,
+                 "Print as JSON (the format policy set reads)");
+  }
+
+  int RunOnStore(Store& store) override {
+    Result<TierPolicy> policy = store.GetPolicy();
+    if (!policy.ok()) return EngineError(kGetCommand, policy.status());
+    if (json_) {
+      PrintJson(PolicyToJson(*policy));
+    } else {
+      PrintText(*policy);
+    }
+    return kExitOk;
+  }
+
+ private:
+  bool json_ = false;
+};
+
+class PolicySetCommand : public Command {
+ public:
+  void AddFlags(CLI::App& cmd) override {
+    cmd.add_option("file", file_, "The policy as JSON")
+        ->required()
+        ->check(CLI::ExistingFile);
+    cmd.add_flag("--json", json_, "Print the rescore report as JSON");
+  }
+
+  int Check() override {
+    return ReadPolicyFile(file_, &policy_) ? kExitOk : kExitUsage;
+  }
+
+  int RunOnStore(Store& store) override {
+    TerminalProgress progress(kSetCommand);
+    Result<RescoreReport> report = store.SetPolicy(policy_, progress.Fn());
+    progress.Clear();
+    if (!report.ok()) return EngineError(kSetCommand, report.status());
+    PrintRescoreReport(*report, json_);
+    return kExitOk;
+  }
+
+ private:
+  std::string file_;  // the policy as JSON (docs/OPERATIONS.md)
+  bool json_ = false;
+  TierPolicy policy_;  // read from file_ by Check
+};
+
 }  // namespace
 
-PolicyCommands AddPolicyCommand(CLI::App& app, PolicyFlags* get_flags,
-                                PolicyFlags* set_flags) {
-  CLI::App* policy =
-      app.add_subcommand("policy", "Read or replace the tier policy");
-  policy->require_subcommand(1);
-
-  CLI::App* get = policy->add_subcommand("get", "Print the stored policy");
-  get->add_option("--data", get_flags->data, kReadOnlyDataHelp)
-      ->required()
-      ->check(CLI::ExistingDirectory);
-  get->add_flag("--json", get_flags->json,
-                "Print as JSON (the format policy set reads)");
-
-  CLI::App* set = policy->add_subcommand(
-      "set",
-      "Store FILE (JSON, see docs/OPERATIONS.md) as the next policy version "
-      "and re-derive every customer at the database time");
-  set->add_option("--data", set_flags->data, "Database directory (must exist)")
-      ->required()
-      ->check(CLI::ExistingDirectory);
-  set->add_option("file", set_flags->file, "The policy as JSON")
-      ->required()
-      ->check(CLI::ExistingFile);
-  set->add_flag("--json", set_flags->json, "Print the rescore report as JSON");
-  return {get, set};
+std::unique_ptr<Command> MakePolicyGetCommand() {
+  return std::make_unique<PolicyGetCommand>();
 }
 
-int RunPolicyGet(const PolicyFlags& flags) {
-  std::unique_ptr<Engine> engine =
-      OpenExistingDatabase(kGetCommand, flags.data, Access::kReadOnly);
-  if (engine == nullptr) return kExitFailure;
-  Result<TierPolicy> policy = engine->GetPolicy();
-  if (!policy.ok()) return EngineError(kGetCommand, policy.status());
-  if (flags.json) {
-    PrintJson(PolicyToJson(*policy));
-  } else {
-    PrintText(*policy);
-  }
-  return kExitOk;
-}
-
-int RunPolicySet(const PolicyFlags& flags) {
-  TierPolicy policy;
-  if (!ReadPolicyFile(flags.file, &policy)) return kExitUsage;
-  std::unique_ptr<Engine> engine =
-      OpenExistingDatabase(kSetCommand, flags.data, Access::kReadWrite);
-  if (engine == nullptr) return kExitFailure;
-  TerminalProgress progress(kSetCommand);
-  Result<RescoreReport> report = engine->SetPolicy(policy, progress.Fn());
-  progress.Clear();
-  if (!report.ok()) return EngineError(kSetCommand, report.status());
-  PrintRescoreReport(*report, flags.json);
-  return kExitOk;
+std::unique_ptr<Command> MakePolicySetCommand() {
+  return std::make_unique<PolicySetCommand>();
 }
 
 }  // namespace tools

@@ -4,7 +4,8 @@
 #include <iostream>
 #include <string>
 
-#include "commands.h"
+#include "command_table.h"
+#include "command_util.h"
 #include "custdb/reports.h"
 #include "custdb/time_format.h"
 
@@ -160,127 +161,145 @@ void PrintChannelJson(const ChannelReport& report, bool by_day) {
   PrintJson(j);
 }
 
+class ReportTiersCommand : public Command {
+ public:
+  void AddFlags(CLI::App& cmd) override {
+    cmd.add_option("--by", by_, "tier, segment or lifecycle")
+        ->capture_default_str();
+    cmd.add_option("--split", split_,
+                   "owner or region: the rows once per owner channel or "
+                   "region")
+        ->capture_default_str();
+    AddChannelOptions(&cmd, &channel_, &no_subtree_);
+    cmd.add_option("--region", region_, "Only customers in this region");
+    cmd.add_flag("--json", json_, "Print as JSON");
+  }
+
+  int Check() override {
+    if (!ParseSummaryGroup(by_, &query_.by)) {
+      return UsageError(kTiersCommand, "--by: '" + by_ +
+                                           "' is not a grouping (tier, "
+                                           "segment, lifecycle)");
+    }
+    if (!ParseSummarySplit(split_, &query_.split_by)) {
+      return UsageError(kTiersCommand, "--split: '" + split_ +
+                                           "' is not a split (none, owner, "
+                                           "region)");
+    }
+    if (no_subtree_ && !channel_) {
+      return UsageError(kTiersCommand, "--no-subtree needs --channel");
+    }
+    query_.owner_channel_id = channel_;
+    query_.include_subtree = !no_subtree_;
+    query_.region = region_;
+    return kExitOk;
+  }
+
+  int RunOnStore(Store& store) override {
+    Result<TierSummary> summary = store.GetTierSummary(query_);
+    if (!summary.ok()) return EngineError(kTiersCommand, summary.status());
+    if (json_) {
+      PrintTiersJson(*summary);
+    } else {
+      PrintTiersText(*summary);
+    }
+    return kExitOk;
+  }
+
+ private:
+  std::string by_ = "tier";
+  std::string split_ = "none";
+  std::optional<uint64_t> channel_;
+  bool no_subtree_ = false;
+  std::optional<std::string> region_;
+  bool json_ = false;
+  TierSummaryQuery query_;  // from the flags, by Check
+};
+
+class ReportChannelCommand : public Command {
+ public:
+  void AddFlags(CLI::App& cmd) override {
+    AddChannelOptions(&cmd, &channel_, &no_subtree_);
+    cmd.add_option("--from", from_,
+                   "First UTC day counted, YYYY-MM-DD (inclusive; a time must "
+                   "be a midnight)");
+    cmd.add_option("--to", to_,
+                   "UTC day after the last one counted, YYYY-MM-DD "
+                   "(exclusive)");
+    cmd.add_option("--by", by_, "day or total")->capture_default_str();
+    cmd.add_flag("--json", json_, "Print as JSON");
+  }
+
+  int Check() override {
+    if (by_ != "day" && by_ != "total") {
+      return UsageError(kChannelCommand,
+                        "--by: '" + by_ + "' is not day or total");
+    }
+    query_.by_day = by_ == "day";
+    if (no_subtree_ && !channel_) {
+      return UsageError(kChannelCommand, "--no-subtree needs --channel");
+    }
+    query_.channel_id = channel_.value_or(0);
+    query_.include_subtree = !no_subtree_;
+    if (!ParseTimeFlag(kChannelCommand, "--from", from_, &query_.from_ms) ||
+        !ParseTimeFlag(kChannelCommand, "--to", to_, &query_.to_ms)) {
+      return kExitUsage;
+    }
+    // The counters hold whole UTC days, so a time of day could only be
+    // rounded silently; dates (or explicit midnights) say what is counted.
+    constexpr int64_t kDayMs = 86'400'000;
+    const struct {
+      const char* flag;
+      const std::optional<std::string>& text;
+      int64_t ms;
+    } bounds[] = {{"--from", from_, query_.from_ms},
+                  {"--to", to_, query_.to_ms}};
+    for (const auto& bound : bounds) {
+      if (bound.text.has_value() && ((bound.ms % kDayMs) + kDayMs) % kDayMs) {
+        return UsageError(kChannelCommand,
+                          std::string(bound.flag) + ": '" + *bound.text +
+                              "' has a time of day; channel reports count "
+                              "whole UTC days: give a date YYYY-MM-DD");
+      }
+    }
+    if (query_.from_ms >= query_.to_ms) {
+      return UsageError(kChannelCommand, "--from " + from_.value_or("(none)") +
+                                             " is not before --to " +
+                                             to_.value_or("(none)") +
+                                             ": the range is empty");
+    }
+    return kExitOk;
+  }
+
+  int RunOnStore(Store& store) override {
+    Result<ChannelReport> report = store.GetChannelReport(query_);
+    if (!report.ok()) return EngineError(kChannelCommand, report.status());
+    if (json_) {
+      PrintChannelJson(*report, query_.by_day);
+    } else {
+      PrintChannelText(*report, query_.by_day);
+    }
+    return kExitOk;
+  }
+
+ private:
+  std::optional<uint64_t> channel_;
+  bool no_subtree_ = false;
+  std::optional<std::string> from_;  // ISO-8601 UTC; none: unbounded
+  std::optional<std::string> to_;
+  std::string by_ = "total";
+  bool json_ = false;
+  ChannelReportQuery query_;  // from the flags, by Check
+};
+
 }  // namespace
 
-ReportCommands AddReportCommand(CLI::App& app, ReportTiersFlags* tiers,
-                                ReportChannelFlags* channel) {
-  CLI::App* report = app.add_subcommand(
-      "report", "Tier summaries and channel reports (from counters)");
-  report->require_subcommand(1);
-
-  CLI::App* t = report->add_subcommand(
-      "tiers", "Customers and spend per value tier, segment or lifecycle");
-  t->add_option("--data", tiers->data, kReadOnlyDataHelp)
-      ->required()
-      ->check(CLI::ExistingDirectory);
-  t->add_option("--by", tiers->by, "tier, segment or lifecycle")
-      ->capture_default_str();
-  t->add_option("--split", tiers->split,
-                "owner or region: the rows once per owner channel or region")
-      ->capture_default_str();
-  AddChannelOptions(t, &tiers->channel, &tiers->no_subtree);
-  t->add_option("--region", tiers->region, "Only customers in this region");
-  t->add_flag("--json", tiers->json, "Print as JSON");
-
-  CLI::App* c = report->add_subcommand(
-      "channel", "Revenue, orders, buyers, complaints, NPS per channel");
-  c->add_option("--data", channel->data, kReadOnlyDataHelp)
-      ->required()
-      ->check(CLI::ExistingDirectory);
-  AddChannelOptions(c, &channel->channel, &channel->no_subtree);
-  c->add_option("--from", channel->from,
-                "First UTC day counted, YYYY-MM-DD (inclusive; a time must "
-                "be a midnight)");
-  c->add_option("--to", channel->to,
-                "UTC day after the last one counted, YYYY-MM-DD (exclusive)");
-  c->add_option("--by", channel->by, "day or total")->capture_default_str();
-  c->add_flag("--json", channel->json, "Print as JSON");
-  return {t, c};
+std::unique_ptr<Command> MakeReportTiersCommand() {
+  return std::make_unique<ReportTiersCommand>();
 }
 
-int RunReportTiers(const ReportTiersFlags& flags) {
-  TierSummaryQuery query;
-  if (!ParseSummaryGroup(flags.by, &query.by)) {
-    return UsageError(kTiersCommand, "--by: '" + flags.by +
-                                         "' is not a grouping (tier, "
-                                         "segment, lifecycle)");
-  }
-  if (!ParseSummarySplit(flags.split, &query.split_by)) {
-    return UsageError(kTiersCommand, "--split: '" + flags.split +
-                                         "' is not a split (none, owner, "
-                                         "region)");
-  }
-  if (flags.no_subtree && !flags.channel) {
-    return UsageError(kTiersCommand, "--no-subtree needs --channel");
-  }
-  query.owner_channel_id = flags.channel;
-  query.include_subtree = !flags.no_subtree;
-  query.region = flags.region;
-
-  std::unique_ptr<Engine> engine =
-      OpenExistingDatabase(kTiersCommand, flags.data, Access::kReadOnly);
-  if (engine == nullptr) return kExitFailure;
-  Result<TierSummary> summary = engine->GetTierSummary(query);
-  if (!summary.ok()) return EngineError(kTiersCommand, summary.status());
-  if (flags.json) {
-    PrintTiersJson(*summary);
-  } else {
-    PrintTiersText(*summary);
-  }
-  return kExitOk;
-}
-
-int RunReportChannel(const ReportChannelFlags& flags) {
-  ChannelReportQuery query;
-  if (flags.by != "day" && flags.by != "total") {
-    return UsageError(kChannelCommand,
-                      "--by: '" + flags.by + "' is not day or total");
-  }
-  query.by_day = flags.by == "day";
-  if (flags.no_subtree && !flags.channel) {
-    return UsageError(kChannelCommand, "--no-subtree needs --channel");
-  }
-  query.channel_id = flags.channel.value_or(0);
-  query.include_subtree = !flags.no_subtree;
-  if (!ParseTimeFlag(kChannelCommand, "--from", flags.from, &query.from_ms) ||
-      !ParseTimeFlag(kChannelCommand, "--to", flags.to, &query.to_ms)) {
-    return kExitUsage;
-  }
-  // The counters hold whole UTC days, so a time of day could only be
-  // rounded silently; dates (or explicit midnights) say what is counted.
-  constexpr int64_t kDayMs = 86'400'000;
-  const struct {
-    const char* flag;
-    const std::optional<std::string>& text;
-    int64_t ms;
-  } bounds[] = {{"--from", flags.from, query.from_ms},
-                {"--to", flags.to, query.to_ms}};
-  for (const auto& bound : bounds) {
-    if (bound.text.has_value() && ((bound.ms % kDayMs) + kDayMs) % kDayMs) {
-      return UsageError(kChannelCommand,
-                        std::string(bound.flag) + ": '" + *bound.text +
-                            "' has a time of day; channel reports count "
-                            "whole UTC days: give a date YYYY-MM-DD");
-    }
-  }
-  if (query.from_ms >= query.to_ms) {
-    return UsageError(kChannelCommand,
-                      "--from " + flags.from.value_or("(none)") +
-                          " is not before --to " + flags.to.value_or("(none)") +
-                          ": the range is empty");
-  }
-
-  std::unique_ptr<Engine> engine =
-      OpenExistingDatabase(kChannelCommand, flags.data, Access::kReadOnly);
-  if (engine == nullptr) return kExitFailure;
-  Result<ChannelReport> report = engine->GetChannelReport(query);
-  if (!report.ok()) return EngineError(kChannelCommand, report.status());
-  if (flags.json) {
-    PrintChannelJson(*report, query.by_day);
-  } else {
-    PrintChannelText(*report, query.by_day);
-  }
-  return kExitOk;
+std::unique_ptr<Command> MakeReportChannelCommand() {
+  return std::make_unique<ReportChannelCommand>();
 }
 
 }  // namespace tools

@@ -3,7 +3,8 @@
 #include <iostream>
 #include <string>
 
-#include "commands.h"
+#include "command_table.h"
+#include "command_util.h"
 #include "custdb/time_format.h"
 
 namespace custdb {
@@ -43,46 +44,55 @@ void PrintRescoreReport(const RescoreReport& report, bool json) {
   }
 }
 
-CLI::App* AddRescoreCommand(CLI::App& app, RescoreFlags* flags) {
-  CLI::App* cmd = app.add_subcommand(
-      "rescore",
-      "Bring derived attributes (tier, RFM, segment, lifecycle, churn risk) "
-      "up to a time");
-  cmd->add_option("--data", flags->data, "Database directory (must exist)")
-      ->required()
-      ->check(CLI::ExistingDirectory);
-  cmd->add_option("--as-of", flags->as_of,
-                  "ISO-8601 UTC time (a date is its midnight); default now. "
-                  "Becomes the database time writes derive at; without "
-                  "--full, not before it; at most a day ahead of the clock "
-                  "without --force");
-  cmd->add_flag("--full", flags->full,
-                "Re-derive every customer (and recompute quantile "
-                "breakpoints), not only those due");
-  cmd->add_flag("--force", flags->force,
-                "Allow an --as-of more than a day ahead of the clock");
-  cmd->add_flag("--json", flags->json, "Print the report as JSON");
-  return cmd;
-}
+namespace {
 
-int RunRescore(const RescoreFlags& flags) {
-  RescoreOptions options;
-  options.full = flags.full;
-  options.force = flags.force;
-  if (!ParseTimeFlag(kCommand, "--as-of", flags.as_of, &options.as_of_ms)) {
-    return kExitUsage;
+class RescoreCommand : public Command {
+ public:
+  void AddFlags(CLI::App& cmd) override {
+    cmd.add_option("--as-of", as_of_,
+                   "ISO-8601 UTC time (a date is its midnight); default now. "
+                   "Becomes the database time writes derive at; without "
+                   "--full, not before it; at most a day ahead of the clock "
+                   "without --force");
+    cmd.add_flag("--full", full_,
+                 "Re-derive every customer (and recompute quantile "
+                 "breakpoints), not only those due");
+    cmd.add_flag("--force", force_,
+                 "Allow an --as-of more than a day ahead of the clock");
+    cmd.add_flag("--json", json_, "Print the report as JSON");
   }
-  std::unique_ptr<Engine> engine =
-      OpenExistingDatabase(kCommand, flags.data, Access::kReadWrite);
-  if (engine == nullptr) return kExitFailure;
 
-  TerminalProgress progress(kCommand);
-  options.progress = progress.Fn();
-  Result<RescoreReport> report = engine->Rescore(options);
-  progress.Clear();
-  if (!report.ok()) return EngineError(kCommand, report.status());
-  PrintRescoreReport(*report, flags.json);
-  return kExitOk;
+  int Check() override {
+    options_.full = full_;
+    options_.force = force_;
+    if (!ParseTimeFlag(kCommand, "--as-of", as_of_, &options_.as_of_ms)) {
+      return kExitUsage;
+    }
+    return kExitOk;
+  }
+
+  int RunOnStore(Store& store) override {
+    TerminalProgress progress(kCommand);
+    options_.progress = progress.Fn();
+    Result<RescoreReport> report = store.Rescore(options_);
+    progress.Clear();
+    if (!report.ok()) return EngineError(kCommand, report.status());
+    PrintRescoreReport(*report, json_);
+    return kExitOk;
+  }
+
+ private:
+  std::optional<std::string> as_of_;  // ISO-8601 UTC; none: engine's clock
+  bool full_ = false;
+  bool force_ = false;  // allow --as-of more than a day ahead of the clock
+  bool json_ = false;
+  RescoreOptions options_;  // from the flags, by Check
+};
+
+}  // namespace
+
+std::unique_ptr<Command> MakeRescoreCommand() {
+  return std::make_unique<RescoreCommand>();
 }
 
 }  // namespace tools

@@ -4,7 +4,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "commands.h"
+#include "command_table.h"
+#include "command_util.h"
 
 namespace custdb {
 namespace tools {
@@ -67,37 +68,37 @@ void PrintJson(const EngineStats& stats) {
   }
   j["column_families"] = std::move(families);
   j["total_sst_bytes"] = sst_bytes;
-  std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
-            << "\n";
+  tools::PrintJson(j);
 }
+
+class StatsCommand : public Command {
+ public:
+  void AddFlags(CLI::App& cmd) override {
+    cmd.add_flag("--json", json_, "Print as JSON");
+  }
+
+  int RunOnEngine(Engine& engine, const std::string& dir) override {
+    Result<EngineStats> stats = engine.Stats();
+    if (!stats.ok()) {
+      std::cerr << "custdb stats: " << stats.status().ToString() << "\n";
+      return kExitFailure;
+    }
+    if (json_) {
+      PrintJson(*stats);
+    } else {
+      PrintText(dir, *stats);
+    }
+    return kExitOk;
+  }
+
+ private:
+  bool json_ = false;
+};
 
 }  // namespace
 
-CLI::App* AddStatsCommand(CLI::App& app, StatsFlags* flags) {
-  CLI::App* cmd = app.add_subcommand(
-      "stats", "Record counts, size on disk per column family, key counts");
-  cmd->add_option("--data", flags->data, kReadOnlyDataHelp)
-      ->required()
-      ->check(CLI::ExistingDirectory);
-  cmd->add_flag("--json", flags->json, "Print as JSON");
-  return cmd;
-}
-
-int RunStats(const StatsFlags& flags) {
-  std::unique_ptr<Engine> engine =
-      OpenExistingDatabase("stats", flags.data, Access::kReadOnly);
-  if (engine == nullptr) return kExitFailure;
-  Result<EngineStats> stats = engine->Stats();
-  if (!stats.ok()) {
-    std::cerr << "custdb stats: " << stats.status().ToString() << "\n";
-    return kExitFailure;
-  }
-  if (flags.json) {
-    PrintJson(*stats);
-  } else {
-    PrintText(flags.data, *stats);
-  }
-  return kExitOk;
+std::unique_ptr<Command> MakeStatsCommand() {
+  return std::make_unique<StatsCommand>();
 }
 
 }  // namespace tools

@@ -4,7 +4,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "commands.h"
+#include "command_table.h"
+#include "command_util.h"
 
 namespace custdb {
 namespace tools {
@@ -40,43 +41,42 @@ void PrintJson(const VerifyReport& report) {
   nlohmann::ordered_json problems = nlohmann::ordered_json::array();
   for (const VerifyProblem& p : report.problems) problems.push_back(p.what);
   j["problems"] = std::move(problems);
-  std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
-            << "\n";
+  tools::PrintJson(j);
 }
+
+class VerifyCommand : public Command {
+ public:
+  void AddFlags(CLI::App& cmd) override {
+    cmd.add_option("--max-problems", max_problems_,
+                   "How many problems to list (all are counted)")
+        ->check(CLI::Range(size_t{0}, size_t{1000000}))
+        ->transform(DecimalInteger());
+    cmd.add_flag("--json", json_, "Print as JSON");
+  }
+
+  int RunOnEngine(Engine& engine, const std::string& dir) override {
+    Result<VerifyReport> report = engine.Verify(max_problems_);
+    if (!report.ok()) {
+      std::cerr << "custdb verify: " << report.status().ToString() << "\n";
+      return kExitFailure;
+    }
+    if (json_) {
+      PrintJson(*report);
+    } else {
+      PrintText(dir, *report);
+    }
+    return report->ok() ? kExitOk : kExitProblemsFound;
+  }
+
+ private:
+  size_t max_problems_ = 100;
+  bool json_ = false;
+};
 
 }  // namespace
 
-CLI::App* AddVerifyCommand(CLI::App& app, VerifyFlags* flags) {
-  CLI::App* cmd = app.add_subcommand(
-      "verify",
-      "Recompute aggregates, indexes and counters from the records and "
-      "report every mismatch (exit 1 if any)");
-  cmd->add_option("--data", flags->data, kReadOnlyDataHelp)
-      ->required()
-      ->check(CLI::ExistingDirectory);
-  cmd->add_option("--max-problems", flags->max_problems,
-                  "How many problems to list (all are counted)")
-      ->check(CLI::Range(size_t{0}, size_t{1000000}))
-      ->transform(DecimalInteger());
-  cmd->add_flag("--json", flags->json, "Print as JSON");
-  return cmd;
-}
-
-int RunVerify(const VerifyFlags& flags) {
-  std::unique_ptr<Engine> engine =
-      OpenExistingDatabase("verify", flags.data, Access::kReadOnly);
-  if (engine == nullptr) return kExitFailure;
-  Result<VerifyReport> report = engine->Verify(flags.max_problems);
-  if (!report.ok()) {
-    std::cerr << "custdb verify: " << report.status().ToString() << "\n";
-    return kExitFailure;
-  }
-  if (flags.json) {
-    PrintJson(*report);
-  } else {
-    PrintText(flags.data, *report);
-  }
-  return report->ok() ? kExitOk : kExitProblemsFound;
+std::unique_ptr<Command> MakeVerifyCommand() {
+  return std::make_unique<VerifyCommand>();
 }
 
 }  // namespace tools

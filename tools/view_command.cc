@@ -4,7 +4,8 @@
 #include <iostream>
 #include <string>
 
-#include "commands.h"
+#include "command_table.h"
+#include "command_util.h"
 #include "custdb/reports.h"
 #include "custdb/time_format.h"
 
@@ -91,50 +92,54 @@ void PrintTextView(const CustomerView& view) {
   }
 }
 
+class ViewCommand : public Command {
+ public:
+  void AddFlags(CLI::App& cmd) override {
+    cmd.add_option("--id", id_, "Customer id (> 0)")
+        ->check(PositiveInteger())
+        ->transform(DecimalInteger());
+    cmd.add_option("--code", code_, "Customer code");
+    cmd.add_flag("--json", json_, "Print as JSON");
+  }
+
+  int Check() override {
+    if (id_.has_value() == code_.has_value()) {
+      return UsageError(kCommand, id_ ? "give --id or --code, not both"
+                                      : "give --id or --code");
+    }
+    return kExitOk;
+  }
+
+  int RunOnStore(Store& store) override {
+    uint64_t id = id_.value_or(0);
+    if (code_) {
+      Result<CustomerRecord> found = store.GetCustomerByCode(*code_);
+      if (!found.ok()) {
+        return EngineError(std::string(kCommand) + " --code '" + *code_ + "'",
+                           found.status());
+      }
+      id = found->profile.id;
+    }
+    Result<CustomerView> view = store.ViewCustomer(id);
+    if (!view.ok()) return EngineError(kCommand, view.status());
+    if (json_) {
+      PrintJsonView(*view);
+    } else {
+      PrintTextView(*view);
+    }
+    return kExitOk;
+  }
+
+ private:
+  std::optional<uint64_t> id_;
+  std::optional<std::string> code_;
+  bool json_ = false;
+};
+
 }  // namespace
 
-CLI::App* AddViewCommand(CLI::App& app, ViewFlags* flags) {
-  CLI::App* cmd = app.add_subcommand(
-      "view",
-      "One customer: profile, aggregates, derived attributes, "
-      "newest orders and interactions");
-  cmd->add_option("--data", flags->data, kReadOnlyDataHelp)
-      ->required()
-      ->check(CLI::ExistingDirectory);
-  cmd->add_option("--id", flags->id, "Customer id (> 0)")
-      ->check(PositiveInteger())
-      ->transform(DecimalInteger());
-  cmd->add_option("--code", flags->code, "Customer code");
-  cmd->add_flag("--json", flags->json, "Print as JSON");
-  return cmd;
-}
-
-int RunView(const ViewFlags& flags) {
-  if (flags.id.has_value() == flags.code.has_value()) {
-    return UsageError(kCommand, flags.id ? "give --id or --code, not both"
-                                         : "give --id or --code");
-  }
-  std::unique_ptr<Engine> engine =
-      OpenExistingDatabase(kCommand, flags.data, Access::kReadOnly);
-  if (engine == nullptr) return kExitFailure;
-  uint64_t id = flags.id.value_or(0);
-  if (flags.code) {
-    Result<CustomerRecord> found = engine->GetCustomerByCode(*flags.code);
-    if (!found.ok()) {
-      return EngineError(
-          std::string(kCommand) + " --code '" + *flags.code + "'",
-          found.status());
-    }
-    id = found->profile.id;
-  }
-  Result<CustomerView> view = engine->ViewCustomer(id);
-  if (!view.ok()) return EngineError(kCommand, view.status());
-  if (flags.json) {
-    PrintJsonView(*view);
-  } else {
-    PrintTextView(*view);
-  }
-  return kExitOk;
+std::unique_ptr<Command> MakeViewCommand() {
+  return std::make_unique<ViewCommand>();
 }
 
 }  // namespace tools

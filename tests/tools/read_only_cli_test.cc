@@ -1,5 +1,5 @@
 // The commands that only read open the database read-only
-// (tools/commands.h Access): each runs and leaves every file of the
+// (tools/store_opener.h Access): each runs and leaves every file of the
 // directory as it was, says so in --help, and runs on a read-only bind
 // mount where the sandbox allows one.
 #include <gtest/gtest.h>
