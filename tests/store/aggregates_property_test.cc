@@ -14,10 +14,12 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <variant>
 #include <vector>
 
-#include "custdb/engine.h"
+#include "custdb/store.h"
+#include "store/store_factory.h"
 #include "support/reference_model.h"
 #include "support/test_util.h"
 
@@ -25,7 +27,7 @@ namespace custdb {
 namespace {
 
 using test::kTestNowMs;
-using test::OpenTestEngine;
+using test::OpenTestStore;
 using test::TempDir;
 using test::refmodel::AggregatesMatch;
 using test::refmodel::ApplyOne;
@@ -67,27 +69,30 @@ uint64_t CustomerOf(const Event& event, const ReferenceModel& model) {
              : 0;
 }
 
-// The parameter is Options::customer_cache_bytes: the default, a cache so
-// small that it evicts all the time (so writes and reads keep refilling it
-// under the stripe locks), and none at all (every read goes to RocksDB).
-class AggregatesPropertyTest : public ::testing::TestWithParam<size_t> {
+// The parameters are the store and Options::customer_cache_bytes: the
+// default, a cache so small that it evicts all the time (so writes and
+// reads keep refilling it under the stripe locks), and none at all (every
+// read goes to RocksDB).
+class AggregatesPropertyTest
+    : public ::testing::TestWithParam<
+          std::tuple<const test::StoreFactory*, size_t>> {
  protected:
-  std::unique_ptr<Engine> Open() {
+  const test::StoreFactory& factory() const { return *std::get<0>(GetParam()); }
+
+  std::unique_ptr<Store> Open() {
     Options options = test::TestOptions(dir_.Sub("db"));
-    options.customer_cache_bytes = GetParam();
-    auto opened = Engine::Open(options);
-    EXPECT_TRUE(opened.ok()) << opened.status().ToString();
-    return opened.ok() ? std::move(opened).value() : nullptr;
+    options.customer_cache_bytes = std::get<1>(GetParam());
+    return OpenTestStore(factory(), options);
   }
 
   void SetUp() override {
-    engine_ = Open();
-    ASSERT_NE(engine_, nullptr);
+    store_ = Open();
+    ASSERT_NE(store_, nullptr);
     for (uint64_t id = 1; id <= kNumChannels; ++id) {
       Channel c;
       c.id = id;
       c.name = "channel " + std::to_string(id);
-      ASSERT_TRUE(engine_->PutChannel(c).ok());
+      ASSERT_TRUE(store_->PutChannel(c).ok());
       model_.AddChannel(id);
     }
   }
@@ -406,7 +411,7 @@ class AggregatesPropertyTest : public ::testing::TestWithParam<size_t> {
 
   // --- the engine side ----------------------------------------------------
   Status ApplySingle(const Event& event, uint64_t* assigned_id) {
-    return ApplyOne(*engine_, event, assigned_id);
+    return ApplyOne(*store_, event, assigned_id);
   }
 
   void ExpectOutcome(const Event& event, StatusCode predicted,
@@ -469,9 +474,9 @@ class AggregatesPropertyTest : public ::testing::TestWithParam<size_t> {
     }
     std::vector<Status> statuses;
     std::vector<uint64_t> ids;
-    Status commit = unlogged
-                        ? engine_->ApplyBatchUnlogged(events, &statuses, &ids)
-                        : engine_->ApplyBatch(events, &statuses, &ids);
+    Status commit = unlogged ? factory().ApplyBatchUnlogged(*store_, events,
+                                                            &statuses, &ids)
+                             : store_->ApplyBatch(events, &statuses, &ids);
     ASSERT_TRUE(commit.ok()) << commit.ToString();
     ASSERT_EQ(statuses.size(), events.size());
     ASSERT_EQ(ids.size(), events.size());
@@ -491,7 +496,7 @@ class AggregatesPropertyTest : public ::testing::TestWithParam<size_t> {
                        int report_limit) {
     int mismatches = 0;
     for (uint64_t id : ids) {
-      auto got = engine_->GetCustomer(id);
+      auto got = store_->GetCustomer(id);
       if (!model_.HasCustomer(id)) {  // a create that had to fail
         if (got.status().code() != StatusCode::kNotFound &&
             ++mismatches <= report_limit) {
@@ -523,24 +528,26 @@ class AggregatesPropertyTest : public ::testing::TestWithParam<size_t> {
 
     int64_t seen = 0;
     int bad = 0;
-    Status each = engine_->ForEachCustomer([&](const CustomerRecord& r) {
-      ++seen;
-      if (!model_.HasCustomer(r.profile.id)) {
-        if (++bad <= 5) ADD_FAILURE() << "unknown customer " << r.profile.id;
-      } else if (!AggregatesMatch(model_.AggregatesOf(r.profile.id),
-                                  r.aggregates)) {
-        if (++bad <= 5) {
-          ADD_FAILURE() << "ForEachCustomer: customer " << r.profile.id
-                        << " differs";
-        }
-      }
-      return Status::OK();
-    });
+    Status each =
+        factory().ForEachCustomer(*store_, [&](const CustomerRecord& r) {
+          ++seen;
+          if (!model_.HasCustomer(r.profile.id)) {
+            if (++bad <= 5)
+              ADD_FAILURE() << "unknown customer " << r.profile.id;
+          } else if (!AggregatesMatch(model_.AggregatesOf(r.profile.id),
+                                      r.aggregates)) {
+            if (++bad <= 5) {
+              ADD_FAILURE()
+                  << "ForEachCustomer: customer " << r.profile.id << " differs";
+            }
+          }
+          return Status::OK();
+        });
     EXPECT_TRUE(each.ok()) << each.ToString();
     EXPECT_EQ(seen, static_cast<int64_t>(all.size()));
     EXPECT_EQ(bad, 0);
 
-    auto counts = engine_->Counts();
+    auto counts = factory().Counts(*store_);
     ASSERT_TRUE(counts.ok()) << counts.status().ToString();
     EXPECT_EQ(counts->channels, kNumChannels);
     EXPECT_EQ(counts->customers, static_cast<int64_t>(all.size()));
@@ -549,7 +556,7 @@ class AggregatesPropertyTest : public ::testing::TestWithParam<size_t> {
 
     int order_mismatches = 0;
     for (const auto& [id, m] : model_.orders()) {
-      auto got = engine_->GetOrder(id);
+      auto got = store_->GetOrder(id);
       bool same = got.ok() && got->customer_id == m.customer_id &&
                   got->kind == m.kind && got->status == m.status &&
                   got->amount_minor == m.amount_minor &&
@@ -568,7 +575,7 @@ class AggregatesPropertyTest : public ::testing::TestWithParam<size_t> {
     int interaction_mismatches = 0;
     for (uint64_t id : interaction_ids_) {
       const ModelInteraction& m = model_.interaction(id);
-      auto got = engine_->GetInteraction(id);
+      auto got = store_->GetInteraction(id);
       bool same = got.ok() && got->customer_id == m.customer_id &&
                   got->kind == m.kind && got->ts_ms == m.ts_ms &&
                   got->resolved_at_ms == m.resolved_at_ms &&
@@ -586,8 +593,8 @@ class AggregatesPropertyTest : public ::testing::TestWithParam<size_t> {
       HistoryQuery q;
       q.customer_id = id;
       q.limit = kMaxHistoryLimit;
-      auto orders = engine_->ListOrders(q);
-      auto interactions = engine_->ListInteractions(q);
+      auto orders = store_->ListOrders(q);
+      auto interactions = store_->ListInteractions(q);
       bool same = orders.ok() && interactions.ok() &&
                   static_cast<int64_t>(orders->items.size()) ==
                       model_.order_count_of(id) &&
@@ -655,7 +662,7 @@ class AggregatesPropertyTest : public ::testing::TestWithParam<size_t> {
   }
 
   TempDir dir_;
-  std::unique_ptr<Engine> engine_;
+  std::unique_ptr<Store> store_;
   ReferenceModel model_{"EUR"};
   std::mt19937_64 rng_;
   std::vector<uint64_t> customers_;
@@ -698,7 +705,7 @@ TEST_P(AggregatesPropertyTest, RandomEventsMatchReferenceModel) {
       predicted.push_back(PredictAndApply(events.back(), 0));
     }
     std::vector<Status> statuses;
-    ASSERT_TRUE(engine_->ApplyBatch(events, &statuses).ok());
+    ASSERT_TRUE(store_->ApplyBatch(events, &statuses).ok());
     ASSERT_EQ(statuses.size(), events.size());
     for (size_t k = 0; k < events.size(); ++k) {
       ExpectOutcome(events[k], predicted[k], statuses[k]);
@@ -751,21 +758,25 @@ TEST_P(AggregatesPropertyTest, RandomEventsMatchReferenceModel) {
   ExpectCoverage(batches, single_chunks);
 
   CompareEverything("before reopen");
-  engine_.reset();
-  engine_ = Open();
-  ASSERT_NE(engine_, nullptr);
+  store_.reset();
+  store_ = Open();
+  ASSERT_NE(store_, nullptr);
   CompareEverything("after reopen");
 }
 
-INSTANTIATE_TEST_SUITE_P(CustomerCache, AggregatesPropertyTest,
-                         ::testing::Values(size_t{128} << 20, size_t{16} << 10,
-                                           size_t{0}),
-                         [](const ::testing::TestParamInfo<size_t>& info) {
-                           return info.param == 0 ? std::string("NoCache")
-                                  : info.param < (1u << 20)
-                                      ? std::string("TinyCache")
-                                      : std::string("DefaultCache");
-                         });
+INSTANTIATE_TEST_SUITE_P(
+    Store, AggregatesPropertyTest,
+    ::testing::Combine(::testing::ValuesIn(test::StoreFactories()),
+                       ::testing::Values(size_t{128} << 20, size_t{16} << 10,
+                                         size_t{0})),
+    [](const ::testing::TestParamInfo<AggregatesPropertyTest::ParamType>&
+           info) {
+      const size_t cache = std::get<1>(info.param);
+      return std::get<0>(info.param)->name() + "_" +
+             (cache == 0           ? std::string("NoCache")
+              : cache < (1u << 20) ? std::string("TinyCache")
+                                   : std::string("DefaultCache"));
+    });
 
 // Store: "Every method is safe to call from many threads at once." Writers
 // hit the same customers at once; each writer's events concern only its own
@@ -781,7 +792,7 @@ constexpr int kWriters = 4;
 constexpr int kEventsPerWriter = 600;
 constexpr uint64_t kSharedCustomers = 12;
 
-void RunWriter(Engine* engine, int writer, uint64_t seed, WriterLog* log) {
+void RunWriter(Store* store, int writer, uint64_t seed, WriterLog* log) {
   ReferenceModel model("EUR");
   model.AddChannel(1);
   for (uint64_t id = 1; id <= kSharedCustomers; ++id) {
@@ -881,7 +892,7 @@ void RunWriter(Engine* engine, int writer, uint64_t seed, WriterLog* log) {
       }
       std::vector<Status> statuses;
       std::vector<uint64_t> ids;
-      Status commit = engine->ApplyBatch(events, &statuses, &ids);
+      Status commit = store->ApplyBatch(events, &statuses, &ids);
       if (!commit.ok() || statuses.size() != events.size() ||
           ids.size() != events.size()) {
         log->mismatches.push_back("batch commit: " + commit.ToString());
@@ -899,33 +910,35 @@ void RunWriter(Engine* engine, int writer, uint64_t seed, WriterLog* log) {
     } else {
       Event event = next_event();
       uint64_t assigned = 0;
-      Status actual = ApplyOne(*engine, event, &assigned);
+      Status actual = ApplyOne(*store, event, &assigned);
       note(event, model.Apply(event, assigned), actual, assigned);
       ++n;
     }
   }
 }
 
-TEST(AggregatesConcurrencyTest, ConcurrentWritersMatchReferenceModel) {
+class AggregatesConcurrencyTest : public test::StoreTest {};
+
+TEST_P(AggregatesConcurrencyTest, ConcurrentWritersMatchReferenceModel) {
   const uint64_t seed = Seed();
   SCOPED_TRACE("seed " + std::to_string(seed));
   TempDir dir;
-  std::unique_ptr<Engine> engine = OpenTestEngine(dir.Sub("db"));
-  ASSERT_NE(engine, nullptr);
+  std::unique_ptr<Store> store = OpenTestStore(factory(), dir.Sub("db"));
+  ASSERT_NE(store, nullptr);
   Channel channel;
   channel.id = 1;
   channel.name = "shop";
-  ASSERT_TRUE(engine->PutChannel(channel).ok());
+  ASSERT_TRUE(store->PutChannel(channel).ok());
   for (uint64_t id = 1; id <= kSharedCustomers; ++id) {
     Customer c;
     c.id = id;
-    ASSERT_TRUE(engine->CreateCustomer(c).ok());
+    ASSERT_TRUE(store->CreateCustomer(c).ok());
   }
 
   std::vector<WriterLog> logs(kWriters);
   std::vector<std::thread> writers;
   for (int w = 0; w < kWriters; ++w) {
-    writers.emplace_back(RunWriter, engine.get(), w, seed, &logs[w]);
+    writers.emplace_back(RunWriter, store.get(), w, seed, &logs[w]);
   }
   for (std::thread& t : writers) t.join();
 
@@ -947,21 +960,25 @@ TEST(AggregatesConcurrencyTest, ConcurrentWritersMatchReferenceModel) {
   for (int round = 0; round < 2; ++round) {
     SCOPED_TRACE(round == 0 ? "before reopen" : "after reopen");
     for (uint64_t id = 1; id <= kSharedCustomers; ++id) {
-      auto got = engine->GetCustomer(id);
+      auto got = store->GetCustomer(id);
       ASSERT_TRUE(got.ok()) << got.status().ToString();
       EXPECT_TRUE(AggregatesMatch(model.AggregatesOf(id), got->aggregates))
           << "customer " << id;
     }
-    auto counts = engine->Counts();
+    auto counts = factory().Counts(*store);
     ASSERT_TRUE(counts.ok());
     EXPECT_EQ(counts->orders, model.order_record_count());
     EXPECT_EQ(counts->interactions, model.interaction_record_count());
     EXPECT_EQ(counts->customers, static_cast<int64_t>(kSharedCustomers));
-    engine.reset();
-    engine = OpenTestEngine(dir.Sub("db"));
-    ASSERT_NE(engine, nullptr);
+    store.reset();
+    store = OpenTestStore(factory(), dir.Sub("db"));
+    ASSERT_NE(store, nullptr);
   }
 }
+
+INSTANTIATE_TEST_SUITE_P(Store, AggregatesConcurrencyTest,
+                         ::testing::ValuesIn(test::StoreFactories()),
+                         test::StoreFactoryName);
 
 }  // namespace
 }  // namespace custdb

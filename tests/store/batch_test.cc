@@ -1,5 +1,6 @@
-// ApplyBatch (and Engine::ApplyBatchUnlogged): per-event statuses, failed
-// events write nothing, later events see earlier ones (store.h).
+// ApplyBatch (and Engine::ApplyBatchUnlogged, through the factory): per-event
+// statuses, failed events write nothing, later events see earlier ones
+// (store.h).
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -8,19 +9,20 @@
 #include <variant>
 #include <vector>
 
-#include "custdb/engine.h"
+#include "custdb/store.h"
+#include "store/store_factory.h"
 #include "support/reference_model.h"
 #include "support/test_util.h"
 
 namespace custdb {
 namespace {
 
+using test::Fingerprint;
 using test::kTestNowMs;
-using test::OpenTestEngine;
+using test::OpenTestStore;
 using test::TempDir;
 using test::refmodel::ApplyOne;
 using test::refmodel::CoreAggregatesMatch;
-using test::refmodel::Fingerprint;
 using test::refmodel::HasCode;
 
 constexpr uint64_t kShop = 1;
@@ -48,31 +50,31 @@ Interaction MakeInteraction(uint64_t id, uint64_t customer_id, int64_t ts_ms,
   return i;
 }
 
-class BatchTest : public ::testing::Test {
+class BatchTest : public test::StoreTest {
  protected:
   void SetUp() override {
-    engine_ = Open(dir_.Sub("db"));
-    ASSERT_NE(engine_, nullptr);
+    store_ = Open(dir_.Sub("db"));
+    ASSERT_NE(store_, nullptr);
   }
 
-  static std::unique_ptr<Engine> Open(const std::string& path) {
-    std::unique_ptr<Engine> engine = OpenTestEngine(path);
-    if (engine == nullptr) return nullptr;
+  std::unique_ptr<Store> Open(const std::string& path) {
+    std::unique_ptr<Store> store = OpenTestStore(factory(), path);
+    if (store == nullptr) return nullptr;
     Channel shop;
     shop.id = kShop;
     shop.name = "shop";
-    EXPECT_TRUE(engine->PutChannel(shop).ok());
-    return engine;
+    EXPECT_TRUE(store->PutChannel(shop).ok());
+    return store;
   }
 
   Aggregates AggregatesOf(uint64_t customer_id) {
-    auto got = engine_->GetCustomer(customer_id);
+    auto got = store_->GetCustomer(customer_id);
     EXPECT_TRUE(got.ok()) << got.status().ToString();
     return got.ok() ? got->aggregates : Aggregates{};
   }
 
   TempDir dir_;
-  std::unique_ptr<Engine> engine_;
+  std::unique_ptr<Store> store_;
 };
 
 // Checks `statuses` against the expected codes, event by event.
@@ -84,8 +86,8 @@ void ExpectCodes(const std::vector<Status>& statuses,
   }
 }
 
-TEST_F(BatchTest, MixedBatchReportsEachEventAndAppliesOnlyGoodOnes) {
-  ASSERT_TRUE(engine_->CreateCustomer(MakeCustomer(1, "ONE")).ok());
+TEST_P(BatchTest, MixedBatchReportsEachEventAndAppliesOnlyGoodOnes) {
+  ASSERT_TRUE(store_->CreateCustomer(MakeCustomer(1, "ONE")).ok());
   const int64_t t = kTestNowMs - 10 * kHour;
   Interaction bad_score = MakeInteraction(0, 1, t, InteractionKind::kSurvey);
   bad_score.satisfaction = 9;
@@ -109,7 +111,7 @@ TEST_F(BatchTest, MixedBatchReportsEachEventAndAppliesOnlyGoodOnes) {
       MakeOrder(12, 1, t - kHour, 70),                 // 14 ok
   };
   std::vector<Status> statuses;
-  ASSERT_TRUE(engine_->ApplyBatch(events, &statuses).ok());
+  ASSERT_TRUE(store_->ApplyBatch(events, &statuses).ok());
   using C = StatusCode;
   ExpectCodes(statuses,
               {C::kOk, C::kOk, C::kAlreadyExists, C::kNotFound, C::kOk, C::kOk,
@@ -136,26 +138,26 @@ TEST_F(BatchTest, MixedBatchReportsEachEventAndAppliesOnlyGoodOnes) {
   one.last_order_ms = t - kHour;
   one.last_activity_ms = t - kHour;
   EXPECT_TRUE(CoreAggregatesMatch(one, AggregatesOf(1)));
-  EXPECT_TRUE(HasCode(engine_->GetCustomer(3).status(), StatusCode::kNotFound));
-  EXPECT_TRUE(HasCode(engine_->GetOrder(11).status(), StatusCode::kNotFound));
-  EXPECT_TRUE(HasCode(engine_->GetOrder(13).status(), StatusCode::kNotFound));
-  auto order = engine_->GetOrder(10);
+  EXPECT_TRUE(HasCode(store_->GetCustomer(3).status(), StatusCode::kNotFound));
+  EXPECT_TRUE(HasCode(store_->GetOrder(11).status(), StatusCode::kNotFound));
+  EXPECT_TRUE(HasCode(store_->GetOrder(13).status(), StatusCode::kNotFound));
+  auto order = store_->GetOrder(10);
   ASSERT_TRUE(order.ok());
   EXPECT_EQ(order->customer_id, 2u);
   EXPECT_EQ(order->status, OrderStatus::kCompleted);
   EXPECT_EQ(order->refunded_minor, 400);
-  auto complaint = engine_->GetInteraction(50);
+  auto complaint = store_->GetInteraction(50);
   ASSERT_TRUE(complaint.ok());
   ASSERT_TRUE(complaint->resolved_at_ms.has_value());
   EXPECT_EQ(*complaint->resolved_at_ms, t + 2 * kHour);
-  auto counts = engine_->Counts();
+  auto counts = factory().Counts(*store_);
   ASSERT_TRUE(counts.ok());
   EXPECT_EQ(counts->customers, 2);
   EXPECT_EQ(counts->orders, 2);
   EXPECT_EQ(counts->interactions, 1);
 }
 
-TEST_F(BatchTest, DuplicatesWithinOneBatchAreAlreadyExists) {
+TEST_P(BatchTest, DuplicatesWithinOneBatchAreAlreadyExists) {
   const int64_t t = kTestNowMs - kHour;
   Customer with_email = MakeCustomer(2, "B");
   with_email.email = "x@example.com";
@@ -172,28 +174,28 @@ TEST_F(BatchTest, DuplicatesWithinOneBatchAreAlreadyExists) {
       MakeInteraction(9, 1, t, InteractionKind::kChat),
   };
   std::vector<Status> statuses;
-  ASSERT_TRUE(engine_->ApplyBatch(events, &statuses).ok());
+  ASSERT_TRUE(store_->ApplyBatch(events, &statuses).ok());
   using C = StatusCode;
   ExpectCodes(statuses, {C::kOk, C::kOk, C::kAlreadyExists, C::kAlreadyExists,
                          C::kOk, C::kAlreadyExists, C::kOk, C::kAlreadyExists});
   EXPECT_EQ(AggregatesOf(1).total_spend_minor, 100);
   EXPECT_EQ(AggregatesOf(1).order_count, 1);
   EXPECT_EQ(AggregatesOf(1).interaction_count, 1);
-  auto one = engine_->GetCustomer(1);
+  auto one = store_->GetCustomer(1);
   ASSERT_TRUE(one.ok());
   EXPECT_EQ(one->profile.code, "A");
-  EXPECT_TRUE(HasCode(engine_->GetCustomer(3).status(), StatusCode::kNotFound));
+  EXPECT_TRUE(HasCode(store_->GetCustomer(3).status(), StatusCode::kNotFound));
   EXPECT_TRUE(
-      HasCode(engine_->GetCustomerByCode("Z").status(), StatusCode::kNotFound));
-  auto interaction = engine_->GetInteraction(9);
+      HasCode(store_->GetCustomerByCode("Z").status(), StatusCode::kNotFound));
+  auto interaction = store_->GetInteraction(9);
   ASSERT_TRUE(interaction.ok());
   EXPECT_EQ(interaction->kind, InteractionKind::kCall);
 }
 
-TEST_F(BatchTest, AllBadBatchWritesNothing) {
-  ASSERT_TRUE(engine_->CreateCustomer(MakeCustomer(1, "A")).ok());
-  ASSERT_TRUE(engine_->RecordOrder(MakeOrder(5, 1, kTestNowMs, 10)).ok());
-  const std::string before = Fingerprint(*engine_);
+TEST_P(BatchTest, AllBadBatchWritesNothing) {
+  ASSERT_TRUE(store_->CreateCustomer(MakeCustomer(1, "A")).ok());
+  ASSERT_TRUE(store_->RecordOrder(MakeOrder(5, 1, kTestNowMs, 10)).ok());
+  const std::string before = Fingerprint(factory(), *store_);
   Customer bad_customer = MakeCustomer(2, "B");
   bad_customer.birth_year = 1066;
   Order bad_order = MakeOrder(6, 1, kTestNowMs, 10);
@@ -208,30 +210,30 @@ TEST_F(BatchTest, AllBadBatchWritesNothing) {
       OrderRefund{5, 0},
   };
   std::vector<Status> statuses;
-  ASSERT_TRUE(engine_->ApplyBatch(events, &statuses).ok());
+  ASSERT_TRUE(store_->ApplyBatch(events, &statuses).ok());
   using C = StatusCode;
   ExpectCodes(statuses, {C::kInvalidArgument, C::kInvalidArgument,
                          C::kAlreadyExists, C::kNotFound, C::kNotFound,
                          C::kInvalidArgument, C::kInvalidArgument});
-  EXPECT_EQ(Fingerprint(*engine_), before);
+  EXPECT_EQ(Fingerprint(factory(), *store_), before);
 }
 
-TEST_F(BatchTest, EmptyBatchIsOk) {
-  const std::string before = Fingerprint(*engine_);
+TEST_P(BatchTest, EmptyBatchIsOk) {
+  const std::string before = Fingerprint(factory(), *store_);
   std::vector<Status> statuses = {Status::Internal("stale")};
-  ASSERT_TRUE(engine_->ApplyBatch({}, &statuses).ok());
+  ASSERT_TRUE(store_->ApplyBatch({}, &statuses).ok());
   EXPECT_TRUE(statuses.empty());
-  EXPECT_EQ(Fingerprint(*engine_), before);
+  EXPECT_EQ(Fingerprint(factory(), *store_), before);
 }
 
-TEST_F(BatchTest, StatusesReplaceWhateverTheVectorHeld) {
+TEST_P(BatchTest, StatusesReplaceWhateverTheVectorHeld) {
   std::vector<Status> statuses(5, Status::Internal("stale"));
   std::vector<Event> events = {MakeCustomer(1, "A"), MakeCustomer(1, "A")};
-  ASSERT_TRUE(engine_->ApplyBatch(events, &statuses).ok());
+  ASSERT_TRUE(store_->ApplyBatch(events, &statuses).ok());
   ExpectCodes(statuses, {StatusCode::kOk, StatusCode::kAlreadyExists});
 }
 
-TEST_F(BatchTest, EngineAssignsIdsInBatches) {
+TEST_P(BatchTest, EngineAssignsIdsInBatches) {
   std::vector<Event> events;
   for (int n = 0; n < 10; ++n) {
     Customer c;
@@ -239,11 +241,11 @@ TEST_F(BatchTest, EngineAssignsIdsInBatches) {
     events.push_back(c);
   }
   std::vector<Status> statuses;
-  ASSERT_TRUE(engine_->ApplyBatch(events, &statuses).ok());
+  ASSERT_TRUE(store_->ApplyBatch(events, &statuses).ok());
   ExpectCodes(statuses, std::vector<StatusCode>(10, StatusCode::kOk));
   std::set<uint64_t> ids;
   for (int n = 0; n < 10; ++n) {
-    auto got = engine_->GetCustomerByCode("C" + std::to_string(n));
+    auto got = store_->GetCustomerByCode("C" + std::to_string(n));
     ASSERT_TRUE(got.ok()) << got.status().ToString();
     EXPECT_NE(got->profile.id, 0u);
     EXPECT_TRUE(ids.insert(got->profile.id).second);
@@ -255,11 +257,11 @@ TEST_F(BatchTest, EngineAssignsIdsInBatches) {
     events.push_back(MakeInteraction(0, customer, kTestNowMs - n * kHour,
                                      InteractionKind::kVisit));
   }
-  ASSERT_TRUE(engine_->ApplyBatch(events, &statuses).ok());
+  ASSERT_TRUE(store_->ApplyBatch(events, &statuses).ok());
   ExpectCodes(statuses, std::vector<StatusCode>(10, StatusCode::kOk));
   HistoryQuery q;
   q.customer_id = customer;
-  auto page = engine_->ListInteractions(q);
+  auto page = store_->ListInteractions(q);
   ASSERT_TRUE(page.ok());
   std::set<uint64_t> interaction_ids;
   for (const Interaction& i : page->items) interaction_ids.insert(i.id);
@@ -269,7 +271,7 @@ TEST_F(BatchTest, EngineAssignsIdsInBatches) {
 
 // The same events through single calls and through one batch end in the
 // same state.
-TEST_F(BatchTest, BatchEqualsSingleCalls) {
+TEST_P(BatchTest, BatchEqualsSingleCalls) {
   const int64_t t = kTestNowMs - 100 * kHour;
   Interaction rated =
       MakeInteraction(21, 2, t + 5 * kHour, InteractionKind::kSurvey);
@@ -291,10 +293,10 @@ TEST_F(BatchTest, BatchEqualsSingleCalls) {
       OrderStatusChange{3, OrderStatus::kPaid},  // forbidden
   };
   std::vector<Status> batch_statuses;
-  ASSERT_TRUE(engine_->ApplyBatch(events, &batch_statuses).ok());
+  ASSERT_TRUE(store_->ApplyBatch(events, &batch_statuses).ok());
 
   TempDir other_dir;
-  std::unique_ptr<Engine> other = Open(other_dir.Sub("db"));
+  std::unique_ptr<Store> other = Open(other_dir.Sub("db"));
   ASSERT_NE(other, nullptr);
   std::vector<Status> single_statuses;
   for (const Event& event : events) {
@@ -305,7 +307,7 @@ TEST_F(BatchTest, BatchEqualsSingleCalls) {
   }
   // And the dedicated calls, on a third database.
   TempDir third_dir;
-  std::unique_ptr<Engine> third = Open(third_dir.Sub("db"));
+  std::unique_ptr<Store> third = Open(third_dir.Sub("db"));
   ASSERT_NE(third, nullptr);
   std::vector<Status> call_statuses;
   for (const Event& event : events) {
@@ -323,14 +325,14 @@ TEST_F(BatchTest, BatchEqualsSingleCalls) {
   }
   EXPECT_TRUE(HasCode(batch_statuses[11], StatusCode::kAlreadyExists));
   EXPECT_TRUE(HasCode(batch_statuses[12], StatusCode::kFailedPrecondition));
-  const std::string state = Fingerprint(*engine_);
-  EXPECT_EQ(Fingerprint(*other), state);
-  EXPECT_EQ(Fingerprint(*third), state);
+  const std::string state = Fingerprint(factory(), *store_);
+  EXPECT_EQ(Fingerprint(factory(), *other), state);
+  EXPECT_EQ(Fingerprint(factory(), *third), state);
   EXPECT_EQ(AggregatesOf(1).total_spend_minor, 1000);
   EXPECT_EQ(AggregatesOf(2).last_nps, 6);
 }
 
-TEST_F(BatchTest, UnloggedBatchHasSameSemanticsAndSurvivesFlushAndReopen) {
+TEST_P(BatchTest, UnloggedBatchHasSameSemanticsAndSurvivesFlushAndReopen) {
   const int64_t t = kTestNowMs - kHour;
   std::vector<Event> events = {
       MakeCustomer(1, "A"),
@@ -340,19 +342,24 @@ TEST_F(BatchTest, UnloggedBatchHasSameSemanticsAndSurvivesFlushAndReopen) {
       MakeInteraction(5, 1, t, InteractionKind::kComplaint),
   };
   std::vector<Status> statuses;
-  ASSERT_TRUE(engine_->ApplyBatchUnlogged(events, &statuses).ok());
+  ASSERT_TRUE(
+      factory().ApplyBatchUnlogged(*store_, events, &statuses, nullptr).ok());
   using C = StatusCode;
   ExpectCodes(statuses,
               {C::kOk, C::kOk, C::kAlreadyExists, C::kNotFound, C::kOk});
-  ASSERT_TRUE(engine_->Flush().ok());
-  const std::string before = Fingerprint(*engine_);
+  ASSERT_TRUE(factory().Flush(*store_).ok());
+  const std::string before = Fingerprint(factory(), *store_);
   EXPECT_EQ(AggregatesOf(1).open_complaint_count, 1);
-  engine_.reset();
-  engine_ = OpenTestEngine(dir_.Sub("db"));
-  ASSERT_NE(engine_, nullptr);
-  EXPECT_EQ(Fingerprint(*engine_), before);
+  store_.reset();
+  store_ = OpenTestStore(factory(), dir_.Sub("db"));
+  ASSERT_NE(store_, nullptr);
+  EXPECT_EQ(Fingerprint(factory(), *store_), before);
   EXPECT_EQ(AggregatesOf(1).total_spend_minor, 100);
 }
+
+INSTANTIATE_TEST_SUITE_P(Store, BatchTest,
+                         ::testing::ValuesIn(test::StoreFactories()),
+                         test::StoreFactoryName);
 
 }  // namespace
 }  // namespace custdb

@@ -15,7 +15,8 @@
 #include <tuple>
 #include <vector>
 
-#include "custdb/engine.h"
+#include "custdb/store.h"
+#include "store/store_factory.h"
 #include "support/reference_model.h"
 #include "support/report_brute_force.h"
 #include "support/test_util.h"
@@ -26,7 +27,7 @@ namespace {
 using test::kTestNowMs;
 using test::NewInteraction;
 using test::NewOrder;
-using test::OpenTestEngine;
+using test::OpenTestStore;
 using test::TempDir;
 using test::refmodel::FailsNaming;
 
@@ -48,23 +49,23 @@ constexpr uint64_t kCat = 300;  // owned by kWeb
 
 using test::Listing;
 
-class ChannelReportTest : public ::testing::Test {
+class ChannelReportTest : public test::StoreTest {
  protected:
   void SetUp() override {
-    engine_ = OpenTestEngine(dir_.Sub("db"));
-    ASSERT_NE(engine_, nullptr);
-    test::PutChannelTree(engine_.get(), {{kRoot, 0},
-                                         {kDealerA, kRoot},
-                                         {kDealerB, kRoot},
-                                         {kAgent, kDealerA},
-                                         {kWeb, 0}});
+    store_ = OpenTestStore(factory(), dir_.Sub("db"));
+    ASSERT_NE(store_, nullptr);
+    test::PutChannelTree(store_.get(), {{kRoot, 0},
+                                        {kDealerA, kRoot},
+                                        {kDealerB, kRoot},
+                                        {kAgent, kDealerA},
+                                        {kWeb, 0}});
     ASSERT_FALSE(HasFatalFailure());
     for (auto [id, owner] : std::vector<std::pair<uint64_t, uint64_t>>{
              {kAnn, kDealerA}, {kBob, 0}, {kCat, kWeb}}) {
       Customer c;
       c.id = id;
       c.owner_channel_id = owner;
-      ASSERT_TRUE(engine_->CreateCustomer(c).ok());
+      ASSERT_TRUE(store_->CreateCustomer(c).ok());
     }
   }
 
@@ -72,7 +73,7 @@ class ChannelReportTest : public ::testing::Test {
 
   void Buy(uint64_t id, uint64_t customer, uint64_t channel, int64_t ts,
            int64_t amount, OrderStatus status = OrderStatus::kCompleted) {
-    Ok(engine_->RecordOrder(
+    Ok(store_->RecordOrder(
         NewOrder(id, customer, channel, ts, amount, status)));
   }
 
@@ -82,7 +83,7 @@ class ChannelReportTest : public ::testing::Test {
     Interaction i = NewInteraction(customer, channel, ts, kind);
     i.satisfaction = satisfaction;
     i.nps = nps;
-    auto id = engine_->RecordInteraction(i);
+    auto id = store_->RecordInteraction(i);
     EXPECT_TRUE(id.ok()) << id.status().ToString();
     return id.ok() ? *id : 0;
   }
@@ -96,7 +97,7 @@ class ChannelReportTest : public ::testing::Test {
     q.to_ms = to;
     q.by_day = by_day;
     q.include_subtree = subtree;
-    auto report = engine_->GetChannelReport(q);
+    auto report = store_->GetChannelReport(q);
     EXPECT_TRUE(report.ok()) << report.status().ToString();
     return report.ok() ? report->rows : std::vector<ChannelReportRow>{};
   }
@@ -109,16 +110,16 @@ class ChannelReportTest : public ::testing::Test {
   }
 
   void ExpectVerifyClean() {
-    auto report = engine_->Verify();
+    auto report = factory().Verify(*store_, 100);
     ASSERT_TRUE(report.ok()) << report.status().ToString();
     EXPECT_TRUE(report->ok()) << Listing(*report);
   }
 
   TempDir dir_;
-  std::unique_ptr<Engine> engine_;
+  std::unique_ptr<Store> store_;
 };
 
-TEST_F(ChannelReportTest, EveryMetricOfOneChannelDay) {
+TEST_P(ChannelReportTest, EveryMetricOfOneChannelDay) {
   // Bob bought before, 5 days earlier: a repeat customer on kD0.
   Buy(1, kBob, kWeb, kD0 - 5 * kDay, 100);
   // Ann's first orders ever; owned by kDealerA, so both are cross-channel.
@@ -137,9 +138,9 @@ TEST_F(ChannelReportTest, EveryMetricOfOneChannelDay) {
   uint64_t ticket =
       Interact(kCat, kWeb, kD0 + 5 * kHour, InteractionKind::kTicket, 5, {});
   Interact(kCat, 0, kD0 + 6 * kHour, InteractionKind::kCall, 1, 0);  // nowhere
-  Ok(engine_->ResolveInteraction(quick, kD0 + 4 * kHour));    // 2 h, day 0
-  Ok(engine_->ResolveInteraction(slow, kD0 + kDay + kHour));  // day 1
-  Ok(engine_->ResolveInteraction(ticket, kD0 + 6 * kHour));   // not counted
+  Ok(store_->ResolveInteraction(quick, kD0 + 4 * kHour));    // 2 h, day 0
+  Ok(store_->ResolveInteraction(slow, kD0 + kDay + kHour));  // day 1
+  Ok(store_->ResolveInteraction(ticket, kD0 + 6 * kHour));   // not counted
 
   ChannelReportRow want;
   want.channel_id = kWeb;
@@ -175,21 +176,21 @@ TEST_F(ChannelReportTest, EveryMetricOfOneChannelDay) {
   ExpectVerifyClean();
 }
 
-TEST_F(ChannelReportTest, RefundsCancellationsAndCreditNotesAdjustRevenue) {
+TEST_P(ChannelReportTest, RefundsCancellationsAndCreditNotesAdjustRevenue) {
   Buy(10, kBob, kWeb, kD0 + kHour, 1000, OrderStatus::kPaid);
-  Ok(engine_->RefundOrder(10, 300));  // partial: 700 stays
+  Ok(store_->RefundOrder(10, 300));  // partial: 700 stays
   Buy(11, kBob, kWeb, kD0 + kHour, 400, OrderStatus::kPlaced);
-  Ok(engine_->UpdateOrderStatus(11, OrderStatus::kCancelled));  // never paid
+  Ok(store_->UpdateOrderStatus(11, OrderStatus::kCancelled));  // never paid
   Buy(12, kBob, kWeb, kD0 + kHour, 600, OrderStatus::kPaid);
-  Ok(engine_->RefundOrder(12, 100));
-  Ok(engine_->UpdateOrderStatus(12, OrderStatus::kCancelled));  // 500 leaves
+  Ok(store_->RefundOrder(12, 100));
+  Ok(store_->UpdateOrderStatus(12, OrderStatus::kCancelled));  // 500 leaves
   Buy(13, kBob, kWeb, kD0 + kHour, 800);
-  Ok(engine_->UpdateOrderStatus(13, OrderStatus::kRefunded));  // all leaves
+  Ok(store_->UpdateOrderStatus(13, OrderStatus::kRefunded));  // all leaves
   Buy(14, kBob, kWeb, kD0 + kHour, 900, OrderStatus::kPlaced);
-  Ok(engine_->UpdateOrderStatus(14, OrderStatus::kPaid));  // counts now
+  Ok(store_->UpdateOrderStatus(14, OrderStatus::kPaid));  // counts now
   Order credit = NewOrder(15, kBob, kWeb, kD0 + kDay + kHour, 200);
   credit.kind = OrderKind::kCreditNote;
-  Ok(engine_->RecordOrder(credit));
+  Ok(store_->RecordOrder(credit));
 
   // Changes count on the order's own day, not the day they happen.
   ChannelReportRow day0 = Only(kWeb, kD0, kD0 + kDay);
@@ -204,7 +205,7 @@ TEST_F(ChannelReportTest, RefundsCancellationsAndCreditNotesAdjustRevenue) {
   // Revenue over everything is the customers' spend.
   int64_t spend = 0;
   for (uint64_t id : {kAnn, kBob, kCat}) {
-    spend += engine_->GetCustomer(id)->aggregates.total_spend_minor;
+    spend += store_->GetCustomer(id)->aggregates.total_spend_minor;
   }
   EXPECT_EQ(Only(kRoot, INT64_MIN, INT64_MAX).revenue_minor +
                 Only(kWeb, INT64_MIN, INT64_MAX).revenue_minor,
@@ -212,7 +213,7 @@ TEST_F(ChannelReportTest, RefundsCancellationsAndCreditNotesAdjustRevenue) {
   ExpectVerifyClean();
 }
 
-TEST_F(ChannelReportTest, SubtreeRowsSumTheirChannels) {
+TEST_P(ChannelReportTest, SubtreeRowsSumTheirChannels) {
   Buy(20, kBob, kRoot, kD0, 1);
   Buy(21, kBob, kDealerA, kD0, 10);
   Buy(22, kCat, kAgent, kD0, 100);
@@ -243,7 +244,7 @@ TEST_F(ChannelReportTest, SubtreeRowsSumTheirChannels) {
   EXPECT_EQ(Only(kRoot, kD0 + kDay, kD0 + 2 * kDay).orders, 0);
 }
 
-TEST_F(ChannelReportTest, ByDayRowsAndWholeDayRanges) {
+TEST_P(ChannelReportTest, ByDayRowsAndWholeDayRanges) {
   Buy(30, kBob, kWeb, kD0 + 23 * kHour, 1);
   Buy(31, kBob, kWeb, kD0 + 2 * kDay, 10);
   Buy(32, kCat, kWeb, kD0 + 2 * kDay + kHour, 100);
@@ -277,7 +278,7 @@ TEST_F(ChannelReportTest, ByDayRowsAndWholeDayRanges) {
   EXPECT_TRUE(Report(kWeb, kD0 + kDay, kD0 + 2 * kDay, true).empty());
 }
 
-TEST_F(ChannelReportTest, AnEarlierFirstOrderArrivingLateMakesRepeats) {
+TEST_P(ChannelReportTest, AnEarlierFirstOrderArrivingLateMakesRepeats) {
   // Ann's first recorded orders are on day 5, through two channels: new
   // to both.
   Buy(40, kAnn, kWeb, kD0 + 5 * kDay, 10);
@@ -299,7 +300,7 @@ TEST_F(ChannelReportTest, AnEarlierFirstOrderArrivingLateMakesRepeats) {
       NewOrder(44, kCat, kWeb, kD0 + 7 * kDay + kHour, 1),
       NewOrder(45, kCat, kDealerB, kD0 + 6 * kDay, 1)};
   std::vector<Status> statuses;
-  Ok(engine_->ApplyBatch(batch, &statuses));
+  Ok(store_->ApplyBatch(batch, &statuses));
   for (const Status& s : statuses) Ok(s);
   auto day7 = Report(kWeb, kD0 + 7 * kDay, kD0 + 8 * kDay, true);
   ASSERT_EQ(day7.size(), 1u);
@@ -310,7 +311,7 @@ TEST_F(ChannelReportTest, AnEarlierFirstOrderArrivingLateMakesRepeats) {
   ExpectVerifyClean();
 }
 
-TEST_F(ChannelReportTest, CrossChannelFollowsTheCurrentOwner) {
+TEST_P(ChannelReportTest, CrossChannelFollowsTheCurrentOwner) {
   Buy(50, kAnn, kWeb, kD0, 10);
   Buy(51, kAnn, kDealerA, kD0, 10);  // its owner: not cross-channel
   Buy(52, kAnn, kAgent, kD0 + kDay, 10);
@@ -330,27 +331,27 @@ TEST_F(ChannelReportTest, CrossChannelFollowsTheCurrentOwner) {
 
   CustomerPatch patch;
   patch.owner_channel_id = kWeb;
-  Ok(engine_->UpdateCustomer(kAnn, patch));
+  Ok(store_->UpdateCustomer(kAnn, patch));
   EXPECT_EQ(in(kWeb), 0);
   EXPECT_EQ(in(kDealerA), 1);
   EXPECT_EQ(in(kAgent), 1);
   EXPECT_EQ(out(kDealerA), 0);
   EXPECT_EQ(out(kWeb), 2);
   patch.owner_channel_id = 0;
-  Ok(engine_->UpdateCustomer(kAnn, patch));
+  Ok(store_->UpdateCustomer(kAnn, patch));
   EXPECT_EQ(out(kWeb), 0);
   EXPECT_EQ(in(kDealerA), 0);
   ExpectVerifyClean();
 }
 
-TEST_F(ChannelReportTest, MedianResolveTimeIsTheLowerMiddle) {
+TEST_P(ChannelReportTest, MedianResolveTimeIsTheLowerMiddle) {
   std::vector<int64_t> hours = {5, 1, 9, 3};
   for (size_t i = 0; i < hours.size(); ++i) {
     // Alternate channels of kDealerA's subtree.
     uint64_t channel = i % 2 ? kAgent : kDealerA;
     uint64_t id =
         Interact(kBob, channel, kD0, InteractionKind::kComplaint, {}, {});
-    Ok(engine_->ResolveInteraction(id, kD0 + hours[i] * kHour));
+    Ok(store_->ResolveInteraction(id, kD0 + hours[i] * kHour));
   }
   EXPECT_EQ(Only(kDealerA, kD0, kD0 + kDay).median_resolve_ms,
             3 * kHour);  // of 1, 3, 5, 9
@@ -361,11 +362,11 @@ TEST_F(ChannelReportTest, MedianResolveTimeIsTheLowerMiddle) {
   ExpectVerifyClean();
 }
 
-TEST_F(ChannelReportTest, ComplaintRecordedAlreadyResolvedCountsAsResolved) {
+TEST_P(ChannelReportTest, ComplaintRecordedAlreadyResolvedCountsAsResolved) {
   Interaction closed =
       NewInteraction(kBob, kWeb, kD0 + kHour, InteractionKind::kComplaint);
   closed.resolved_at_ms = kD0 + 2 * kDay;
-  ASSERT_TRUE(engine_->RecordInteraction(closed).ok());
+  ASSERT_TRUE(store_->RecordInteraction(closed).ok());
   EXPECT_EQ(Only(kWeb, kD0, kD0 + kDay).complaints_opened, 1);
   EXPECT_EQ(Only(kWeb, kD0, kD0 + kDay).complaints_resolved, 0);
   ChannelReportRow resolved = Only(kWeb, kD0 + 2 * kDay, kD0 + 3 * kDay);
@@ -374,30 +375,30 @@ TEST_F(ChannelReportTest, ComplaintRecordedAlreadyResolvedCountsAsResolved) {
   ExpectVerifyClean();
 }
 
-TEST_F(ChannelReportTest, BadQueriesAreRejectedNamingTheField) {
+TEST_P(ChannelReportTest, BadQueriesAreRejectedNamingTheField) {
   ChannelReportQuery q;
   q.from_ms = kD0;
   q.to_ms = kD0;
-  EXPECT_TRUE(FailsNaming(engine_->GetChannelReport(q).status(),
+  EXPECT_TRUE(FailsNaming(store_->GetChannelReport(q).status(),
                           StatusCode::kInvalidArgument,
                           "query.from_ms: " + std::to_string(kD0)));
   q.to_ms = kD0 - 1;
-  EXPECT_TRUE(FailsNaming(engine_->GetChannelReport(q).status(),
+  EXPECT_TRUE(FailsNaming(store_->GetChannelReport(q).status(),
                           StatusCode::kInvalidArgument, "query.from_ms"));
   q.to_ms = kD0 + kDay;
   q.channel_id = 77;
-  EXPECT_TRUE(FailsNaming(engine_->GetChannelReport(q).status(),
+  EXPECT_TRUE(FailsNaming(store_->GetChannelReport(q).status(),
                           StatusCode::kNotFound, "query.channel_id: 77"));
 }
 
-TEST_F(ChannelReportTest, ViewCustomerShowsTheNewestTwentyOfEach) {
+TEST_P(ChannelReportTest, ViewCustomerShowsTheNewestTwentyOfEach) {
   for (uint64_t k = 0; k < 25; ++k) {
     Buy(1000 + k, kAnn, kWeb, kD0 + static_cast<int64_t>(k) * kHour, 10);
   }
   for (int64_t k = 0; k < 22; ++k) {
     Interact(kAnn, kWeb, kD0 + k * kHour, InteractionKind::kCall, {}, {});
   }
-  auto view = engine_->ViewCustomer(kAnn);
+  auto view = store_->ViewCustomer(kAnn);
   ASSERT_TRUE(view.ok()) << view.status().ToString();
   EXPECT_EQ(view->customer.profile.id, kAnn);
   EXPECT_EQ(view->customer.profile.owner_channel_id, kDealerA);
@@ -409,15 +410,15 @@ TEST_F(ChannelReportTest, ViewCustomerShowsTheNewestTwentyOfEach) {
   EXPECT_EQ(view->recent_interactions.front().ts_ms, kD0 + 21 * kHour);
   EXPECT_EQ(view->recent_interactions.back().ts_ms, kD0 + 2 * kHour);
 
-  auto quiet = engine_->ViewCustomer(kBob);
+  auto quiet = store_->ViewCustomer(kBob);
   ASSERT_TRUE(quiet.ok()) << quiet.status().ToString();
   EXPECT_TRUE(quiet->recent_orders.empty());
   EXPECT_TRUE(quiet->recent_interactions.empty());
-  EXPECT_TRUE(FailsNaming(engine_->ViewCustomer(999).status(),
+  EXPECT_TRUE(FailsNaming(store_->ViewCustomer(999).status(),
                           StatusCode::kNotFound, "999"));
 }
 
-TEST_F(ChannelReportTest, RandomWorkloadMatchesBruteForce) {
+TEST_P(ChannelReportTest, RandomWorkloadMatchesBruteForce) {
   constexpr uint32_t kSeed = 20261123;
   SCOPED_TRACE("seed " + std::to_string(kSeed));
   std::mt19937_64 rng(kSeed);
@@ -431,7 +432,7 @@ TEST_F(ChannelReportTest, RandomWorkloadMatchesBruteForce) {
     Customer c;
     c.id = id;
     c.owner_channel_id = pick(0, 2) == 0 ? 0 : channel();
-    ASSERT_TRUE(engine_->CreateCustomer(c).ok());
+    ASSERT_TRUE(store_->CreateCustomer(c).ok());
     customers.push_back(id);
   }
   auto customer = [&] { return customers[pick(0, customers.size() - 1)]; };
@@ -474,7 +475,7 @@ TEST_F(ChannelReportTest, RandomWorkloadMatchesBruteForce) {
         events.push_back(i);
       } else if (what < 97 && !interaction_ids.empty()) {
         // Resolved up to three days after (or, failing, before) its ts.
-        auto got = engine_->GetInteraction(
+        auto got = store_->GetInteraction(
             interaction_ids[pick(0, interaction_ids.size() - 1)]);
         if (!got.ok()) continue;  // recorded later in this batch
         events.push_back(InteractionResolution{
@@ -482,17 +483,17 @@ TEST_F(ChannelReportTest, RandomWorkloadMatchesBruteForce) {
       } else {
         CustomerPatch patch;
         patch.owner_channel_id = pick(0, 2) == 0 ? 0 : channel();
-        ASSERT_TRUE(engine_->UpdateCustomer(customer(), patch).ok());
+        ASSERT_TRUE(store_->UpdateCustomer(customer(), patch).ok());
       }
     }
     std::vector<Status> statuses;
     // Half the rounds one batch, half one event at a time.
     if (round % 2 == 0) {
-      ASSERT_TRUE(engine_->ApplyBatch(events, &statuses).ok());
+      ASSERT_TRUE(store_->ApplyBatch(events, &statuses).ok());
     } else {
       for (const Event& e : events) {
         std::vector<Status> one;
-        ASSERT_TRUE(engine_->ApplyBatch({e}, &one).ok());
+        ASSERT_TRUE(store_->ApplyBatch({e}, &one).ok());
         statuses.push_back(one[0]);
       }
     }
@@ -500,7 +501,7 @@ TEST_F(ChannelReportTest, RandomWorkloadMatchesBruteForce) {
   }
   EXPECT_GT(applied, 1500);
 
-  test::ChannelReportBruteForce brute(*engine_, customers);
+  test::ChannelReportBruteForce brute(*store_, customers);
   struct Range {
     int64_t from, to;
   };
@@ -519,7 +520,7 @@ TEST_F(ChannelReportTest, RandomWorkloadMatchesBruteForce) {
           q.to_ms = range.to;
           q.by_day = by_day;
           q.include_subtree = subtree;
-          auto got = engine_->GetChannelReport(q);
+          auto got = store_->GetChannelReport(q);
           ASSERT_TRUE(got.ok()) << got.status().ToString();
           EXPECT_TRUE(test::ChannelRowsEqual(brute.Report(q), got->rows))
               << "channel " << ch << " [" << range.from << ", " << range.to
@@ -530,17 +531,21 @@ TEST_F(ChannelReportTest, RandomWorkloadMatchesBruteForce) {
   }
   ExpectVerifyClean();
   // And the same after reopening from tables (merges folded by flushes).
-  ASSERT_TRUE(engine_->Flush().ok());
-  engine_.reset();
-  engine_ = OpenTestEngine(dir_.Sub("db"));
-  ASSERT_NE(engine_, nullptr);
+  ASSERT_TRUE(factory().Flush(*store_).ok());
+  store_.reset();
+  store_ = OpenTestStore(factory(), dir_.Sub("db"));
+  ASSERT_NE(store_, nullptr);
   ChannelReportQuery all;
   all.channel_id = kRoot;
-  auto reopened = engine_->GetChannelReport(all);
+  auto reopened = store_->GetChannelReport(all);
   ASSERT_TRUE(reopened.ok());
   EXPECT_TRUE(test::ChannelRowsEqual(brute.Report(all), reopened->rows));
   ExpectVerifyClean();
 }
+
+INSTANTIATE_TEST_SUITE_P(Store, ChannelReportTest,
+                         ::testing::ValuesIn(test::StoreFactories()),
+                         test::StoreFactoryName);
 
 }  // namespace
 }  // namespace custdb

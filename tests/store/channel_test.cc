@@ -7,18 +7,19 @@
 #include <string>
 #include <vector>
 
-#include "custdb/engine.h"
+#include "custdb/store.h"
+#include "store/store_factory.h"
 #include "support/reference_model.h"
 #include "support/test_util.h"
 
 namespace custdb {
 namespace {
 
-using test::OpenTestEngine;
+using test::Fingerprint;
+using test::OpenTestStore;
 using test::TempDir;
 using test::refmodel::ChannelToString;
 using test::refmodel::FailsNaming;
-using test::refmodel::Fingerprint;
 using test::refmodel::HasCode;
 
 Channel MakeChannel(uint64_t id, uint64_t parent_id = 0) {
@@ -31,65 +32,65 @@ Channel MakeChannel(uint64_t id, uint64_t parent_id = 0) {
   return c;
 }
 
-class ChannelTest : public ::testing::Test {
+class ChannelTest : public test::StoreTest {
  protected:
   void SetUp() override {
-    engine_ = OpenTestEngine(dir_.Sub("db"));
-    ASSERT_NE(engine_, nullptr);
+    store_ = OpenTestStore(factory(), dir_.Sub("db"));
+    ASSERT_NE(store_, nullptr);
   }
 
   std::string Get(uint64_t id) {
-    auto got = engine_->GetChannel(id);
+    auto got = store_->GetChannel(id);
     return got.ok() ? ChannelToString(*got) : got.status().ToString();
   }
 
   TempDir dir_;
-  std::unique_ptr<Engine> engine_;
+  std::unique_ptr<Store> store_;
 };
 
-TEST_F(ChannelTest, PutThenGetReturnsEveryField) {
+TEST_P(ChannelTest, PutThenGetReturnsEveryField) {
   Channel c;
   c.id = 5;
   c.name = "Acme Distribution";
   c.type = ChannelType::kDistributor;
   c.region = "emea";
   c.active = false;
-  ASSERT_TRUE(engine_->PutChannel(c).ok());
+  ASSERT_TRUE(store_->PutChannel(c).ok());
   Channel child = MakeChannel(6, 5);
   child.type = ChannelType::kTelemarketing;
-  ASSERT_TRUE(engine_->PutChannel(child).ok());
+  ASSERT_TRUE(store_->PutChannel(child).ok());
   EXPECT_EQ(Get(5), ChannelToString(c));
   EXPECT_EQ(Get(6), ChannelToString(child));
 }
 
-TEST_F(ChannelTest, GetUnknownIsNotFound) {
-  ASSERT_TRUE(engine_->PutChannel(MakeChannel(1)).ok());
-  EXPECT_TRUE(HasCode(engine_->GetChannel(2).status(), StatusCode::kNotFound));
+TEST_P(ChannelTest, GetUnknownIsNotFound) {
+  ASSERT_TRUE(store_->PutChannel(MakeChannel(1)).ok());
+  EXPECT_TRUE(HasCode(store_->GetChannel(2).status(), StatusCode::kNotFound));
 }
 
-TEST_F(ChannelTest, PutReplacesExistingChannel) {
-  ASSERT_TRUE(engine_->PutChannel(MakeChannel(1)).ok());
-  ASSERT_TRUE(engine_->PutChannel(MakeChannel(2)).ok());
+TEST_P(ChannelTest, PutReplacesExistingChannel) {
+  ASSERT_TRUE(store_->PutChannel(MakeChannel(1)).ok());
+  ASSERT_TRUE(store_->PutChannel(MakeChannel(2)).ok());
   Channel replaced = MakeChannel(2, 1);
   replaced.name = "renamed";
   replaced.type = ChannelType::kRetail;
   replaced.region = "";
   replaced.active = false;
-  ASSERT_TRUE(engine_->PutChannel(replaced).ok());
+  ASSERT_TRUE(store_->PutChannel(replaced).ok());
   EXPECT_EQ(Get(2), ChannelToString(replaced));
-  auto counts = engine_->Counts();
+  auto counts = factory().Counts(*store_);
   ASSERT_TRUE(counts.ok());
   EXPECT_EQ(counts->channels, 2);
 }
 
-TEST_F(ChannelTest, ListReturnsEveryChannelById) {
-  auto empty = engine_->ListChannels();
+TEST_P(ChannelTest, ListReturnsEveryChannelById) {
+  auto empty = store_->ListChannels();
   ASSERT_TRUE(empty.ok()) << empty.status().ToString();
   EXPECT_TRUE(empty->empty());
   std::vector<Channel> put = {MakeChannel(300), MakeChannel(2),
                               MakeChannel(17, 2), MakeChannel(1ull << 40)};
-  for (const Channel& c : put) ASSERT_TRUE(engine_->PutChannel(c).ok());
-  auto listed = engine_->ListChannels();
+  for (const Channel& c : put) ASSERT_TRUE(store_->PutChannel(c).ok());
+  auto listed = store_->ListChannels();
   ASSERT_TRUE(listed.ok()) << listed.status().ToString();
   std::vector<std::string> got;
   for (const Channel& c : *listed) got.push_back(ChannelToString(c));
@@ -98,17 +99,17 @@ TEST_F(ChannelTest, ListReturnsEveryChannelById) {
                      ChannelToString(put[0]), ChannelToString(put[3])}));
 }
 
-TEST_F(ChannelTest, BoundaryValuesAreAccepted) {
+TEST_P(ChannelTest, BoundaryValuesAreAccepted) {
   Channel c = MakeChannel(1);
   c.name = std::string(200, 'n');
   c.region = std::string(64, 'r');
   c.type = ChannelType::kTelemarketing;
-  ASSERT_TRUE(engine_->PutChannel(c).ok());
+  ASSERT_TRUE(store_->PutChannel(c).ok());
   EXPECT_EQ(Get(1), ChannelToString(c));
   Channel d = MakeChannel(2);
   d.name = "x";
   d.type = ChannelType::kDirect;
-  ASSERT_TRUE(engine_->PutChannel(d).ok());
+  ASSERT_TRUE(store_->PutChannel(d).ok());
   EXPECT_EQ(Get(2), ChannelToString(d));
 }
 
@@ -118,8 +119,8 @@ struct ChannelCase {
   const char* field;
 };
 
-TEST_F(ChannelTest, InvalidChannelIsRejectedNamingFieldAndWritesNothing) {
-  ASSERT_TRUE(engine_->PutChannel(MakeChannel(1)).ok());
+TEST_P(ChannelTest, InvalidChannelIsRejectedNamingFieldAndWritesNothing) {
+  ASSERT_TRUE(store_->PutChannel(MakeChannel(1)).ok());
   const std::vector<ChannelCase> cases = {
       {"id 0", [](Channel* c) { c->id = 0; }, "id"},
       {"empty name", [](Channel* c) { c->name.clear(); }, "name"},
@@ -136,75 +137,79 @@ TEST_F(ChannelTest, InvalidChannelIsRejectedNamingFieldAndWritesNothing) {
       {"type 255", [](Channel* c) { c->type = static_cast<ChannelType>(255); },
        "type"},
   };
-  const std::string before = Fingerprint(*engine_);
+  const std::string before = Fingerprint(factory(), *store_);
   for (const ChannelCase& tc : cases) {
     SCOPED_TRACE(tc.what);
     Channel c = MakeChannel(2, 1);
     tc.mutate(&c);
-    EXPECT_TRUE(FailsNaming(engine_->PutChannel(c),
-                            StatusCode::kInvalidArgument, tc.field));
-    EXPECT_EQ(Fingerprint(*engine_), before);
+    EXPECT_TRUE(FailsNaming(store_->PutChannel(c), StatusCode::kInvalidArgument,
+                            tc.field));
+    EXPECT_EQ(Fingerprint(factory(), *store_), before);
     if (c.id != 0) {
       EXPECT_TRUE(
-          HasCode(engine_->GetChannel(c.id).status(), StatusCode::kNotFound));
+          HasCode(store_->GetChannel(c.id).status(), StatusCode::kNotFound));
     }
   }
 }
 
-TEST_F(ChannelTest, InvalidReplacementKeepsOldChannel) {
-  ASSERT_TRUE(engine_->PutChannel(MakeChannel(1)).ok());
-  ASSERT_TRUE(engine_->PutChannel(MakeChannel(2, 1)).ok());
-  const std::string before = Fingerprint(*engine_);
+TEST_P(ChannelTest, InvalidReplacementKeepsOldChannel) {
+  ASSERT_TRUE(store_->PutChannel(MakeChannel(1)).ok());
+  ASSERT_TRUE(store_->PutChannel(MakeChannel(2, 1)).ok());
+  const std::string before = Fingerprint(factory(), *store_);
   Channel bad = MakeChannel(2, 1);
   bad.name = "";
-  EXPECT_TRUE(FailsNaming(engine_->PutChannel(bad),
-                          StatusCode::kInvalidArgument, "name"));
+  EXPECT_TRUE(FailsNaming(store_->PutChannel(bad), StatusCode::kInvalidArgument,
+                          "name"));
   bad = MakeChannel(2, 77);
-  EXPECT_TRUE(FailsNaming(engine_->PutChannel(bad),
-                          StatusCode::kInvalidArgument, "parent_id"));
-  EXPECT_EQ(Fingerprint(*engine_), before);
+  EXPECT_TRUE(FailsNaming(store_->PutChannel(bad), StatusCode::kInvalidArgument,
+                          "parent_id"));
+  EXPECT_EQ(Fingerprint(factory(), *store_), before);
   EXPECT_EQ(Get(2), ChannelToString(MakeChannel(2, 1)));
 }
 
-TEST_F(ChannelTest, ReparentingThatFormsCycleIsRejected) {
+TEST_P(ChannelTest, ReparentingThatFormsCycleIsRejected) {
   // 1 <- 2 <- 3 (distributor -> dealer -> sub-dealer).
-  ASSERT_TRUE(engine_->PutChannel(MakeChannel(1)).ok());
-  ASSERT_TRUE(engine_->PutChannel(MakeChannel(2, 1)).ok());
-  ASSERT_TRUE(engine_->PutChannel(MakeChannel(3, 2)).ok());
-  const std::string before = Fingerprint(*engine_);
-  EXPECT_TRUE(FailsNaming(engine_->PutChannel(MakeChannel(1, 3)),
+  ASSERT_TRUE(store_->PutChannel(MakeChannel(1)).ok());
+  ASSERT_TRUE(store_->PutChannel(MakeChannel(2, 1)).ok());
+  ASSERT_TRUE(store_->PutChannel(MakeChannel(3, 2)).ok());
+  const std::string before = Fingerprint(factory(), *store_);
+  EXPECT_TRUE(FailsNaming(store_->PutChannel(MakeChannel(1, 3)),
                           StatusCode::kInvalidArgument, "parent_id"));
-  EXPECT_TRUE(FailsNaming(engine_->PutChannel(MakeChannel(1, 2)),
+  EXPECT_TRUE(FailsNaming(store_->PutChannel(MakeChannel(1, 2)),
                           StatusCode::kInvalidArgument, "parent_id"));
-  EXPECT_TRUE(FailsNaming(engine_->PutChannel(MakeChannel(2, 3)),
+  EXPECT_TRUE(FailsNaming(store_->PutChannel(MakeChannel(2, 3)),
                           StatusCode::kInvalidArgument, "parent_id"));
-  EXPECT_TRUE(FailsNaming(engine_->PutChannel(MakeChannel(3, 3)),
+  EXPECT_TRUE(FailsNaming(store_->PutChannel(MakeChannel(3, 3)),
                           StatusCode::kInvalidArgument, "parent_id"));
-  EXPECT_EQ(Fingerprint(*engine_), before);
+  EXPECT_EQ(Fingerprint(factory(), *store_), before);
   EXPECT_EQ(Get(1), ChannelToString(MakeChannel(1)));
 
   // Re-parenting without a cycle is fine: 3 moves under 1, then 2 under 3.
-  ASSERT_TRUE(engine_->PutChannel(MakeChannel(3, 1)).ok());
-  ASSERT_TRUE(engine_->PutChannel(MakeChannel(2, 3)).ok());
+  ASSERT_TRUE(store_->PutChannel(MakeChannel(3, 1)).ok());
+  ASSERT_TRUE(store_->PutChannel(MakeChannel(2, 3)).ok());
   EXPECT_EQ(Get(2), ChannelToString(MakeChannel(2, 3)));
   EXPECT_EQ(Get(3), ChannelToString(MakeChannel(3, 1)));
   // And now the old direction would be a cycle.
-  EXPECT_TRUE(FailsNaming(engine_->PutChannel(MakeChannel(3, 2)),
+  EXPECT_TRUE(FailsNaming(store_->PutChannel(MakeChannel(3, 2)),
                           StatusCode::kInvalidArgument, "parent_id"));
 }
 
-TEST_F(ChannelTest, ChannelsSurviveReopen) {
-  ASSERT_TRUE(engine_->PutChannel(MakeChannel(1)).ok());
-  ASSERT_TRUE(engine_->PutChannel(MakeChannel(2, 1)).ok());
-  const std::string before = Fingerprint(*engine_);
-  engine_.reset();
-  engine_ = OpenTestEngine(dir_.Sub("db"));
-  ASSERT_NE(engine_, nullptr);
-  EXPECT_EQ(Fingerprint(*engine_), before);
+TEST_P(ChannelTest, ChannelsSurviveReopen) {
+  ASSERT_TRUE(store_->PutChannel(MakeChannel(1)).ok());
+  ASSERT_TRUE(store_->PutChannel(MakeChannel(2, 1)).ok());
+  const std::string before = Fingerprint(factory(), *store_);
+  store_.reset();
+  store_ = OpenTestStore(factory(), dir_.Sub("db"));
+  ASSERT_NE(store_, nullptr);
+  EXPECT_EQ(Fingerprint(factory(), *store_), before);
   // The hierarchy is still known after reopening: a cycle is still refused.
-  EXPECT_TRUE(FailsNaming(engine_->PutChannel(MakeChannel(1, 2)),
+  EXPECT_TRUE(FailsNaming(store_->PutChannel(MakeChannel(1, 2)),
                           StatusCode::kInvalidArgument, "parent_id"));
 }
+
+INSTANTIATE_TEST_SUITE_P(Store, ChannelTest,
+                         ::testing::ValuesIn(test::StoreFactories()),
+                         test::StoreFactoryName);
 
 }  // namespace
 }  // namespace custdb

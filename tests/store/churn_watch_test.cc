@@ -11,7 +11,8 @@
 #include <tuple>
 #include <vector>
 
-#include "custdb/engine.h"
+#include "custdb/store.h"
+#include "store/store_factory.h"
 #include "support/random_customers.h"
 #include "support/report_brute_force.h"
 #include "support/test_util.h"
@@ -32,12 +33,12 @@ using Ids_ = std::vector<uint64_t>;
 //   5 (3; 400 days ago, but a call 5 days ago)
 //   6 (2; no orders, a call 300 days ago)
 //   7 (3; 120 days ago; 60000, medium)
-class ChurnWatchTest : public ::testing::Test {
+class ChurnWatchTest : public test::StoreTest {
  protected:
   void SetUp() override {
-    engine_ = test::OpenTestEngine(dir_.Sub("db"));
-    ASSERT_NE(engine_, nullptr);
-    test::PutChannelTree(engine_.get(), {{1, 0}, {2, 1}, {3, 0}});
+    store_ = test::OpenTestStore(factory(), dir_.Sub("db"));
+    ASSERT_NE(store_, nullptr);
+    test::PutChannelTree(store_.get(), {{1, 0}, {2, 1}, {3, 0}});
     ASSERT_FALSE(HasFatalFailure());
     Add(1, 2, 200, 300000);
     Add(2, 1, 100, 50000);
@@ -55,30 +56,30 @@ class ChurnWatchTest : public ::testing::Test {
     Customer c;
     c.id = id;
     c.owner_channel_id = owner;
-    ASSERT_TRUE(engine_->CreateCustomer(c).ok());
+    ASSERT_TRUE(store_->CreateCustomer(c).ok());
     if (days_ago >= 0) {
-      ASSERT_TRUE(engine_
+      ASSERT_TRUE(store_
                       ->RecordOrder(
                           test::NewOrder(id, id, 1, DaysAgo(days_ago), amount))
                       .ok());
     }
   }
   void Call(uint64_t id, int64_t days_ago) {
-    ASSERT_TRUE(engine_
+    ASSERT_TRUE(store_
                     ->RecordInteraction(test::NewInteraction(
                         id, 1, DaysAgo(days_ago), InteractionKind::kCall))
                     .ok());
   }
 
   ChurnWatch Watch(const ChurnWatchQuery& q) {
-    return test::ValueOf(engine_->GetChurnWatch(q));
+    return test::ValueOf(store_->GetChurnWatch(q));
   }
 
   TempDir dir_;
-  std::unique_ptr<Engine> engine_;
+  std::unique_ptr<Store> store_;
 };
 
-TEST_F(ChurnWatchTest, BuyersQuietForTheWindowBySpend) {
+TEST_P(ChurnWatchTest, BuyersQuietForTheWindowBySpend) {
   ChurnWatchQuery q;
   q.as_of_ms = kTestNowMs;
   q.inactive_days = 90;
@@ -91,8 +92,8 @@ TEST_F(ChurnWatchTest, BuyersQuietForTheWindowBySpend) {
   EXPECT_EQ(Ids(w.top), (Ids_{1, 7}));
 }
 
-TEST_F(ChurnWatchTest, DefaultWindowIsThePolicyChurnDays) {
-  auto policy = engine_->GetPolicy();
+TEST_P(ChurnWatchTest, DefaultWindowIsThePolicyChurnDays) {
+  auto policy = store_->GetPolicy();
   ASSERT_TRUE(policy.ok());
   ASSERT_EQ(policy->churn_days, 180);
   ChurnWatchQuery q;
@@ -107,7 +108,7 @@ TEST_F(ChurnWatchTest, DefaultWindowIsThePolicyChurnDays) {
   EXPECT_EQ(Ids(w.top), (Ids_{1, 7}));
 }
 
-TEST_F(ChurnWatchTest, TiersAndChannelSubtree) {
+TEST_P(ChurnWatchTest, TiersAndChannelSubtree) {
   ChurnWatchQuery q;
   q.as_of_ms = kTestNowMs;
   q.inactive_days = 90;
@@ -127,19 +128,19 @@ TEST_F(ChurnWatchTest, TiersAndChannelSubtree) {
   EXPECT_TRUE(w.top.empty());
 }
 
-TEST_F(ChurnWatchTest, BadInput) {
+TEST_P(ChurnWatchTest, BadInput) {
   ChurnWatchQuery q;
-  auto got = engine_->GetChurnWatch(q);
+  auto got = store_->GetChurnWatch(q);
   EXPECT_EQ(got.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(got.status().message().find("query.as_of_ms: 0"),
             std::string::npos);
   q.as_of_ms = kTestNowMs;
   q.limit = 0;
-  got = engine_->GetChurnWatch(q);
+  got = store_->GetChurnWatch(q);
   EXPECT_EQ(got.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(got.status().message().find("query.limit: 0"), std::string::npos);
   q.limit = kMaxQueryLimit + 1;
-  got = engine_->GetChurnWatch(q);
+  got = store_->GetChurnWatch(q);
   EXPECT_EQ(got.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(got.status().message().find("query.limit: " +
                                         std::to_string(kMaxQueryLimit + 1)),
@@ -147,25 +148,27 @@ TEST_F(ChurnWatchTest, BadInput) {
       << got.status().message();
   q.limit = 10;
   q.inactive_days = -3;
-  got = engine_->GetChurnWatch(q);
+  got = store_->GetChurnWatch(q);
   EXPECT_EQ(got.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(got.status().message().find("query.inactive_days: -3"),
             std::string::npos)
       << got.status().message();
   q.inactive_days = 0;
   q.channel_id = 99;
-  got = engine_->GetChurnWatch(q);
+  got = store_->GetChurnWatch(q);
   EXPECT_EQ(got.status().code(), StatusCode::kNotFound);
   EXPECT_NE(got.status().message().find("99"), std::string::npos);
 }
 
-TEST(ChurnWatchPropertyTest, MatchesBruteForce) {
+class ChurnWatchPropertyTest : public test::StoreTest {};
+
+TEST_P(ChurnWatchPropertyTest, MatchesBruteForce) {
   const uint32_t seed = 777;
   constexpr uint64_t kCustomers = 1200;
   test::RandomCustomersDb db;
-  db.Fill(seed, kCustomers);
+  db.Fill(test::OpenTestStore(factory(), db.dir.Sub("db")), seed, kCustomers);
   ASSERT_FALSE(::testing::Test::HasFatalFailure());
-  const auto& engine = db.engine;
+  const auto& store = db.store;
   const std::vector<CustomerRecord>& all = db.all;
   std::mt19937 rng(seed);
   auto pick = [&rng](int64_t n) {
@@ -188,7 +191,7 @@ TEST(ChurnWatchPropertyTest, MatchesBruteForce) {
         all, q, owners, q.inactive_days == 0 ? 180 : q.inactive_days);
     SCOPED_TRACE("seed " + std::to_string(seed) + " query " +
                  std::to_string(i));
-    auto got = engine->GetChurnWatch(q);
+    auto got = store->GetChurnWatch(q);
     ASSERT_TRUE(got.ok()) << got.status().ToString();
     EXPECT_EQ(got->count, expected.count);
     EXPECT_EQ(Ids(got->top), Ids(expected.top));
@@ -196,6 +199,14 @@ TEST(ChurnWatchPropertyTest, MatchesBruteForce) {
   }
   EXPECT_GT(non_empty, 75);
 }
+
+INSTANTIATE_TEST_SUITE_P(Store, ChurnWatchTest,
+                         ::testing::ValuesIn(test::StoreFactories()),
+                         test::StoreFactoryName);
+
+INSTANTIATE_TEST_SUITE_P(Store, ChurnWatchPropertyTest,
+                         ::testing::ValuesIn(test::StoreFactories()),
+                         test::StoreFactoryName);
 
 }  // namespace
 }  // namespace custdb

@@ -10,7 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "custdb/engine.h"
+#include "custdb/store.h"
+#include "store/store_factory.h"
 #include "support/reference_model.h"
 #include "support/test_util.h"
 
@@ -18,7 +19,7 @@ namespace custdb {
 namespace {
 
 using test::kTestNowMs;
-using test::OpenTestEngine;
+using test::OpenTestStore;
 using test::TempDir;
 using test::refmodel::FailsNaming;
 using test::refmodel::HasCode;
@@ -29,19 +30,19 @@ constexpr uint64_t kBob = 200;
 constexpr uint64_t kCid = 300;  // no history at all
 constexpr int64_t kMinute = 60000;
 
-class HistoryTest : public ::testing::Test {
+class HistoryTest : public test::StoreTest {
  protected:
   void SetUp() override {
-    engine_ = OpenTestEngine(dir_.Sub("db"));
-    ASSERT_NE(engine_, nullptr);
+    store_ = OpenTestStore(factory(), dir_.Sub("db"));
+    ASSERT_NE(store_, nullptr);
     Channel shop;
     shop.id = kShop;
     shop.name = "shop";
-    ASSERT_TRUE(engine_->PutChannel(shop).ok());
+    ASSERT_TRUE(store_->PutChannel(shop).ok());
     for (uint64_t id : {kAnn, kBob, kCid}) {
       Customer c;
       c.id = id;
-      ASSERT_TRUE(engine_->CreateCustomer(c).ok());
+      ASSERT_TRUE(store_->CreateCustomer(c).ok());
     }
   }
 
@@ -54,11 +55,11 @@ class HistoryTest : public ::testing::Test {
     o.channel_id = kShop;
     o.ts_ms = ts_ms;
     o.amount_minor = 100;
-    ASSERT_TRUE(engine_->RecordOrder(o).ok());
+    ASSERT_TRUE(store_->RecordOrder(o).ok());
     Interaction i;
     i.customer_id = customer_id;
     i.ts_ms = ts_ms;
-    auto id = engine_->RecordInteraction(i);
+    auto id = store_->RecordInteraction(i);
     ASSERT_TRUE(id.ok()) << id.status().ToString();
     if (customer_id == kAnn) {
       ann_orders_.insert({ts_ms, o.id});
@@ -97,7 +98,7 @@ class HistoryTest : public ::testing::Test {
   std::vector<std::pair<int64_t, uint64_t>> AllOrderPages(HistoryQuery q) {
     std::vector<std::pair<int64_t, uint64_t>> seen;
     for (int page = 0; page < 1000; ++page) {
-      auto got = engine_->ListOrders(q);
+      auto got = store_->ListOrders(q);
       EXPECT_TRUE(got.ok()) << got.status().ToString();
       if (!got.ok()) break;
       EXPECT_LE(got->items.size(), q.limit);
@@ -118,7 +119,7 @@ class HistoryTest : public ::testing::Test {
       HistoryQuery q) {
     std::vector<std::pair<int64_t, uint64_t>> seen;
     for (int page = 0; page < 1000; ++page) {
-      auto got = engine_->ListInteractions(q);
+      auto got = store_->ListInteractions(q);
       EXPECT_TRUE(got.ok()) << got.status().ToString();
       if (!got.ok()) break;
       EXPECT_LE(got->items.size(), q.limit);
@@ -151,25 +152,25 @@ class HistoryTest : public ::testing::Test {
   }
 
   TempDir dir_;
-  std::unique_ptr<Engine> engine_;
+  std::unique_ptr<Store> store_;
   uint64_t next_order_id_ = 1;
   std::multimap<int64_t, uint64_t> ann_orders_;
   std::multimap<int64_t, uint64_t> ann_interactions_;
 };
 
-TEST_F(HistoryTest, OneFullPageIsNewestFirstAndOnlyTheCustomersOwn) {
+TEST_P(HistoryTest, OneFullPageIsNewestFirstAndOnlyTheCustomersOwn) {
   AddAnnHistory();
   HistoryQuery q;
   q.customer_id = kAnn;
   q.limit = kMaxHistoryLimit;
-  auto orders = engine_->ListOrders(q);
+  auto orders = store_->ListOrders(q);
   ASSERT_TRUE(orders.ok()) << orders.status().ToString();
   EXPECT_TRUE(orders->next_cursor.empty());
   std::vector<std::pair<int64_t, uint64_t>> seen;
   for (const Order& o : orders->items) seen.push_back({o.ts_ms, o.id});
   ExpectSameHistory(seen, InRange(ann_orders_, INT64_MIN, INT64_MAX));
 
-  auto interactions = engine_->ListInteractions(q);
+  auto interactions = store_->ListInteractions(q);
   ASSERT_TRUE(interactions.ok()) << interactions.status().ToString();
   EXPECT_TRUE(interactions->next_cursor.empty());
   seen.clear();
@@ -179,17 +180,17 @@ TEST_F(HistoryTest, OneFullPageIsNewestFirstAndOnlyTheCustomersOwn) {
   ExpectSameHistory(seen, InRange(ann_interactions_, INT64_MIN, INT64_MAX));
 }
 
-TEST_F(HistoryTest, DefaultQueryReturnsEverythingUpToDefaultLimit) {
+TEST_P(HistoryTest, DefaultQueryReturnsEverythingUpToDefaultLimit) {
   AddAnnHistory();
   HistoryQuery q;  // limit 100, full range
   q.customer_id = kAnn;
-  auto orders = engine_->ListOrders(q);
+  auto orders = store_->ListOrders(q);
   ASSERT_TRUE(orders.ok()) << orders.status().ToString();
   EXPECT_EQ(orders->items.size(), 60u);
   EXPECT_TRUE(orders->next_cursor.empty());
 }
 
-TEST_F(HistoryTest, RangeIsFromInclusiveToExclusive) {
+TEST_P(HistoryTest, RangeIsFromInclusiveToExclusive) {
   AddAnnHistory();
   // Boundaries fall on timestamps that exist.
   const int64_t from = kTestNowMs - 30 * kMinute;
@@ -199,7 +200,7 @@ TEST_F(HistoryTest, RangeIsFromInclusiveToExclusive) {
   q.from_ms = from;
   q.to_ms = to;
   q.limit = kMaxHistoryLimit;
-  auto orders = engine_->ListOrders(q);
+  auto orders = store_->ListOrders(q);
   ASSERT_TRUE(orders.ok()) << orders.status().ToString();
   std::vector<std::pair<int64_t, uint64_t>> seen;
   for (const Order& o : orders->items) seen.push_back({o.ts_ms, o.id});
@@ -208,7 +209,7 @@ TEST_F(HistoryTest, RangeIsFromInclusiveToExclusive) {
   EXPECT_EQ(seen.front().first, to - kMinute);
   EXPECT_EQ(seen.back().first, from);
 
-  auto interactions = engine_->ListInteractions(q);
+  auto interactions = store_->ListInteractions(q);
   ASSERT_TRUE(interactions.ok()) << interactions.status().ToString();
   seen.clear();
   for (const Interaction& i : interactions->items) {
@@ -218,18 +219,18 @@ TEST_F(HistoryTest, RangeIsFromInclusiveToExclusive) {
 
   // An empty range and a range with nothing in it.
   q.from_ms = q.to_ms = from;
-  auto none = engine_->ListOrders(q);
+  auto none = store_->ListOrders(q);
   ASSERT_TRUE(none.ok()) << none.status().ToString();
   EXPECT_TRUE(none->items.empty());
   EXPECT_TRUE(none->next_cursor.empty());
   q.from_ms = kTestNowMs + 1;
   q.to_ms = INT64_MAX;
-  none = engine_->ListOrders(q);
+  none = store_->ListOrders(q);
   ASSERT_TRUE(none.ok()) << none.status().ToString();
   EXPECT_TRUE(none->items.empty());
 }
 
-TEST_F(HistoryTest, CursorPagingCoversEveryItemExactlyOnce) {
+TEST_P(HistoryTest, CursorPagingCoversEveryItemExactlyOnce) {
   AddAnnHistory();
   for (uint32_t limit : {1u, 7u, 10u, 59u, 60u, 61u}) {
     SCOPED_TRACE("limit " + std::to_string(limit));
@@ -243,7 +244,7 @@ TEST_F(HistoryTest, CursorPagingCoversEveryItemExactlyOnce) {
   }
 }
 
-TEST_F(HistoryTest, CursorPagingWithinRange) {
+TEST_P(HistoryTest, CursorPagingWithinRange) {
   AddAnnHistory();
   HistoryQuery q;
   q.customer_id = kAnn;
@@ -255,69 +256,69 @@ TEST_F(HistoryTest, CursorPagingWithinRange) {
                     InRange(ann_interactions_, q.from_ms, q.to_ms));
 }
 
-TEST_F(HistoryTest, NoCursorAfterThePageThatExhaustsTheHistory) {
+TEST_P(HistoryTest, NoCursorAfterThePageThatExhaustsTheHistory) {
   for (int n = 0; n < 20; ++n) AddEvents(kAnn, kTestNowMs - n * kMinute);
   HistoryQuery q;
   q.customer_id = kAnn;
   q.limit = 10;
-  auto first = engine_->ListOrders(q);
+  auto first = store_->ListOrders(q);
   ASSERT_TRUE(first.ok());
   ASSERT_EQ(first->items.size(), 10u);
   ASSERT_FALSE(first->next_cursor.empty());
   q.cursor = first->next_cursor;
-  auto second = engine_->ListOrders(q);
+  auto second = store_->ListOrders(q);
   ASSERT_TRUE(second.ok()) << second.status().ToString();
   EXPECT_EQ(second->items.size(), 10u);
   EXPECT_TRUE(second->next_cursor.empty()) << "nothing more, yet a cursor";
 }
 
-TEST_F(HistoryTest, CustomerWithoutHistoryGetsEmptyPage) {
+TEST_P(HistoryTest, CustomerWithoutHistoryGetsEmptyPage) {
   AddAnnHistory();
   HistoryQuery q;
   q.customer_id = kCid;
-  auto orders = engine_->ListOrders(q);
+  auto orders = store_->ListOrders(q);
   ASSERT_TRUE(orders.ok()) << orders.status().ToString();
   EXPECT_TRUE(orders->items.empty());
   EXPECT_TRUE(orders->next_cursor.empty());
-  auto interactions = engine_->ListInteractions(q);
+  auto interactions = store_->ListInteractions(q);
   ASSERT_TRUE(interactions.ok()) << interactions.status().ToString();
   EXPECT_TRUE(interactions->items.empty());
 }
 
-TEST_F(HistoryTest, UnknownCustomerIsNotFound) {
+TEST_P(HistoryTest, UnknownCustomerIsNotFound) {
   HistoryQuery q;
   q.customer_id = 999;
-  EXPECT_TRUE(HasCode(engine_->ListOrders(q).status(), StatusCode::kNotFound));
+  EXPECT_TRUE(HasCode(store_->ListOrders(q).status(), StatusCode::kNotFound));
   EXPECT_TRUE(
-      HasCode(engine_->ListInteractions(q).status(), StatusCode::kNotFound));
+      HasCode(store_->ListInteractions(q).status(), StatusCode::kNotFound));
 }
 
-TEST_F(HistoryTest, LimitOutOfRangeIsInvalidArgument) {
+TEST_P(HistoryTest, LimitOutOfRangeIsInvalidArgument) {
   AddEvents(kAnn, kTestNowMs);
   HistoryQuery q;
   q.customer_id = kAnn;
   for (uint32_t limit : {0u, kMaxHistoryLimit + 1, 4000000000u}) {
     SCOPED_TRACE(limit);
     q.limit = limit;
-    EXPECT_TRUE(FailsNaming(engine_->ListOrders(q).status(),
+    EXPECT_TRUE(FailsNaming(store_->ListOrders(q).status(),
                             StatusCode::kInvalidArgument, "limit"));
-    EXPECT_TRUE(FailsNaming(engine_->ListInteractions(q).status(),
+    EXPECT_TRUE(FailsNaming(store_->ListInteractions(q).status(),
                             StatusCode::kInvalidArgument, "limit"));
   }
   q.limit = kMaxHistoryLimit;
-  EXPECT_TRUE(engine_->ListOrders(q).ok());
+  EXPECT_TRUE(store_->ListOrders(q).ok());
   q.limit = 1;
-  EXPECT_TRUE(engine_->ListInteractions(q).ok());
+  EXPECT_TRUE(store_->ListInteractions(q).ok());
 }
 
-TEST_F(HistoryTest, CursorOfAnotherCustomersQueryIsInvalidArgument) {
+TEST_P(HistoryTest, CursorOfAnotherCustomersQueryIsInvalidArgument) {
   AddAnnHistory();
   for (int n = 0; n < 5; ++n) AddEvents(kBob, kTestNowMs - n * kMinute);
   HistoryQuery bob;
   bob.customer_id = kBob;
   bob.limit = 2;
-  auto bob_orders = engine_->ListOrders(bob);
-  auto bob_interactions = engine_->ListInteractions(bob);
+  auto bob_orders = store_->ListOrders(bob);
+  auto bob_interactions = store_->ListInteractions(bob);
   ASSERT_TRUE(bob_orders.ok() && bob_interactions.ok());
   ASSERT_FALSE(bob_orders->next_cursor.empty());
   ASSERT_FALSE(bob_interactions->next_cursor.empty());
@@ -327,31 +328,31 @@ TEST_F(HistoryTest, CursorOfAnotherCustomersQueryIsInvalidArgument) {
   ann.limit = 2;
   ann.cursor = bob_orders->next_cursor;
   EXPECT_TRUE(
-      HasCode(engine_->ListOrders(ann).status(), StatusCode::kInvalidArgument));
+      HasCode(store_->ListOrders(ann).status(), StatusCode::kInvalidArgument));
   ann.cursor = bob_interactions->next_cursor;
-  EXPECT_TRUE(HasCode(engine_->ListInteractions(ann).status(),
+  EXPECT_TRUE(HasCode(store_->ListInteractions(ann).status(),
                       StatusCode::kInvalidArgument));
 }
 
-TEST_F(HistoryTest, CursorOfAnotherRangeIsInvalidArgument) {
+TEST_P(HistoryTest, CursorOfAnotherRangeIsInvalidArgument) {
   AddAnnHistory();
   HistoryQuery q;
   q.customer_id = kAnn;
   q.limit = 3;
-  auto first = engine_->ListOrders(q);
+  auto first = store_->ListOrders(q);
   ASSERT_TRUE(first.ok());
   ASSERT_FALSE(first->next_cursor.empty());
   q.cursor = first->next_cursor;
   q.from_ms = kTestNowMs - 20 * kMinute;
   EXPECT_TRUE(
-      HasCode(engine_->ListOrders(q).status(), StatusCode::kInvalidArgument));
+      HasCode(store_->ListOrders(q).status(), StatusCode::kInvalidArgument));
   q.from_ms = INT64_MIN;
   q.to_ms = kTestNowMs - 5 * kMinute;
   EXPECT_TRUE(
-      HasCode(engine_->ListOrders(q).status(), StatusCode::kInvalidArgument));
+      HasCode(store_->ListOrders(q).status(), StatusCode::kInvalidArgument));
 }
 
-TEST_F(HistoryTest, GarbageCursorIsInvalidArgument) {
+TEST_P(HistoryTest, GarbageCursorIsInvalidArgument) {
   AddAnnHistory();
   HistoryQuery q;
   q.customer_id = kAnn;
@@ -362,11 +363,15 @@ TEST_F(HistoryTest, GarbageCursorIsInvalidArgument) {
     SCOPED_TRACE(garbage);
     q.cursor = garbage;
     EXPECT_TRUE(
-        HasCode(engine_->ListOrders(q).status(), StatusCode::kInvalidArgument));
-    EXPECT_TRUE(HasCode(engine_->ListInteractions(q).status(),
+        HasCode(store_->ListOrders(q).status(), StatusCode::kInvalidArgument));
+    EXPECT_TRUE(HasCode(store_->ListInteractions(q).status(),
                         StatusCode::kInvalidArgument));
   }
 }
+
+INSTANTIATE_TEST_SUITE_P(Store, HistoryTest,
+                         ::testing::ValuesIn(test::StoreFactories()),
+                         test::StoreFactoryName);
 
 }  // namespace
 }  // namespace custdb

@@ -9,19 +9,20 @@
 #include <string>
 #include <vector>
 
-#include "custdb/engine.h"
+#include "custdb/store.h"
+#include "store/store_factory.h"
 #include "support/reference_model.h"
 #include "support/test_util.h"
 
 namespace custdb {
 namespace {
 
+using test::Fingerprint;
 using test::kTestNowMs;
-using test::OpenTestEngine;
+using test::OpenTestStore;
 using test::TempDir;
 using test::refmodel::CoreAggregatesMatch;
 using test::refmodel::FailsNaming;
-using test::refmodel::Fingerprint;
 using test::refmodel::HasCode;
 using test::refmodel::InteractionToString;
 
@@ -35,46 +36,46 @@ Interaction MakeInteraction(uint64_t customer_id, int64_t ts_ms,
   return test::NewInteraction(customer_id, kDesk, ts_ms, kind);
 }
 
-class InteractionTest : public ::testing::Test {
+class InteractionTest : public test::StoreTest {
  protected:
   void SetUp() override {
-    engine_ = OpenTestEngine(dir_.Sub("db"));
-    ASSERT_NE(engine_, nullptr);
+    store_ = OpenTestStore(factory(), dir_.Sub("db"));
+    ASSERT_NE(store_, nullptr);
     Channel desk;
     desk.id = kDesk;
     desk.name = "help desk";
     desk.type = ChannelType::kTelemarketing;
-    ASSERT_TRUE(engine_->PutChannel(desk).ok());
+    ASSERT_TRUE(store_->PutChannel(desk).ok());
     for (uint64_t id : {kAnn, kBob}) {
       Customer c;
       c.id = id;
-      ASSERT_TRUE(engine_->CreateCustomer(c).ok());
+      ASSERT_TRUE(store_->CreateCustomer(c).ok());
     }
   }
 
   // Records `i` and returns its id; fails the test on error.
   uint64_t Record(const Interaction& i) {
-    auto id = engine_->RecordInteraction(i);
+    auto id = store_->RecordInteraction(i);
     EXPECT_TRUE(id.ok()) << id.status().ToString() << " for "
                          << InteractionToString(i);
     return id.ok() ? *id : 0;
   }
 
   Aggregates AggregatesOf(uint64_t customer_id) {
-    auto got = engine_->GetCustomer(customer_id);
+    auto got = store_->GetCustomer(customer_id);
     EXPECT_TRUE(got.ok()) << got.status().ToString();
     return got.ok() ? got->aggregates : Aggregates{};
   }
 
   Interaction Get(uint64_t id) {
-    return test::ValueOf(engine_->GetInteraction(id));
+    return test::ValueOf(store_->GetInteraction(id));
   }
 
   TempDir dir_;
-  std::unique_ptr<Engine> engine_;
+  std::unique_ptr<Store> store_;
 };
 
-TEST_F(InteractionTest, EngineAssignsDistinctIdsAndStoresEveryField) {
+TEST_P(InteractionTest, EngineAssignsDistinctIdsAndStoresEveryField) {
   std::set<uint64_t> ids;
   for (int n = 0; n < 30; ++n) {
     Interaction i = MakeInteraction(n % 2 ? kAnn : kBob, kTestNowMs - n * kHour,
@@ -92,31 +93,31 @@ TEST_F(InteractionTest, EngineAssignsDistinctIdsAndStoresEveryField) {
   full.resolved_at_ms = kTestNowMs - 4 * kHour;
   full.id = Record(full);
   EXPECT_EQ(InteractionToString(Get(full.id)), InteractionToString(full));
-  EXPECT_TRUE(HasCode(engine_->GetInteraction(full.id + 1000000).status(),
+  EXPECT_TRUE(HasCode(store_->GetInteraction(full.id + 1000000).status(),
                       StatusCode::kNotFound));
-  auto counts = engine_->Counts();
+  auto counts = factory().Counts(*store_);
   ASSERT_TRUE(counts.ok());
   EXPECT_EQ(counts->interactions, 31);
 }
 
-TEST_F(InteractionTest, GivenIdIsHonouredAndDuplicateIsAlreadyExists) {
+TEST_P(InteractionTest, GivenIdIsHonouredAndDuplicateIsAlreadyExists) {
   Interaction i = MakeInteraction(kAnn, kTestNowMs - kHour);
   i.id = 777;
   EXPECT_EQ(Record(i), 777u);
-  const std::string before = Fingerprint(*engine_);
+  const std::string before = Fingerprint(factory(), *store_);
   Interaction again = MakeInteraction(kBob, kTestNowMs);
   again.id = 777;
   again.nps = 10;
-  EXPECT_TRUE(HasCode(engine_->RecordInteraction(again).status(),
+  EXPECT_TRUE(HasCode(store_->RecordInteraction(again).status(),
                       StatusCode::kAlreadyExists));
-  EXPECT_EQ(Fingerprint(*engine_), before);
+  EXPECT_EQ(Fingerprint(factory(), *store_), before);
   // An engine-assigned id never collides with a given one.
   for (int n = 0; n < 20; ++n) {
     EXPECT_NE(Record(MakeInteraction(kBob, kTestNowMs)), 777u);
   }
 }
 
-TEST_F(InteractionTest, InteractionsUpdateAggregates) {
+TEST_P(InteractionTest, InteractionsUpdateAggregates) {
   const int64_t t1 = kTestNowMs - 10 * kHour;
   const int64_t t2 = kTestNowMs - 5 * kHour;
   Interaction a = MakeInteraction(kAnn, t2);
@@ -142,7 +143,7 @@ TEST_F(InteractionTest, InteractionsUpdateAggregates) {
   EXPECT_TRUE(CoreAggregatesMatch(Aggregates{}, AggregatesOf(kBob)));
 }
 
-TEST_F(InteractionTest, LastNpsTiesOnTimestampGoToTheLargerId) {
+TEST_P(InteractionTest, LastNpsTiesOnTimestampGoToTheLargerId) {
   const int64_t t = kTestNowMs - kHour;
   Interaction first = MakeInteraction(kAnn, t);
   first.nps = 2;
@@ -171,18 +172,18 @@ TEST_F(InteractionTest, LastNpsTiesOnTimestampGoToTheLargerId) {
   EXPECT_EQ(a.last_nps_id, 1000100u);
 }
 
-TEST_F(InteractionTest, ActivityIsLatestOfOrdersAndInteractions) {
+TEST_P(InteractionTest, ActivityIsLatestOfOrdersAndInteractions) {
   Channel shop;
   shop.id = 9;
   shop.name = "shop";
-  ASSERT_TRUE(engine_->PutChannel(shop).ok());
+  ASSERT_TRUE(store_->PutChannel(shop).ok());
   Order o;
   o.id = 1;
   o.customer_id = kAnn;
   o.channel_id = 9;
   o.ts_ms = kTestNowMs - 2 * kHour;
   o.amount_minor = 100;
-  ASSERT_TRUE(engine_->RecordOrder(o).ok());
+  ASSERT_TRUE(store_->RecordOrder(o).ok());
   Record(MakeInteraction(kAnn, kTestNowMs - 3 * kHour));
   Aggregates a = AggregatesOf(kAnn);
   EXPECT_EQ(a.last_order_ms, kTestNowMs - 2 * kHour);
@@ -200,7 +201,7 @@ struct InteractionCase {
   const char* field;
 };
 
-TEST_F(InteractionTest,
+TEST_P(InteractionTest,
        InvalidInteractionIsRejectedNamingFieldAndWritesNothing) {
   Record(MakeInteraction(kAnn, kTestNowMs - kHour));
   const std::vector<InteractionCase> cases = {
@@ -231,29 +232,29 @@ TEST_F(InteractionTest,
        },
        "resolved_at"},
   };
-  const std::string before = Fingerprint(*engine_);
+  const std::string before = Fingerprint(factory(), *store_);
   for (const InteractionCase& tc : cases) {
     SCOPED_TRACE(tc.what);
     Interaction i = MakeInteraction(kAnn, kTestNowMs - 2 * kHour);
     i.id = 5555;
     tc.mutate(&i);
-    EXPECT_TRUE(FailsNaming(engine_->RecordInteraction(i).status(),
+    EXPECT_TRUE(FailsNaming(store_->RecordInteraction(i).status(),
                             StatusCode::kInvalidArgument, tc.field));
-    EXPECT_EQ(Fingerprint(*engine_), before);
+    EXPECT_EQ(Fingerprint(factory(), *store_), before);
     EXPECT_TRUE(
-        HasCode(engine_->GetInteraction(5555).status(), StatusCode::kNotFound));
+        HasCode(store_->GetInteraction(5555).status(), StatusCode::kNotFound));
   }
 }
 
-TEST_F(InteractionTest, InteractionOfUnknownCustomerIsNotFound) {
-  const std::string before = Fingerprint(*engine_);
+TEST_P(InteractionTest, InteractionOfUnknownCustomerIsNotFound) {
+  const std::string before = Fingerprint(factory(), *store_);
   EXPECT_TRUE(HasCode(
-      engine_->RecordInteraction(MakeInteraction(999, kTestNowMs)).status(),
+      store_->RecordInteraction(MakeInteraction(999, kTestNowMs)).status(),
       StatusCode::kNotFound));
-  EXPECT_EQ(Fingerprint(*engine_), before);
+  EXPECT_EQ(Fingerprint(factory(), *store_), before);
 }
 
-TEST_F(InteractionTest, BoundaryValuesAreAccepted) {
+TEST_P(InteractionTest, BoundaryValuesAreAccepted) {
   Interaction low = MakeInteraction(kAnn, kTestNowMs - kHour);
   low.satisfaction = 1;
   low.nps = 0;
@@ -278,7 +279,7 @@ TEST_F(InteractionTest, BoundaryValuesAreAccepted) {
   EXPECT_EQ(a.open_complaint_count, 0);
 }
 
-TEST_F(InteractionTest, ResolvingComplaintSetsResolvedAtAndClosesIt) {
+TEST_P(InteractionTest, ResolvingComplaintSetsResolvedAtAndClosesIt) {
   const int64_t t = kTestNowMs - 10 * kHour;
   uint64_t first =
       Record(MakeInteraction(kAnn, t, InteractionKind::kComplaint));
@@ -289,7 +290,7 @@ TEST_F(InteractionTest, ResolvingComplaintSetsResolvedAtAndClosesIt) {
   EXPECT_EQ(open.open_complaint_count, 2);
   EXPECT_EQ(open.interaction_count, 2);
 
-  ASSERT_TRUE(engine_->ResolveInteraction(first, t + 2 * kHour).ok());
+  ASSERT_TRUE(store_->ResolveInteraction(first, t + 2 * kHour).ok());
   Interaction got = Get(first);
   ASSERT_TRUE(got.resolved_at_ms.has_value());
   EXPECT_EQ(*got.resolved_at_ms, t + 2 * kHour);
@@ -299,43 +300,43 @@ TEST_F(InteractionTest, ResolvingComplaintSetsResolvedAtAndClosesIt) {
   expected.open_complaint_count = 1;
   EXPECT_TRUE(CoreAggregatesMatch(expected, AggregatesOf(kAnn)));
 
-  ASSERT_TRUE(engine_->ResolveInteraction(second, t + kHour).ok());  // == ts
+  ASSERT_TRUE(store_->ResolveInteraction(second, t + kHour).ok());  // == ts
   expected.open_complaint_count = 0;
   EXPECT_TRUE(CoreAggregatesMatch(expected, AggregatesOf(kAnn)));
 }
 
-TEST_F(InteractionTest, ResolvingTicketLeavesComplaintCountsAlone) {
+TEST_P(InteractionTest, ResolvingTicketLeavesComplaintCountsAlone) {
   const int64_t t = kTestNowMs - 10 * kHour;
   uint64_t ticket = Record(MakeInteraction(kAnn, t, InteractionKind::kTicket));
   Record(MakeInteraction(kAnn, t, InteractionKind::kComplaint));
   Aggregates before = AggregatesOf(kAnn);
   EXPECT_EQ(before.complaint_count, 1);
   EXPECT_EQ(before.open_complaint_count, 1);
-  ASSERT_TRUE(engine_->ResolveInteraction(ticket, t + kHour).ok());
+  ASSERT_TRUE(store_->ResolveInteraction(ticket, t + kHour).ok());
   EXPECT_EQ(*Get(ticket).resolved_at_ms, t + kHour);
   EXPECT_TRUE(CoreAggregatesMatch(before, AggregatesOf(kAnn)));
 }
 
-TEST_F(InteractionTest, ResolvingTwiceIsFailedPrecondition) {
+TEST_P(InteractionTest, ResolvingTwiceIsFailedPrecondition) {
   const int64_t t = kTestNowMs - 10 * kHour;
   uint64_t id = Record(MakeInteraction(kAnn, t, InteractionKind::kComplaint));
-  ASSERT_TRUE(engine_->ResolveInteraction(id, t + kHour).ok());
-  const std::string before = Fingerprint(*engine_);
-  EXPECT_TRUE(HasCode(engine_->ResolveInteraction(id, t + 2 * kHour),
+  ASSERT_TRUE(store_->ResolveInteraction(id, t + kHour).ok());
+  const std::string before = Fingerprint(factory(), *store_);
+  EXPECT_TRUE(HasCode(store_->ResolveInteraction(id, t + 2 * kHour),
                       StatusCode::kFailedPrecondition));
   EXPECT_EQ(*Get(id).resolved_at_ms, t + kHour);
   // Also when it was recorded already resolved.
   Interaction closed = MakeInteraction(kBob, t, InteractionKind::kTicket);
   closed.resolved_at_ms = t;
   uint64_t closed_id = Record(closed);
-  const std::string with_closed = Fingerprint(*engine_);
-  EXPECT_TRUE(HasCode(engine_->ResolveInteraction(closed_id, t + kHour),
+  const std::string with_closed = Fingerprint(factory(), *store_);
+  EXPECT_TRUE(HasCode(store_->ResolveInteraction(closed_id, t + kHour),
                       StatusCode::kFailedPrecondition));
-  EXPECT_EQ(Fingerprint(*engine_), with_closed);
+  EXPECT_EQ(Fingerprint(factory(), *store_), with_closed);
   EXPECT_NE(with_closed, before);
 }
 
-TEST_F(InteractionTest, ResolvingOtherKindsIsFailedPrecondition) {
+TEST_P(InteractionTest, ResolvingOtherKindsIsFailedPrecondition) {
   const int64_t t = kTestNowMs - 10 * kHour;
   std::vector<uint64_t> ids;
   for (InteractionKind kind :
@@ -345,32 +346,32 @@ TEST_F(InteractionTest, ResolvingOtherKindsIsFailedPrecondition) {
         InteractionKind::kFeedback}) {
     ids.push_back(Record(MakeInteraction(kAnn, t, kind)));
   }
-  const std::string before = Fingerprint(*engine_);
+  const std::string before = Fingerprint(factory(), *store_);
   for (uint64_t id : ids) {
     SCOPED_TRACE(id);
-    EXPECT_TRUE(HasCode(engine_->ResolveInteraction(id, t + kHour),
+    EXPECT_TRUE(HasCode(store_->ResolveInteraction(id, t + kHour),
                         StatusCode::kFailedPrecondition));
   }
-  EXPECT_EQ(Fingerprint(*engine_), before);
+  EXPECT_EQ(Fingerprint(factory(), *store_), before);
 }
 
-TEST_F(InteractionTest, ResolvingBeforeItsTimestampIsInvalidArgument) {
+TEST_P(InteractionTest, ResolvingBeforeItsTimestampIsInvalidArgument) {
   const int64_t t = kTestNowMs - 10 * kHour;
   uint64_t id = Record(MakeInteraction(kAnn, t, InteractionKind::kComplaint));
-  const std::string before = Fingerprint(*engine_);
-  EXPECT_TRUE(FailsNaming(engine_->ResolveInteraction(id, t - 1),
+  const std::string before = Fingerprint(factory(), *store_);
+  EXPECT_TRUE(FailsNaming(store_->ResolveInteraction(id, t - 1),
                           StatusCode::kInvalidArgument, "resolved_at"));
-  EXPECT_EQ(Fingerprint(*engine_), before);
+  EXPECT_EQ(Fingerprint(factory(), *store_), before);
   EXPECT_FALSE(Get(id).resolved_at_ms.has_value());
   EXPECT_EQ(AggregatesOf(kAnn).open_complaint_count, 1);
 }
 
-TEST_F(InteractionTest, ResolvingUnknownInteractionIsNotFound) {
-  EXPECT_TRUE(HasCode(engine_->ResolveInteraction(424242, kTestNowMs),
+TEST_P(InteractionTest, ResolvingUnknownInteractionIsNotFound) {
+  EXPECT_TRUE(HasCode(store_->ResolveInteraction(424242, kTestNowMs),
                       StatusCode::kNotFound));
 }
 
-TEST_F(InteractionTest, OpenComplaintCountTracksRecordsAndResolutions) {
+TEST_P(InteractionTest, OpenComplaintCountTracksRecordsAndResolutions) {
   const int64_t t = kTestNowMs - 100 * kHour;
   std::vector<uint64_t> complaints;
   int64_t open = 0;
@@ -383,24 +384,26 @@ TEST_F(InteractionTest, OpenComplaintCountTracksRecordsAndResolutions) {
     EXPECT_EQ(AggregatesOf(kAnn).open_complaint_count, open);
   }
   for (int n : {4, 0, 5}) {
-    ASSERT_TRUE(
-        engine_->ResolveInteraction(complaints[n], t + 10 * kHour).ok());
+    ASSERT_TRUE(store_->ResolveInteraction(complaints[n], t + 10 * kHour).ok());
     --open;
     EXPECT_EQ(AggregatesOf(kAnn).open_complaint_count, open);
   }
   Aggregates a = AggregatesOf(kAnn);
   EXPECT_EQ(a.complaint_count, 6);
   EXPECT_EQ(a.open_complaint_count, 2);
-  engine_.reset();
-  engine_ = OpenTestEngine(dir_.Sub("db"));
-  ASSERT_NE(engine_, nullptr);
+  store_.reset();
+  store_ = OpenTestStore(factory(), dir_.Sub("db"));
+  ASSERT_NE(store_, nullptr);
   EXPECT_TRUE(CoreAggregatesMatch(a, AggregatesOf(kAnn)));
-  ASSERT_TRUE(engine_->ResolveInteraction(complaints[1], t + 11 * kHour).ok());
+  ASSERT_TRUE(store_->ResolveInteraction(complaints[1], t + 11 * kHour).ok());
   EXPECT_EQ(AggregatesOf(kAnn).open_complaint_count, 1);
-  EXPECT_TRUE(
-      HasCode(engine_->ResolveInteraction(complaints[4], t + 11 * kHour),
-              StatusCode::kFailedPrecondition));
+  EXPECT_TRUE(HasCode(store_->ResolveInteraction(complaints[4], t + 11 * kHour),
+                      StatusCode::kFailedPrecondition));
 }
+
+INSTANTIATE_TEST_SUITE_P(Store, InteractionTest,
+                         ::testing::ValuesIn(test::StoreFactories()),
+                         test::StoreFactoryName);
 
 }  // namespace
 }  // namespace custdb

@@ -8,7 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "custdb/engine.h"
+#include "custdb/store.h"
+#include "store/store_factory.h"
 #include "support/reference_model.h"
 #include "support/test_util.h"
 
@@ -16,31 +17,31 @@ namespace custdb {
 namespace {
 
 using test::DaysAgo;
+using test::Fingerprint;
 using test::refmodel::FailsNaming;
-using test::refmodel::Fingerprint;
 using test::refmodel::HasCode;
 
 constexpr uint64_t kShop = 1;
 
-class LoyaltyTest : public ::testing::Test {
+class LoyaltyTest : public test::StoreTest {
  protected:
   void SetUp() override {
-    engine_ = test::OpenTestEngine(dir_.Sub("db"));
-    ASSERT_NE(engine_, nullptr);
-    test::PutChannelTree(engine_.get(), {{kShop, 0}});
+    store_ = test::OpenTestStore(factory(), dir_.Sub("db"));
+    ASSERT_NE(store_, nullptr);
+    test::PutChannelTree(store_.get(), {{kShop, 0}});
   }
 
   uint64_t NewCustomer(const std::string& code) {
     Customer c;
     c.code = code;
-    auto id = engine_->CreateCustomer(c);
+    auto id = store_->CreateCustomer(c);
     EXPECT_TRUE(id.ok()) << id.status().ToString();
     return id.ok() ? *id : 0;
   }
 
   void Buy(uint64_t order_id, uint64_t customer_id, int64_t days_ago,
            int64_t amount_minor, OrderStatus status = OrderStatus::kCompleted) {
-    Status s = engine_->RecordOrder(test::NewOrder(
+    Status s = store_->RecordOrder(test::NewOrder(
         order_id, customer_id, kShop, DaysAgo(days_ago), amount_minor, status));
     ASSERT_TRUE(s.ok()) << s.ToString();
   }
@@ -48,12 +49,12 @@ class LoyaltyTest : public ::testing::Test {
   // Points earned on `completed_spend_minor` under the stored policy:
   // loyalty_points_per_unit per 1.00 (100 minor units), rounded down.
   int64_t Earned(int64_t completed_spend_minor) {
-    const TierPolicy policy = test::ValueOf(engine_->GetPolicy());
+    const TierPolicy policy = test::ValueOf(store_->GetPolicy());
     return completed_spend_minor * policy.loyalty_points_per_unit / 100;
   }
 
   CustomerRecord Record(uint64_t id) {
-    return test::ValueOf(engine_->GetCustomer(id));
+    return test::ValueOf(store_->GetCustomer(id));
   }
 
   int64_t Balance(uint64_t id) { return Record(id).derived.loyalty_points; }
@@ -71,22 +72,22 @@ class LoyaltyTest : public ::testing::Test {
   }
 
   void ExpectClean() {
-    auto report = engine_->Verify(20);
+    auto report = factory().Verify(*store_, 20);
     ASSERT_TRUE(report.ok()) << report.status().ToString();
     EXPECT_TRUE(report->ok()) << test::Listing(*report);
   }
 
   test::TempDir dir_;
-  std::unique_ptr<Engine> engine_;
+  std::unique_ptr<Store> store_;
 };
 
 // Only completed spend earns, net of refunds: a paid order does not.
-TEST_F(LoyaltyTest, RedemptionLowersTheBalanceByExactlyThePoints) {
+TEST_P(LoyaltyTest, RedemptionLowersTheBalanceByExactlyThePoints) {
   const uint64_t ann = NewCustomer("ann");
   Buy(1, ann, 30, 12345);
   Buy(2, ann, 20, 5000, OrderStatus::kPaid);
   Buy(3, ann, 10, 2000);
-  ASSERT_TRUE(engine_->RefundOrder(3, 550).ok());
+  ASSERT_TRUE(store_->RefundOrder(3, 550).ok());
   const int64_t completed = 12345 + 2000 - 550;
   const CustomerRecord before = Record(ann);
   ASSERT_EQ(before.aggregates.completed_spend_minor, completed);
@@ -95,7 +96,7 @@ TEST_F(LoyaltyTest, RedemptionLowersTheBalanceByExactlyThePoints) {
   ASSERT_EQ(before.derived.loyalty_points, earned);
   ASSERT_EQ(before.aggregates.loyalty_redeemed, 0);
 
-  ASSERT_TRUE(engine_->RedeemLoyaltyPoints(ann, 40).ok());
+  ASSERT_TRUE(store_->RedeemLoyaltyPoints(ann, 40).ok());
   const CustomerRecord after = Record(ann);
   EXPECT_EQ(after.derived.loyalty_points, earned - 40);
   EXPECT_EQ(after.aggregates.loyalty_redeemed, 40);
@@ -105,7 +106,7 @@ TEST_F(LoyaltyTest, RedemptionLowersTheBalanceByExactlyThePoints) {
   EXPECT_EQ(after.aggregates, expected);
 
   // The whole rest of the balance can be spent, down to 0.
-  ASSERT_TRUE(engine_->RedeemLoyaltyPoints(ann, earned - 40).ok());
+  ASSERT_TRUE(store_->RedeemLoyaltyPoints(ann, earned - 40).ok());
   EXPECT_EQ(Balance(ann), 0);
   EXPECT_EQ(Record(ann).aggregates.loyalty_redeemed, earned);
   // New completed spend earns on top of what was redeemed.
@@ -115,95 +116,95 @@ TEST_F(LoyaltyTest, RedemptionLowersTheBalanceByExactlyThePoints) {
 
   // The redeemed points are stored, not only cached.
   const CustomerRecord last = Record(ann);
-  engine_.reset();
-  engine_ = test::OpenTestEngine(dir_.Sub("db"));
-  ASSERT_NE(engine_, nullptr);
+  store_.reset();
+  store_ = test::OpenTestStore(factory(), dir_.Sub("db"));
+  ASSERT_NE(store_, nullptr);
   ExpectUnchanged(last);
   ExpectClean();
 }
 
 // The balance is derived under the current policy: a new earn rate re-rates
 // the whole completed spend, less what was already redeemed, never below 0.
-TEST_F(LoyaltyTest, BalanceFollowsThePolicysEarnRate) {
+TEST_P(LoyaltyTest, BalanceFollowsThePolicysEarnRate) {
   const uint64_t ann = NewCustomer("ann");
   Buy(1, ann, 30, 13795);
-  ASSERT_TRUE(engine_->RedeemLoyaltyPoints(ann, 40).ok());
-  TierPolicy policy = test::ValueOf(engine_->GetPolicy());
+  ASSERT_TRUE(store_->RedeemLoyaltyPoints(ann, 40).ok());
+  TierPolicy policy = test::ValueOf(store_->GetPolicy());
   policy.loyalty_points_per_unit = 3;
-  ASSERT_TRUE(engine_->SetPolicy(policy, nullptr).ok());
+  ASSERT_TRUE(store_->SetPolicy(policy, nullptr).ok());
   EXPECT_EQ(Earned(13795), 13795 * 3 / 100);
   EXPECT_EQ(Balance(ann), Earned(13795) - 40);
 
   policy.loyalty_points_per_unit = 0;
-  ASSERT_TRUE(engine_->SetPolicy(policy, nullptr).ok());
+  ASSERT_TRUE(store_->SetPolicy(policy, nullptr).ok());
   EXPECT_EQ(Balance(ann), 0);
-  auto refused = engine_->RedeemLoyaltyPoints(ann, 1);
+  auto refused = store_->RedeemLoyaltyPoints(ann, 1);
   EXPECT_TRUE(FailsNaming(refused, StatusCode::kFailedPrecondition,
                           "points: 1 exceeds the balance 0"));
   ExpectClean();
 }
 
-TEST_F(LoyaltyTest, MoreThanTheBalanceIsRefusedAndChangesNothing) {
+TEST_P(LoyaltyTest, MoreThanTheBalanceIsRefusedAndChangesNothing) {
   const uint64_t ann = NewCustomer("ann");
   Buy(1, ann, 30, 10000);
-  ASSERT_TRUE(engine_->RedeemLoyaltyPoints(ann, 10).ok());
+  ASSERT_TRUE(store_->RedeemLoyaltyPoints(ann, 10).ok());
   const int64_t balance = Earned(10000) - 10;
   const CustomerRecord before = Record(ann);
   ASSERT_EQ(before.derived.loyalty_points, balance);
-  const std::string everything = Fingerprint(*engine_);
+  const std::string everything = Fingerprint(factory(), *store_);
 
-  Status s = engine_->RedeemLoyaltyPoints(ann, balance + 1);
+  Status s = store_->RedeemLoyaltyPoints(ann, balance + 1);
   EXPECT_TRUE(FailsNaming(s, StatusCode::kFailedPrecondition,
                           "points: " + std::to_string(balance + 1) +
                               " exceeds the balance " +
                               std::to_string(balance)));
   ExpectUnchanged(before);
-  EXPECT_EQ(Fingerprint(*engine_), everything);
+  EXPECT_EQ(Fingerprint(factory(), *store_), everything);
 
   // A customer without orders has nothing to spend.
   const uint64_t bob = NewCustomer("bob");
   const CustomerRecord bob_before = Record(bob);
-  EXPECT_TRUE(FailsNaming(engine_->RedeemLoyaltyPoints(bob, 1),
+  EXPECT_TRUE(FailsNaming(store_->RedeemLoyaltyPoints(bob, 1),
                           StatusCode::kFailedPrecondition,
                           "points: 1 exceeds the balance 0"));
   ExpectUnchanged(bob_before);
 
   // The refusal consumed nothing: the exact balance is still there.
-  ASSERT_TRUE(engine_->RedeemLoyaltyPoints(ann, balance).ok());
+  ASSERT_TRUE(store_->RedeemLoyaltyPoints(ann, balance).ok());
   EXPECT_EQ(Balance(ann), 0);
   ExpectClean();
 }
 
-TEST_F(LoyaltyTest, PointsMustBePositive) {
+TEST_P(LoyaltyTest, PointsMustBePositive) {
   const uint64_t ann = NewCustomer("ann");
   Buy(1, ann, 30, 10000);
   const CustomerRecord before = Record(ann);
-  const std::string everything = Fingerprint(*engine_);
-  EXPECT_TRUE(FailsNaming(engine_->RedeemLoyaltyPoints(ann, 0),
+  const std::string everything = Fingerprint(factory(), *store_);
+  EXPECT_TRUE(FailsNaming(store_->RedeemLoyaltyPoints(ann, 0),
                           StatusCode::kInvalidArgument,
                           "points: 0 is not positive"));
-  EXPECT_TRUE(FailsNaming(engine_->RedeemLoyaltyPoints(ann, -5),
+  EXPECT_TRUE(FailsNaming(store_->RedeemLoyaltyPoints(ann, -5),
                           StatusCode::kInvalidArgument,
                           "points: -5 is not positive"));
   ExpectUnchanged(before);
-  EXPECT_EQ(Fingerprint(*engine_), everything);
+  EXPECT_EQ(Fingerprint(factory(), *store_), everything);
 }
 
-TEST_F(LoyaltyTest, UnknownCustomerIsNotFound) {
+TEST_P(LoyaltyTest, UnknownCustomerIsNotFound) {
   const uint64_t ann = NewCustomer("ann");
   Buy(1, ann, 30, 10000);
-  const std::string everything = Fingerprint(*engine_);
-  Status s = engine_->RedeemLoyaltyPoints(999, 5);
+  const std::string everything = Fingerprint(factory(), *store_);
+  Status s = store_->RedeemLoyaltyPoints(999, 5);
   EXPECT_TRUE(FailsNaming(s, StatusCode::kNotFound, "customer_id"));
   EXPECT_TRUE(FailsNaming(s, StatusCode::kNotFound, "999"));
-  EXPECT_EQ(Fingerprint(*engine_), everything);
+  EXPECT_EQ(Fingerprint(factory(), *store_), everything);
   EXPECT_TRUE(
-      HasCode(engine_->GetCustomer(999).status(), StatusCode::kNotFound));
+      HasCode(store_->GetCustomer(999).status(), StatusCode::kNotFound));
 }
 
 // Each event is checked against the balance the earlier events of the
 // batch left, and only the accepted ones are committed.
-TEST_F(LoyaltyTest, BatchRedemptionsSeeEarlierEventsAndFailedOnesWriteNothing) {
+TEST_P(LoyaltyTest, BatchRedemptionsSeeEarlierEventsAndFailedOnesWriteNothing) {
   const uint64_t ann = NewCustomer("ann");
   const uint64_t bob = NewCustomer("bob");
   Buy(1, ann, 30, 5000);
@@ -226,7 +227,7 @@ TEST_F(LoyaltyTest, BatchRedemptionsSeeEarlierEventsAndFailedOnesWriteNothing) {
   };
   std::vector<Status> statuses;
   std::vector<uint64_t> ids;
-  ASSERT_TRUE(engine_->ApplyBatch(events, &statuses, &ids).ok());
+  ASSERT_TRUE(store_->ApplyBatch(events, &statuses, &ids).ok());
   ASSERT_EQ(statuses.size(), events.size());
   EXPECT_TRUE(HasCode(statuses[0], StatusCode::kOk));
   EXPECT_TRUE(FailsNaming(statuses[1], StatusCode::kFailedPrecondition,
@@ -259,21 +260,25 @@ TEST_F(LoyaltyTest, BatchRedemptionsSeeEarlierEventsAndFailedOnesWriteNothing) {
   // A batch of refused redemptions writes nothing at all.
   Buy(11, ann, 1, 2000);
   const CustomerRecord ann_before = Record(ann);
-  const std::string everything = Fingerprint(*engine_);
+  const std::string everything = Fingerprint(factory(), *store_);
   std::vector<Event> refused = {
       LoyaltyRedemption{ann, Earned(15000 + 2000) - with_order + 1},
       LoyaltyRedemption{bob, 0},
       LoyaltyRedemption{12345, 1},
   };
-  ASSERT_TRUE(engine_->ApplyBatch(refused, &statuses).ok());
+  ASSERT_TRUE(store_->ApplyBatch(refused, &statuses).ok());
   EXPECT_TRUE(HasCode(statuses[0], StatusCode::kFailedPrecondition));
   EXPECT_TRUE(HasCode(statuses[1], StatusCode::kInvalidArgument));
   EXPECT_TRUE(HasCode(statuses[2], StatusCode::kNotFound));
   ExpectUnchanged(ann_before);
   ExpectUnchanged(bob_before);
-  EXPECT_EQ(Fingerprint(*engine_), everything);
+  EXPECT_EQ(Fingerprint(factory(), *store_), everything);
   ExpectClean();
 }
+
+INSTANTIATE_TEST_SUITE_P(Store, LoyaltyTest,
+                         ::testing::ValuesIn(test::StoreFactories()),
+                         test::StoreFactoryName);
 
 }  // namespace
 }  // namespace custdb

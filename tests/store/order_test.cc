@@ -9,19 +9,20 @@
 #include <string>
 #include <vector>
 
-#include "custdb/engine.h"
+#include "custdb/store.h"
+#include "store/store_factory.h"
 #include "support/reference_model.h"
 #include "support/test_util.h"
 
 namespace custdb {
 namespace {
 
+using test::Fingerprint;
 using test::kTestNowMs;
-using test::OpenTestEngine;
+using test::OpenTestStore;
 using test::TempDir;
 using test::refmodel::CoreAggregatesMatch;
 using test::refmodel::FailsNaming;
-using test::refmodel::Fingerprint;
 using test::refmodel::HasCode;
 using test::refmodel::OrderToString;
 
@@ -43,38 +44,38 @@ Order CreditNote(uint64_t id, uint64_t customer_id, int64_t ts_ms,
   return o;
 }
 
-class OrderTest : public ::testing::Test {
+class OrderTest : public test::StoreTest {
  protected:
   void SetUp() override {
-    engine_ = OpenTestEngine(dir_.Sub("db"));
-    ASSERT_NE(engine_, nullptr);
+    store_ = OpenTestStore(factory(), dir_.Sub("db"));
+    ASSERT_NE(store_, nullptr);
     Channel shop;
     shop.id = kShop;
     shop.name = "shop";
-    ASSERT_TRUE(engine_->PutChannel(shop).ok());
+    ASSERT_TRUE(store_->PutChannel(shop).ok());
     for (uint64_t id : {kAnn, kBob}) {
       Customer c;
       c.id = id;
-      ASSERT_TRUE(engine_->CreateCustomer(c).ok());
+      ASSERT_TRUE(store_->CreateCustomer(c).ok());
     }
   }
 
   Aggregates AggregatesOf(uint64_t customer_id) {
-    auto got = engine_->GetCustomer(customer_id);
+    auto got = store_->GetCustomer(customer_id);
     EXPECT_TRUE(got.ok()) << got.status().ToString();
     return got.ok() ? got->aggregates : Aggregates{};
   }
 
-  Order GetOrder(uint64_t id) { return test::ValueOf(engine_->GetOrder(id)); }
+  Order GetOrder(uint64_t id) { return test::ValueOf(store_->GetOrder(id)); }
 
   // Records `o`, failing the test on error.
   void Record(const Order& o) {
-    Status s = engine_->RecordOrder(o);
+    Status s = store_->RecordOrder(o);
     ASSERT_TRUE(s.ok()) << s.ToString() << " for " << OrderToString(o);
   }
 
   TempDir dir_;
-  std::unique_ptr<Engine> engine_;
+  std::unique_ptr<Store> store_;
 };
 
 // Aggregates of a customer whose only activity is orders.
@@ -90,7 +91,7 @@ Aggregates OrderAggregates(int64_t orders, int64_t completed, int64_t spend,
   return a;
 }
 
-TEST_F(OrderTest, RecordedOrdersUpdateAggregates) {
+TEST_P(OrderTest, RecordedOrdersUpdateAggregates) {
   const int64_t t1 = kTestNowMs - 30 * kDay;
   const int64_t t2 = kTestNowMs - 20 * kDay;
   const int64_t t3 = kTestNowMs - 10 * kDay;
@@ -106,12 +107,12 @@ TEST_F(OrderTest, RecordedOrdersUpdateAggregates) {
                                   AggregatesOf(kAnn)));
   // Bob is untouched.
   EXPECT_TRUE(CoreAggregatesMatch(Aggregates{}, AggregatesOf(kBob)));
-  auto counts = engine_->Counts();
+  auto counts = factory().Counts(*store_);
   ASSERT_TRUE(counts.ok());
   EXPECT_EQ(counts->orders, 3);
 }
 
-TEST_F(OrderTest, GetOrderReturnsTheRecordedOrder) {
+TEST_P(OrderTest, GetOrderReturnsTheRecordedOrder) {
   Order o = MakeOrder(77, kAnn, kTestNowMs - kDay, 1250, OrderStatus::kPaid);
   o.currency = "EUR";
   o.items = {{"SKU-1", 2, 500, 1000}, {"SKU-2", 1, 250, 250}};
@@ -120,10 +121,10 @@ TEST_F(OrderTest, GetOrderReturnsTheRecordedOrder) {
   EXPECT_TRUE(got.currency == "EUR" || got.currency.empty()) << got.currency;
   got.currency = o.currency;
   EXPECT_EQ(OrderToString(got), OrderToString(o));
-  EXPECT_TRUE(HasCode(engine_->GetOrder(78).status(), StatusCode::kNotFound));
+  EXPECT_TRUE(HasCode(store_->GetOrder(78).status(), StatusCode::kNotFound));
 }
 
-TEST_F(OrderTest, EmptyCurrencyMeansBaseCurrency) {
+TEST_P(OrderTest, EmptyCurrencyMeansBaseCurrency) {
   Order o = MakeOrder(1, kAnn, kTestNowMs - kDay, 900);
   o.currency = "";
   Record(o);
@@ -132,7 +133,7 @@ TEST_F(OrderTest, EmptyCurrencyMeansBaseCurrency) {
   EXPECT_EQ(AggregatesOf(kAnn).total_spend_minor, 900);
 }
 
-TEST_F(OrderTest, RefundedAmountIsIgnoredOnRecord) {
+TEST_P(OrderTest, RefundedAmountIsIgnoredOnRecord) {
   Order o = MakeOrder(1, kAnn, kTestNowMs - kDay, 900);
   o.refunded_minor = 400;
   Record(o);
@@ -140,31 +141,31 @@ TEST_F(OrderTest, RefundedAmountIsIgnoredOnRecord) {
   EXPECT_EQ(AggregatesOf(kAnn).total_spend_minor, 900);
 }
 
-TEST_F(OrderTest, DuplicateOrderIdIsAlreadyExistsAndChangesNothing) {
+TEST_P(OrderTest, DuplicateOrderIdIsAlreadyExistsAndChangesNothing) {
   Record(MakeOrder(5, kAnn, kTestNowMs - kDay, 1000));
   const Aggregates ann = AggregatesOf(kAnn);
-  const std::string before = Fingerprint(*engine_);
+  const std::string before = Fingerprint(factory(), *store_);
   // Same order again, a different amount, and a different customer.
   EXPECT_TRUE(
-      HasCode(engine_->RecordOrder(MakeOrder(5, kAnn, kTestNowMs - kDay, 1000)),
+      HasCode(store_->RecordOrder(MakeOrder(5, kAnn, kTestNowMs - kDay, 1000)),
               StatusCode::kAlreadyExists));
   EXPECT_TRUE(
-      HasCode(engine_->RecordOrder(MakeOrder(5, kAnn, kTestNowMs, 99999)),
+      HasCode(store_->RecordOrder(MakeOrder(5, kAnn, kTestNowMs, 99999)),
               StatusCode::kAlreadyExists));
-  EXPECT_TRUE(HasCode(engine_->RecordOrder(MakeOrder(5, kBob, kTestNowMs, 300)),
+  EXPECT_TRUE(HasCode(store_->RecordOrder(MakeOrder(5, kBob, kTestNowMs, 300)),
                       StatusCode::kAlreadyExists));
   EXPECT_TRUE(CoreAggregatesMatch(ann, AggregatesOf(kAnn)));
   EXPECT_TRUE(CoreAggregatesMatch(Aggregates{}, AggregatesOf(kBob)));
-  EXPECT_EQ(Fingerprint(*engine_), before);
+  EXPECT_EQ(Fingerprint(factory(), *store_), before);
   EXPECT_EQ(GetOrder(5).amount_minor, 1000);
 }
 
-TEST_F(OrderTest, OrderOfUnknownCustomerIsNotFound) {
-  const std::string before = Fingerprint(*engine_);
-  EXPECT_TRUE(HasCode(engine_->RecordOrder(MakeOrder(1, 999, kTestNowMs, 10)),
+TEST_P(OrderTest, OrderOfUnknownCustomerIsNotFound) {
+  const std::string before = Fingerprint(factory(), *store_);
+  EXPECT_TRUE(HasCode(store_->RecordOrder(MakeOrder(1, 999, kTestNowMs, 10)),
                       StatusCode::kNotFound));
-  EXPECT_EQ(Fingerprint(*engine_), before);
-  EXPECT_TRUE(HasCode(engine_->GetOrder(1).status(), StatusCode::kNotFound));
+  EXPECT_EQ(Fingerprint(factory(), *store_), before);
+  EXPECT_TRUE(HasCode(store_->GetOrder(1).status(), StatusCode::kNotFound));
   // The id was not taken.
   Record(MakeOrder(1, kAnn, kTestNowMs, 10));
 }
@@ -266,21 +267,21 @@ std::vector<OrderCase> InvalidOrderCases() {
   };
 }
 
-TEST_F(OrderTest, InvalidOrderIsRejectedNamingFieldAndWritesNothing) {
+TEST_P(OrderTest, InvalidOrderIsRejectedNamingFieldAndWritesNothing) {
   Record(MakeOrder(1, kAnn, kTestNowMs - kDay, 700));
-  const std::string before = Fingerprint(*engine_);
+  const std::string before = Fingerprint(factory(), *store_);
   for (const OrderCase& tc : InvalidOrderCases()) {
     SCOPED_TRACE(tc.what);
     Order o = MakeOrder(50, kAnn, kTestNowMs - 2 * kDay, 1500);
     tc.mutate(&o);
-    EXPECT_TRUE(FailsNaming(engine_->RecordOrder(o),
+    EXPECT_TRUE(FailsNaming(store_->RecordOrder(o),
                             StatusCode::kInvalidArgument, tc.field));
-    EXPECT_EQ(Fingerprint(*engine_), before);
-    EXPECT_TRUE(HasCode(engine_->GetOrder(50).status(), StatusCode::kNotFound));
+    EXPECT_EQ(Fingerprint(factory(), *store_), before);
+    EXPECT_TRUE(HasCode(store_->GetOrder(50).status(), StatusCode::kNotFound));
   }
 }
 
-TEST_F(OrderTest, BoundaryValuesAreAccepted) {
+TEST_P(OrderTest, BoundaryValuesAreAccepted) {
   Order many = MakeOrder(1, kAnn, kTestNowMs - kDay, 1000);
   many.items.assign(1000, LineItem{std::string(64, 's'), 1, 1, 1});
   Record(many);
@@ -298,22 +299,22 @@ TEST_F(OrderTest, BoundaryValuesAreAccepted) {
 }
 
 // Every transition UpdateOrderStatus allows, with the aggregates after it.
-TEST_F(OrderTest, AllowedStatusTransitionsUpdateAggregates) {
+TEST_P(OrderTest, AllowedStatusTransitionsUpdateAggregates) {
   const int64_t t = kTestNowMs - 5 * kDay;
   // placed -> paid -> completed
   Record(MakeOrder(1, kAnn, t, 1000, OrderStatus::kPlaced));
   EXPECT_TRUE(
       CoreAggregatesMatch(OrderAggregates(1, 0, 0, t, t), AggregatesOf(kAnn)));
-  ASSERT_TRUE(engine_->UpdateOrderStatus(1, OrderStatus::kPaid).ok());
+  ASSERT_TRUE(store_->UpdateOrderStatus(1, OrderStatus::kPaid).ok());
   EXPECT_EQ(GetOrder(1).status, OrderStatus::kPaid);
   EXPECT_TRUE(CoreAggregatesMatch(OrderAggregates(1, 0, 1000, t, t),
                                   AggregatesOf(kAnn)));
-  ASSERT_TRUE(engine_->UpdateOrderStatus(1, OrderStatus::kCompleted).ok());
+  ASSERT_TRUE(store_->UpdateOrderStatus(1, OrderStatus::kCompleted).ok());
   EXPECT_EQ(GetOrder(1).status, OrderStatus::kCompleted);
   EXPECT_TRUE(CoreAggregatesMatch(OrderAggregates(1, 1, 1000, t, t),
                                   AggregatesOf(kAnn)));
   // completed -> refunded: refunds what is left.
-  ASSERT_TRUE(engine_->UpdateOrderStatus(1, OrderStatus::kRefunded).ok());
+  ASSERT_TRUE(store_->UpdateOrderStatus(1, OrderStatus::kRefunded).ok());
   EXPECT_EQ(GetOrder(1).status, OrderStatus::kRefunded);
   EXPECT_EQ(GetOrder(1).refunded_minor, 1000);
   EXPECT_TRUE(
@@ -321,7 +322,7 @@ TEST_F(OrderTest, AllowedStatusTransitionsUpdateAggregates) {
 
   // placed -> cancelled: no longer an order, but its time stays.
   Record(MakeOrder(2, kBob, t, 400, OrderStatus::kPlaced));
-  ASSERT_TRUE(engine_->UpdateOrderStatus(2, OrderStatus::kCancelled).ok());
+  ASSERT_TRUE(store_->UpdateOrderStatus(2, OrderStatus::kCancelled).ok());
   EXPECT_EQ(GetOrder(2).status, OrderStatus::kCancelled);
   EXPECT_TRUE(
       CoreAggregatesMatch(OrderAggregates(0, 0, 0, t, t), AggregatesOf(kBob)));
@@ -330,20 +331,20 @@ TEST_F(OrderTest, AllowedStatusTransitionsUpdateAggregates) {
   Record(MakeOrder(3, kBob, t + 1, 600, OrderStatus::kPaid));
   EXPECT_TRUE(CoreAggregatesMatch(OrderAggregates(1, 0, 600, t, t + 1),
                                   AggregatesOf(kBob)));
-  ASSERT_TRUE(engine_->UpdateOrderStatus(3, OrderStatus::kCancelled).ok());
+  ASSERT_TRUE(store_->UpdateOrderStatus(3, OrderStatus::kCancelled).ok());
   EXPECT_TRUE(CoreAggregatesMatch(OrderAggregates(0, 0, 0, t, t + 1),
                                   AggregatesOf(kBob)));
 
   // paid -> refunded: still an order, no spend.
   Record(MakeOrder(4, kBob, t + 2, 800, OrderStatus::kPaid));
-  ASSERT_TRUE(engine_->UpdateOrderStatus(4, OrderStatus::kRefunded).ok());
+  ASSERT_TRUE(store_->UpdateOrderStatus(4, OrderStatus::kRefunded).ok());
   EXPECT_EQ(GetOrder(4).status, OrderStatus::kRefunded);
   EXPECT_EQ(GetOrder(4).refunded_minor, 800);
   EXPECT_TRUE(CoreAggregatesMatch(OrderAggregates(1, 0, 0, t, t + 2),
                                   AggregatesOf(kBob)));
 }
 
-TEST_F(OrderTest, ForbiddenStatusTransitionsAreFailedPrecondition) {
+TEST_P(OrderTest, ForbiddenStatusTransitionsAreFailedPrecondition) {
   using S = OrderStatus;
   const int64_t t = kTestNowMs - kDay;
   // One order per status: 1 placed, 2 paid, 3 completed, 4 cancelled,
@@ -352,10 +353,10 @@ TEST_F(OrderTest, ForbiddenStatusTransitionsAreFailedPrecondition) {
   Record(MakeOrder(2, kAnn, t, 200, S::kPaid));
   Record(MakeOrder(3, kAnn, t, 300, S::kCompleted));
   Record(MakeOrder(4, kAnn, t, 400, S::kPlaced));
-  ASSERT_TRUE(engine_->UpdateOrderStatus(4, S::kCancelled).ok());
+  ASSERT_TRUE(store_->UpdateOrderStatus(4, S::kCancelled).ok());
   Record(MakeOrder(5, kAnn, t, 500, S::kCompleted));
-  ASSERT_TRUE(engine_->UpdateOrderStatus(5, S::kRefunded).ok());
-  const std::string before = Fingerprint(*engine_);
+  ASSERT_TRUE(store_->UpdateOrderStatus(5, S::kRefunded).ok());
+  const std::string before = Fingerprint(factory(), *store_);
   struct Case {
     uint64_t order_id;
     S to;
@@ -373,32 +374,32 @@ TEST_F(OrderTest, ForbiddenStatusTransitionsAreFailedPrecondition) {
   for (const Case& tc : forbidden) {
     SCOPED_TRACE("order " + std::to_string(tc.order_id) + " to status " +
                  std::to_string(static_cast<int>(tc.to)));
-    EXPECT_TRUE(HasCode(engine_->UpdateOrderStatus(tc.order_id, tc.to),
+    EXPECT_TRUE(HasCode(store_->UpdateOrderStatus(tc.order_id, tc.to),
                         StatusCode::kFailedPrecondition));
   }
-  EXPECT_EQ(Fingerprint(*engine_), before);
+  EXPECT_EQ(Fingerprint(factory(), *store_), before);
 }
 
-TEST_F(OrderTest, StatusChangeOfUnknownOrderIsNotFound) {
-  EXPECT_TRUE(HasCode(engine_->UpdateOrderStatus(42, OrderStatus::kPaid),
+TEST_P(OrderTest, StatusChangeOfUnknownOrderIsNotFound) {
+  EXPECT_TRUE(HasCode(store_->UpdateOrderStatus(42, OrderStatus::kPaid),
                       StatusCode::kNotFound));
 }
 
-TEST_F(OrderTest, PartialAndFullRefunds) {
+TEST_P(OrderTest, PartialAndFullRefunds) {
   const int64_t t = kTestNowMs - kDay;
   Record(MakeOrder(1, kAnn, t, 1000, OrderStatus::kCompleted));
-  ASSERT_TRUE(engine_->RefundOrder(1, 300).ok());
+  ASSERT_TRUE(store_->RefundOrder(1, 300).ok());
   Order o = GetOrder(1);
   EXPECT_EQ(o.status, OrderStatus::kCompleted);  // partial keeps the status
   EXPECT_EQ(o.refunded_minor, 300);
   EXPECT_TRUE(CoreAggregatesMatch(OrderAggregates(1, 1, 700, t, t),
                                   AggregatesOf(kAnn)));
-  ASSERT_TRUE(engine_->RefundOrder(1, 699).ok());
+  ASSERT_TRUE(store_->RefundOrder(1, 699).ok());
   EXPECT_EQ(GetOrder(1).refunded_minor, 999);
   EXPECT_TRUE(
       CoreAggregatesMatch(OrderAggregates(1, 1, 1, t, t), AggregatesOf(kAnn)));
   // Reaching the full amount sets refunded.
-  ASSERT_TRUE(engine_->RefundOrder(1, 1).ok());
+  ASSERT_TRUE(store_->RefundOrder(1, 1).ok());
   o = GetOrder(1);
   EXPECT_EQ(o.status, OrderStatus::kRefunded);
   EXPECT_EQ(o.refunded_minor, 1000);
@@ -406,78 +407,78 @@ TEST_F(OrderTest, PartialAndFullRefunds) {
       CoreAggregatesMatch(OrderAggregates(1, 0, 0, t, t), AggregatesOf(kAnn)));
 }
 
-TEST_F(OrderTest, FullRefundInOneStepOfPaidOrder) {
+TEST_P(OrderTest, FullRefundInOneStepOfPaidOrder) {
   const int64_t t = kTestNowMs - kDay;
   Record(MakeOrder(1, kAnn, t, 1000, OrderStatus::kPaid));
-  ASSERT_TRUE(engine_->RefundOrder(1, 1000).ok());
+  ASSERT_TRUE(store_->RefundOrder(1, 1000).ok());
   EXPECT_EQ(GetOrder(1).status, OrderStatus::kRefunded);
   EXPECT_TRUE(
       CoreAggregatesMatch(OrderAggregates(1, 0, 0, t, t), AggregatesOf(kAnn)));
 }
 
-TEST_F(OrderTest, PartiallyRefundedOrderMovesOnWithItsRefund) {
+TEST_P(OrderTest, PartiallyRefundedOrderMovesOnWithItsRefund) {
   const int64_t t = kTestNowMs - kDay;
   Record(MakeOrder(1, kAnn, t, 1000, OrderStatus::kPaid));
-  ASSERT_TRUE(engine_->RefundOrder(1, 250).ok());
-  ASSERT_TRUE(engine_->UpdateOrderStatus(1, OrderStatus::kCompleted).ok());
+  ASSERT_TRUE(store_->RefundOrder(1, 250).ok());
+  ASSERT_TRUE(store_->UpdateOrderStatus(1, OrderStatus::kCompleted).ok());
   Order o = GetOrder(1);
   EXPECT_EQ(o.status, OrderStatus::kCompleted);
   EXPECT_EQ(o.refunded_minor, 250);
   EXPECT_TRUE(CoreAggregatesMatch(OrderAggregates(1, 1, 750, t, t),
                                   AggregatesOf(kAnn)));
   // completed -> refunded refunds what is left.
-  ASSERT_TRUE(engine_->UpdateOrderStatus(1, OrderStatus::kRefunded).ok());
+  ASSERT_TRUE(store_->UpdateOrderStatus(1, OrderStatus::kRefunded).ok());
   EXPECT_EQ(GetOrder(1).refunded_minor, 1000);
   EXPECT_TRUE(
       CoreAggregatesMatch(OrderAggregates(1, 0, 0, t, t), AggregatesOf(kAnn)));
 }
 
-TEST_F(OrderTest, CancellingPartiallyRefundedPaidOrderRemovesItsSpend) {
+TEST_P(OrderTest, CancellingPartiallyRefundedPaidOrderRemovesItsSpend) {
   // total_spend counts only paid, completed and refunded orders.
   const int64_t t = kTestNowMs - kDay;
   Record(MakeOrder(1, kAnn, t, 1000, OrderStatus::kPaid));
   Record(MakeOrder(2, kAnn, t, 50, OrderStatus::kCompleted));
-  ASSERT_TRUE(engine_->RefundOrder(1, 300).ok());
+  ASSERT_TRUE(store_->RefundOrder(1, 300).ok());
   EXPECT_TRUE(CoreAggregatesMatch(OrderAggregates(2, 1, 750, t, t),
                                   AggregatesOf(kAnn)));
-  ASSERT_TRUE(engine_->UpdateOrderStatus(1, OrderStatus::kCancelled).ok());
+  ASSERT_TRUE(store_->UpdateOrderStatus(1, OrderStatus::kCancelled).ok());
   EXPECT_TRUE(
       CoreAggregatesMatch(OrderAggregates(1, 1, 50, t, t), AggregatesOf(kAnn)));
 }
 
-TEST_F(OrderTest, InvalidRefundAmountIsInvalidArgument) {
+TEST_P(OrderTest, InvalidRefundAmountIsInvalidArgument) {
   Record(MakeOrder(1, kAnn, kTestNowMs - kDay, 1000, OrderStatus::kCompleted));
-  ASSERT_TRUE(engine_->RefundOrder(1, 400).ok());
-  const std::string before = Fingerprint(*engine_);
-  EXPECT_TRUE(FailsNaming(engine_->RefundOrder(1, 601),
+  ASSERT_TRUE(store_->RefundOrder(1, 400).ok());
+  const std::string before = Fingerprint(factory(), *store_);
+  EXPECT_TRUE(FailsNaming(store_->RefundOrder(1, 601),
                           StatusCode::kInvalidArgument, "amount"));
-  EXPECT_TRUE(FailsNaming(engine_->RefundOrder(1, 0),
+  EXPECT_TRUE(FailsNaming(store_->RefundOrder(1, 0),
                           StatusCode::kInvalidArgument, "amount"));
-  EXPECT_TRUE(FailsNaming(engine_->RefundOrder(1, -5),
+  EXPECT_TRUE(FailsNaming(store_->RefundOrder(1, -5),
                           StatusCode::kInvalidArgument, "amount"));
-  EXPECT_TRUE(FailsNaming(engine_->RefundOrder(1, INT64_MAX),
+  EXPECT_TRUE(FailsNaming(store_->RefundOrder(1, INT64_MAX),
                           StatusCode::kInvalidArgument, "amount"));
-  EXPECT_EQ(Fingerprint(*engine_), before);
-  EXPECT_TRUE(engine_->RefundOrder(1, 600).ok());
+  EXPECT_EQ(Fingerprint(factory(), *store_), before);
+  EXPECT_TRUE(store_->RefundOrder(1, 600).ok());
 }
 
-TEST_F(OrderTest, RefundOfOrderNotPaidOrCompletedIsFailedPrecondition) {
+TEST_P(OrderTest, RefundOfOrderNotPaidOrCompletedIsFailedPrecondition) {
   Record(MakeOrder(1, kAnn, kTestNowMs - kDay, 1000, OrderStatus::kPlaced));
   Record(MakeOrder(2, kAnn, kTestNowMs - kDay, 1000, OrderStatus::kPaid));
-  ASSERT_TRUE(engine_->UpdateOrderStatus(2, OrderStatus::kCancelled).ok());
-  const std::string before = Fingerprint(*engine_);
+  ASSERT_TRUE(store_->UpdateOrderStatus(2, OrderStatus::kCancelled).ok());
+  const std::string before = Fingerprint(factory(), *store_);
   EXPECT_TRUE(
-      HasCode(engine_->RefundOrder(1, 100), StatusCode::kFailedPrecondition));
+      HasCode(store_->RefundOrder(1, 100), StatusCode::kFailedPrecondition));
   EXPECT_TRUE(
-      HasCode(engine_->RefundOrder(2, 100), StatusCode::kFailedPrecondition));
-  EXPECT_EQ(Fingerprint(*engine_), before);
+      HasCode(store_->RefundOrder(2, 100), StatusCode::kFailedPrecondition));
+  EXPECT_EQ(Fingerprint(factory(), *store_), before);
 }
 
-TEST_F(OrderTest, RefundOfUnknownOrderIsNotFound) {
-  EXPECT_TRUE(HasCode(engine_->RefundOrder(42, 100), StatusCode::kNotFound));
+TEST_P(OrderTest, RefundOfUnknownOrderIsNotFound) {
+  EXPECT_TRUE(HasCode(store_->RefundOrder(42, 100), StatusCode::kNotFound));
 }
 
-TEST_F(OrderTest, CreditNotesReduceSpendAndAreNotOrders) {
+TEST_P(OrderTest, CreditNotesReduceSpendAndAreNotOrders) {
   const int64_t t1 = kTestNowMs - 10 * kDay;
   const int64_t t2 = kTestNowMs - 5 * kDay;
   Record(MakeOrder(1, kAnn, t1, 1000, OrderStatus::kCompleted));
@@ -496,64 +497,68 @@ TEST_F(OrderTest, CreditNotesReduceSpendAndAreNotOrders) {
   Record(with_items);
   EXPECT_TRUE(CoreAggregatesMatch(OrderAggregates(0, 0, -450, 0, 0),
                                   AggregatesOf(kBob)));
-  auto counts = engine_->Counts();
+  auto counts = factory().Counts(*store_);
   ASSERT_TRUE(counts.ok());
   EXPECT_EQ(counts->orders, 3);  // sale orders and credit notes
 }
 
-TEST_F(OrderTest, CreditNoteStatusCannotChange) {
+TEST_P(OrderTest, CreditNoteStatusCannotChange) {
   Record(CreditNote(1, kAnn, kTestNowMs - kDay, 300));
-  const std::string before = Fingerprint(*engine_);
+  const std::string before = Fingerprint(factory(), *store_);
   for (OrderStatus to :
        {OrderStatus::kPlaced, OrderStatus::kPaid, OrderStatus::kCompleted,
         OrderStatus::kCancelled, OrderStatus::kRefunded}) {
     SCOPED_TRACE(static_cast<int>(to));
-    EXPECT_TRUE(HasCode(engine_->UpdateOrderStatus(1, to),
+    EXPECT_TRUE(HasCode(store_->UpdateOrderStatus(1, to),
                         StatusCode::kFailedPrecondition));
   }
   // A credit note is not a sale order: it cannot be refunded either.
-  EXPECT_FALSE(engine_->RefundOrder(1, 100).ok());
-  EXPECT_EQ(Fingerprint(*engine_), before);
+  EXPECT_FALSE(store_->RefundOrder(1, 100).ok());
+  EXPECT_EQ(Fingerprint(factory(), *store_), before);
 }
 
 // total_spend_minor is an i64 sum; an order that would take it out of
 // range cannot be recorded as the contract defines it, so it must fail and
 // change nothing (rather than wrap around, which is also undefined
 // behaviour and aborts under UBSan).
-TEST_F(OrderTest, SpendThatWouldOverflowIsRejected) {
+TEST_P(OrderTest, SpendThatWouldOverflowIsRejected) {
   const int64_t t = kTestNowMs - kDay;
   Record(MakeOrder(1, kAnn, t, INT64_MAX));
-  const std::string before = Fingerprint(*engine_);
-  Status s = engine_->RecordOrder(MakeOrder(2, kAnn, t, 1));
+  const std::string before = Fingerprint(factory(), *store_);
+  Status s = store_->RecordOrder(MakeOrder(2, kAnn, t, 1));
   EXPECT_FALSE(s.ok()) << "total_spend_minor would exceed INT64_MAX";
-  EXPECT_EQ(Fingerprint(*engine_), before);
+  EXPECT_EQ(Fingerprint(factory(), *store_), before);
   EXPECT_EQ(AggregatesOf(kAnn).total_spend_minor, INT64_MAX);
 
   // The same below zero, with credit notes.
   Record(CreditNote(3, kBob, t, INT64_MAX));
-  const std::string with_note = Fingerprint(*engine_);
-  s = engine_->RecordOrder(CreditNote(4, kBob, t, 2));
+  const std::string with_note = Fingerprint(factory(), *store_);
+  s = store_->RecordOrder(CreditNote(4, kBob, t, 2));
   EXPECT_FALSE(s.ok()) << "total_spend_minor would go below INT64_MIN";
-  EXPECT_EQ(Fingerprint(*engine_), with_note);
+  EXPECT_EQ(Fingerprint(factory(), *store_), with_note);
   EXPECT_EQ(AggregatesOf(kBob).total_spend_minor, -INT64_MAX);
 }
 
-TEST_F(OrderTest, OrdersAndRefundsSurviveReopen) {
+TEST_P(OrderTest, OrdersAndRefundsSurviveReopen) {
   Record(MakeOrder(1, kAnn, kTestNowMs - kDay, 1000, OrderStatus::kPaid));
-  ASSERT_TRUE(engine_->RefundOrder(1, 100).ok());
+  ASSERT_TRUE(store_->RefundOrder(1, 100).ok());
   Record(CreditNote(2, kAnn, kTestNowMs - kDay, 50));
-  const std::string before = Fingerprint(*engine_);
-  engine_.reset();
-  engine_ = OpenTestEngine(dir_.Sub("db"));
-  ASSERT_NE(engine_, nullptr);
-  EXPECT_EQ(Fingerprint(*engine_), before);
+  const std::string before = Fingerprint(factory(), *store_);
+  store_.reset();
+  store_ = OpenTestStore(factory(), dir_.Sub("db"));
+  ASSERT_NE(store_, nullptr);
+  EXPECT_EQ(Fingerprint(factory(), *store_), before);
   // The order id index survived too.
-  EXPECT_TRUE(HasCode(engine_->RecordOrder(MakeOrder(1, kBob, kTestNowMs, 1)),
+  EXPECT_TRUE(HasCode(store_->RecordOrder(MakeOrder(1, kBob, kTestNowMs, 1)),
                       StatusCode::kAlreadyExists));
-  ASSERT_TRUE(engine_->RefundOrder(1, 900).ok());
+  ASSERT_TRUE(store_->RefundOrder(1, 900).ok());
   EXPECT_EQ(GetOrder(1).status, OrderStatus::kRefunded);
   EXPECT_EQ(AggregatesOf(kAnn).total_spend_minor, -50);
 }
+
+INSTANTIATE_TEST_SUITE_P(Store, OrderTest,
+                         ::testing::ValuesIn(test::StoreFactories()),
+                         test::StoreFactoryName);
 
 }  // namespace
 }  // namespace custdb

@@ -13,7 +13,8 @@
 #include <tuple>
 #include <vector>
 
-#include "custdb/engine.h"
+#include "custdb/store.h"
+#include "store/store_factory.h"
 #include "support/random_customers.h"
 #include "support/report_brute_force.h"
 #include "support/test_util.h"
@@ -40,12 +41,12 @@ using test::TempDir;
 //   6  -     ""      none                                low   prospect
 //   7  2     north   none; a call 3 days ago             low   prospect
 //   8  4     south   60: 200000                          high  active
-class QueryTest : public ::testing::Test {
+class QueryTest : public test::StoreTest {
  protected:
   void SetUp() override {
-    engine_ = test::OpenTestEngine(dir_.Sub("db"));
-    ASSERT_NE(engine_, nullptr);
-    test::PutChannelTree(engine_.get(),
+    store_ = test::OpenTestStore(factory(), dir_.Sub("db"));
+    ASSERT_NE(store_, nullptr);
+    test::PutChannelTree(store_.get(),
                          {{1, 0}, {2, 1}, {3, 1}, {4, 2}, {9, 0}});
     ASSERT_FALSE(HasFatalFailure());
     AddCustomer(1, 2, "north", {{10, 250000}});
@@ -55,7 +56,7 @@ class QueryTest : public ::testing::Test {
     AddCustomer(5, 9, "east", {{40, 30000}, {45, 10000}});
     AddCustomer(6, 0, "", {});
     AddCustomer(7, 2, "north", {});
-    ASSERT_TRUE(engine_
+    ASSERT_TRUE(store_
                     ->RecordInteraction(test::NewInteraction(
                         7, 2, DaysAgo(3), InteractionKind::kCall))
                     .ok());
@@ -68,9 +69,9 @@ class QueryTest : public ::testing::Test {
     c.id = id;
     c.owner_channel_id = owner;
     c.region = region;
-    ASSERT_TRUE(engine_->CreateCustomer(c).ok());
+    ASSERT_TRUE(store_->CreateCustomer(c).ok());
     for (const auto& [days_ago, amount] : orders) {
-      Status s = engine_->RecordOrder(
+      Status s = store_->RecordOrder(
           test::NewOrder(next_order_++, id, 1, DaysAgo(days_ago), amount));
       ASSERT_TRUE(s.ok()) << s.ToString();
     }
@@ -81,7 +82,7 @@ class QueryTest : public ::testing::Test {
     q.limit = page_size;
     std::vector<uint64_t> ids;
     for (int pages = 0; pages < 1000; ++pages) {
-      auto page = engine_->FindCustomers(q);
+      auto page = store_->FindCustomers(q);
       EXPECT_TRUE(page.ok()) << page.status().ToString();
       if (!page.ok()) break;
       EXPECT_LE(page->customers.size(), page_size);
@@ -94,7 +95,7 @@ class QueryTest : public ::testing::Test {
   }
 
   std::vector<uint64_t> Find(const CustomerQuery& q) {
-    auto page = engine_->FindCustomers(q);
+    auto page = store_->FindCustomers(q);
     EXPECT_TRUE(page.ok()) << page.status().ToString();
     if (!page.ok()) return {};
     EXPECT_TRUE(page->next_cursor.empty());
@@ -102,17 +103,17 @@ class QueryTest : public ::testing::Test {
   }
 
   QueryPlan Plan(const CustomerQuery& q) {
-    return test::ValueOf(engine_->Explain(q));
+    return test::ValueOf(store_->Explain(q));
   }
 
   TempDir dir_;
-  std::unique_ptr<Engine> engine_;
+  std::unique_ptr<Store> store_;
   uint64_t next_order_ = 1;
 };
 
 using Ids_ = std::vector<uint64_t>;
 
-TEST_F(QueryTest, EveryOrderWithoutFilters) {
+TEST_P(QueryTest, EveryOrderWithoutFilters) {
   CustomerQuery q;
   EXPECT_EQ(Find(q), (Ids_{3, 1, 8, 2, 5, 4, 6, 7}));
   q.order = CustomerOrder::kLastActivityAsc;
@@ -123,7 +124,7 @@ TEST_F(QueryTest, EveryOrderWithoutFilters) {
   EXPECT_EQ(Find(q), (Ids_{1, 2, 3, 4, 5, 6, 7, 8}));
 }
 
-TEST_F(QueryTest, OwnerAndSubtree) {
+TEST_P(QueryTest, OwnerAndSubtree) {
   CustomerQuery q;
   q.owner_channel_id = 2;
   EXPECT_EQ(Find(q), (Ids_{1, 2, 7}));
@@ -139,7 +140,7 @@ TEST_F(QueryTest, OwnerAndSubtree) {
   EXPECT_FALSE(Plan(q).index_order);
 }
 
-TEST_F(QueryTest, TiersSegmentsAndStages) {
+TEST_P(QueryTest, TiersSegmentsAndStages) {
   CustomerQuery q;
   q.tiers = {ValueTier::kHigh};
   EXPECT_EQ(Find(q), (Ids_{3, 1, 8}));
@@ -158,13 +159,13 @@ TEST_F(QueryTest, TiersSegmentsAndStages) {
 
   // Each customer's own segment finds it, among the others of its segment.
   for (uint64_t id : {1, 2, 3, 5}) {
-    auto c = engine_->GetCustomer(id);
+    auto c = store_->GetCustomer(id);
     ASSERT_TRUE(c.ok());
     ASSERT_FALSE(c->derived.segment_name.empty());
     q = CustomerQuery();
     q.segments = {c->derived.segment_name};
     q.order = CustomerOrder::kId;
-    auto page = engine_->FindCustomers(q);
+    auto page = store_->FindCustomers(q);
     ASSERT_TRUE(page.ok()) << page.status().ToString();
     EXPECT_EQ(page->plan.index, "segment");
     EXPECT_TRUE(page->plan.index_order);
@@ -176,7 +177,7 @@ TEST_F(QueryTest, TiersSegmentsAndStages) {
   }
 }
 
-TEST_F(QueryTest, RegionSpendOrdersAndActivity) {
+TEST_P(QueryTest, RegionSpendOrdersAndActivity) {
   CustomerQuery q;
   q.region = "north";
   q.order = CustomerOrder::kId;
@@ -212,7 +213,7 @@ TEST_F(QueryTest, RegionSpendOrdersAndActivity) {
   EXPECT_EQ(Find(q), (Ids_{2}));
 }
 
-TEST_F(QueryTest, FiltersCombine) {
+TEST_P(QueryTest, FiltersCombine) {
   CustomerQuery q;
   q.owner_channel_id = 1;
   q.include_subtree = true;
@@ -225,7 +226,7 @@ TEST_F(QueryTest, FiltersCombine) {
   EXPECT_EQ(Find(q), (Ids_{}));
 }
 
-TEST_F(QueryTest, CursorsPageThroughEveryPlan) {
+TEST_P(QueryTest, CursorsPageThroughEveryPlan) {
   CustomerQuery q;
   EXPECT_EQ(AllPages(q, 3), (Ids_{3, 1, 8, 2, 5, 4, 6, 7}));
   EXPECT_EQ(AllPages(q, 1), (Ids_{3, 1, 8, 2, 5, 4, 6, 7}));
@@ -244,27 +245,27 @@ TEST_F(QueryTest, CursorsPageThroughEveryPlan) {
   EXPECT_EQ(AllPages(q, 2), (Ids_{3, 1, 8, 2, 4, 7}));
 }
 
-TEST_F(QueryTest, CursorOfAnotherQueryIsRefused) {
+TEST_P(QueryTest, CursorOfAnotherQueryIsRefused) {
   CustomerQuery q;
   q.limit = 2;
-  auto page = engine_->FindCustomers(q);
+  auto page = store_->FindCustomers(q);
   ASSERT_TRUE(page.ok());
   ASSERT_FALSE(page->next_cursor.empty());
   CustomerQuery other = q;
   other.cursor = page->next_cursor;
   other.min_spend_minor = 1;
-  auto refused = engine_->FindCustomers(other);
+  auto refused = store_->FindCustomers(other);
   EXPECT_EQ(refused.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(refused.status().message().find("query.cursor"), std::string::npos);
   other = q;
   other.cursor = page->next_cursor;
   other.order = CustomerOrder::kId;
-  EXPECT_EQ(engine_->FindCustomers(other).status().code(),
+  EXPECT_EQ(store_->FindCustomers(other).status().code(),
             StatusCode::kInvalidArgument);
   for (const char* bad : {"zz", "0", "03", "03ff"}) {
     other = q;
     other.cursor = bad;
-    EXPECT_EQ(engine_->FindCustomers(other).status().code(),
+    EXPECT_EQ(store_->FindCustomers(other).status().code(),
               StatusCode::kInvalidArgument)
         << bad;
   }
@@ -272,12 +273,12 @@ TEST_F(QueryTest, CursorOfAnotherQueryIsRefused) {
   other = q;
   other.cursor = page->next_cursor;
   other.limit = 10;
-  auto rest = engine_->FindCustomers(other);
+  auto rest = store_->FindCustomers(other);
   ASSERT_TRUE(rest.ok()) << rest.status().ToString();
   EXPECT_EQ(Ids(rest->customers), (Ids_{8, 2, 5, 4, 6, 7}));
 }
 
-TEST_F(QueryTest, BadInputNamesFieldAndValue) {
+TEST_P(QueryTest, BadInputNamesFieldAndValue) {
   struct Case {
     const char* name;
     CustomerQuery q;
@@ -332,18 +333,18 @@ TEST_F(QueryTest, BadInputNamesFieldAndValue) {
       "owner", [](CustomerQuery* q) { q->owner_channel_id = 77; },
       StatusCode::kNotFound, "query.owner_channel_id: channel 77");
   for (const Case& c : cases) {
-    auto page = engine_->FindCustomers(c.q);
+    auto page = store_->FindCustomers(c.q);
     EXPECT_EQ(page.status().code(), c.code) << c.name;
     EXPECT_NE(page.status().message().find(c.mention), std::string::npos)
         << c.name << ": " << page.status().ToString();
-    EXPECT_EQ(engine_->Explain(c.q).status().code(), c.code) << c.name;
+    EXPECT_EQ(store_->Explain(c.q).status().code(), c.code) << c.name;
   }
 }
 
 // An indexed query reads its results, the entries its residual filters
 // reject, one more match to know a next page exists, and at most one
 // positioned key per range: never the rest of the index.
-TEST_F(QueryTest, ExplainShowsTheQueryDoesNotScan) {
+TEST_P(QueryTest, ExplainShowsTheQueryDoesNotScan) {
   // 300 more customers, all of channel 9 and low tier.
   std::vector<Event> events;
   for (uint64_t id = 100; id < 400; ++id) {
@@ -355,7 +356,7 @@ TEST_F(QueryTest, ExplainShowsTheQueryDoesNotScan) {
     events.push_back(test::NewOrder(1000 + id, id, 9, DaysAgo(20), 500));
   }
   std::vector<Status> statuses;
-  ASSERT_TRUE(engine_->ApplyBatch(events, &statuses).ok());
+  ASSERT_TRUE(store_->ApplyBatch(events, &statuses).ok());
 
   CustomerQuery q;
   q.owner_channel_id = 2;
@@ -378,7 +379,7 @@ TEST_F(QueryTest, ExplainShowsTheQueryDoesNotScan) {
   EXPECT_EQ(plan.results, 1u);
   // The result, the match proving a next page, and at most one positioned
   // key in each other owner's range (the merge over every owner).
-  const uint64_t every_owner = engine_->ListChannels()->size() + 1;
+  const uint64_t every_owner = store_->ListChannels()->size() + 1;
   EXPECT_LE(plan.keys_examined, 2u + every_owner - 1);
 
   // Channel 9 owns 301 customers, one of them in the east, where few
@@ -499,15 +500,17 @@ std::vector<uint64_t> BruteForceIds(const CustomerQuery& q,
   return ids;
 }
 
-TEST(QueryPropertyTest, MatchesBruteForceOverRandomQueries) {
+class QueryPropertyTest : public test::StoreTest {};
+
+TEST_P(QueryPropertyTest, MatchesBruteForceOverRandomQueries) {
   const uint32_t seed = 4242;
   constexpr uint64_t kCustomers = 1500;
   test::RandomCustomersDb db;
-  db.Fill(seed, kCustomers);
+  db.Fill(test::OpenTestStore(factory(), db.dir.Sub("db")), seed, kCustomers);
   ASSERT_FALSE(::testing::Test::HasFatalFailure());
-  const auto& engine = db.engine;
+  const auto& store = db.store;
   const std::vector<CustomerRecord>& all = db.all;
-  auto policy = engine->GetPolicy();
+  auto policy = store->GetPolicy();
   ASSERT_TRUE(policy.ok()) << policy.status().ToString();
 
   std::mt19937 rng(seed);
@@ -528,7 +531,7 @@ TEST(QueryPropertyTest, MatchesBruteForceOverRandomQueries) {
     CustomerQuery paged = q;
     paged.limit = page_size;
     for (int pages = 0; pages <= 2000; ++pages) {
-      auto page = engine->FindCustomers(paged);
+      auto page = store->FindCustomers(paged);
       ASSERT_TRUE(page.ok()) << page.status().ToString();
       const QueryPlan& plan = page->plan;
       SCOPED_TRACE(plan.ToString());
@@ -574,12 +577,13 @@ class TieringProperty {
   static constexpr uint32_t kSeed = 777;
   static constexpr uint64_t kCustomers = 600;
 
-  TieringProperty() : rng_(kSeed) {}
+  explicit TieringProperty(const test::StoreFactory& factory)
+      : factory_(factory), rng_(kSeed) {}
 
   void Open() {
-    engine_ = test::OpenTestEngine(dir_.Sub("db"));
-    ASSERT_NE(engine_, nullptr);
-    test::FillRandomCustomers(engine_.get(), kSeed, kCustomers);
+    store_ = test::OpenTestStore(factory_, dir_.Sub("db"));
+    ASSERT_NE(store_, nullptr);
+    test::FillRandomCustomers(store_.get(), kSeed, kCustomers);
     for (uint64_t id = 1; id <= kCustomers; ++id) live_.push_back(id);
   }
 
@@ -597,12 +601,12 @@ class TieringProperty {
       Order o =
           test::NewOrder(next_order_++, who, tree[Pick(8)].first,
                          as_of_ - Pick(20) * kDay, 100 + Pick(150000), status);
-      ASSERT_TRUE(engine_->RecordOrder(o).ok());
+      ASSERT_TRUE(store_->RecordOrder(o).ok());
       orders_.push_back(o.id);
     } else if (what < 13 && !orders_.empty()) {
       const uint64_t o = orders_[Pick(orders_.size())];
-      engine_->RefundOrder(o, 1 + Pick(500)).ok();
-      engine_
+      store_->RefundOrder(o, 1 + Pick(500)).ok();
+      store_
           ->UpdateOrderStatus(o, Pick(3) == 0 ? OrderStatus::kCancelled
                                               : OrderStatus::kCompleted)
           .ok();
@@ -612,30 +616,30 @@ class TieringProperty {
           static_cast<InteractionKind>(1 + Pick(9)));
       if (Pick(2)) i.satisfaction = static_cast<int32_t>(1 + Pick(5));
       if (Pick(2)) i.nps = static_cast<int32_t>(Pick(11));
-      auto id = engine_->RecordInteraction(i);
+      auto id = store_->RecordInteraction(i);
       ASSERT_TRUE(id.ok()) << id.status().ToString();
       interactions_.push_back(*id);
     } else if (what < 20 && !interactions_.empty()) {
       auto got =
-          engine_->GetInteraction(interactions_[Pick(interactions_.size())]);
+          store_->GetInteraction(interactions_[Pick(interactions_.size())]);
       if (got.ok()) {
-        engine_->ResolveInteraction(got->id, got->ts_ms + Pick(5 * kDay)).ok();
+        store_->ResolveInteraction(got->id, got->ts_ms + Pick(5 * kDay)).ok();
       }
     } else if (what < 21) {
-      engine_->RedeemLoyaltyPoints(who, 1 + Pick(300)).ok();
+      store_->RedeemLoyaltyPoints(who, 1 + Pick(300)).ok();
     } else if (what < 25) {
       CustomerPatch p;
       p.owner_channel_id = Pick(4) == 0 ? 0 : tree[Pick(8)].first;
       p.region = test::RandomRegions()[Pick(4)];
-      ASSERT_TRUE(engine_->UpdateCustomer(who, p).ok());
+      ASSERT_TRUE(store_->UpdateCustomer(who, p).ok());
     } else if (what < 28 && live_.size() > 50) {
       const size_t other = Pick(live_.size());
       if (live_[other] == who) return;
-      ASSERT_TRUE(engine_->MergeCustomers(who, live_[other]).ok());
+      ASSERT_TRUE(store_->MergeCustomers(who, live_[other]).ok());
       live_.erase(live_.begin() + static_cast<long>(other));
       ++merges_;
     } else if (live_.size() > 50) {
-      ASSERT_TRUE(engine_->EraseCustomer(who).ok());
+      ASSERT_TRUE(store_->EraseCustomer(who).ok());
       live_.erase(std::find(live_.begin(), live_.end(), who));
       ++erasures_;
     }
@@ -643,12 +647,12 @@ class TieringProperty {
 
   // A cheaper policy for value tiers: every customer re-derives.
   void ChangePolicy() {
-    auto policy = engine_->GetPolicy();
+    auto policy = store_->GetPolicy();
     ASSERT_TRUE(policy.ok());
     TierPolicy next = *policy;
     next.high_min_spend_minor = 150000;
     next.medium_min_spend_minor = 20000;
-    auto report = engine_->SetPolicy(next, nullptr);
+    auto report = store_->SetPolicy(next, nullptr);
     ASSERT_TRUE(report.ok()) << report.status().ToString();
   }
 
@@ -658,20 +662,20 @@ class TieringProperty {
     RescoreOptions options;
     options.as_of_ms = as_of_;
     options.force = true;
-    auto report = engine_->Rescore(options);
+    auto report = store_->Rescore(options);
     ASSERT_TRUE(report.ok()) << report.status().ToString();
   }
 
   void CheckEverything() {
-    auto report = engine_->Verify(10);
+    auto report = factory_.Verify(*store_, 10);
     ASSERT_TRUE(report.ok());
     ASSERT_TRUE(report->ok()) << test::Listing(*report);
-    auto policy = engine_->GetPolicy();
+    auto policy = store_->GetPolicy();
     ASSERT_TRUE(policy.ok());
     policy_ = *policy;
     all_.clear();
     for (uint64_t id : live_) {
-      auto r = engine_->GetCustomer(id);
+      auto r = store_->GetCustomer(id);
       ASSERT_TRUE(r.ok()) << r.status().ToString();
       // Incremental rescores leave no customer behind: each one reads as
       // Derive computes it as of the last rescore, under the current policy.
@@ -721,7 +725,7 @@ class TieringProperty {
       q.limit = static_cast<uint32_t>(1 + Pick(Pick(2) == 0 ? 8 : 200));
       std::vector<uint64_t> got;
       for (int pages = 0; pages <= 1000; ++pages) {
-        auto page = engine_->FindCustomers(q);
+        auto page = store_->FindCustomers(q);
         ASSERT_TRUE(page.ok()) << page.status().ToString();
         if (page->plan.residual_filters.empty()) {
           EXPECT_EQ(page->plan.keys_rejected, 0u) << page->plan.ToString();
@@ -751,7 +755,7 @@ class TieringProperty {
       const int64_t days =
           q.inactive_days == 0 ? policy_.churn_days : q.inactive_days;
       const ChurnWatch want = test::BruteChurnWatch(all_, q, owners, days);
-      auto got = engine_->GetChurnWatch(q);
+      auto got = store_->GetChurnWatch(q);
       ASSERT_TRUE(got.ok()) << got.status().ToString();
       EXPECT_EQ(got->count, want.count) << "churn query " << i;
       EXPECT_EQ(Ids(got->top), Ids(want.top)) << "churn query " << i;
@@ -769,7 +773,7 @@ class TieringProperty {
         owners = RandomScope(&q.owner_channel_id, &q.include_subtree);
       if (Pick(4) == 0) q.region = test::RandomRegions()[Pick(4)];
       const TierSummary want = test::BruteTierSummary(all_, policy_, q, owners);
-      auto got = engine_->GetTierSummary(q);
+      auto got = store_->GetTierSummary(q);
       ASSERT_TRUE(got.ok()) << got.status().ToString();
       ASSERT_EQ(got->rows.size(), want.rows.size()) << "summary query " << i;
       for (size_t k = 0; k < want.rows.size(); ++k) {
@@ -784,7 +788,7 @@ class TieringProperty {
   }
 
   void CheckChannelReport() {
-    test::ChannelReportBruteForce brute(*engine_, live_);
+    test::ChannelReportBruteForce brute(*store_, live_);
     for (int i = 0; i < 6; ++i) {
       ChannelReportQuery q;
       if (Pick(2) == 0) {
@@ -795,7 +799,7 @@ class TieringProperty {
       q.from_ms = Pick(4) == 0 ? INT64_MIN : from;
       q.to_ms = Pick(4) == 0 ? INT64_MAX : from + (1 + Pick(60)) * kDay;
       q.by_day = Pick(3) == 0;
-      auto got = engine_->GetChannelReport(q);
+      auto got = store_->GetChannelReport(q);
       ASSERT_TRUE(got.ok()) << got.status().ToString();
       EXPECT_TRUE(test::ChannelRowsEqual(brute.Report(q), got->rows))
           << "report " << i << ": channel " << q.channel_id << " [" << q.from_ms
@@ -803,8 +807,9 @@ class TieringProperty {
     }
   }
 
+  const test::StoreFactory& factory_;
   test::TempDir dir_;
-  std::unique_ptr<Engine> engine_;
+  std::unique_ptr<Store> store_;
   std::mt19937 rng_;
   std::vector<uint64_t> live_;
   std::vector<uint64_t> orders_;
@@ -817,9 +822,12 @@ class TieringProperty {
       churn_non_empty_ = 0;
 };
 
-TEST(TieringPropertyTest, MutationsMergesErasuresAndRescoresKeepQueriesExact) {
+class TieringPropertyTest : public test::StoreTest {};
+
+TEST_P(TieringPropertyTest,
+       MutationsMergesErasuresAndRescoresKeepQueriesExact) {
   SCOPED_TRACE("seed " + std::to_string(TieringProperty::kSeed));
-  TieringProperty p;
+  TieringProperty p(factory());
   p.Open();
   ASSERT_FALSE(::testing::Test::HasFatalFailure());
   for (int phase = 0; phase < 6; ++phase) {
@@ -835,6 +843,18 @@ TEST(TieringPropertyTest, MutationsMergesErasuresAndRescoresKeepQueriesExact) {
   }
   p.ExpectCoverage();
 }
+
+INSTANTIATE_TEST_SUITE_P(Store, QueryTest,
+                         ::testing::ValuesIn(test::StoreFactories()),
+                         test::StoreFactoryName);
+
+INSTANTIATE_TEST_SUITE_P(Store, QueryPropertyTest,
+                         ::testing::ValuesIn(test::StoreFactories()),
+                         test::StoreFactoryName);
+
+INSTANTIATE_TEST_SUITE_P(Store, TieringPropertyTest,
+                         ::testing::ValuesIn(test::StoreFactories()),
+                         test::StoreFactoryName);
 
 }  // namespace
 }  // namespace custdb

@@ -14,7 +14,8 @@
 #include <utility>
 #include <vector>
 
-#include "custdb/engine.h"
+#include "custdb/store.h"
+#include "store/store_factory.h"
 #include "support/random_customers.h"
 #include "support/report_brute_force.h"
 #include "support/test_util.h"
@@ -86,15 +87,15 @@ std::vector<SplitRow> Keyed(
   return rows;
 }
 
-class TierSummaryTest : public ::testing::Test {
+class TierSummaryTest : public test::StoreTest {
  protected:
   // Channels 1 -> 2. Customers (owner, region, spend of one order 10 days
   // ago; none when 0): 1 (1, north, 250000), 2 (2, north, 40000),
   // 3 (2, south, 500), 4 (none, south, no order).
   void SetUp() override {
-    engine_ = test::OpenTestEngine(dir_.Sub("db"));
-    ASSERT_NE(engine_, nullptr);
-    test::PutChannelTree(engine_.get(), {{1, 0}, {2, 1}});
+    store_ = test::OpenTestStore(factory(), dir_.Sub("db"));
+    ASSERT_NE(store_, nullptr);
+    test::PutChannelTree(store_.get(), {{1, 0}, {2, 1}});
     ASSERT_FALSE(HasFatalFailure());
     Add(1, 1, "north", 250000);
     Add(2, 2, "north", 40000);
@@ -108,9 +109,9 @@ class TierSummaryTest : public ::testing::Test {
     c.id = id;
     c.owner_channel_id = owner;
     c.region = region;
-    ASSERT_TRUE(engine_->CreateCustomer(c).ok());
+    ASSERT_TRUE(store_->CreateCustomer(c).ok());
     if (spend > 0) {
-      ASSERT_TRUE(engine_
+      ASSERT_TRUE(store_
                       ->RecordOrder(test::NewOrder(
                           id, id, 1, kTestNowMs - 10 * kDay, spend))
                       .ok());
@@ -118,14 +119,14 @@ class TierSummaryTest : public ::testing::Test {
   }
 
   TierSummary Summary(const TierSummaryQuery& q) {
-    return test::ValueOf(engine_->GetTierSummary(q));
+    return test::ValueOf(store_->GetTierSummary(q));
   }
 
   TempDir dir_;
-  std::unique_ptr<Engine> engine_;
+  std::unique_ptr<Store> store_;
 };
 
-TEST_F(TierSummaryTest, ByTierWithZeroRows) {
+TEST_P(TierSummaryTest, ByTierWithZeroRows) {
   TierSummaryQuery q;
   TierSummary s = Summary(q);
   EXPECT_EQ(s.by, SummaryGroup::kTier);
@@ -143,7 +144,7 @@ TEST_F(TierSummaryTest, ByTierWithZeroRows) {
       (std::vector<Row>{{"high", 0, 0}, {"medium", 0, 0}, {"low", 0, 0}}));
 }
 
-TEST_F(TierSummaryTest, OwnerSubtreeAndRegion) {
+TEST_P(TierSummaryTest, OwnerSubtreeAndRegion) {
   TierSummaryQuery q;
   q.owner_channel_id = 1;  // include_subtree defaults to true
   EXPECT_EQ(Rows(Summary(q)),
@@ -165,7 +166,7 @@ TEST_F(TierSummaryTest, OwnerSubtreeAndRegion) {
                 {"high", 1, 250000}, {"medium", 1, 40000}, {"low", 0, 0}}));
 }
 
-TEST_F(TierSummaryTest, LifecycleAndSegmentRows) {
+TEST_P(TierSummaryTest, LifecycleAndSegmentRows) {
   TierSummaryQuery q;
   q.by = SummaryGroup::kLifecycle;
   EXPECT_EQ(Rows(Summary(q)), (std::vector<Row>{{"prospect", 1, 0},
@@ -176,7 +177,7 @@ TEST_F(TierSummaryTest, LifecycleAndSegmentRows) {
                                                 {"reactivated", 0, 0}}));
 
   q.by = SummaryGroup::kSegment;
-  auto policy = engine_->GetPolicy();
+  auto policy = store_->GetPolicy();
   ASSERT_TRUE(policy.ok());
   TierSummary s = Summary(q);
   ASSERT_EQ(s.rows.size(), policy->segments.size() + 1);
@@ -185,7 +186,7 @@ TEST_F(TierSummaryTest, LifecycleAndSegmentRows) {
     expected[rule.name] = {rule.name, 0, 0};
   expected[kNoSegmentRow] = {kNoSegmentRow, 1, 0};
   for (uint64_t id : {1, 2, 3}) {
-    auto c = engine_->GetCustomer(id);
+    auto c = store_->GetCustomer(id);
     ASSERT_TRUE(c.ok());
     Row& row = expected[c->derived.segment_name];
     ++row.customers;
@@ -201,8 +202,8 @@ TEST_F(TierSummaryTest, LifecycleAndSegmentRows) {
 // Customer 5 adds an owner-less customer without a region: channel 2
 // then owns customers in two regions, "south" has customers of owners 0
 // and 2, and channel 3 owns nobody.
-TEST_F(TierSummaryTest, SplitByOwnerChannel) {
-  test::PutChannelTree(engine_.get(), {{3, 1}});
+TEST_P(TierSummaryTest, SplitByOwnerChannel) {
+  test::PutChannelTree(store_.get(), {{3, 1}});
   ASSERT_FALSE(HasFatalFailure());
   Add(5, 0, "", 50000);
   TierSummaryQuery q;
@@ -249,7 +250,7 @@ TEST_F(TierSummaryTest, SplitByOwnerChannel) {
                                             {"reactivated", 0, 0}}}}));
 }
 
-TEST_F(TierSummaryTest, SplitByRegion) {
+TEST_P(TierSummaryTest, SplitByRegion) {
   Add(5, 0, "", 50000);
   TierSummaryQuery q;
   q.split_by = SummarySplit::kRegion;
@@ -287,14 +288,14 @@ TEST_F(TierSummaryTest, SplitByRegion) {
 
 // Counters net to zero, not away, when customers leave a region: such a
 // region has no rows.
-TEST_F(TierSummaryTest, SplitOmitsKeysWhoseCustomersAllLeft) {
+TEST_P(TierSummaryTest, SplitOmitsKeysWhoseCustomersAllLeft) {
   Add(5, 0, "", 50000);
   CustomerPatch to_west;
   to_west.region = "west";
-  ASSERT_TRUE(engine_->UpdateCustomer(5, to_west).ok());
+  ASSERT_TRUE(store_->UpdateCustomer(5, to_west).ok());
   CustomerPatch to_channel_2;
   to_channel_2.owner_channel_id = 2;
-  ASSERT_TRUE(engine_->UpdateCustomer(1, to_channel_2).ok());
+  ASSERT_TRUE(store_->UpdateCustomer(1, to_channel_2).ok());
   TierSummaryQuery q;
   q.split_by = SummarySplit::kRegion;
   EXPECT_EQ(SplitRows(Summary(q)),
@@ -313,22 +314,22 @@ TEST_F(TierSummaryTest, SplitOmitsKeysWhoseCustomersAllLeft) {
             {{"high", 1, 250000}, {"medium", 1, 40000}, {"low", 1, 500}}}}));
 }
 
-TEST_F(TierSummaryTest, UnsplitRowsCarryNoSplitKey) {
+TEST_P(TierSummaryTest, UnsplitRowsCarryNoSplitKey) {
   for (const SplitRow& row : SplitRows(Summary(TierSummaryQuery{}))) {
     EXPECT_EQ(row.key, "") << row;
   }
 }
 
-TEST_F(TierSummaryTest, UnknownGroupOrSplitIsInvalidArgument) {
+TEST_P(TierSummaryTest, UnknownGroupOrSplitIsInvalidArgument) {
   TierSummaryQuery q;
   q.split_by = static_cast<SummarySplit>(7);
-  auto got = engine_->GetTierSummary(q);
+  auto got = store_->GetTierSummary(q);
   EXPECT_EQ(got.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(got.status().message().find("query.split_by: 7"), std::string::npos)
       << got.status().ToString();
   q = TierSummaryQuery{};
   q.by = static_cast<SummaryGroup>(0);
-  got = engine_->GetTierSummary(q);
+  got = store_->GetTierSummary(q);
   EXPECT_EQ(got.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(got.status().message().find("query.by: 0"), std::string::npos)
       << got.status().ToString();
@@ -347,24 +348,26 @@ TEST(SummarySplitNamesTest, RoundTrip) {
   EXPECT_EQ(parsed, SummarySplit::kRegion);
 }
 
-TEST_F(TierSummaryTest, UnknownOwnerIsNotFound) {
+TEST_P(TierSummaryTest, UnknownOwnerIsNotFound) {
   TierSummaryQuery q;
   q.owner_channel_id = 42;
-  auto got = engine_->GetTierSummary(q);
+  auto got = store_->GetTierSummary(q);
   EXPECT_EQ(got.status().code(), StatusCode::kNotFound);
   EXPECT_NE(got.status().message().find("query.owner_channel_id"),
             std::string::npos);
 }
 
-TEST(TierSummaryPropertyTest, MatchesBruteForce) {
+class TierSummaryPropertyTest : public test::StoreTest {};
+
+TEST_P(TierSummaryPropertyTest, MatchesBruteForce) {
   const uint32_t seed = 99;
   constexpr uint64_t kCustomers = 1200;
   test::RandomCustomersDb db;
-  db.Fill(seed, kCustomers);
+  db.Fill(test::OpenTestStore(factory(), db.dir.Sub("db")), seed, kCustomers);
   ASSERT_FALSE(::testing::Test::HasFatalFailure());
-  const auto& engine = db.engine;
+  const auto& store = db.store;
   const std::vector<CustomerRecord>& all = db.all;
-  auto policy = engine->GetPolicy();
+  auto policy = store->GetPolicy();
   ASSERT_TRUE(policy.ok());
 
   std::vector<TierSummaryQuery> queries;
@@ -401,11 +404,19 @@ TEST(TierSummaryPropertyTest, MatchesBruteForce) {
                  std::to_string(q.owner_channel_id.value_or(0)) +
                  (q.include_subtree ? " subtree" : "") + " region " +
                  (q.region ? "'" + *q.region + "'" : "any"));
-    auto got = engine->GetTierSummary(q);
+    auto got = store->GetTierSummary(q);
     ASSERT_TRUE(got.ok()) << got.status().ToString();
     EXPECT_EQ(SplitRows(*got), SplitRows(want));
   }
 }
+
+INSTANTIATE_TEST_SUITE_P(Store, TierSummaryTest,
+                         ::testing::ValuesIn(test::StoreFactories()),
+                         test::StoreFactoryName);
+
+INSTANTIATE_TEST_SUITE_P(Store, TierSummaryPropertyTest,
+                         ::testing::ValuesIn(test::StoreFactories()),
+                         test::StoreFactoryName);
 
 }  // namespace
 }  // namespace custdb

@@ -1,7 +1,7 @@
 // A deterministic random database for the query and report tests: a
 // channel tree, customers spread over owners and regions, and orders and
 // interactions at fixed times before test::kTestNowMs. The tests compare
-// the engine's answers with brute force over GetCustomer of every customer.
+// the store's answers with brute force over GetCustomer of every customer.
 #ifndef CUSTDB_TESTS_SUPPORT_RANDOM_CUSTOMERS_H_
 #define CUSTDB_TESTS_SUPPORT_RANDOM_CUSTOMERS_H_
 
@@ -12,9 +12,10 @@
 #include <random>
 #include <string>
 #include <tuple>
+#include <utility>
 #include <vector>
 
-#include "custdb/engine.h"
+#include "custdb/store.h"
 #include "support/test_util.h"
 
 namespace custdb {
@@ -35,16 +36,16 @@ inline const std::vector<std::string>& RandomRegions() {
   return regions;
 }
 
-// Fills `engine` with `customers` customers (ids 1..customers) and about
+// Fills `store` with `customers` customers (ids 1..customers) and about
 // 2.5 orders and 0.7 interactions each, from `seed`. Owners are 0 or a
 // channel of RandomChannelTree().
-inline void FillRandomCustomers(Engine* engine, uint32_t seed,
+inline void FillRandomCustomers(Store* store, uint32_t seed,
                                 uint64_t customers) {
   std::mt19937 rng(seed);
   auto pick = [&rng](int64_t n) {
     return std::uniform_int_distribution<int64_t>(0, n - 1)(rng);
   };
-  PutChannelTree(engine, RandomChannelTree());
+  PutChannelTree(store, RandomChannelTree());
   if (::testing::Test::HasFatalFailure()) return;
   const auto& tree = RandomChannelTree();
   std::vector<Event> events;
@@ -76,7 +77,7 @@ inline void FillRandomCustomers(Engine* engine, uint32_t seed,
     }
     if (events.size() >= 500 || id == customers) {
       std::vector<Status> statuses;
-      ASSERT_TRUE(engine->ApplyBatch(events, &statuses).ok());
+      ASSERT_TRUE(store->ApplyBatch(events, &statuses).ok());
       for (const Status& s : statuses) ASSERT_TRUE(s.ok()) << s.ToString();
       events.clear();
     }
@@ -91,44 +92,45 @@ inline void FillRandomCustomers(Engine* engine, uint32_t seed,
     } else {
       patch.region = RandomRegions()[pick(RandomRegions().size())];
     }
-    ASSERT_TRUE(engine->UpdateCustomer(id, patch).ok());
+    ASSERT_TRUE(store->UpdateCustomer(id, patch).ok());
   }
   for (uint64_t id = 1; id < order_id; id += 1 + pick(8)) {
-    auto order = engine->GetOrder(id);
+    auto order = store->GetOrder(id);
     ASSERT_TRUE(order.ok()) << order.status().ToString();
     if (order->status == OrderStatus::kPlaced) {
-      ASSERT_TRUE(engine->UpdateOrderStatus(id, OrderStatus::kPaid).ok());
+      ASSERT_TRUE(store->UpdateOrderStatus(id, OrderStatus::kPaid).ok());
     } else if (order->amount_minor > 1) {
-      ASSERT_TRUE(engine->RefundOrder(id, order->amount_minor / 2).ok());
+      ASSERT_TRUE(store->RefundOrder(id, order->amount_minor / 2).ok());
     }
   }
 }
 
 // Every customer 1..customers as GetCustomer returns it.
-inline std::vector<CustomerRecord> AllCustomers(Engine* engine,
+inline std::vector<CustomerRecord> AllCustomers(Store* store,
                                                 uint64_t customers) {
   std::vector<CustomerRecord> all;
   for (uint64_t id = 1; id <= customers; ++id) {
-    auto got = engine->GetCustomer(id);
+    auto got = store->GetCustomer(id);
     EXPECT_TRUE(got.ok()) << got.status().ToString();
     if (got.ok()) all.push_back(*got);
   }
   return all;
 }
 
-// The setup of the property tests: a fresh database filled by
-// FillRandomCustomers, and every customer as GetCustomer then returns it.
-// Check ::testing::Test::HasFatalFailure() after Fill.
+// The setup of the property tests: a fresh store (opened by the caller on
+// dir.Sub("db")) filled by FillRandomCustomers, and every customer as
+// GetCustomer then returns it. Check ::testing::Test::HasFatalFailure()
+// after Fill.
 struct RandomCustomersDb {
-  void Fill(uint32_t seed, uint64_t customers) {
-    engine = OpenTestEngine(dir.Sub("db"));
-    ASSERT_NE(engine, nullptr);
-    FillRandomCustomers(engine.get(), seed, customers);
+  void Fill(std::unique_ptr<Store> opened, uint32_t seed, uint64_t customers) {
+    store = std::move(opened);
+    ASSERT_NE(store, nullptr);
+    FillRandomCustomers(store.get(), seed, customers);
     if (::testing::Test::HasFatalFailure()) return;
-    all = AllCustomers(engine.get(), customers);
+    all = AllCustomers(store.get(), customers);
   }
   TempDir dir;
-  std::unique_ptr<Engine> engine;
+  std::unique_ptr<Store> store;
   std::vector<CustomerRecord> all;
 };
 

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -180,18 +181,25 @@ inline std::string InteractionToString(const Interaction& i) {
   return out.str();
 }
 
-// Everything a client can read back from `engine`: channels, every customer
+// Everything a client can read back from `store`: channels, every customer
 // with its aggregates and full histories, and the record counts. Two equal
 // fingerprints mean no visible write happened in between.
-inline std::string Fingerprint(Engine& engine) {
+// `for_each_customer` and `counts_of` do what Engine's ForEachCustomer and
+// Counts do for `store` (Store has neither).
+inline std::string Fingerprint(
+    Store& store,
+    const std::function<
+        Status(const std::function<Status(const CustomerRecord&)>&)>&
+        for_each_customer,
+    const std::function<Result<RecordCounts>()>& counts_of) {
   std::ostringstream out;
-  auto channels = engine.ListChannels();
+  auto channels = store.ListChannels();
   out << "channels:" << channels.status().ToString() << "\n";
   if (channels.ok()) {
     for (const Channel& c : *channels) out << ChannelToString(c) << "\n";
   }
   std::vector<uint64_t> ids;
-  Status each = engine.ForEachCustomer([&](const CustomerRecord& r) {
+  Status each = for_each_customer([&](const CustomerRecord& r) {
     out << CustomerToString(r.profile) << " "
         << AggregatesToString(r.aggregates) << "\n";
     ids.push_back(r.profile.id);
@@ -202,12 +210,12 @@ inline std::string Fingerprint(Engine& engine) {
     HistoryQuery q;
     q.customer_id = id;
     q.limit = kMaxHistoryLimit;
-    auto orders = engine.ListOrders(q);
+    auto orders = store.ListOrders(q);
     out << "orders of " << id << ":" << orders.status().ToString() << "\n";
     if (orders.ok()) {
       for (const Order& o : orders->items) out << OrderToString(o) << "\n";
     }
-    auto interactions = engine.ListInteractions(q);
+    auto interactions = store.ListInteractions(q);
     out << "interactions of " << id << ":" << interactions.status().ToString()
         << "\n";
     if (interactions.ok()) {
@@ -216,7 +224,7 @@ inline std::string Fingerprint(Engine& engine) {
       }
     }
   }
-  auto counts = engine.Counts();
+  auto counts = counts_of();
   out << "counts:" << counts.status().ToString();
   if (counts.ok()) {
     out << " " << counts->channels << "/" << counts->customers << "/"
@@ -224,6 +232,16 @@ inline std::string Fingerprint(Engine& engine) {
   }
   out << "\n";
   return out.str();
+}
+
+// The fingerprint of an Engine.
+inline std::string Fingerprint(Engine& engine) {
+  return Fingerprint(
+      engine,
+      [&engine](const std::function<Status(const CustomerRecord&)>& fn) {
+        return engine.ForEachCustomer(fn);
+      },
+      [&engine] { return engine.Counts(); });
 }
 
 // --- events ----------------------------------------------------------------

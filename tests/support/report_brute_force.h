@@ -18,7 +18,7 @@
 #include <utility>
 #include <vector>
 
-#include "custdb/engine.h"
+#include "custdb/store.h"
 #include "support/test_util.h"
 
 namespace custdb {
@@ -79,12 +79,12 @@ inline ::testing::AssertionResult ChannelRowsEqual(
 // definitions and nothing of the engine's.
 class ChannelReportBruteForce {
  public:
-  ChannelReportBruteForce(Engine& engine,
+  ChannelReportBruteForce(Store& store,
                           const std::vector<uint64_t>& customers) {
-    auto channels = engine.ListChannels();
+    auto channels = store.ListChannels();
     EXPECT_TRUE(channels.ok());
     for (const Channel& c : *channels) parent_[c.id] = c.parent_id;
-    for (uint64_t id : customers) Load(engine, id);
+    for (uint64_t id : customers) Load(store, id);
   }
 
   std::vector<ChannelReportRow> Report(const ChannelReportQuery& q) const {
@@ -173,14 +173,14 @@ class ChannelReportBruteForce {
 
   Sums& At(uint64_t channel, int64_t ts) { return sums_[{channel, Day(ts)}]; }
 
-  void Load(Engine& engine, uint64_t customer_id) {
-    auto record = engine.GetCustomer(customer_id);
+  void Load(Store& store, uint64_t customer_id) {
+    auto record = store.GetCustomer(customer_id);
     ASSERT_TRUE(record.ok());
     const uint64_t owner = record->profile.owner_channel_id;
     HistoryQuery q;
     q.customer_id = customer_id;
     q.limit = kMaxHistoryLimit;
-    auto orders = engine.ListOrders(q);
+    auto orders = store.ListOrders(q);
     ASSERT_TRUE(orders.ok());
     ASSERT_TRUE(orders->next_cursor.empty());
     std::set<std::pair<uint64_t, int64_t>> buyer_days;
@@ -208,7 +208,7 @@ class ChannelReportBruteForce {
       s.buying += 1;
       (day == first_day ? s.fresh : s.repeat) += 1;
     }
-    auto interactions = engine.ListInteractions(q);
+    auto interactions = store.ListInteractions(q);
     ASSERT_TRUE(interactions.ok());
     for (const Interaction& i : interactions->items) {
       if (i.channel_id == 0) continue;

@@ -69,14 +69,14 @@ Interaction NewInteraction(uint64_t customer_id, uint64_t channel_id,
   return i;
 }
 
-void PutChannelTree(Engine* engine,
+void PutChannelTree(Store* store,
                     const std::vector<std::pair<uint64_t, uint64_t>>& tree) {
   for (const auto& [id, parent] : tree) {
     Channel c;
     c.id = id;
     c.name = "channel " + std::to_string(id);
     c.parent_id = parent;
-    Status s = engine->PutChannel(c);
+    Status s = store->PutChannel(c);
     ASSERT_TRUE(s.ok()) << s.ToString();
   }
 }

@@ -60,7 +60,7 @@ constexpr int64_t DaysAgo(int64_t days) { return kTestNowMs - days * kDay; }
 
 // Puts channels named "channel <id>" with the given (id, parent_id) pairs,
 // parents first; fails the test on error.
-void PutChannelTree(Engine* engine,
+void PutChannelTree(Store* store,
                     const std::vector<std::pair<uint64_t, uint64_t>>& tree);
 
 // The value of `r`, or T{} after failing the test when `r` is an error.
