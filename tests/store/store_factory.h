@@ -23,8 +23,8 @@ namespace test {
 // the suite needs beyond the Store API (Verify, Counts, ...), so that a test
 // says factory.Verify(store) and never casts to Engine. Each test of
 // tests/store/ runs once per factory in StoreFactories() (TiKV's
-// engine_traits_tests do the same for every engine). Factories are
-// stateless singletons, safe to share between tests.
+// engine_traits_tests do the same for every engine). A factory lives as
+// long as the test binary and may be used by one test at a time.
 class StoreFactory {
  public:
   virtual ~StoreFactory() = default;
