@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "custdb/engine.h"
-#include "reference_model.h"
-#include "test_util.h"
+#include "support/reference_model.h"
+#include "support/test_util.h"
 
 namespace custdb {
 namespace {

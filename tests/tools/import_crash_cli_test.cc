@@ -28,7 +28,7 @@
 #include <thread>
 #include <vector>
 
-#include "test_util.h"
+#include "support/test_util.h"
 #include "tools/cli_run.h"
 
 extern char** environ;

@@ -5,7 +5,7 @@
 #include <fstream>
 #include <string>
 
-#include "test_util.h"
+#include "support/test_util.h"
 #include "tools/cli_run.h"
 
 namespace custdb {

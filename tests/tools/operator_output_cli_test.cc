@@ -15,7 +15,7 @@
 
 #include "custdb/engine.h"
 #include "custdb/time_format.h"
-#include "test_util.h"
+#include "support/test_util.h"
 #include "tools/cli_run.h"
 
 namespace custdb {

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "custdb/engine.h"
-#include "test_util.h"
+#include "support/test_util.h"
 #include "tools/cli_run.h"
 
 namespace custdb {

@@ -8,7 +8,7 @@
 #include <sstream>
 #include <string>
 
-#include "test_util.h"
+#include "support/test_util.h"
 #include "tools/cli_run.h"
 
 namespace custdb {
