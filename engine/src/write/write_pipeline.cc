@@ -223,18 +223,12 @@ struct WritePipeline::Prepared {
 };
 
 // The first pass, one overload per event type: validates what needs no
-// database state, assigns ids, and adds the stripes the event takes
-// (StripesFor: the customer, each identity value, each event id) and the
-// records whose owners must be locked.
+// database state and assigns ids. Events whose checks all need the
+// database pass through unchanged.
 class WritePipeline::Preparer {
  public:
-  Preparer(WritePipeline* pipeline, Prepared* p, uint64_t* id,
-           std::vector<size_t>* stripes, std::vector<OwnedRecord>* owned)
-      : pipeline_(pipeline),
-        p_(*p),
-        id_(*id),
-        stripes_(*stripes),
-        owned_(*owned) {}
+  Preparer(WritePipeline* pipeline, Prepared* p, uint64_t* id)
+      : pipeline_(pipeline), p_(*p), id_(*id) {}
 
   void operator()(const Customer* c) {
     p_.customer = *c;
@@ -242,20 +236,46 @@ class WritePipeline::Preparer {
     if (!p_.status.ok()) return;
     p_.status = pipeline_->AssignId(&pipeline_->next_customer_id_,
                                     "customer.id", &p_.customer->id);
-    if (!p_.status.ok()) return;
-    id_ = p_.customer->id;
+    if (p_.status.ok()) id_ = p_.customer->id;
+  }
+  void operator()(const Interaction* in) {
+    p_.interaction = *in;
+    p_.status = pipeline_->AssignId(&pipeline_->next_interaction_id_,
+                                    "interaction.id", &p_.interaction->id);
+    if (p_.status.ok()) id_ = p_.interaction->id;
+  }
+  void operator()(const PatchRef& patch) {
+    p_.patch = *patch.patch;
+    p_.status = NormalizeAndValidatePatch(&*p_.patch);
+  }
+  template <typename Unchecked>
+  void operator()(const Unchecked&) {}
+
+ private:
+  WritePipeline* pipeline_;
+  Prepared& p_;
+  uint64_t& id_;
+};
+
+// Which stripes an event takes, written once, one overload per event type:
+// its customer, each identity value it claims, each event id it creates
+// or changes. A change to an existing order or interaction also lists the
+// record, whose owner's stripe LockOwners adds. Reads the normalised
+// copies of `p`, so identities are locked as they will be stored.
+class WritePipeline::StripesFor {
+ public:
+  StripesFor(const Prepared& p, std::vector<size_t>* stripes,
+             std::vector<OwnedRecord>* owned)
+      : p_(p), stripes_(*stripes), owned_(*owned) {}
+
+  void operator()(const Customer*) {
     AddCustomerStripes(*p_.customer, &stripes_);
   }
   void operator()(const Order* o) {
     stripes_.push_back(LockTable::StripeOf(o->customer_id));
     stripes_.push_back(EventStripe(keys::IndexTag::kOrderId, o->id));
   }
-  void operator()(const Interaction* in) {
-    p_.interaction = *in;
-    p_.status = pipeline_->AssignId(&pipeline_->next_interaction_id_,
-                                    "interaction.id", &p_.interaction->id);
-    if (!p_.status.ok()) return;
-    id_ = p_.interaction->id;
+  void operator()(const Interaction*) {
     stripes_.push_back(LockTable::StripeOf(p_.interaction->customer_id));
     stripes_.push_back(
         EventStripe(keys::IndexTag::kInteractionId, p_.interaction->id));
@@ -265,9 +285,6 @@ class WritePipeline::Preparer {
   }
   void operator()(const PatchRef& patch) {
     using keys::IndexTag;
-    p_.patch = *patch.patch;
-    p_.status = NormalizeAndValidatePatch(&*p_.patch);
-    if (!p_.status.ok()) return;
     stripes_.push_back(LockTable::StripeOf(patch.customer_id));
     if (p_.patch->code) {
       AddIdentityStripes(IndexTag::kCustomerCode, *p_.patch->code, &stripes_);
@@ -300,9 +317,7 @@ class WritePipeline::Preparer {
     owned_.push_back(OwnedRecord{tag, id});
   }
 
-  WritePipeline* pipeline_;
-  Prepared& p_;
-  uint64_t& id_;
+  const Prepared& p_;
   std::vector<size_t>& stripes_;
   std::vector<OwnedRecord>& owned_;
 };
@@ -372,8 +387,11 @@ Status WritePipeline::Write(const EventRef* events, size_t n, Status* statuses,
   std::vector<OwnedRecord> owned;
   for (size_t i = 0; i < n; ++i) {
     ids[i] = 0;
-    std::visit(Preparer(this, &prepared[i], &ids[i], &stripes, &owned),
-               events[i]);
+    std::visit(Preparer(this, &prepared[i], &ids[i]), events[i]);
+    // An event refused here is not applied, so it takes no stripe.
+    if (prepared[i].status.ok()) {
+      std::visit(StripesFor(prepared[i], &stripes, &owned), events[i]);
+    }
   }
 
   TxnOptions options;

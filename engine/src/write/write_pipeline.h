@@ -101,6 +101,7 @@ class WritePipeline {
  private:
   struct Prepared;
   class Preparer;
+  class StripesFor;
 
   // Customer owning an existing order or interaction (0 if unknown).
   uint64_t OwnerOf(keys::IndexTag tag, uint64_t id);
