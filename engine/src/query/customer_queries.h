@@ -1,13 +1,16 @@
 // CustomerQueries: FindCustomers, Explain and GetChurnWatch over the tier
-// indexes (ChurnWatch is declared with the reports in custdb/reports.h,
-// but it is a query of the last_activity index, so it lives here).
+// indexes. ChurnWatch is declared with the reports in custdb/reports.h, but
+// it is a query of the last_activity index, so its code is in query/
+// (churn_watch.cc).
 #ifndef CUSTDB_ENGINE_QUERY_CUSTOMER_QUERIES_H_
 #define CUSTDB_ENGINE_QUERY_CUSTOMER_QUERIES_H_
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "channel_registry.h"
