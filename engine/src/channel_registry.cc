@@ -1,3 +1,4 @@
+// The channel registry: lookups, the subtree walk, hierarchy checks.
 #include "channel_registry.h"
 
 #include <algorithm>
@@ -34,7 +35,7 @@ std::vector<uint64_t> ChannelRegistry::OwnerIds() const {
   return out;
 }
 
-std::vector<uint64_t> ChannelRegistry::Subtree(uint64_t root) const {
+std::vector<uint64_t> ChannelRegistry::SubtreeOf(uint64_t root) const {
   std::shared_lock lock(mu_);
   if (channels_.count(root) == 0) return {};
   // Channels are few (ChannelRegistry's premise), so one pass per level
@@ -53,6 +54,21 @@ std::vector<uint64_t> ChannelRegistry::Subtree(uint64_t root) const {
   }
   std::sort(out.begin(), out.end());
   return out;
+}
+
+Status ChannelRegistry::OwnerSet(const std::string& field, uint64_t channel_id,
+                                 Subtree subtree,
+                                 std::vector<uint64_t>* owners) const {
+  if (!Exists(channel_id)) {
+    return Status::NotFound(field + ": channel " + std::to_string(channel_id) +
+                            " does not exist");
+  }
+  *owners = subtree == Subtree::kInclude ? SubtreeOf(channel_id)
+                                         : std::vector<uint64_t>{channel_id};
+  // A channel removed between the check and SubtreeOf leaves no owner; an
+  // empty list would mean "any owner", so keep the channel itself.
+  if (owners->empty()) owners->push_back(channel_id);
+  return Status::OK();
 }
 
 Status ChannelRegistry::CheckHierarchy(const Channel& channel) const {

@@ -15,6 +15,9 @@
 
 namespace custdb {
 
+// Whether a query over a channel takes the channels below it too.
+enum class Subtree { kExclude, kInclude };
+
 class ChannelRegistry {
  public:
   bool Exists(uint64_t id) const;
@@ -24,7 +27,13 @@ class ChannelRegistry {
   // owners a query over all customers merges (query_planner.h).
   std::vector<uint64_t> OwnerIds() const;
   // `root` and every channel below it, by id; empty if root is unknown.
-  std::vector<uint64_t> Subtree(uint64_t root) const;
+  // The one subtree walk: the query owner sets and the channel report use
+  // it.
+  std::vector<uint64_t> SubtreeOf(uint64_t root) const;
+  // The owner set of a query: the channel, or its subtree, ascending;
+  // kNotFound naming `field` for an unknown channel.
+  Status OwnerSet(const std::string& field, uint64_t channel_id,
+                  Subtree subtree, std::vector<uint64_t>* owners) const;
 
   // kInvalidArgument if channel.parent_id is unknown or would make the
   // parent chain cycle back to channel.id.

@@ -1,3 +1,4 @@
+// CustomerCache on RocksDB's LRU cache: entries charged by their size.
 #include "customer_cache.h"
 
 #include "storage/keys.h"

@@ -1,3 +1,4 @@
+// Striped locks: stripe hashing and the ordered lock of a stripe set.
 #include "lock_table.h"
 
 #include <algorithm>

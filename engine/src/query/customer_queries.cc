@@ -1,4 +1,5 @@
-// Engine: FindCustomers, Explain and ChurnWatch over the tier indexes.
+// FindCustomers and Explain over the tier indexes (GetChurnWatch:
+// churn_watch.cc).
 //
 // A page runs its plan (query_planner.h) one of two ways. In index order
 // the merged ranges already come in the query's order: customers are read
@@ -13,12 +14,16 @@
 // Pages are not a snapshot of the whole result: each page reads the index
 // on its own snapshot, so a customer whose indexed fields change between
 // pages can be skipped or returned twice.
+#include "query/customer_queries.h"
+
+#include <rocksdb/db.h>
+
 #include <algorithm>
 #include <array>
 
-#include "engine_impl.h"
 #include "query/cursor.h"
 #include "query/index_scan.h"
+#include "query/query_checks.h"
 #include "storage/customer_reader.h"
 #include "storage/keys.h"
 #include "storage/rocks_status.h"
@@ -40,15 +45,6 @@ std::string QueryHash(const std::string& encoded) {
   std::string out;
   keys::PutU64(&out, h);
   return out;
-}
-
-Status CheckLimit(uint32_t limit) {
-  if (limit == 0 || limit > kMaxQueryLimit) {
-    return Status::InvalidArgument("query.limit: " + std::to_string(limit) +
-                                   " is outside 1.." +
-                                   std::to_string(kMaxQueryLimit));
-  }
-  return Status::OK();
 }
 
 template <typename T>
@@ -73,12 +69,6 @@ Status CheckEnums(const char* field, const char* what,
   }
   SortUnique(out);
   return Status::OK();
-}
-
-Status CheckTiers(const std::vector<ValueTier>& tiers,
-                  std::vector<ValueTier>* out) {
-  return CheckEnums("query.tiers", "value tier", tiers, ValueTier::kLow,
-                    ValueTier::kHigh, out);
 }
 
 Status CheckRange(const char* min_field, const std::optional<int64_t>& min,
@@ -142,14 +132,6 @@ Status ResolveSegments(const std::vector<std::string>& names,
   }
   SortUnique(out);
   return Status::OK();
-}
-
-CustomerRecord RecordOf(const CachedCustomer& c, int64_t rescored_through) {
-  CustomerRecord record;
-  record.profile = *c.profile;
-  record.aggregates = c.aggregates;
-  SetDerived(c.derived, rescored_through, &record);
-  return record;
 }
 
 // Keeps the first `capacity` customers by order key (of `order`) among
@@ -230,35 +212,94 @@ void PrefetchStrings(const CachedCustomer& c) {
   }
 }
 
+// Fills `batch` with up to `want` candidates from `scan`, pinning each
+// one's cache entry and prefetching it; *advance says the scan's current
+// key is already in a batch. Returns how many; stops early at a key that
+// does not decode (*s).
+size_t FillBatch(IndexScan* scan, const CustomerCache& cache, size_t want,
+                 bool* advance, std::array<Candidate, kScanBatch>* batch,
+                 Status* s) {
+  size_t n = 0;
+  while (n < want) {
+    if (*advance) {
+      scan->Next();
+      *advance = false;
+    }
+    if (!scan->Valid()) break;
+    Candidate& cand = (*batch)[n];
+    if (!keys::TierKeyCustomerId(scan->key(), &cand.id)) {
+      *s = Status::Corruption("tier index key of " +
+                              std::to_string(scan->key().size()) + " bytes");
+      break;
+    }
+    cand.tail.assign(scan->tail());
+    if (cache.Pin(cand.id, &cand.pinned)) PrefetchEntry(*cand.pinned);
+    *advance = true;
+    ++n;
+  }
+  return n;
+}
+
+// The next two steps of each pinned candidate's pointer chain, a batch at
+// a time.
+void PrefetchBatch(std::array<Candidate, kScanBatch>* batch, size_t n) {
+  for (size_t i = 0; i < n; ++i) {
+    if ((*batch)[i].pinned.has_value()) PrefetchProfile(*(*batch)[i].pinned);
+  }
+  for (size_t i = 0; i < n; ++i) {
+    if ((*batch)[i].pinned.has_value()) PrefetchStrings(*(*batch)[i].pinned);
+  }
+}
+
 }  // namespace
 
-Status EngineImpl::OwnerSet(const std::string& field, uint64_t channel_id,
-                            bool include_subtree,
-                            std::vector<uint64_t>* owners) {
-  if (!channels_.Exists(channel_id)) {
-    return Status::NotFound(field + ": channel " + std::to_string(channel_id) +
-                            " does not exist");
+Status CheckLimit(uint32_t limit) {
+  if (limit == 0 || limit > kMaxQueryLimit) {
+    return Status::InvalidArgument("query.limit: " + std::to_string(limit) +
+                                   " is outside 1.." +
+                                   std::to_string(kMaxQueryLimit));
   }
-  *owners = include_subtree ? channels_.Subtree(channel_id)
-                            : std::vector<uint64_t>{channel_id};
-  // A channel removed between the check and Subtree leaves no owner; an
-  // empty list would mean "any owner", so keep the channel itself.
-  if (owners->empty()) owners->push_back(channel_id);
   return Status::OK();
 }
 
-Status EngineImpl::ResolveQuery(const CustomerQuery& q, CustomerFilter* f,
-                                TierSpend* tier_spend) {
+Status CheckTiers(const std::vector<ValueTier>& tiers,
+                  std::vector<ValueTier>* out) {
+  return CheckEnums("query.tiers", "value tier", tiers, ValueTier::kLow,
+                    ValueTier::kHigh, out);
+}
+
+CustomerRecord RecordOf(const CachedCustomer& c, int64_t rescored_through) {
+  CustomerRecord record;
+  record.profile = *c.profile;
+  record.aggregates = c.aggregates;
+  SetDerived(c.derived, rescored_through, &record);
+  return record;
+}
+
+CustomerQueries::CustomerQueries(const Storage& storage,
+                                 const ChannelRegistry& channels,
+                                 const CustomerCache& cache,
+                                 const PolicyState& policy,
+                                 CustomerReads& reads)
+    : storage_(storage),
+      channels_(channels),
+      cache_(cache),
+      policy_(policy),
+      reads_(reads) {}
+
+Status CustomerQueries::ResolveQuery(const CustomerQuery& q, CustomerFilter* f,
+                                     TierSpend* tier_spend) {
   Status s = CheckQueryValues(q, f);
   if (!s.ok()) return s;
   // The policy names the segments and says whether tiers are spend ranges.
-  const std::shared_ptr<const TierPolicy> current = policy_state_.policy();
+  const std::shared_ptr<const TierPolicy> current = policy_.policy();
   *tier_spend = TierSpendOf(*current);
   s = ResolveSegments(q.segments, *current, &f->segments);
   if (!s.ok()) return s;
   if (q.owner_channel_id) {
-    s = OwnerSet("query.owner_channel_id", *q.owner_channel_id,
-                 q.include_subtree, &f->owners);
+    s = channels_.OwnerSet(
+        "query.owner_channel_id", *q.owner_channel_id,
+        q.include_subtree ? Subtree::kInclude : Subtree::kExclude, &f->owners);
     if (!s.ok()) return s;
   }
   f->region = q.region;
@@ -271,12 +312,12 @@ Status EngineImpl::ResolveQuery(const CustomerQuery& q, CustomerFilter* f,
   return Status::OK();
 }
 
-Status EngineImpl::ReadCandidate(uint64_t customer_id, CachedCustomer* out,
-                                 bool* exists) {
+Status CustomerQueries::ReadCandidate(uint64_t customer_id, CachedCustomer* out,
+                                      bool* exists) {
   *exists = true;
   if (cache_.Lookup(customer_id, out)) return Status::OK();
   // A miss: ReadCustomer reads the record and fills the cache.
-  auto record = ReadCustomer(customer_id);
+  auto record = reads_.ReadCustomer(customer_id);
   if (!record.ok()) {
     *exists = false;
     return record.status().code() == StatusCode::kNotFound ? Status::OK()
@@ -288,100 +329,77 @@ Status EngineImpl::ReadCandidate(uint64_t customer_id, CachedCustomer* out,
   return Status::OK();
 }
 
-Status EngineImpl::ScanIndex(const ScanPlan& plan, const CustomerFilter& filter,
-                             size_t wanted, const MatchFn& on_match,
-                             QueryPlan* plan_out) {
-  rocksdb::DB* db = storage_->db();
+template <typename OnMatch>
+Status CustomerQueries::ScanIndex(const ScanPlan& plan,
+                                  const CustomerFilter& filter, size_t wanted,
+                                  OnMatch&& on_match, QueryPlan* plan_out) {
   // One snapshot for every range, so that the ranges agree with each other
   // (a customer moving between two of them is seen in one).
-  const rocksdb::Snapshot* snapshot = db->GetSnapshot();
+  rocksdb::ManagedSnapshot snapshot(storage_.db());
+  IndexScan scan(storage_.db(), storage_.cf(keys::kTierIndexCf),
+                 snapshot.snapshot(), plan.ranges, plan.reverse);
+  // Candidates are taken in batches: each one's cache entry is pinned
+  // (read in place, not copied) and its parts prefetched before any is
+  // read, so the cache misses of a batch overlap instead of following
+  // one another (docs/DESIGN-NOTES.md). A batch holds at most the matches
+  // still wanted, so no key is read that a one-at-a-time scan would not
+  // read.
+  std::array<Candidate, kScanBatch> batch;
+  CachedCustomer missed;
   Status s;
-  {
-    IndexScan scan(db, storage_->cf(keys::kTierIndexCf), snapshot, plan.ranges,
-                   plan.reverse);
-    // Candidates are taken in batches: each one's cache entry is pinned
-    // (read in place, not copied) and its parts prefetched before any is
-    // read, so the cache misses of a batch overlap instead of following
-    // one another (at SF 1 they were most of a top100 page). A batch holds
-    // at most the matches still wanted, so no key is read that a
-    // one-at-a-time scan would not read.
-    std::array<Candidate, kScanBatch> batch;
-    CachedCustomer missed;
-    size_t matched = 0;
-    bool advance = false;  // the scan's current key is in the last batch
-    bool stop = false;
-    while (!stop && s.ok() && matched < wanted) {
-      const size_t want = std::min(kScanBatch, wanted - matched);
-      size_t n = 0;
-      while (n < want) {
-        if (advance) {
-          scan.Next();
-          advance = false;
-        }
-        if (!scan.Valid()) break;
-        Candidate& cand = batch[n];
-        if (!keys::TierKeyCustomerId(scan.key(), &cand.id)) {
-          s = Status::Corruption("tier index key of " +
-                                 std::to_string(scan.key().size()) + " bytes");
-          break;
-        }
-        cand.tail.assign(scan.tail());
-        if (cache_.Pin(cand.id, &cand.pinned)) PrefetchEntry(*cand.pinned);
-        advance = true;
-        ++n;
+  size_t matched = 0;
+  bool advance = false;  // the scan's current key is in the last batch
+  bool stop = false;
+  while (!stop && s.ok() && matched < wanted) {
+    const size_t want = std::min(kScanBatch, wanted - matched);
+    const size_t n = FillBatch(&scan, cache_, want, &advance, &batch, &s);
+    if (n == 0) break;
+    PrefetchBatch(&batch, n);
+    // Check the batch: each candidate against the filter, in order.
+    for (size_t i = 0; i < n && !stop && s.ok(); ++i) {
+      Candidate& cand = batch[i];
+      const CachedCustomer* c = &missed;
+      bool exists = true;
+      if (cand.pinned.has_value()) {
+        c = &*cand.pinned;
+      } else {
+        s = ReadCandidate(cand.id, &missed, &exists);
+        if (!s.ok()) break;
       }
-      if (n == 0) break;
-      for (size_t i = 0; i < n; ++i) {
-        if (batch[i].pinned.has_value()) PrefetchProfile(*batch[i].pinned);
+      if (!exists ||
+          !Matches(filter, *c->profile, c->aggregates, c->derived.derived)) {
+        ++plan_out->keys_rejected;
+        continue;
       }
-      for (size_t i = 0; i < n; ++i) {
-        if (batch[i].pinned.has_value()) PrefetchStrings(*batch[i].pinned);
-      }
-      for (size_t i = 0; i < n && !stop && s.ok(); ++i) {
-        Candidate& cand = batch[i];
-        const CachedCustomer* c = &missed;
-        bool exists = true;
-        if (cand.pinned.has_value()) {
-          c = &*cand.pinned;
-        } else {
-          s = ReadCandidate(cand.id, &missed, &exists);
-          if (!s.ok()) break;
-        }
-        if (!exists ||
-            !Matches(filter, *c->profile, c->aggregates, c->derived.derived)) {
-          ++plan_out->keys_rejected;
-          continue;
-        }
-        ++matched;
-        if (!on_match(*c, cand.tail)) stop = true;
-      }
-      for (size_t i = 0; i < n; ++i) batch[i].pinned.Reset();
+      ++matched;
+      if (!on_match(*c, cand.tail)) stop = true;
     }
-    if (s.ok()) s = scan.status();
-    plan_out->keys_examined += scan.keys_read();
+    for (size_t i = 0; i < n; ++i) batch[i].pinned.Reset();
   }
-  db->ReleaseSnapshot(snapshot);
+  if (s.ok()) s = scan.status();
+  plan_out->keys_examined += scan.keys_read();
   return s;
 }
 
-Result<CustomerPage> EngineImpl::FindCustomers(const CustomerQuery& q) {
-  CustomerFilter filter;
-  TierSpend tier_spend;
-  Status s = ResolveQuery(q, &filter, &tier_spend);
-  if (!s.ok()) return s;
-  const std::string hash = QueryHash(EncodeFilter(filter, q.order));
-  std::optional<std::string> after;
-  if (!q.cursor.empty()) {
-    std::string position;
-    if (!DecodeCursor(q.cursor, CursorKind::kCustomerQuery, &position) ||
-        position.size() != kQueryHashLength + OrderKeyLength(q.order) ||
-        position.compare(0, kQueryHashLength, hash) != 0) {
-      return Status::InvalidArgument("query.cursor: " + QuoteValue(q.cursor) +
-                                     " does not belong to this query");
-    }
-    after = position.substr(kQueryHashLength);
+Status CustomerQueries::DecodeQueryCursor(const CustomerQuery& q,
+                                          const std::string& hash,
+                                          std::optional<std::string>* after) {
+  if (q.cursor.empty()) return Status::OK();
+  std::string position;
+  if (!DecodeCursor(q.cursor, CursorKind::kCustomerQuery, &position) ||
+      position.size() != kQueryHashLength + OrderKeyLength(q.order) ||
+      position.compare(0, kQueryHashLength, hash) != 0) {
+    return Status::InvalidArgument("query.cursor: " + QuoteValue(q.cursor) +
+                                   " does not belong to this query");
   }
+  *after = position.substr(kQueryHashLength);
+  return Status::OK();
+}
 
+ScanPlan CustomerQueries::ChooseQueryPlan(
+    const CustomerQuery& q, const CustomerFilter& filter,
+    const TierSpend& tier_spend, const std::optional<std::string>& after,
+    CustomerPage* page) {
   std::vector<ScanPlan> candidates =
       CandidatePlans(filter, q.order, tier_spend, channels_.OwnerIds());
   if (after) {
@@ -391,58 +409,88 @@ Result<CustomerPage> EngineImpl::FindCustomers(const CustomerQuery& q) {
       if (c.index_order) ResumeAfter(*after, &c);
     }
   }
-  rocksdb::ColumnFamilyHandle* index_cf = storage_->cf(keys::kTierIndexCf);
+  rocksdb::ColumnFamilyHandle* index_cf = storage_.cf(keys::kTierIndexCf);
   const size_t chosen =
       ChoosePlan(&candidates, q.limit, [this, index_cf](const IndexRange& r) {
-        return EstimateIndexKeys(storage_->db(), index_cf, r);
+        return EstimateIndexKeys(storage_.db(), index_cf, r);
       });
-  CustomerPage page;
   for (const ScanPlan& c : candidates) {
-    page.plan.candidates.push_back({c.index, c.bounds, c.estimated_keys});
+    page->plan.candidates.push_back({c.index, c.bounds, c.estimated_keys});
   }
   ScanPlan plan = std::move(candidates[chosen]);
-  page.plan.index = plan.index;
-  page.plan.bounds = plan.bounds + (after ? ", after the cursor" : "");
-  page.plan.residual_filters = plan.residual_filters;
-  page.plan.index_order = plan.index_order;
+  page->plan.index = plan.index;
+  page->plan.bounds = plan.bounds + (after ? ", after the cursor" : "");
+  page->plan.residual_filters = plan.residual_filters;
+  page->plan.index_order = plan.index_order;
+  return plan;
+}
+
+// The merged ranges come in the query's order: read until the page is
+// full and one more match shows that a next page exists.
+Status CustomerQueries::IndexOrderPage(const CustomerQuery& q,
+                                       const ScanPlan& plan,
+                                       const CustomerFilter& filter,
+                                       CustomerPage* page, std::string* last,
+                                       bool* more) {
+  return ScanIndex(
+      plan, filter, size_t{q.limit} + 1,
+      [&](const CachedCustomer& c, std::string_view tail) {
+        if (page->customers.size() == q.limit) {
+          *more = true;
+          return false;
+        }
+        page->customers.push_back(RecordOf(c, policy_.rescored_through()));
+        last->assign(tail);  // one allocation a page, not one a result
+        return true;
+      },
+      &page->plan);
+}
+
+// Every match is read, the best `limit` + 1 kept in a bounded heap.
+Status CustomerQueries::SortedPage(const CustomerQuery& q, const ScanPlan& plan,
+                                   const CustomerFilter& filter,
+                                   const std::optional<std::string>& after,
+                                   CustomerPage* page, std::string* last,
+                                   bool* more) {
+  BestCustomers best(q.order, size_t{q.limit} + 1);
+  Status s = ScanIndex(
+      plan, filter, SIZE_MAX,
+      [&](const CachedCustomer& c, std::string_view) {
+        if (!after ||
+            OrderKeyBefore(q.order, *after,
+                           OrderKey(q.order, c.profile->id, c.aggregates))) {
+          best.Offer(c);
+        }
+        return true;
+      },
+      &page->plan);
+  auto kept = best.Take();
+  *more = kept.size() > q.limit;
+  if (*more) kept.pop_back();
+  for (auto& [key, c] : kept) {
+    page->customers.push_back(RecordOf(c, policy_.rescored_through()));
+    *last = key;
+  }
+  return s;
+}
+
+Result<CustomerPage> CustomerQueries::FindCustomers(const CustomerQuery& q) {
+  CustomerFilter filter;
+  TierSpend tier_spend;
+  Status s = ResolveQuery(q, &filter, &tier_spend);
+  if (!s.ok()) return s;
+  const std::string hash = QueryHash(EncodeFilter(filter, q.order));
+  std::optional<std::string> after;
+  s = DecodeQueryCursor(q, hash, &after);
+  if (!s.ok()) return s;
+  CustomerPage page;
+  const ScanPlan plan = ChooseQueryPlan(q, filter, tier_spend, after, &page);
   std::string last;  // order key of the last customer returned
   bool more = false;
   page.customers.reserve(std::min<size_t>(q.limit, 1024));
-  if (plan.index_order) {
-    s = ScanIndex(
-        plan, filter, size_t{q.limit} + 1,
-        [&](const CachedCustomer& c, std::string_view tail) {
-          if (page.customers.size() == q.limit) {
-            more = true;
-            return false;
-          }
-          page.customers.push_back(
-              RecordOf(c, policy_state_.rescored_through()));
-          last.assign(tail);  // one allocation a page, not one a result
-          return true;
-        },
-        &page.plan);
-  } else {
-    BestCustomers best(q.order, size_t{q.limit} + 1);
-    s = ScanIndex(
-        plan, filter, SIZE_MAX,
-        [&](const CachedCustomer& c, std::string_view) {
-          if (!after ||
-              OrderKeyBefore(q.order, *after,
-                             OrderKey(q.order, c.profile->id, c.aggregates))) {
-            best.Offer(c);
-          }
-          return true;
-        },
-        &page.plan);
-    auto kept = best.Take();
-    more = kept.size() > q.limit;
-    if (more) kept.pop_back();
-    for (auto& [key, c] : kept) {
-      page.customers.push_back(RecordOf(c, policy_state_.rescored_through()));
-      last = key;
-    }
-  }
+  s = plan.index_order
+          ? IndexOrderPage(q, plan, filter, &page, &last, &more)
+          : SortedPage(q, plan, filter, after, &page, &last, &more);
   if (!s.ok()) return s;
   if (more)
     page.next_cursor = EncodeCursor(CursorKind::kCustomerQuery, hash + last);
@@ -450,110 +498,10 @@ Result<CustomerPage> EngineImpl::FindCustomers(const CustomerQuery& q) {
   return page;
 }
 
-Result<QueryPlan> EngineImpl::Explain(const CustomerQuery& query) {
+Result<QueryPlan> CustomerQueries::Explain(const CustomerQuery& query) {
   auto page = FindCustomers(query);
   if (!page.ok()) return page.status();
   return std::move(page->plan);
-}
-
-// Counted from the last_activity entries alone: one range per tier asked,
-// tier · [1, cutoff), whose entries are the answer but for the owner and
-// has-orders checks their values answer (keys.h ActivityValue). Only the
-// `limit` best by spend are then read, to be returned; one whose record no
-// longer matches (changed since the scan) is left out of `top`.
-Result<ChurnWatch> EngineImpl::GetChurnWatch(const ChurnWatchQuery& q) {
-  if (q.as_of_ms <= 0) {
-    return Status::InvalidArgument(
-        "query.as_of_ms: " + std::to_string(q.as_of_ms) + " is required (> 0)");
-  }
-  if (q.inactive_days < 0) {
-    return Status::InvalidArgument(
-        "query.inactive_days: " + std::to_string(q.inactive_days) +
-        " is negative");
-  }
-  CustomerFilter filter;
-  Status s = CheckLimit(q.limit);
-  if (s.ok()) s = CheckTiers(q.tiers, &filter.tiers);
-  if (s.ok() && q.channel_id) {
-    s = OwnerSet("query.channel_id", *q.channel_id, true, &filter.owners);
-  }
-  if (!s.ok()) return s;
-  // filter.owners is ascending (OwnerSet: Subtree sorts), as binary_search
-  // below needs.
-  const std::shared_ptr<const TierPolicy> current = policy_state_.policy();
-  const int64_t days =
-      q.inactive_days == 0 ? current->churn_days : q.inactive_days;
-  // as_of - days: clamp instead of overflowing for absurd day counts.
-  const __int128 cutoff =
-      static_cast<__int128>(q.as_of_ms) - static_cast<__int128>(days) * kDayMs;
-  filter.inactive_since =
-      cutoff < INT64_MIN ? INT64_MIN : static_cast<int64_t>(cutoff);
-  const ScanPlan plan = LastActivityPlan(filter, false);
-
-  // The best `limit` as (spend, id), spend descending then id: a max-heap
-  // whose front is the worst kept.
-  using Candidate = std::pair<int64_t, uint64_t>;
-  auto better = [](const Candidate& a, const Candidate& b) {
-    return a.first != b.first ? a.first > b.first : a.second < b.second;
-  };
-  std::vector<Candidate> best;
-  best.reserve(q.limit);
-  ChurnWatch watch;
-  rocksdb::DB* db = storage_->db();
-  const rocksdb::Snapshot* snapshot = db->GetSnapshot();
-  rocksdb::ReadOptions ro;
-  ro.snapshot = snapshot;
-  ro.total_order_seek = true;
-  std::unique_ptr<rocksdb::Iterator> it(
-      db->NewIterator(ro, storage_->cf(keys::kTierIndexCf)));
-  for (const IndexRange& r : plan.ranges) {
-    for (it->Seek(r.lower); it->Valid() && it->key().compare(r.upper) < 0;
-         it->Next()) {
-      keys::ActivityFacts facts;
-      uint64_t id = 0;
-      if (!keys::DecodeActivityValue(it->value().ToStringView(), &facts) ||
-          !keys::TierKeyCustomerId(it->key().ToStringView(), &id)) {
-        s = Status::Corruption(
-            "last_activity entry of " + std::to_string(it->key().size()) + "+" +
-            std::to_string(it->value().size()) + " bytes does not decode");
-        break;
-      }
-      if (!facts.has_orders ||
-          (!filter.owners.empty() &&
-           !std::binary_search(filter.owners.begin(), filter.owners.end(),
-                               facts.owner_channel_id))) {
-        continue;
-      }
-      ++watch.count;
-      const Candidate c{facts.spend_minor, id};
-      if (best.size() == q.limit) {
-        if (!better(c, best.front())) continue;
-        std::pop_heap(best.begin(), best.end(), better);
-        best.back() = c;
-      } else {
-        best.push_back(c);
-      }
-      std::push_heap(best.begin(), best.end(), better);
-    }
-    if (!s.ok()) break;
-  }
-  if (s.ok()) s = FromRocks(it->status(), "churn watch: scanning");
-  it.reset();
-  db->ReleaseSnapshot(snapshot);
-  if (!s.ok()) return s;
-
-  std::sort_heap(best.begin(), best.end(), better);
-  CachedCustomer c;
-  for (const Candidate& candidate : best) {
-    bool exists = false;
-    s = ReadCandidate(candidate.second, &c, &exists);
-    if (!s.ok()) return s;
-    if (exists &&
-        Matches(filter, *c.profile, c.aggregates, c.derived.derived)) {
-      watch.top.push_back(RecordOf(c, policy_state_.rescored_through()));
-    }
-  }
-  return watch;
 }
 
 }  // namespace custdb

@@ -1,4 +1,6 @@
-// Engine: TierSummary and ChannelReport from counters; CustomerView.
+// TierSummary and ChannelReport from counters; CustomerView.
+#include "reports/report_reader.h"
+
 #include <rocksdb/db.h>
 
 #include <algorithm>
@@ -8,7 +10,6 @@
 #include <string>
 #include <vector>
 
-#include "engine_impl.h"
 #include "reports/channel_counters.h"
 #include "storage/keys.h"
 #include "storage/rocks_status.h"
@@ -106,20 +107,6 @@ class ChannelDayReader {
   std::unique_ptr<rocksdb::Iterator> counters_;
   std::unique_ptr<rocksdb::Iterator> resolve_times_;
 };
-
-// `root` and every channel below it.
-std::vector<uint64_t> Subtree(const std::vector<Channel>& channels,
-                              uint64_t root) {
-  std::multimap<uint64_t, uint64_t> children;
-  for (const Channel& c : channels) children.emplace(c.parent_id, c.id);
-  std::vector<uint64_t> out = {root};
-  // Parents never form cycles (ChannelRegistry::CheckHierarchy).
-  for (size_t i = 0; i < out.size(); ++i) {
-    auto [lo, hi] = children.equal_range(out[i]);
-    for (auto it = lo; it != hi; ++it) out.push_back(it->second);
-  }
-  return out;
-}
 
 // The counters behind one split key's rows (no key set: unsplit).
 struct SummaryPart {
@@ -295,10 +282,15 @@ ChannelReportRow MakeRow(uint64_t channel_id, int64_t day_ms,
 
 }  // namespace
 
+ReportReader::ReportReader(const Storage& storage,
+                           const ChannelRegistry& channels,
+                           const PolicyState& policy, CustomerReads& reads)
+    : storage_(storage), channels_(channels), policy_(policy), reads_(reads) {}
+
 // Reads one tier-summary counter per owner channel of the query (every
 // owner, 0 included, without one; keys.h SummaryScope), or by region every
 // region counter of those owners; no customer is read.
-Result<TierSummary> EngineImpl::GetTierSummary(const TierSummaryQuery& q) {
+Result<TierSummary> ReportReader::GetTierSummary(const TierSummaryQuery& q) {
   const int by = static_cast<int>(q.by);
   if (by < static_cast<int>(SummaryGroup::kTier) ||
       by > static_cast<int>(SummaryGroup::kLifecycle)) {
@@ -312,20 +304,21 @@ Result<TierSummary> EngineImpl::GetTierSummary(const TierSummaryQuery& q) {
   }
   std::vector<uint64_t> owners;
   if (q.owner_channel_id) {
-    Status s = OwnerSet("query.owner_channel_id", *q.owner_channel_id,
-                        q.include_subtree, &owners);
+    Status s = channels_.OwnerSet(
+        "query.owner_channel_id", *q.owner_channel_id,
+        q.include_subtree ? Subtree::kInclude : Subtree::kExclude, &owners);
     if (!s.ok()) return s;
   } else {
     owners = channels_.OwnerIds();
   }
   // Both owner lists ascend (their contracts), so split rows come by
   // ascending key without a sort.
-  const std::shared_ptr<const TierPolicy> policy = policy_state_.policy();
+  const std::shared_ptr<const TierPolicy> policy = policy_.policy();
 
   std::vector<SummaryPart> parts;
   if (q.split_by == SummarySplit::kRegion && !q.region) {
     std::map<std::string, keys::CounterVec> regions;
-    Status s = ReadRegionCounters(*storage_, owners, &regions);
+    Status s = ReadRegionCounters(storage_, owners, &regions);
     if (!s.ok()) return s;
     for (auto& [region, counters] : regions) {
       // Zeros are dropped: a region all of whose customers left is empty.
@@ -334,7 +327,7 @@ Result<TierSummary> EngineImpl::GetTierSummary(const TierSummaryQuery& q) {
     }
   } else {
     std::vector<keys::CounterVec> per_owner;
-    Status s = ReadOwnerCounters(*storage_, owners, q.region, &per_owner);
+    Status s = ReadOwnerCounters(storage_, owners, q.region, &per_owner);
     if (!s.ok()) return s;
     if (q.split_by == SummarySplit::kOwnerChannel) {
       for (size_t i = 0; i < owners.size(); ++i) {
@@ -366,7 +359,7 @@ Result<TierSummary> EngineImpl::GetTierSummary(const TierSummaryQuery& q) {
   return summary;
 }
 
-Result<ChannelReport> EngineImpl::GetChannelReport(
+Result<ChannelReport> ReportReader::GetChannelReport(
     const ChannelReportQuery& query) {
   if (query.from_ms >= query.to_ms) {
     return Status::InvalidArgument(
@@ -379,17 +372,18 @@ Result<ChannelReport> EngineImpl::GetChannelReport(
         " does not exist");
   }
   // Each row's channel and the channels whose counters it sums.
-  const std::vector<Channel> channels = channels_.List();
   std::vector<std::pair<uint64_t, std::vector<uint64_t>>> groups;
   if (query.channel_id == 0) {
-    for (const Channel& c : channels) groups.push_back({c.id, {c.id}});
+    for (const Channel& c : channels_.List()) groups.push_back({c.id, {c.id}});
   } else if (query.include_subtree) {
-    groups.push_back({query.channel_id, Subtree(channels, query.channel_id)});
+    std::vector<uint64_t> members = channels_.SubtreeOf(query.channel_id);
+    if (members.empty()) members.push_back(query.channel_id);
+    groups.push_back({query.channel_id, std::move(members)});
   } else {
     groups.push_back({query.channel_id, {query.channel_id}});
   }
 
-  ChannelDayReader reader(*storage_);
+  ChannelDayReader reader(storage_);
   ChannelReport report;
   for (const auto& [row_channel, members] : groups) {
     DaysTotals days;
@@ -419,21 +413,20 @@ Result<ChannelReport> EngineImpl::GetChannelReport(
 // One snapshot for the record and both histories, so the view never shows
 // an order its aggregates do not count, or a merged customer's records half
 // moved. The id resolves as in GetCustomer: a merged one to its survivor.
-Result<CustomerView> EngineImpl::ViewCustomer(uint64_t customer_id) {
-  rocksdb::ManagedSnapshot snapshot(storage_->db());
-  auto record = ResolveCustomer(customer_id, snapshot.snapshot());
+Result<CustomerView> ReportReader::ViewCustomer(uint64_t customer_id) {
+  rocksdb::ManagedSnapshot snapshot(storage_.db());
+  auto record = reads_.ResolveCustomer(customer_id, snapshot.snapshot());
   if (!record.ok()) return record.status();
   CustomerView view;
   view.customer = std::move(record).value();
   HistoryQuery recent;
   recent.customer_id = view.customer.profile.id;
   recent.limit = kViewRecentEvents;
-  auto orders =
-      ListHistory<Order>(keys::kOrdersCf, recent, snapshot.snapshot());
+  auto orders = reads_.ListHistory<Order>(recent, snapshot.snapshot());
   if (!orders.ok()) return orders.status();
   view.recent_orders = std::move(orders->items);
-  auto interactions = ListHistory<Interaction>(keys::kInteractionsCf, recent,
-                                               snapshot.snapshot());
+  auto interactions =
+      reads_.ListHistory<Interaction>(recent, snapshot.snapshot());
   if (!interactions.ok()) return interactions.status();
   view.recent_interactions = std::move(interactions->items);
   return view;

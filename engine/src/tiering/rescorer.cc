@@ -1,4 +1,6 @@
-// Engine: the stored tier policy, policy changes and Rescore.
+// The stored tier policy, policy changes and Rescore.
+#include "tiering/rescorer.h"
+
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
 
@@ -6,11 +8,11 @@
 #include <thread>
 
 #include "custdb/time_format.h"
-#include "engine_impl.h"
+#include "lock_table.h"
 #include "storage/codec.h"
 #include "storage/rocks_status.h"
 #include "tiering/quantiles.h"
-#include "write/write_txn.h"
+#include "write/write_pipeline.h"
 
 namespace custdb {
 namespace {
@@ -28,39 +30,45 @@ constexpr int64_t kMaxAheadOfClockMs = kDayMs;
 
 }  // namespace
 
-Result<TierPolicy> EngineImpl::GetPolicy() { return *policy_state_.policy(); }
+Rescorer::Rescorer(const Options& options, Storage& storage, LockTable& locks,
+                   PolicyState& policy, WritePipeline& pipeline)
+    : options_(options),
+      storage_(storage),
+      locks_(locks),
+      policy_(policy),
+      pipeline_(pipeline) {}
 
-Status EngineImpl::StorePolicy(const TierPolicy& policy) {
+Result<TierPolicy> Rescorer::GetPolicy() { return *policy_.policy(); }
+
+Status Rescorer::StorePolicy(const TierPolicy& policy) {
   rocksdb::WriteOptions wo;
   wo.sync = options_.sync;
-  Status s = FromRocks(storage_->db()->Put(wo, storage_->cf(keys::kMetaCf),
-                                           std::string(keys::kMetaPolicy),
-                                           codec::Encode(policy)),
-                       "storing the policy");
-  if (s.ok())
-    policy_state_.set_policy(std::make_shared<const TierPolicy>(policy));
+  Status s = FromRocks(
+      storage_.db()->Put(wo, storage_.cf(keys::kMetaCf),
+                         std::string(keys::kMetaPolicy), codec::Encode(policy)),
+      "storing the policy");
+  if (s.ok()) policy_.set_policy(std::make_shared<const TierPolicy>(policy));
   return s;
 }
 
-Status EngineImpl::LoadTiering() {
+Status Rescorer::LoadTiering() {
   std::string raw;
   rocksdb::Status rs =
-      storage_->db()->Get(rocksdb::ReadOptions(), storage_->cf(keys::kMetaCf),
-                          std::string(keys::kMetaPolicy), &raw);
+      storage_.db()->Get(rocksdb::ReadOptions(), storage_.cf(keys::kMetaCf),
+                         std::string(keys::kMetaPolicy), &raw);
   uint64_t as_of = 0;
-  Status s = storage_->ReadMetaNumber(keys::kMetaRescoreAsOf, &as_of);
+  Status s = storage_.ReadMetaNumber(keys::kMetaRescoreAsOf, &as_of);
   if (!s.ok()) return s;
   uint64_t pinned = 0;
-  s = storage_->ReadMetaNumber(keys::kMetaTimePinned, &pinned);
+  s = storage_.ReadMetaNumber(keys::kMetaTimePinned, &pinned);
   if (!s.ok()) return s;
-  policy_state_.set_time(static_cast<int64_t>(as_of), pinned != 0);
+  policy_.set_time(static_cast<int64_t>(as_of), pinned != 0);
   uint64_t through = 0;
-  s = storage_->ReadMetaNumber(keys::kMetaRescoredThrough, &through);
+  s = storage_.ReadMetaNumber(keys::kMetaRescoredThrough, &through);
   if (!s.ok()) return s;
-  if (through != 0)
-    policy_state_.set_rescored_through(static_cast<int64_t>(through));
+  if (through != 0) policy_.set_rescored_through(static_cast<int64_t>(through));
   uint64_t rebuild = 0;
-  s = storage_->ReadMetaNumber(keys::kMetaRebuildTiering, &rebuild);
+  s = storage_.ReadMetaNumber(keys::kMetaRebuildTiering, &rebuild);
   if (!s.ok()) return s;
   bool derive_all = rebuild != 0;
   if (options_.read_only && rebuild != 0) {
@@ -79,7 +87,7 @@ Status EngineImpl::LoadTiering() {
     TierPolicy policy;
     s = codec::Decode(raw, &policy);
     if (!s.ok()) return s;
-    policy_state_.set_policy(std::make_shared<const TierPolicy>(policy));
+    policy_.set_policy(std::make_shared<const TierPolicy>(policy));
   } else if (rs.IsNotFound()) {
     // A new database, or one written before tiering: store the default
     // policy and derive every customer under it.
@@ -94,33 +102,33 @@ Status EngineImpl::LoadTiering() {
   if (!derive_all) return Status::OK();
   // A rebuild starts from nothing each time, so one cut off by a crash is
   // simply run again on the next open.
-  if (rebuild) s = storage_->ClearTiering();
+  if (rebuild) s = storage_.ClearTiering();
   if (!s.ok()) return s;
   std::vector<uint64_t> ids;
   s = ListCustomers(&ids);
   RescoreReport report;
   if (s.ok())
-    s = Rederive(ids, policy_state_.WriteAsOf(), nullptr, &report,
-                 rebuild != 0);
+    s = Rederive(ids, policy_.WriteAsOf(), nullptr, &report,
+                 /*rebuild=*/rebuild != 0);
   if (!s.ok() || !rebuild) return s;
   rocksdb::WriteOptions wo;
   wo.sync = true;
   return FromRocks(
-      storage_->db()->Delete(wo, storage_->cf(keys::kMetaCf),
-                             std::string(keys::kMetaRebuildTiering)),
+      storage_.db()->Delete(wo, storage_.cf(keys::kMetaCf),
+                            std::string(keys::kMetaRebuildTiering)),
       "finishing the tier index rebuild");
 }
 
-void EngineImpl::WaitForWritesInFlight() {
+void Rescorer::WaitForWritesInFlight() {
   std::vector<size_t> all(LockTable::kStripes);
   for (size_t i = 0; i < all.size(); ++i) all[i] = i;
   LockTable::Guard barrier(&locks_, std::move(all));
 }
 
-Status EngineImpl::ListCustomers(std::vector<uint64_t>* ids) {
+Status Rescorer::ListCustomers(std::vector<uint64_t>* ids) {
   ids->clear();
-  std::unique_ptr<rocksdb::Iterator> it(storage_->db()->NewIterator(
-      TotalOrder(), storage_->cf(keys::kAggregatesCf)));
+  std::unique_ptr<rocksdb::Iterator> it(storage_.db()->NewIterator(
+      TotalOrder(), storage_.cf(keys::kAggregatesCf)));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     uint64_t id = 0;
     if (keys::DecodeIdKey(it->key().ToStringView(), &id)) ids->push_back(id);
@@ -128,8 +136,8 @@ Status EngineImpl::ListCustomers(std::vector<uint64_t>* ids) {
   return FromRocks(it->status(), "listing customers");
 }
 
-Status EngineImpl::RederiveLane(const std::vector<uint64_t>& ids, int64_t as_of,
-                                bool rebuild, RederiveProgress* shared) {
+Status Rescorer::RederiveLane(const std::vector<uint64_t>& ids, int64_t as_of,
+                              bool rebuild, RederiveProgress* shared) {
   for (size_t start = 0; start < ids.size(); start += kRederiveBatch) {
     if (shared->failed.load()) return Status::OK();
     const size_t end = std::min(ids.size(), start + kRederiveBatch);
@@ -137,31 +145,36 @@ Status EngineImpl::RederiveLane(const std::vector<uint64_t>& ids, int64_t as_of,
     for (size_t i = start; i < end; ++i) {
       stripes.push_back(LockTable::StripeOf(ids[i]));
     }
-    LockTable::Guard guard(&locks_, std::move(stripes));
-    const std::shared_ptr<const TierPolicy> policy = policy_state_.policy();
-    WriteTxn txn(storage_.get(), &cache_,
-                 TierContext{policy.get(), as_of, rebuild});
+    TxnOptions txn_options;
+    txn_options.as_of_ms = as_of;
+    txn_options.rebuild = rebuild;
     uint64_t examined = 0;
-    for (size_t i = start; i < end; ++i) {
-      Status s = txn.Touch(ids[i]);
-      // A customer erased since the scan has nothing to re-derive.
-      if (!s.ok() && !s.IsNotFound()) return s;
-      if (s.ok()) ++examined;
-    }
-    Status s = CommitAndCache(&txn);
+    uint64_t changed = 0;
+    txn_options.derived_changes = &changed;
+    Status s = pipeline_.RunLocked(std::move(stripes), {}, txn_options,
+                                   [&](WriteTxn* txn) {
+                                     for (size_t i = start; i < end; ++i) {
+                                       Status s = txn->Touch(ids[i]);
+                                       // A customer erased since the scan has
+                                       // nothing to re-derive.
+                                       if (!s.ok() && !s.IsNotFound()) return s;
+                                       if (s.ok()) ++examined;
+                                     }
+                                     return Status::OK();
+                                   });
     if (!s.ok()) return s;
     std::lock_guard<std::mutex> lock(shared->mu);
     shared->report->examined += examined;
-    shared->report->changed += txn.derived_changes();
+    shared->report->changed += changed;
     shared->done += end - start;
     if (shared->progress) (*shared->progress)(shared->done, shared->total);
   }
   return Status::OK();
 }
 
-Status EngineImpl::Rederive(const std::vector<uint64_t>& ids, int64_t as_of,
-                            const ProgressFn& progress, RescoreReport* report,
-                            bool rebuild) {
+Status Rescorer::Rederive(const std::vector<uint64_t>& ids, int64_t as_of,
+                          const ProgressFn& progress, RescoreReport* report,
+                          bool rebuild) {
   // Deriving and staging a customer's entries takes about half of its
   // time and only the commit is serial in RocksDB, so the customers are
   // dealt to lanes that run side by side. A lane takes the customers of
@@ -190,14 +203,8 @@ Status EngineImpl::Rederive(const std::vector<uint64_t>& ids, int64_t as_of,
   return Status::OK();
 }
 
-Status EngineImpl::RescoreLocked(const RescoreOptions& options,
-                                 const TierPolicy* change,
-                                 RescoreReport* report) {
-  const int64_t now = ctx_.now_ms();
-  const int64_t database_time = policy_state_.WriteAsOf();
-  // Default "now", but never before a database time forced ahead of it.
-  const int64_t as_of =
-      options.as_of_ms ? *options.as_of_ms : std::max(now, database_time);
+Status Rescorer::CheckRescoreTime(const RescoreOptions& options, int64_t as_of,
+                                  int64_t now, int64_t database_time) {
   // Checked before anything is written: a refused rescore changes nothing.
   // The default is exempt: a database time ahead was forced already.
   if (options.as_of_ms && !options.force && as_of > now &&
@@ -216,147 +223,171 @@ Status EngineImpl::RescoreLocked(const RescoreOptions& options,
         " is before the database time " + FormatIso8601(database_time) +
         "; run a full rescore (--full) to set the database time back");
   }
-  report->as_of_ms = as_of;
-  report->full = options.full;
-  rocksdb::DB* db = storage_->db();
+  return Status::OK();
+}
+
+Status Rescorer::MoveDatabaseTime(int64_t as_of, int64_t now) {
   // The database time moves first: writes from now on derive at as_of
   // (pinned, when as_of is before the clock) or later, so none can put a
   // customer behind this rescore. A full rescore that sets it back lowers
   // rescored_through with it, since customers written from now on may
   // next change before the old value.
   const bool pinned = as_of < now;
-  const bool lower_through = as_of < policy_state_.rescored_through();
+  const bool lower_through = as_of < policy_.rescored_through();
   rocksdb::WriteBatch batch;
   rocksdb::Status rs =
-      batch.Put(storage_->cf(keys::kMetaCf),
-                std::string(keys::kMetaRescoreAsOf), std::to_string(as_of));
-  if (rs.ok() && pinned != policy_state_.time_pinned()) {
-    rs = pinned ? batch.Put(storage_->cf(keys::kMetaCf),
+      batch.Put(storage_.cf(keys::kMetaCf), std::string(keys::kMetaRescoreAsOf),
+                std::to_string(as_of));
+  if (rs.ok() && pinned != policy_.time_pinned()) {
+    rs = pinned ? batch.Put(storage_.cf(keys::kMetaCf),
                             std::string(keys::kMetaTimePinned), "1")
-                : batch.Delete(storage_->cf(keys::kMetaCf),
+                : batch.Delete(storage_.cf(keys::kMetaCf),
                                std::string(keys::kMetaTimePinned));
   }
   if (rs.ok() && lower_through) {
-    rs = batch.Put(storage_->cf(keys::kMetaCf),
+    rs = batch.Put(storage_.cf(keys::kMetaCf),
                    std::string(keys::kMetaRescoredThrough),
                    std::to_string(as_of));
   }
   rocksdb::WriteOptions wo;
   wo.sync = options_.sync;
-  if (rs.ok()) rs = db->Write(wo, &batch);
+  if (rs.ok()) rs = storage_.db()->Write(wo, &batch);
   Status s = FromRocks(rs, "storing the database time");
   if (!s.ok()) return s;
-  if (lower_through) policy_state_.set_rescored_through(as_of);
-  policy_state_.set_time(as_of, pinned);
+  if (lower_through) policy_.set_rescored_through(as_of);
+  policy_.set_time(as_of, pinned);
+  return Status::OK();
+}
+
+Status Rescorer::FullRescoreIds(int64_t as_of, const TierPolicy* change,
+                                std::vector<uint64_t>* ids) {
+  const std::shared_ptr<const TierPolicy> current = policy_.policy();
+  TierPolicy next = change ? *change : *current;
+  const bool quantile = next.rfm_mode == RfmMode::kQuantile;
+  std::vector<int64_t> days, orders, spend;
+  std::unique_ptr<rocksdb::Iterator> it(storage_.db()->NewIterator(
+      TotalOrder(), storage_.cf(keys::kAggregatesCf)));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    uint64_t id = 0;
+    if (!keys::DecodeIdKey(it->key().ToStringView(), &id)) continue;
+    ids->push_back(id);
+    if (!quantile) continue;
+    Aggregates a;
+    Status s = codec::Decode(it->value().ToStringView(), &a);
+    if (!s.ok()) return s;
+    if (a.order_count <= 0) continue;
+    days.push_back(std::max<int64_t>(0, (as_of - a.last_order_ms) / kDayMs));
+    orders.push_back(a.order_count);
+    spend.push_back(a.total_spend_minor);
+  }
+  Status s = FromRocks(it->status(), "rescore: scanning aggregates");
+  if (!s.ok()) return s;
+  // With no buyer there is nothing to take quintiles of: the breakpoints
+  // stay as they are (the operator's, on a policy change) until a full
+  // rescore finds buyers.
+  if (quantile && !orders.empty()) {
+    next.recency_days = RecencyQuintileBreakpoints(std::move(days));
+    next.frequency_orders = QuintileBreakpoints(std::move(orders));
+    next.monetary_minor = QuintileBreakpoints(std::move(spend));
+  }
+  // One version per change: a policy change is stored once, with its
+  // quintiles already in; a rescore stores a version only when the
+  // quintiles moved.
+  if (change == nullptr && next.recency_days == current->recency_days &&
+      next.frequency_orders == current->frequency_orders &&
+      next.monetary_minor == current->monetary_minor) {
+    return Status::OK();
+  }
+  next.version = current->version + 1;
+  s = StorePolicy(next);
+  if (!s.ok()) return s;
+  // A customer created after the scan above, by a write that read
+  // the old policy, is not in `ids`: once the writes that may have
+  // read it are done, list the customers again.
+  WaitForWritesInFlight();
+  return ListCustomers(ids);
+}
+
+Status Rescorer::DueIds(int64_t as_of, std::vector<uint64_t>* ids) {
+  // The customers whose derived attributes change by as_of: Derive
+  // promises none changes before its next_change_ms. None is due at or
+  // before rescored_through, and starting there skips the tombstones
+  // earlier rescores left below it.
+  const std::string lower = keys::NextChangeKey(policy_.rescored_through(), 0);
+  const std::string upper = keys::NextChangeKey(as_of, UINT64_MAX);
+  rocksdb::Slice upper_slice(upper);
+  rocksdb::ReadOptions ro = TotalOrder();
+  ro.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(
+      storage_.db()->NewIterator(ro, storage_.cf(keys::kTierIndexCf)));
+  for (it->Seek(lower); it->Valid(); it->Next()) {
+    uint64_t id = 0;
+    if (keys::TierKeyCustomerId(it->key().ToStringView(), &id)) {
+      ids->push_back(id);
+    }
+  }
+  return FromRocks(it->status(), "rescore: scanning the due index");
+}
+
+Status Rescorer::RescoreLocked(const RescoreOptions& options,
+                               const TierPolicy* change,
+                               RescoreReport* report) {
+  const int64_t now = policy_.now_ms();
+  const int64_t database_time = policy_.WriteAsOf();
+  // Default "now", but never before a database time forced ahead of it.
+  const int64_t as_of =
+      options.as_of_ms ? *options.as_of_ms : std::max(now, database_time);
+  Status s = CheckRescoreTime(options, as_of, now, database_time);
+  if (!s.ok()) return s;
+  report->as_of_ms = as_of;
+  report->full = options.full;
+  s = MoveDatabaseTime(as_of, now);
+  if (!s.ok()) return s;
   // A write that read the earlier time holds its customer's stripe until
   // it has committed: once every stripe has been free, the scans below see
   // all such writes.
   WaitForWritesInFlight();
   std::vector<uint64_t> ids;
-  if (options.full) {
-    const std::shared_ptr<const TierPolicy> current = policy_state_.policy();
-    TierPolicy next = change ? *change : *current;
-    const bool quantile = next.rfm_mode == RfmMode::kQuantile;
-    std::vector<int64_t> days, orders, spend;
-    std::unique_ptr<rocksdb::Iterator> it(
-        db->NewIterator(TotalOrder(), storage_->cf(keys::kAggregatesCf)));
-    for (it->SeekToFirst(); it->Valid(); it->Next()) {
-      uint64_t id = 0;
-      if (!keys::DecodeIdKey(it->key().ToStringView(), &id)) continue;
-      ids.push_back(id);
-      if (!quantile) continue;
-      Aggregates a;
-      Status s = codec::Decode(it->value().ToStringView(), &a);
-      if (!s.ok()) return s;
-      if (a.order_count <= 0) continue;
-      days.push_back(std::max<int64_t>(0, (as_of - a.last_order_ms) / kDayMs));
-      orders.push_back(a.order_count);
-      spend.push_back(a.total_spend_minor);
-    }
-    s = FromRocks(it->status(), "rescore: scanning aggregates");
-    if (!s.ok()) return s;
-    // With no buyer there is nothing to take quintiles of: the breakpoints
-    // stay as they are (the operator's, on a policy change) until a full
-    // rescore finds buyers.
-    if (quantile && !orders.empty()) {
-      next.recency_days = RecencyQuintileBreakpoints(std::move(days));
-      next.frequency_orders = QuintileBreakpoints(std::move(orders));
-      next.monetary_minor = QuintileBreakpoints(std::move(spend));
-    }
-    // One version per change: a policy change is stored once, with its
-    // quintiles already in; a rescore stores a version only when the
-    // quintiles moved.
-    if (change != nullptr || next.recency_days != current->recency_days ||
-        next.frequency_orders != current->frequency_orders ||
-        next.monetary_minor != current->monetary_minor) {
-      next.version = current->version + 1;
-      s = StorePolicy(next);
-      if (!s.ok()) return s;
-      // A customer created after the scan above, by a write that read
-      // the old policy, is not in `ids`: once the writes that may have
-      // read it are done, list the customers again.
-      WaitForWritesInFlight();
-      s = ListCustomers(&ids);
-      if (!s.ok()) return s;
-    }
-  } else {
-    // The customers whose derived attributes change by as_of: Derive
-    // promises none changes before its next_change_ms. None is due at or
-    // before rescored_through, and starting there skips the tombstones
-    // earlier rescores left below it.
-    const std::string lower =
-        keys::NextChangeKey(policy_state_.rescored_through(), 0);
-    const std::string upper = keys::NextChangeKey(as_of, UINT64_MAX);
-    rocksdb::Slice upper_slice(upper);
-    rocksdb::ReadOptions ro = TotalOrder();
-    ro.iterate_upper_bound = &upper_slice;
-    std::unique_ptr<rocksdb::Iterator> it(
-        db->NewIterator(ro, storage_->cf(keys::kTierIndexCf)));
-    for (it->Seek(lower); it->Valid(); it->Next()) {
-      uint64_t id = 0;
-      if (keys::TierKeyCustomerId(it->key().ToStringView(), &id)) {
-        ids.push_back(id);
-      }
-    }
-    s = FromRocks(it->status(), "rescore: scanning the due index");
-    if (!s.ok()) return s;
-  }
-  s = Rederive(ids, as_of, options.progress, report);
-  report->policy_version = policy_state_.policy()->version;
+  s = options.full ? FullRescoreIds(as_of, change, &ids) : DueIds(as_of, &ids);
+  if (!s.ok()) return s;
+  s = Rederive(ids, as_of, options.progress, report, /*rebuild=*/false);
+  report->policy_version = policy_.policy()->version;
   if (!s.ok()) return s;
   // Every customer due by as_of now has its next change after it, and
   // every write derives at as_of or later, so nothing becomes due again
   // at or before as_of.
-  s = FromRocks(
-      db->Put(wo, storage_->cf(keys::kMetaCf),
-              std::string(keys::kMetaRescoredThrough), std::to_string(as_of)),
-      "storing the finished rescore's time");
-  if (s.ok()) policy_state_.set_rescored_through(as_of);
+  rocksdb::WriteOptions wo;
+  wo.sync = options_.sync;
+  s = FromRocks(storage_.db()->Put(wo, storage_.cf(keys::kMetaCf),
+                                   std::string(keys::kMetaRescoredThrough),
+                                   std::to_string(as_of)),
+                "storing the finished rescore's time");
+  if (s.ok()) policy_.set_rescored_through(as_of);
   return s;
 }
 
-Result<RescoreReport> EngineImpl::Rescore(const RescoreOptions& options) {
-  Status writable = CheckWritable();
+Result<RescoreReport> Rescorer::Rescore(const RescoreOptions& options) {
+  Status writable = pipeline_.CheckWritable();
   if (!writable.ok()) return writable;
-  std::lock_guard<std::mutex> lock(policy_state_.rescore_mu());
+  std::lock_guard<std::mutex> lock(policy_.rescore_mu());
   RescoreReport report;
   Status s = RescoreLocked(options, nullptr, &report);
   if (!s.ok()) return s;
   return report;
 }
 
-Result<RescoreReport> EngineImpl::SetPolicy(const TierPolicy& policy,
-                                            const ProgressFn& progress) {
-  Status s = CheckWritable();
+Result<RescoreReport> Rescorer::SetPolicy(const TierPolicy& policy,
+                                          const ProgressFn& progress) {
+  Status s = pipeline_.CheckWritable();
   if (s.ok()) s = ValidatePolicy(policy);
   if (!s.ok()) return s;
-  std::lock_guard<std::mutex> lock(policy_state_.rescore_mu());
+  std::lock_guard<std::mutex> lock(policy_.rescore_mu());
   // Stored by the full rescore, as one version with its quintiles (for a
   // quantile policy) already computed; re-derived at the database time,
   // the time every customer's attributes hold at, so none moves in time;
   // forced, as that time was accepted.
   RescoreOptions options;
-  options.as_of_ms = policy_state_.WriteAsOf();
+  options.as_of_ms = policy_.WriteAsOf();
   options.full = true;
   options.force = true;
   options.progress = progress;

@@ -1,13 +1,13 @@
-// Engine reads: customers, events, histories, counts and statistics.
+// Customer reads: customers, events, histories, counts and statistics.
+#include "customer_reads.h"
+
 #include <rocksdb/db.h>
 #include <rocksdb/metadata.h>
 
-#include "engine_impl.h"
 #include "query/cursor.h"
 #include "storage/codec.h"
 #include "storage/customer_reader.h"
 #include "storage/rocks_status.h"
-#include "verify/verify.h"
 #include "write/validate.h"
 
 namespace custdb {
@@ -19,44 +19,80 @@ Status CustomerNotFound(uint64_t customer_id) {
                           " does not exist");
 }
 
+CursorKind CursorKindOf(const HistoryKind& kind) {
+  return static_cast<CursorKind>(kind.cursor_kind);
+}
+static_assert(kOrdersHistory.cursor_kind ==
+                  static_cast<uint8_t>(CursorKind::kOrderHistory) &&
+              kInteractionsHistory.cursor_kind ==
+                  static_cast<uint8_t>(CursorKind::kInteractionHistory));
+
+// The range a history cursor carries before its last key: the query's
+// [from_ms, to_ms).
+std::string CursorRange(const HistoryQuery& q) {
+  std::string range;
+  keys::PutI64(&range, q.from_ms);
+  keys::PutI64(&range, q.to_ms);
+  return range;
+}
+
+// The history key a cursor of `q` resumes after, checked step by step: of
+// this kind, made for this range, a key of this customer inside [start,
+// end). False for any other cursor.
+bool CursorPosition(const HistoryKind& kind, const HistoryQuery& q,
+                    const std::string& range, const std::string& start,
+                    const std::string& end, std::string* position) {
+  std::string decoded;
+  if (!DecodeCursor(q.cursor, CursorKindOf(kind), &decoded)) return false;
+  if (decoded.compare(0, range.size(), range) != 0) return false;
+  *position = decoded.substr(range.size());
+  keys::HistoryKeyParts parts;
+  if (!keys::DecodeHistoryKey(*position, &parts)) return false;
+  if (parts.customer_id != q.customer_id) return false;
+  return *position >= start && *position < end;
+}
+
 }  // namespace
 
-Result<CustomerRecord> EngineImpl::ReadCustomer(uint64_t customer_id) {
+CustomerReads::CustomerReads(const Storage& storage, LockTable& locks,
+                             CustomerCache& cache, const PolicyState& policy)
+    : storage_(storage), locks_(locks), cache_(cache), policy_(policy) {}
+
+Result<CustomerRecord> CustomerReads::ReadCustomer(uint64_t customer_id) {
   CachedCustomer cached;
   if (cache_.Lookup(customer_id, &cached)) {
     CustomerRecord record;
     record.profile = *cached.profile;
     record.aggregates = std::move(cached.aggregates);
-    SetDerived(cached.derived, policy_state_.rescored_through(), &record);
+    SetDerived(cached.derived, policy_.rescored_through(), &record);
     return record;
   }
   // Fill the miss under the customer's stripe lock: no write can commit
   // between the read and the cache insert, so the entry is current.
   LockTable::Guard guard(&locks_, {LockTable::StripeOf(customer_id)});
   std::optional<CustomerRecord> read;
-  Status s = ReadCustomerRecord(*storage_, customer_id, &read);
+  Status s = ReadCustomerRecord(storage_, customer_id, &read);
   if (!s.ok()) return s;
   if (!read) return CustomerNotFound(customer_id);
   DerivedState derived = DerivedOf(*read);
-  read->derived_as_of_ms =
-      ReportedAsOf(derived, policy_state_.rescored_through());
+  read->derived_as_of_ms = ReportedAsOf(derived, policy_.rescored_through());
   cache_.Put({std::make_shared<const Customer>(read->profile), read->aggregates,
               std::move(derived)});
   return std::move(*read);
 }
 
-Result<CustomerRecord> EngineImpl::ReadCustomerAt(
+Result<CustomerRecord> CustomerReads::ReadCustomerAt(
     uint64_t customer_id, const rocksdb::Snapshot* snapshot) {
   std::optional<CustomerRecord> read;
-  Status s = ReadCustomerRecord(*storage_, customer_id, &read, snapshot);
+  Status s = ReadCustomerRecord(storage_, customer_id, &read, snapshot);
   if (!s.ok()) return s;
   if (!read) return CustomerNotFound(customer_id);
   read->derived_as_of_ms =
-      ReportedAsOf(DerivedOf(*read), policy_state_.rescored_through());
+      ReportedAsOf(DerivedOf(*read), policy_.rescored_through());
   return std::move(*read);
 }
 
-Result<CustomerRecord> EngineImpl::ResolveCustomer(
+Result<CustomerRecord> CustomerReads::ResolveCustomer(
     uint64_t customer_id, const rocksdb::Snapshot* snapshot) {
   auto read = [&](uint64_t id) {
     return snapshot ? ReadCustomerAt(id, snapshot) : ReadCustomer(id);
@@ -69,28 +105,24 @@ Result<CustomerRecord> EngineImpl::ResolveCustomer(
   rocksdb::ReadOptions ro;
   ro.snapshot = snapshot;
   std::string survivor;
-  rocksdb::Status s = storage_->db()->Get(
-      ro, storage_->cf(keys::kIndexesCf),
+  rocksdb::Status s = storage_.db()->Get(
+      ro, storage_.cf(keys::kIndexesCf),
       keys::EventIdKey(keys::IndexTag::kMergedId, customer_id), &survivor);
   uint64_t id = 0;
   if (s.ok() && keys::DecodeIdKey(survivor, &id)) return read(id);
   return record;
 }
 
-Result<CustomerRecord> EngineImpl::GetCustomer(uint64_t customer_id) {
-  return ResolveCustomer(customer_id, nullptr);
-}
-
-Result<CustomerRecord> EngineImpl::ReadCustomerByIdentity(
+Result<CustomerRecord> CustomerReads::ReadCustomerByIdentity(
     keys::IndexTag tag, const std::string& value) {
   std::string holder;
-  rocksdb::Status s = storage_->db()->Get(
-      rocksdb::ReadOptions(), storage_->cf(keys::kIndexesCf),
-      keys::IdentityKey(tag, value), &holder);
+  rocksdb::Status s =
+      storage_.db()->Get(rocksdb::ReadOptions(), storage_.cf(keys::kIndexesCf),
+                         keys::IdentityKey(tag, value), &holder);
   // A value a merged customer had: it resolves to the survivor.
   if (s.IsNotFound()) {
-    s = storage_->db()->Get(
-        rocksdb::ReadOptions(), storage_->cf(keys::kIndexesCf),
+    s = storage_.db()->Get(
+        rocksdb::ReadOptions(), storage_.cf(keys::kIndexesCf),
         keys::IdentityKey(keys::AliasTagOf(tag), value), &holder);
   }
   if (s.IsNotFound()) {
@@ -104,11 +136,12 @@ Result<CustomerRecord> EngineImpl::ReadCustomerByIdentity(
   return ReadCustomer(id);
 }
 
-Result<CustomerRecord> EngineImpl::GetCustomerByCode(const std::string& code) {
+Result<CustomerRecord> CustomerReads::GetCustomerByCode(
+    const std::string& code) {
   return ReadCustomerByIdentity(keys::IndexTag::kCustomerCode, code);
 }
 
-Result<CustomerRecord> EngineImpl::GetCustomerByEmail(
+Result<CustomerRecord> CustomerReads::GetCustomerByEmail(
     const std::string& email) {
   std::string normalized;
   Status s = NormalizeEmail("email", email, &normalized);
@@ -116,7 +149,7 @@ Result<CustomerRecord> EngineImpl::GetCustomerByEmail(
   return ReadCustomerByIdentity(keys::IndexTag::kCustomerEmail, normalized);
 }
 
-Result<CustomerRecord> EngineImpl::GetCustomerByPhone(
+Result<CustomerRecord> CustomerReads::GetCustomerByPhone(
     const std::string& phone) {
   std::string normalized;
   Status s = NormalizePhone("phone", phone, &normalized);
@@ -125,23 +158,24 @@ Result<CustomerRecord> EngineImpl::GetCustomerByPhone(
 }
 
 template <typename T>
-Result<T> EngineImpl::ReadEvent(keys::IndexTag tag, int cf, uint64_t id,
-                                const char* what) {
+Result<T> CustomerReads::ReadEvent(uint64_t id) {
+  const HistoryKind& kind = HistoryKindOf<T>();
+  const std::string what = kind.noun;
   std::string history_key;
-  rocksdb::DB* db = storage_->db();
+  rocksdb::DB* db = storage_.db();
   rocksdb::Status s =
-      db->Get(rocksdb::ReadOptions(), storage_->cf(keys::kIndexesCf),
-              keys::EventIdKey(tag, id), &history_key);
+      db->Get(rocksdb::ReadOptions(), storage_.cf(keys::kIndexesCf),
+              keys::EventIdKey(kind.id_tag, id), &history_key);
   if (s.IsNotFound()) {
-    return Status::NotFound(std::string(what) + "_id: " + std::to_string(id) +
+    return Status::NotFound(what + "_id: " + std::to_string(id) +
                             " does not exist");
   }
-  if (!s.ok()) return FromRocks(s, std::string("reading ") + what + " index");
+  if (!s.ok()) return FromRocks(s, "reading " + what + " index");
   rocksdb::PinnableSlice value;
-  s = db->Get(rocksdb::ReadOptions(), storage_->cf(cf), history_key, &value);
+  s = db->Get(rocksdb::ReadOptions(), storage_.cf(kind.cf), history_key,
+              &value);
   if (!s.ok()) {
-    return FromRocks(
-        s, std::string("reading indexed ") + what + " " + std::to_string(id));
+    return FromRocks(s, "reading indexed " + what + " " + std::to_string(id));
   }
   T record;
   Status st = codec::Decode(value.ToStringView(), &record);
@@ -149,23 +183,10 @@ Result<T> EngineImpl::ReadEvent(keys::IndexTag tag, int cf, uint64_t id,
   return record;
 }
 
-Result<Order> EngineImpl::GetOrder(uint64_t order_id) {
-  return ReadEvent<Order>(keys::IndexTag::kOrderId, keys::kOrdersCf, order_id,
-                          "order");
-}
-
-Result<Interaction> EngineImpl::GetInteraction(uint64_t interaction_id) {
-  return ReadEvent<Interaction>(keys::IndexTag::kInteractionId,
-                                keys::kInteractionsCf, interaction_id,
-                                "interaction");
-}
-
 template <typename T>
-Result<Page<T>> EngineImpl::ListHistory(int cf, const HistoryQuery& q,
-                                        const rocksdb::Snapshot* snapshot) {
-  const CursorKind kind = cf == keys::kOrdersCf
-                              ? CursorKind::kOrderHistory
-                              : CursorKind::kInteractionHistory;
+Result<Page<T>> CustomerReads::ListHistory(const HistoryQuery& q,
+                                           const rocksdb::Snapshot* snapshot) {
+  const HistoryKind& kind = HistoryKindOf<T>();
   if (q.limit == 0 || q.limit > kMaxHistoryLimit) {
     return Status::InvalidArgument("query.limit: " + std::to_string(q.limit) +
                                    " is outside 1.." +
@@ -188,17 +209,10 @@ Result<Page<T>> EngineImpl::ListHistory(int cf, const HistoryQuery& q,
   std::string end = keys::HistoryKey(q.customer_id, q.from_ms, 0);
   end.push_back('\0');  // the key right after the oldest allowed one
   // A cursor carries the range it was made for, then the last key returned.
-  std::string range;
-  keys::PutI64(&range, q.from_ms);
-  keys::PutI64(&range, q.to_ms);
+  const std::string range = CursorRange(q);
   if (!q.cursor.empty()) {
     std::string position;
-    keys::HistoryKeyParts parts;
-    if (!DecodeCursor(q.cursor, kind, &position) ||
-        position.compare(0, range.size(), range) != 0 ||
-        !keys::DecodeHistoryKey(position.substr(range.size()), &parts) ||
-        parts.customer_id != q.customer_id ||
-        (position = position.substr(range.size())) < start || position >= end) {
+    if (!CursorPosition(kind, q, range, start, end, &position)) {
       return Status::InvalidArgument("query.cursor: " + QuoteValue(q.cursor) +
                                      " does not belong to this query");
     }
@@ -206,8 +220,7 @@ Result<Page<T>> EngineImpl::ListHistory(int cf, const HistoryQuery& q,
   }
   Page<T> page;
   if (start < end) {
-    Status s =
-        ScanHistory(cf, kind, start, end, range, q.limit, snapshot, &page);
+    Status s = ScanHistory(start, end, range, q.limit, snapshot, &page);
     if (!s.ok()) return s;
   }
   // Histories exist only for existing customers, so only an empty page
@@ -217,8 +230,8 @@ Result<Page<T>> EngineImpl::ListHistory(int cf, const HistoryQuery& q,
     ro.snapshot = snapshot;
     std::string exists;
     rocksdb::Status rs =
-        storage_->db()->Get(ro, storage_->cf(keys::kAggregatesCf),
-                            keys::IdKey(q.customer_id), &exists);
+        storage_.db()->Get(ro, storage_.cf(keys::kAggregatesCf),
+                           keys::IdKey(q.customer_id), &exists);
     if (rs.IsNotFound()) {
       return Status::NotFound(
           "query.customer_id: " + std::to_string(q.customer_id) +
@@ -230,22 +243,23 @@ Result<Page<T>> EngineImpl::ListHistory(int cf, const HistoryQuery& q,
 }
 
 template <typename T>
-Status EngineImpl::ScanHistory(int cf, CursorKind kind,
-                               const std::string& start, const std::string& end,
-                               const std::string& range, uint32_t limit,
-                               const rocksdb::Snapshot* snapshot,
-                               Page<T>* page) {
+Status CustomerReads::ScanHistory(const std::string& start,
+                                  const std::string& end,
+                                  const std::string& range, uint32_t limit,
+                                  const rocksdb::Snapshot* snapshot,
+                                  Page<T>* page) {
+  const HistoryKind& kind = HistoryKindOf<T>();
   rocksdb::ReadOptions ro;
   ro.snapshot = snapshot;
   rocksdb::Slice end_slice(end);
   ro.iterate_upper_bound = &end_slice;
   ro.prefix_same_as_start = true;
   std::unique_ptr<rocksdb::Iterator> it(
-      storage_->db()->NewIterator(ro, storage_->cf(cf)));
+      storage_.db()->NewIterator(ro, storage_.cf(kind.cf)));
   std::string last_key;
   for (it->Seek(start); it->Valid(); it->Next()) {
     if (page->items.size() == limit) {
-      page->next_cursor = EncodeCursor(kind, range + last_key);
+      page->next_cursor = EncodeCursor(CursorKindOf(kind), range + last_key);
       break;
     }
     T record;
@@ -257,25 +271,19 @@ Status EngineImpl::ScanHistory(int cf, CursorKind kind,
   return FromRocks(it->status(), "scanning history");
 }
 
-Result<Page<Order>> EngineImpl::ListOrders(const HistoryQuery& query) {
-  return ListHistory<Order>(keys::kOrdersCf, query);
-}
-
-Result<Page<Interaction>> EngineImpl::ListInteractions(
-    const HistoryQuery& query) {
-  return ListHistory<Interaction>(keys::kInteractionsCf, query);
-}
-
-// ViewCustomer (engine_reports.cc) reads histories at its snapshot.
-template Result<Page<Order>> EngineImpl::ListHistory<Order>(
-    int, const HistoryQuery&, const rocksdb::Snapshot*);
-template Result<Page<Interaction>> EngineImpl::ListHistory<Interaction>(
-    int, const HistoryQuery&, const rocksdb::Snapshot*);
+// The two kinds: GetOrder, GetInteraction, ListOrders, ListInteractions,
+// and ViewCustomer (reports/report_reader.cc) at its snapshot.
+template Result<Order> CustomerReads::ReadEvent<Order>(uint64_t);
+template Result<Interaction> CustomerReads::ReadEvent<Interaction>(uint64_t);
+template Result<Page<Order>> CustomerReads::ListHistory<Order>(
+    const HistoryQuery&, const rocksdb::Snapshot*);
+template Result<Page<Interaction>> CustomerReads::ListHistory<Interaction>(
+    const HistoryQuery&, const rocksdb::Snapshot*);
 
 // Orders and interactions are counted through their id index rather than
 // kept in a counter: a counter merge on every RecordOrder cost a tenth of
 // its time (docs/DESIGN-NOTES.md, "Record counts").
-Result<RecordCounts> EngineImpl::Counts() {
+Result<RecordCounts> CustomerReads::Counts() {
   RecordCounts counts;
   struct {
     keys::RecordKind kind;
@@ -284,8 +292,8 @@ Result<RecordCounts> EngineImpl::Counts() {
                  {keys::RecordKind::kCustomer, &counts.customers}};
   for (const auto& w : counted) {
     std::string value;
-    rocksdb::Status s = storage_->db()->Get(
-        rocksdb::ReadOptions(), storage_->cf(keys::kCountersCf),
+    rocksdb::Status s = storage_.db()->Get(
+        rocksdb::ReadOptions(), storage_.cf(keys::kCountersCf),
         keys::RecordCountKey(w.kind), &value);
     if (s.IsNotFound()) continue;
     if (!s.ok()) return FromRocks(s, "reading counters");
@@ -307,49 +315,49 @@ Result<RecordCounts> EngineImpl::Counts() {
     rocksdb::ReadOptions ro = TotalOrder();
     ro.iterate_upper_bound = &upper_slice;
     std::unique_ptr<rocksdb::Iterator> it(
-        storage_->db()->NewIterator(ro, storage_->cf(keys::kIndexesCf)));
+        storage_.db()->NewIterator(ro, storage_.cf(keys::kIndexesCf)));
     for (it->Seek(lower); it->Valid(); it->Next()) ++*w.out;
     if (!it->status().ok()) return FromRocks(it->status(), "counting records");
   }
   return counts;
 }
 
-Result<EngineStats> EngineImpl::Stats() {
+Result<EngineStats> CustomerReads::Stats() {
   EngineStats stats;
-  stats.base_currency = storage_->base_currency();
-  stats.schema_version = storage_->schema_version();
+  stats.base_currency = storage_.base_currency();
+  stats.schema_version = storage_.schema_version();
   auto counts = Counts();
   if (!counts.ok()) return counts.status();
   stats.counts = *counts;
-  rocksdb::DB* db = storage_->db();
+  rocksdb::DB* db = storage_.db();
   for (int cf = 1; cf < keys::kNumColumnFamilies; ++cf) {
     ColumnFamilyStats s;
     s.name = keys::ColumnFamilyName(cf);
-    db->GetIntProperty(storage_->cf(cf), "rocksdb.estimate-num-keys",
+    db->GetIntProperty(storage_.cf(cf), "rocksdb.estimate-num-keys",
                        &s.estimate_num_keys);
-    db->GetIntProperty(storage_->cf(cf), "rocksdb.total-sst-files-size",
+    db->GetIntProperty(storage_.cf(cf), "rocksdb.total-sst-files-size",
                        &s.sst_bytes);
-    db->GetIntProperty(storage_->cf(cf), "rocksdb.cur-size-all-mem-tables",
+    db->GetIntProperty(storage_.cf(cf), "rocksdb.cur-size-all-mem-tables",
                        &s.memtable_bytes);
     rocksdb::ColumnFamilyMetaData meta;
-    db->GetColumnFamilyMetaData(storage_->cf(cf), &meta);
+    db->GetColumnFamilyMetaData(storage_.cf(cf), &meta);
     s.num_files = meta.file_count;
     stats.column_families.push_back(std::move(s));
   }
   return stats;
 }
 
-Status EngineImpl::ForEachCustomer(
+Status CustomerReads::ForEachCustomer(
     const std::function<Status(const CustomerRecord&)>& fn) {
-  rocksdb::DB* db = storage_->db();
+  rocksdb::DB* db = storage_.db();
   const rocksdb::Snapshot* snapshot = db->GetSnapshot();
   rocksdb::ReadOptions ro = TotalOrder();
   ro.snapshot = snapshot;
   ro.fill_cache = false;
   std::unique_ptr<rocksdb::Iterator> profiles(
-      db->NewIterator(ro, storage_->cf(keys::kCustomersCf)));
+      db->NewIterator(ro, storage_.cf(keys::kCustomersCf)));
   std::unique_ptr<rocksdb::Iterator> aggregates(
-      db->NewIterator(ro, storage_->cf(keys::kAggregatesCf)));
+      db->NewIterator(ro, storage_.cf(keys::kAggregatesCf)));
   Status s;
   aggregates->SeekToFirst();
   for (profiles->SeekToFirst(); s.ok() && profiles->Valid(); profiles->Next()) {
@@ -365,7 +373,7 @@ Status EngineImpl::ForEachCustomer(
       s = codec::Decode(aggregates->value().ToStringView(), &record.aggregates,
                         &derived);
     }
-    SetDerived(derived, policy_state_.rescored_through(), &record);
+    SetDerived(derived, policy_.rescored_through(), &record);
     if (s.ok()) s = fn(record);
     aggregates->Next();
   }
@@ -375,13 +383,6 @@ Status EngineImpl::ForEachCustomer(
   aggregates.reset();
   db->ReleaseSnapshot(snapshot);
   return s;
-}
-
-Result<VerifyReport> EngineImpl::Verify(size_t max_problems) {
-  VerifyReport report;
-  Status s = VerifyDatabase(*storage_, max_problems, &report);
-  if (!s.ok()) return s;
-  return report;
 }
 
 }  // namespace custdb
