@@ -18,7 +18,7 @@
 #include "lock_table.h"
 #include "storage/keys.h"
 #include "storage/storage.h"
-#include "test_util.h"
+#include "support/test_util.h"
 #include "tiering/policy_state.h"
 
 namespace custdb {
