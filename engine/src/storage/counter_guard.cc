@@ -28,7 +28,7 @@ uint64_t SaturatingAdd(uint64_t a, uint64_t b) {
 
 // "channel report counter revenue_minor of channel 3 on day 19723", ...
 std::string CounterName(const CounterMerge& m, uint16_t slot) {
-  if (m.cf == keys::kReportCountersCf) {
+  if (m.cf == keys::Cf::kReportCounters) {
     uint64_t channel = 0;
     int64_t day = 0;
     if (keys::DecodeChannelDayKey(m.key, &channel, &day)) {
@@ -104,7 +104,7 @@ Status CounterGuard::CheckExactly(const Storage& storage,
 
 Status CounterGuard::LargestStored(const Storage& storage, uint64_t* out) {
   *out = 0;
-  for (int cf : {keys::kCountersCf, keys::kReportCountersCf}) {
+  for (keys::Cf cf : {keys::Cf::kCounters, keys::Cf::kReportCounters}) {
     std::unique_ptr<rocksdb::Iterator> it(
         storage.db()->NewIterator(TotalOrder(), storage.cf(cf)));
     keys::CounterVec vec;

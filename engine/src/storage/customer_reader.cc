@@ -35,8 +35,8 @@ Status ReadCustomerRecord(const Storage& storage, uint64_t customer_id,
                           const rocksdb::Snapshot* snapshot) {
   out->reset();
   const std::string key = keys::IdKey(customer_id);
-  rocksdb::ColumnFamilyHandle* cfs[2] = {storage.cf(keys::kCustomersCf),
-                                         storage.cf(keys::kAggregatesCf)};
+  rocksdb::ColumnFamilyHandle* cfs[2] = {storage.cf(keys::Cf::kCustomers),
+                                         storage.cf(keys::Cf::kAggregates)};
   rocksdb::Slice key_slices[2] = {key, key};
   rocksdb::PinnableSlice values[2];
   rocksdb::Status statuses[2];

@@ -6,29 +6,29 @@
 namespace custdb {
 namespace keys {
 
-const char* ColumnFamilyName(int cf) {
+const char* ColumnFamilyName(keys::Cf cf) {
   switch (cf) {
-    case kDefaultCf:
+    case Cf::kDefault:
       return "default";
-    case kMetaCf:
+    case Cf::kMeta:
       return "meta";
-    case kChannelsCf:
+    case Cf::kChannels:
       return "channels";
-    case kCustomersCf:
+    case Cf::kCustomers:
       return "customers";
-    case kAggregatesCf:
+    case Cf::kAggregates:
       return "aggregates";
-    case kOrdersCf:
+    case Cf::kOrders:
       return "orders";
-    case kInteractionsCf:
+    case Cf::kInteractions:
       return "interactions";
-    case kIndexesCf:
+    case Cf::kIndexes:
       return "indexes";
-    case kCountersCf:
+    case Cf::kCounters:
       return "counters";
-    case kTierIndexCf:
+    case Cf::kTierIndex:
       return "tier_index";
-    case kReportCountersCf:
+    case Cf::kReportCounters:
       return "report_counters";
   }
   return "?";

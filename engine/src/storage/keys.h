@@ -10,6 +10,7 @@
 #ifndef CUSTDB_ENGINE_STORAGE_KEYS_H_
 #define CUSTDB_ENGINE_STORAGE_KEYS_H_
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -19,24 +20,39 @@
 namespace custdb {
 namespace keys {
 
-// Column families, in the order the engine opens them. Names are on disk.
-enum ColumnFamily : int {
-  kDefaultCf = 0,  // RocksDB's own; unused by custdb
-  kMetaCf,
-  kChannelsCf,
-  kCustomersCf,
-  kAggregatesCf,
-  kOrdersCf,
-  kInteractionsCf,
-  kIndexesCf,
-  kCountersCf,
-  kTierIndexCf,  // ordered scans: RocksDB's default skiplist memtable
+// Column families, in the order the engine opens them (Storage indexes its
+// handles by the value). Names are on disk: renaming one is a migration.
+enum class Cf : int {
+  kDefault = 0,  // RocksDB's own; unused by custdb
+  kMeta,
+  kChannels,
+  kCustomers,
+  kAggregates,
+  kOrders,
+  kInteractions,
+  kIndexes,
+  kCounters,
+  // Ordered scans: RocksDB's default skiplist memtable. Despite its name
+  // (on disk) it holds more than the tier indexes (TierTag, 0x21-0x28):
+  // the channel report's resolve times (0x30) and merge alias lists (0x40).
+  kTierIndex,
   // Channel-day counters: merged like counters, read by ranges of days, so
   // an ordered memtable (see storage.cc).
-  kReportCountersCf,
-  kNumColumnFamilies,
+  kReportCounters,
 };
-const char* ColumnFamilyName(int cf);
+inline constexpr int kNumColumnFamilies =
+    static_cast<int>(Cf::kReportCounters) + 1;
+// Every column family, in opening order, and every one but RocksDB's
+// default (the ones custdb writes).
+inline constexpr std::array<Cf, kNumColumnFamilies> kAllColumnFamilies = {
+    Cf::kDefault,    Cf::kMeta,      Cf::kChannels,      Cf::kCustomers,
+    Cf::kAggregates, Cf::kOrders,    Cf::kInteractions,  Cf::kIndexes,
+    Cf::kCounters,   Cf::kTierIndex, Cf::kReportCounters};
+inline constexpr std::array<Cf, kNumColumnFamilies - 1> kCustdbColumnFamilies =
+    {Cf::kMeta,      Cf::kChannels,      Cf::kCustomers, Cf::kAggregates,
+     Cf::kOrders,    Cf::kInteractions,  Cf::kIndexes,   Cf::kCounters,
+     Cf::kTierIndex, Cf::kReportCounters};
+const char* ColumnFamilyName(Cf cf);
 
 // meta CF keys (plain ASCII names). schema_version and next_* values are
 // decimal ASCII; base_currency is the ISO code.

@@ -56,7 +56,7 @@ class InsertHintPrefix : public rocksdb::SliceTransform {
 // long) or one customer's history (skiplists), not a 64 MiB skiplist
 // (which cost half of RecordOrder's time; see docs/BENCHMARKS.md). Scans
 // across prefixes must set ReadOptions::total_order_seek (TotalOrder()).
-rocksdb::ColumnFamilyOptions CfOptions(int cf,
+rocksdb::ColumnFamilyOptions CfOptions(keys::Cf cf,
                                        std::shared_ptr<rocksdb::Cache> cache) {
   rocksdb::ColumnFamilyOptions o;
   rocksdb::BlockBasedTableOptions t;
@@ -65,9 +65,10 @@ rocksdb::ColumnFamilyOptions CfOptions(int cf,
   t.format_version = 5;
   // A bucket array costs 8 bytes a bucket in every memtable: size it to
   // the keys a memtable of the CF can hold.
-  const size_t kBuckets =
-      cf == keys::kChannelsCf || cf == keys::kCountersCf ? 1 << 12 : 1 << 20;
-  if (cf == keys::kOrdersCf || cf == keys::kInteractionsCf) {
+  const size_t kBuckets = cf == keys::Cf::kChannels || cf == keys::Cf::kCounters
+                              ? 1 << 12
+                              : 1 << 20;
+  if (cf == keys::Cf::kOrders || cf == keys::Cf::kInteractions) {
     // Histories are read as ranges of one customer: prefix blooms on the
     // customer id, no whole-key filter.
     o.prefix_extractor.reset(
@@ -75,7 +76,7 @@ rocksdb::ColumnFamilyOptions CfOptions(int cf,
     o.memtable_factory.reset(rocksdb::NewHashSkipListRepFactory(kBuckets));
     o.memtable_prefix_bloom_size_ratio = 0.05;
     t.whole_key_filtering = false;
-  } else if (cf == keys::kTierIndexCf || cf == keys::kReportCountersCf) {
+  } else if (cf == keys::Cf::kTierIndex || cf == keys::Cf::kReportCounters) {
     // Read by ordered range scans (FindCustomers, Rescore, ChurnWatch): a
     // total-order iterator over a hash memtable would copy and sort the
     // whole memtable, so this CF keeps RocksDB's default skiplist. Every
@@ -87,27 +88,27 @@ rocksdb::ColumnFamilyOptions CfOptions(int cf,
     o.write_buffer_size = kTierIndexMemtableBytes;
     o.memtable_insert_with_hint_prefix_extractor =
         std::make_shared<InsertHintPrefix>();
-  } else if (cf != keys::kMetaCf && cf != keys::kDefaultCf) {
+  } else if (cf != keys::Cf::kMeta && cf != keys::Cf::kDefault) {
     // Point lookups by id or identity. Ids are 8 bytes. Index and counter
     // keys are bucketed by up to their first 48 bytes, in practice the
     // whole key: identities share long prefixes ("\x02customer…" for every
     // e-mail), and a short prefix put them all in one bucket.
     const size_t prefix =
-        cf == keys::kIndexesCf || cf == keys::kCountersCf ? 48 : 8;
+        cf == keys::Cf::kIndexes || cf == keys::Cf::kCounters ? 48 : 8;
     o.prefix_extractor.reset(rocksdb::NewCappedPrefixTransform(prefix));
     // The indexes CF keeps the default skiplist: its keys are mostly order
     // and interaction ids, which arrive ascending and so insert at the end,
     // and flushing a hash memtable of them sorted 64 MiB first (three
     // flushes took 16 s of background CPU per million orders; the skiplist
     // one 0.7 s, with the same RecordOrder p50).
-    if (cf != keys::kIndexesCf) {
+    if (cf != keys::Cf::kIndexes) {
       o.memtable_factory.reset(rocksdb::NewHashLinkListRepFactory(kBuckets));
     }
     // A memtable bloom makes a Get for an absent key (a new order id, a
     // free e-mail) skip the memtables without searching them. Customer and
     // aggregate records are read through the customer cache, so there it
     // only cost a random memory write per insert (about 4% of RecordOrder).
-    if (cf == keys::kIndexesCf || cf == keys::kCountersCf) {
+    if (cf == keys::Cf::kIndexes || cf == keys::Cf::kCounters) {
       o.memtable_prefix_bloom_size_ratio = 0.02;
       o.memtable_whole_key_filtering = true;
     }
@@ -115,7 +116,7 @@ rocksdb::ColumnFamilyOptions CfOptions(int cf,
   // Channel-day counters live in report_counters because a report reads
   // ranges of days: a total-order iterator over the counters CF's hash
   // memtable copied and sorted every merge operand in it (60 ms a report).
-  if (cf == keys::kCountersCf || cf == keys::kReportCountersCf) {
+  if (cf == keys::Cf::kCounters || cf == keys::Cf::kReportCounters) {
     o.merge_operator = NewAddOperator();
     // Every order merges into its owner's two tier-summary keys: a read
     // would add up every operand still in the memtables (46 ms a tier
@@ -125,13 +126,14 @@ rocksdb::ColumnFamilyOptions CfOptions(int cf,
     // (ingest1 27k/s, against 33k/s with 16; 8 is no faster). A channel-day
     // key gets a day's orders of one channel, few enough to add up when
     // read, and counting them cost each order about 7% (p50 20 -> 18.6 us).
-    o.max_successive_merges = cf == keys::kCountersCf ? kMaxSummaryOperands : 0;
+    o.max_successive_merges =
+        cf == keys::Cf::kCounters ? kMaxSummaryOperands : 0;
   }
   // Flushing a hash memtable first sorts it, which takes a while on a busy
   // machine; with RocksDB's default of two memtables, writers stalled for
   // over a second behind such a flush (custdb-bench ingest1000 p99.9).
   o.max_write_buffer_number = 4;
-  if (cf == keys::kTierIndexCf || cf == keys::kReportCountersCf) {
+  if (cf == keys::Cf::kTierIndex || cf == keys::Cf::kReportCounters) {
     // Small memtables queue behind a slow flush of another CF (below):
     // sixteen hold 16 MiB.
     o.max_write_buffer_number = 16;
@@ -242,7 +244,7 @@ Status Storage::Open(const Options& options, std::unique_ptr<Storage>* out) {
 
   auto cache = rocksdb::NewLRUCache(options.block_cache_bytes);
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  for (int cf = 0; cf < keys::kNumColumnFamilies; ++cf) {
+  for (keys::Cf cf : keys::kAllColumnFamilies) {
     descriptors.emplace_back(keys::ColumnFamilyName(cf), CfOptions(cf, cache));
   }
   if (options.read_only) {
@@ -323,7 +325,7 @@ Status Storage::Open(const Options& options, std::unique_ptr<Storage>* out) {
 // the base currency.
 Status Storage::Initialize(const Options& options) {
   std::unique_ptr<rocksdb::Iterator> it(
-      db_->NewIterator(TotalOrder(), cf(keys::kCustomersCf)));
+      db_->NewIterator(TotalOrder(), cf(keys::Cf::kCustomers)));
   it->SeekToFirst();
   if (it->Valid()) {
     return Status::Corruption("database has customers but no schema_version");
@@ -332,9 +334,9 @@ Status Storage::Initialize(const Options& options) {
       options.base_currency.empty() ? "USD" : options.base_currency;
   schema_version_ = kSchemaVersion;
   rocksdb::WriteBatch batch;
-  batch.Put(cf(keys::kMetaCf), std::string(keys::kMetaBaseCurrency),
+  batch.Put(cf(keys::Cf::kMeta), std::string(keys::kMetaBaseCurrency),
             base_currency_);
-  batch.Put(cf(keys::kMetaCf), std::string(keys::kMetaSchemaVersion),
+  batch.Put(cf(keys::Cf::kMeta), std::string(keys::kMetaSchemaVersion),
             std::to_string(kSchemaVersion));
   return WriteSynced(&batch, "writing schema version");
 }
@@ -361,7 +363,7 @@ Status Storage::CheckMeta(const Options& options) {
   }
   schema_version_ = static_cast<int>(version);
   std::string currency;
-  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf(keys::kMetaCf),
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf(keys::Cf::kMeta),
                                std::string(keys::kMetaBaseCurrency), &currency);
   if (!s.ok()) return FromRocks(s, "reading base_currency");
   base_currency_ = currency;
@@ -383,7 +385,7 @@ Status Storage::Migrate(uint64_t from_version) {
   if (from_version < 3) {
     // Schema 3 derives lifecycle and quantile scores by other rules: every
     // stored derivation is stale.
-    s = batch.Put(cf(keys::kMetaCf), std::string(keys::kMetaRebuildTiering),
+    s = batch.Put(cf(keys::Cf::kMeta), std::string(keys::kMetaRebuildTiering),
                   "1");
   }
   if (s.ok() && from_version < 2) {
@@ -392,14 +394,14 @@ Status Storage::Migrate(uint64_t from_version) {
     // the engine writes every customer's entries and counters anew when it
     // opens (ClearTiering, then EngineImpl::LoadTiering).
     const auto marker = static_cast<uint8_t>(keys::TierTag::kRetiredBuyerDay);
-    s = DeleteTags(&batch, cf(keys::kTierIndexCf), marker, marker);
+    s = DeleteTags(&batch, cf(keys::Cf::kTierIndex), marker, marker);
     if (s.ok()) {
-      s = batch.Put(cf(keys::kMetaCf), std::string(keys::kMetaRebuildTiering),
+      s = batch.Put(cf(keys::Cf::kMeta), std::string(keys::kMetaRebuildTiering),
                     "1");
     }
   }
   if (s.ok()) {
-    s = batch.Put(cf(keys::kMetaCf), std::string(keys::kMetaSchemaVersion),
+    s = batch.Put(cf(keys::Cf::kMeta), std::string(keys::kMetaSchemaVersion),
                   std::to_string(kSchemaVersion));
   }
   if (!s.ok()) return FromRocks(s, "staging the schema migration");
@@ -411,12 +413,12 @@ Status Storage::Migrate(uint64_t from_version) {
 Status Storage::ClearTiering() {
   rocksdb::WriteBatch batch;
   rocksdb::Status s =
-      DeleteTags(&batch, cf(keys::kTierIndexCf),
+      DeleteTags(&batch, cf(keys::Cf::kTierIndex),
                  static_cast<uint8_t>(keys::TierTag::kOwnerSpend),
                  static_cast<uint8_t>(keys::TierTag::kNextChange));
   if (s.ok()) {
     const auto summary = static_cast<uint8_t>(keys::CounterTag::kTierSummary);
-    s = DeleteTags(&batch, cf(keys::kCountersCf), summary, summary);
+    s = DeleteTags(&batch, cf(keys::Cf::kCounters), summary, summary);
   }
   if (!s.ok()) return FromRocks(s, "staging the tier index clear");
   return WriteSynced(&batch, "clearing the tier index");
@@ -431,7 +433,7 @@ Status Storage::WriteSynced(rocksdb::WriteBatch* batch,
 
 Status Storage::ReadMetaNumber(std::string_view name, uint64_t* value) const {
   std::string raw;
-  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf(keys::kMetaCf),
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf(keys::Cf::kMeta),
                                rocksdb::Slice(name.data(), name.size()), &raw);
   *value = 0;
   if (s.IsNotFound()) return Status::OK();

@@ -41,7 +41,9 @@ class Storage {
   ~Storage();
 
   rocksdb::DB* db() const { return db_.get(); }
-  rocksdb::ColumnFamilyHandle* cf(int id) const { return handles_[id]; }
+  rocksdb::ColumnFamilyHandle* cf(keys::Cf id) const {
+    return handles_[static_cast<size_t>(id)];
+  }
   const std::string& base_currency() const { return base_currency_; }
   int schema_version() const { return schema_version_; }
   // Every commit that moves counters is admitted here (counter_guard.h).
@@ -62,7 +64,7 @@ class Storage {
   Status WriteSynced(rocksdb::WriteBatch* batch, const std::string& what);
 
   std::unique_ptr<rocksdb::DB> db_;
-  // Indexed by keys::ColumnFamily; extra column families follow.
+  // Indexed by keys::Cf; extra column families follow.
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   std::string base_currency_;
   int schema_version_ = 0;

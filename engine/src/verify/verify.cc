@@ -27,7 +27,7 @@ std::string Num(int64_t v) { return std::to_string(v); }
 
 // An iterator over customers or aggregates that rests only on id keys.
 struct IdScan {
-  int cf;
+  keys::Cf cf;
   std::unique_ptr<rocksdb::Iterator> it;
   uint64_t id = 0;  // of the current entry, when valid
   bool valid = false;
@@ -69,8 +69,8 @@ class CustomerWalk {
 
   VerifyContext* ctx_;
   ChannelCountersReplay* channel_replay_;
-  IdScan profiles_{keys::kCustomersCf, ctx_->Scan(keys::kCustomersCf)};
-  IdScan aggregates_{keys::kAggregatesCf, ctx_->Scan(keys::kAggregatesCf)};
+  IdScan profiles_{keys::Cf::kCustomers, ctx_->Scan(keys::Cf::kCustomers)};
+  IdScan aggregates_{keys::Cf::kAggregates, ctx_->Scan(keys::Cf::kAggregates)};
   HistoryScan orders_{&kOrderHistory, ctx_->Scan(kOrderHistory.cf)};
   HistoryScan interactions_{&kInteractionHistory,
                             ctx_->Scan(kInteractionHistory.cf)};
@@ -117,7 +117,7 @@ void CustomerWalk::SettleIds(IdScan* scan) {
       scan->valid = true;
       return;
     }
-    if (scan->cf == keys::kCustomersCf) {
+    if (scan->cf == keys::Cf::kCustomers) {
       ++ctx_->Records(keys::RecordKind::kCustomer);
     }
     ctx_->Problem(std::string(keys::ColumnFamilyName(scan->cf)) + " key " +
@@ -205,7 +205,7 @@ Status CustomerWalk::CheckIdentitiesOf(uint64_t id, const Customer& customer) {
     if (value.empty()) continue;
     std::string raw;
     bool found = false;
-    Status s = ctx_->Get(keys::kIndexesCf, keys::IdentityKey(f.tag, value),
+    Status s = ctx_->Get(keys::Cf::kIndexes, keys::IdentityKey(f.tag, value),
                          &raw, &found);
     if (!s.ok()) return s;
     const std::string what =
@@ -295,7 +295,7 @@ Status CustomerWalk::CheckIdIndexOf(const HistoryScan& scan) {
   const HistoryKind& kind = *scan.kind;
   std::string target;
   bool found = false;
-  Status s = ctx_->Get(keys::kIndexesCf,
+  Status s = ctx_->Get(keys::Cf::kIndexes,
                        keys::EventIdKey(kind.id_tag, scan.parts.event_id),
                        &target, &found);
   if (!s.ok()) return s;

@@ -90,7 +90,7 @@ Status ChannelCountersReplay::Check(VerifyContext* ctx) {
 // both are ordered by (channel, day).
 Status ChannelCountersReplay::CheckCounters(VerifyContext* ctx) {
   const char tag = static_cast<char>(keys::CounterTag::kChannelDay);
-  std::unique_ptr<rocksdb::Iterator> it = ctx->Scan(keys::kReportCountersCf);
+  std::unique_ptr<rocksdb::Iterator> it = ctx->Scan(keys::Cf::kReportCounters);
   auto expected = expected_.begin();
   auto report_missing_before = [&](const std::pair<uint64_t, int64_t>* key) {
     for (; expected != expected_.end() &&
@@ -145,7 +145,7 @@ Status ChannelCountersReplay::CheckEntries(VerifyContext* ctx,
   std::sort(expected->begin(), expected->end());
   const char tag_byte = static_cast<char>(tag);
   const char* noun = "resolved complaint";
-  std::unique_ptr<rocksdb::Iterator> it = ctx->Scan(keys::kTierIndexCf);
+  std::unique_ptr<rocksdb::Iterator> it = ctx->Scan(keys::Cf::kTierIndex);
   auto next = expected->begin();
   for (it->Seek(std::string(1, tag_byte)); it->Valid(); it->Next()) {
     std::string_view key = it->key().ToStringView();

@@ -25,18 +25,18 @@ void VerifyContext::Problem(std::string what) {
   }
 }
 
-std::unique_ptr<rocksdb::Iterator> VerifyContext::Scan(int cf) {
+std::unique_ptr<rocksdb::Iterator> VerifyContext::Scan(keys::Cf cf) {
   return std::unique_ptr<rocksdb::Iterator>(
       storage_.db()->NewIterator(read_, storage_.cf(cf)));
 }
 
-rocksdb::Status VerifyContext::RawGet(int cf, const std::string& key,
+rocksdb::Status VerifyContext::RawGet(keys::Cf cf, const std::string& key,
                                       std::string* value) {
   return storage_.db()->Get(read_, storage_.cf(cf), key, value);
 }
 
-Status VerifyContext::Get(int cf, const std::string& key, std::string* value,
-                          bool* found) {
+Status VerifyContext::Get(keys::Cf cf, const std::string& key,
+                          std::string* value, bool* found) {
   rocksdb::Status s = RawGet(cf, key, value);
   *found = s.ok();
   if (s.IsNotFound()) return Status::OK();
@@ -57,11 +57,11 @@ std::string Hex(std::string_view bytes) {
   return out.empty() ? "(empty)" : out;
 }
 
-const HistoryKind kOrderHistory{keys::kOrdersCf, keys::IndexTag::kOrderId,
+const HistoryKind kOrderHistory{keys::Cf::kOrders, keys::IndexTag::kOrderId,
                                 keys::RecordKind::kOrder, "order",
                                 "order-id index entry"};
 const HistoryKind kInteractionHistory{
-    keys::kInteractionsCf, keys::IndexTag::kInteractionId,
+    keys::Cf::kInteractions, keys::IndexTag::kInteractionId,
     keys::RecordKind::kInteraction, "interaction",
     "interaction-id index entry"};
 

@@ -41,12 +41,14 @@ class VerifyContext {
   }
 
   // A total-order iterator over `cf`, on the snapshot.
-  std::unique_ptr<rocksdb::Iterator> Scan(int cf);
+  std::unique_ptr<rocksdb::Iterator> Scan(keys::Cf cf);
   // Reads `key` on the snapshot; *found is false when it is absent. Other
   // read errors are returned.
-  Status Get(int cf, const std::string& key, std::string* value, bool* found);
+  Status Get(keys::Cf cf, const std::string& key, std::string* value,
+             bool* found);
   // As Get, with RocksDB's status untranslated.
-  rocksdb::Status RawGet(int cf, const std::string& key, std::string* value);
+  rocksdb::Status RawGet(keys::Cf cf, const std::string& key,
+                         std::string* value);
 
  private:
   const Storage& storage_;
@@ -81,7 +83,7 @@ std::string Hex(std::string_view bytes);
 
 // The two histories, described once so that one code path checks both.
 struct HistoryKind {
-  int cf;
+  keys::Cf cf;
   keys::IndexTag id_tag;
   keys::RecordKind record_kind;
   const char* noun;        // "order"

@@ -17,7 +17,7 @@ namespace {
 using keys::RecordKind;
 
 Status CheckChannels(VerifyContext* ctx) {
-  std::unique_ptr<rocksdb::Iterator> it = ctx->Scan(keys::kChannelsCf);
+  std::unique_ptr<rocksdb::Iterator> it = ctx->Scan(keys::Cf::kChannels);
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     ++ctx->Records(RecordKind::kChannel);
     uint64_t id = 0;
@@ -43,7 +43,7 @@ Status CheckCounter(VerifyContext* ctx, RecordKind kind, const char* name,
   const std::string what = std::string("record counter of ") + name;
   std::string raw;
   rocksdb::Status s =
-      ctx->RawGet(keys::kCountersCf, keys::RecordCountKey(kind), &raw);
+      ctx->RawGet(keys::Cf::kCounters, keys::RecordCountKey(kind), &raw);
   if (s.IsCorruption()) {  // e.g. the merge operator refused an operand
     ctx->Problem(what + " cannot be read: " + s.ToString());
     return Status::OK();

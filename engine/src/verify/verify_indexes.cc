@@ -34,7 +34,8 @@ Status CheckIdentityEntry(VerifyContext* ctx, const IdentityField& field,
   }
   std::string bytes;
   bool found = false;
-  Status s = ctx->Get(keys::kCustomersCf, keys::IdKey(holder), &bytes, &found);
+  Status s =
+      ctx->Get(keys::Cf::kCustomers, keys::IdKey(holder), &bytes, &found);
   if (!s.ok()) return s;
   Customer customer;
   if (!found) {
@@ -91,14 +92,14 @@ Status CheckAliasEntry(VerifyContext* ctx, std::string_view key,
   std::string bytes;
   bool found = false;
   Status s =
-      ctx->Get(keys::kCustomersCf, keys::IdKey(survivor), &bytes, &found);
+      ctx->Get(keys::Cf::kCustomers, keys::IdKey(survivor), &bytes, &found);
   if (!s.ok()) return s;
   if (!found) {
     ctx->Problem(what + " points to customer " + Num(survivor) +
                  ", which does not exist");
     return Status::OK();
   }
-  s = ctx->Get(keys::kTierIndexCf, keys::AliasOfKey(survivor, key), &bytes,
+  s = ctx->Get(keys::Cf::kTierIndex, keys::AliasOfKey(survivor, key), &bytes,
                &found);
   if (!s.ok()) return s;
   if (!found) {
@@ -137,7 +138,7 @@ Status CheckEntry(VerifyContext* ctx, std::string_view key,
 }  // namespace
 
 Status VerifyIndexEntries(VerifyContext* ctx) {
-  std::unique_ptr<rocksdb::Iterator> it = ctx->Scan(keys::kIndexesCf);
+  std::unique_ptr<rocksdb::Iterator> it = ctx->Scan(keys::Cf::kIndexes);
   Status s;
   for (it->SeekToFirst(); s.ok() && it->Valid(); it->Next()) {
     ++ctx->report()->index_entries_checked;

@@ -44,7 +44,7 @@ Status VerifyTiering(VerifyContext* ctx) {
   std::string raw;
   bool found = false;
   Status s =
-      ctx->Get(keys::kMetaCf, std::string(keys::kMetaPolicy), &raw, &found);
+      ctx->Get(keys::Cf::kMeta, std::string(keys::kMetaPolicy), &raw, &found);
   if (!s.ok()) return s;
   if (!found) {
     ctx->Problem("meta: no tier policy stored");
@@ -63,7 +63,7 @@ Status VerifyTiering(VerifyContext* ctx) {
   // them): their entries cannot be recomputed, so they are not checked, and
   // neither are the summary counters they count in.
   std::set<uint64_t> unreadable;
-  std::unique_ptr<rocksdb::Iterator> it = ctx->Scan(keys::kCustomersCf);
+  std::unique_ptr<rocksdb::Iterator> it = ctx->Scan(keys::Cf::kCustomers);
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     uint64_t id = 0;
     Customer profile;
@@ -72,7 +72,7 @@ Status VerifyTiering(VerifyContext* ctx) {
       continue;  // reported by the customer pass
     }
     std::string value;
-    s = ctx->Get(keys::kAggregatesCf, keys::IdKey(id), &value, &found);
+    s = ctx->Get(keys::Cf::kAggregates, keys::IdKey(id), &value, &found);
     if (!s.ok()) return s;
     Aggregates aggregates;
     DerivedState state;
@@ -111,7 +111,7 @@ Status VerifyTiering(VerifyContext* ctx) {
   it.reset();
 
   // The tier_index CF against the expected entries, both sorted.
-  it = ctx->Scan(keys::kTierIndexCf);
+  it = ctx->Scan(keys::Cf::kTierIndex);
   auto want = expected.begin();
   auto report_missing = [ctx](const std::string& key) {
     uint64_t id = 0;
@@ -156,7 +156,7 @@ Status VerifyTiering(VerifyContext* ctx) {
   it.reset();
 
   // Each alias a survivor lists resolves to it.
-  it = ctx->Scan(keys::kTierIndexCf);
+  it = ctx->Scan(keys::Cf::kTierIndex);
   const std::string alias_tag(1, static_cast<char>(keys::TierTag::kAliasOf));
   for (it->Seek(alias_tag); it->Valid() && it->key().starts_with(alias_tag);
        it->Next()) {
@@ -168,7 +168,7 @@ Status VerifyTiering(VerifyContext* ctx) {
       continue;
     }
     std::string target;
-    s = ctx->Get(keys::kIndexesCf, std::string(rest), &target, &found);
+    s = ctx->Get(keys::Cf::kIndexes, std::string(rest), &target, &found);
     if (!s.ok()) return s;
     if (!found || target != keys::IdKey(survivor)) {
       ctx->Problem("customer " + std::to_string(survivor) + " lists alias " +
@@ -181,7 +181,7 @@ Status VerifyTiering(VerifyContext* ctx) {
 
   // Tier-summary counters.
   if (!unreadable.empty()) return Status::OK();
-  it = ctx->Scan(keys::kCountersCf);
+  it = ctx->Scan(keys::Cf::kCounters);
   const std::string prefix(1,
                            static_cast<char>(keys::CounterTag::kTierSummary));
   std::set<std::string> seen;

@@ -13,11 +13,11 @@
 namespace custdb {
 namespace {
 
-using keys::ColumnFamily;
+using keys::Cf;
 
 constexpr size_t kInitialBatchBytes = 1024;
 
-Status ReadValue(const Storage* storage, int cf, const std::string& key,
+Status ReadValue(const Storage* storage, keys::Cf cf, const std::string& key,
                  rocksdb::PinnableSlice* value, bool* found) {
   rocksdb::Status s =
       storage->db()->Get(rocksdb::ReadOptions(), storage->cf(cf), key, value);
@@ -27,7 +27,7 @@ Status ReadValue(const Storage* storage, int cf, const std::string& key,
 }
 
 template <typename T>
-Status ReadRecord(const Storage* storage, int cf, const std::string& key,
+Status ReadRecord(const Storage* storage, keys::Cf cf, const std::string& key,
                   std::optional<T>* out) {
   rocksdb::PinnableSlice value;
   bool found = false;
@@ -95,7 +95,7 @@ Status WriteTxn::GetEventKey(keys::IndexTag tag, uint64_t id,
                              std::optional<std::string>* history_key) {
   rocksdb::PinnableSlice value;
   bool found = false;
-  Status s = ReadValue(storage_, keys::kIndexesCf, keys::EventIdKey(tag, id),
+  Status s = ReadValue(storage_, keys::Cf::kIndexes, keys::EventIdKey(tag, id),
                        &value, &found);
   history_key->reset();
   if (s.ok() && found) *history_key = value.ToString();
@@ -134,7 +134,7 @@ Status WriteTxn::GetOrder(uint64_t order_id, std::optional<Order>* out) {
   Status s = GetEventKey(keys::IndexTag::kOrderId, order_id, &key);
   out->reset();
   if (!s.ok() || !key) return s;
-  s = ReadRecord(storage_, keys::kOrdersCf, *key, out);
+  s = ReadRecord(storage_, keys::Cf::kOrders, *key, out);
   if (s.ok() && !out->has_value()) {
     return Status::Corruption("order " + std::to_string(order_id) +
                               " is indexed but its record is missing");
@@ -163,7 +163,7 @@ Status WriteTxn::GetInteraction(uint64_t id, std::optional<Interaction>* out) {
   Status s = GetEventKey(keys::IndexTag::kInteractionId, id, &key);
   out->reset();
   if (!s.ok() || !key) return s;
-  s = ReadRecord(storage_, keys::kInteractionsCf, *key, out);
+  s = ReadRecord(storage_, keys::Cf::kInteractions, *key, out);
   if (s.ok() && !out->has_value()) {
     return Status::Corruption("interaction " + std::to_string(id) +
                               " is indexed but its record is missing");
@@ -181,7 +181,7 @@ Status WriteTxn::GetIdentityHolder(keys::IndexTag tag, const std::string& value,
   }
   rocksdb::PinnableSlice raw;
   bool found = false;
-  Status s = ReadValue(storage_, keys::kIndexesCf, key, &raw, &found);
+  Status s = ReadValue(storage_, keys::Cf::kIndexes, key, &raw, &found);
   *holder = 0;
   if (!s.ok() || !found) return s;
   if (!keys::DecodeIdKey(raw.ToStringView(), holder)) {
@@ -218,7 +218,7 @@ Status WriteTxn::GetOrdersOf(uint64_t customer_id, int64_t from_ms,
   ro.iterate_upper_bound = &end_slice;
   ro.prefix_same_as_start = true;
   std::unique_ptr<rocksdb::Iterator> it(
-      storage_->db()->NewIterator(ro, storage_->cf(keys::kOrdersCf)));
+      storage_->db()->NewIterator(ro, storage_->cf(keys::Cf::kOrders)));
   std::map<uint64_t, Order> found;
   for (it->Seek(start); it->Valid(); it->Next()) {
     Order order;
@@ -285,13 +285,13 @@ Status WriteTxn::RemoveCustomer(uint64_t customer_id) {
   return Status::OK();
 }
 
-void WriteTxn::RawPut(int cf, std::string key, std::string value) {
+void WriteTxn::RawPut(keys::Cf cf, std::string key, std::string value) {
   raw_.push_back({RawOp::kPut, cf, std::move(key), std::move(value)});
 }
-void WriteTxn::RawDelete(int cf, std::string key) {
+void WriteTxn::RawDelete(keys::Cf cf, std::string key) {
   raw_.push_back({RawOp::kDelete, cf, std::move(key), std::string()});
 }
-void WriteTxn::RawMerge(int cf, std::string key, std::string value) {
+void WriteTxn::RawMerge(keys::Cf cf, std::string key, std::string value) {
   raw_.push_back({RawOp::kMerge, cf, std::move(key), std::move(value)});
 }
 
@@ -306,7 +306,7 @@ Status WriteTxn::Touch(uint64_t customer_id) {
 }
 
 void WriteTxn::StageTiering(rocksdb::WriteBatch* batch) {
-  auto cf = [this](int id) { return storage_->cf(id); };
+  auto cf = [this](keys::Cf id) { return storage_->cf(id); };
   auto view = [](std::string_view v) {
     return rocksdb::Slice(v.data(), v.size());
   };
@@ -349,7 +349,7 @@ void WriteTxn::StageTiering(rocksdb::WriteBatch* batch) {
     after.derived = std::move(derived);
     after.as_of_ms = tier_.as_of_ms;
     after.policy_version = tier_.policy->version;
-    batch->Put(cf(keys::kAggregatesCf), keys::IdKey(id),
+    batch->Put(cf(keys::Cf::kAggregates), keys::IdKey(id),
                view(codec::EncodeView(*aggregates, after)));
 
     const TierFacts facts_after = FactsOf(*profile, *aggregates, after.derived);
@@ -370,8 +370,8 @@ void WriteTxn::StageTiering(rocksdb::WriteBatch* batch) {
     auto base = committed_.find(id);
     if (base == committed_.end() || !base->second) continue;
     const CachedCustomer& before = *base->second;
-    batch->Delete(cf(keys::kCustomersCf), keys::IdKey(id));
-    batch->Delete(cf(keys::kAggregatesCf), keys::IdKey(id));
+    batch->Delete(cf(keys::Cf::kCustomers), keys::IdKey(id));
+    batch->Delete(cf(keys::Cf::kAggregates), keys::IdKey(id));
     if (!before.derived.present) continue;
     const TierFacts facts =
         FactsOf(*before.profile, before.aggregates, before.derived.derived);
@@ -388,15 +388,16 @@ void WriteTxn::StageTiering(rocksdb::WriteBatch* batch) {
                    });
   for (const TierIndexMove& move : index_moves) {
     if (move.put) {
-      batch->Put(cf(keys::kTierIndexCf), move.key, move.value);
+      batch->Put(cf(keys::Cf::kTierIndex), move.key, move.value);
     } else {
-      batch->Delete(cf(keys::kTierIndexCf), move.key);
+      batch->Delete(cf(keys::Cf::kTierIndex), move.key);
     }
   }
   // Counters are merged by Commit once CounterGuard admitted them.
   for (auto& [key, vec] : deltas) {
     if (vec.empty()) continue;
-    counter_merges_.push_back({keys::kCountersCf, key, std::move(vec), false});
+    counter_merges_.push_back(
+        {keys::Cf::kCounters, key, std::move(vec), false});
   }
 }
 
@@ -432,8 +433,8 @@ bool WriteTxn::empty() const {
          channel_days_.empty() && report_markers_.empty();
 }
 
-static bool IsCounterCf(int cf) {
-  return cf == keys::kCountersCf || cf == keys::kReportCountersCf;
+static bool IsCounterCf(keys::Cf cf) {
+  return cf == keys::Cf::kCounters || cf == keys::Cf::kReportCounters;
 }
 
 Status WriteTxn::Commit(const rocksdb::WriteOptions& write_options) {
@@ -441,51 +442,53 @@ Status WriteTxn::Commit(const rocksdb::WriteOptions& write_options) {
   // Reserved up front: growing the batch from empty reallocated it several
   // times per single-event write.
   rocksdb::WriteBatch batch(kInitialBatchBytes);
-  auto cf = [this](int id) { return storage_->cf(id); };
+  auto cf = [this](keys::Cf id) { return storage_->cf(id); };
   auto view = [](std::string_view v) {
     return rocksdb::Slice(v.data(), v.size());
   };
   for (const auto& [id, c] : customers_) {
-    batch.Put(cf(keys::kCustomersCf), keys::IdKey(id),
+    batch.Put(cf(keys::Cf::kCustomers), keys::IdKey(id),
               view(codec::EncodeView(c)));
   }
   StageTiering(&batch);
   for (const auto& [id, o] : orders_) {
     std::string key = keys::HistoryKey(o.customer_id, o.ts_ms, id);
-    batch.Put(cf(keys::kOrdersCf), key, view(codec::EncodeView(o)));
-    batch.Put(cf(keys::kIndexesCf),
+    batch.Put(cf(keys::Cf::kOrders), key, view(codec::EncodeView(o)));
+    batch.Put(cf(keys::Cf::kIndexes),
               keys::EventIdKey(keys::IndexTag::kOrderId, id), key);
   }
   for (const auto& [id, i] : interactions_) {
     std::string key = keys::HistoryKey(i.customer_id, i.ts_ms, id);
-    batch.Put(cf(keys::kInteractionsCf), key, view(codec::EncodeView(i)));
-    batch.Put(cf(keys::kIndexesCf),
+    batch.Put(cf(keys::Cf::kInteractions), key, view(codec::EncodeView(i)));
+    batch.Put(cf(keys::Cf::kIndexes),
               keys::EventIdKey(keys::IndexTag::kInteractionId, id), key);
   }
   for (const auto& [key, holder] : identities_) {
     if (holder == 0) {
-      batch.Delete(cf(keys::kIndexesCf), key);
+      batch.Delete(cf(keys::Cf::kIndexes), key);
     } else {
-      batch.Put(cf(keys::kIndexesCf), key, keys::IdKey(holder));
+      batch.Put(cf(keys::Cf::kIndexes), key, keys::IdKey(holder));
     }
   }
   for (const auto& [kind, delta] : counts_) {
     if (delta != 0) {
-      counter_merges_.push_back(
-          {keys::kCountersCf, keys::RecordCountKey(kind), {{0, delta}}, true});
+      counter_merges_.push_back({keys::Cf::kCounters,
+                                 keys::RecordCountKey(kind),
+                                 {{0, delta}},
+                                 true});
     }
   }
   for (const auto& [channel_day, delta] : channel_days_) {
     counter_merges_.push_back(
-        {keys::kReportCountersCf,
+        {keys::Cf::kReportCounters,
          keys::ChannelDayKey(channel_day.first, channel_day.second), delta,
          false});
   }
   for (const std::string& key : report_markers_) {
-    batch.Put(cf(keys::kTierIndexCf), key, rocksdb::Slice());
+    batch.Put(cf(keys::Cf::kTierIndex), key, rocksdb::Slice());
   }
   for (const auto& [name, value] : meta_numbers_) {
-    batch.Put(cf(keys::kMetaCf), name, std::to_string(value));
+    batch.Put(cf(keys::Cf::kMeta), name, std::to_string(value));
   }
   for (const Raw& r : raw_) {
     switch (r.op) {

@@ -84,9 +84,9 @@ class WriteTxn {
   // counters are the caller's to stage). kNotFound if it does not exist.
   Status RemoveCustomer(uint64_t customer_id);
   // Writes staged as they are, after everything else in the batch.
-  void RawPut(int cf, std::string key, std::string value);
-  void RawDelete(int cf, std::string key);
-  void RawMerge(int cf, std::string key, std::string value);
+  void RawPut(keys::Cf cf, std::string key, std::string value);
+  void RawDelete(keys::Cf cf, std::string key);
+  void RawMerge(keys::Cf cf, std::string key, std::string value);
   // Re-derives an existing customer at commit even if nothing else of it
   // changes (Rescore, policy changes), and writes it only if its derived
   // attributes or policy version change. kNotFound if it does not exist.
@@ -131,7 +131,7 @@ class WriteTxn {
   enum class RawOp { kPut, kDelete, kMerge };
   struct Raw {
     RawOp op;
-    int cf;
+    keys::Cf cf;
     std::string key;
     std::string value;
   };
