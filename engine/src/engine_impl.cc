@@ -87,7 +87,7 @@ static uint64_t NextId(uint64_t stored, uint64_t last) {
 Status EngineImpl::LoadState() {
   rocksdb::DB* db = storage_->db();
   std::unique_ptr<rocksdb::Iterator> it(
-      db->NewIterator(TotalOrder(), storage_->cf(keys::kChannelsCf)));
+      db->NewIterator(TotalOrder(), storage_->cf(keys::Cf::kChannels)));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     Channel channel;
     Status s = codec::Decode(it->value().ToStringView(), &channel);
@@ -99,13 +99,13 @@ Status EngineImpl::LoadState() {
 
   uint64_t stored = 0, last = 0;
   s = storage_->ReadMetaNumber(keys::kMetaNextCustomerId, &stored);
-  if (s.ok()) s = LastId(db, storage_->cf(keys::kCustomersCf), "", &last);
+  if (s.ok()) s = LastId(db, storage_->cf(keys::Cf::kCustomers), "", &last);
   if (!s.ok()) return s;
   next_customer_id_ = NextId(stored, last);
 
   s = storage_->ReadMetaNumber(keys::kMetaNextInteractionId, &stored);
   std::string prefix(1, static_cast<char>(keys::IndexTag::kInteractionId));
-  if (s.ok()) s = LastId(db, storage_->cf(keys::kIndexesCf), prefix, &last);
+  if (s.ok()) s = LastId(db, storage_->cf(keys::Cf::kIndexes), prefix, &last);
   if (!s.ok()) return s;
   next_interaction_id_ = NextId(stored, last);
   return LoadTiering();
@@ -134,10 +134,10 @@ Status EngineImpl::PutChannel(const Channel& channel) {
   s = channels_.CheckHierarchy(channel);
   if (!s.ok()) return s;
   rocksdb::WriteBatch batch;
-  batch.Put(storage_->cf(keys::kChannelsCf), keys::IdKey(channel.id),
+  batch.Put(storage_->cf(keys::Cf::kChannels), keys::IdKey(channel.id),
             codec::Encode(channel));
   if (!channels_.Exists(channel.id)) {
-    batch.Merge(storage_->cf(keys::kCountersCf),
+    batch.Merge(storage_->cf(keys::Cf::kCounters),
                 keys::RecordCountKey(keys::RecordKind::kChannel),
                 keys::EncodeCounter(1));
   }
@@ -201,7 +201,7 @@ Status EngineImpl::ReserveCustomerIds(uint64_t through) {
 uint64_t EngineImpl::OwnerOf(keys::IndexTag tag, uint64_t id) {
   std::string value;
   rocksdb::Status s = storage_->db()->Get(rocksdb::ReadOptions(),
-                                          storage_->cf(keys::kIndexesCf),
+                                          storage_->cf(keys::Cf::kIndexes),
                                           keys::EventIdKey(tag, id), &value);
   keys::HistoryKeyParts parts;
   if (!s.ok() || !keys::DecodeHistoryKey(value, &parts)) return 0;
@@ -492,7 +492,7 @@ Status EngineImpl::Flush() {
   Status writable = CheckWritable();
   if (!writable.ok()) return writable;
   std::vector<rocksdb::ColumnFamilyHandle*> cfs;
-  for (int cf = 0; cf < keys::kNumColumnFamilies; ++cf) {
+  for (keys::Cf cf : keys::kAllColumnFamilies) {
     cfs.push_back(storage_->cf(cf));
   }
   Status s = FromRocks(storage_->db()->Flush(rocksdb::FlushOptions(), cfs),
@@ -504,7 +504,7 @@ Status EngineImpl::Flush() {
 Status EngineImpl::CompactAll() {
   Status writable = CheckWritable();
   if (!writable.ok()) return writable;
-  for (int cf = 0; cf < keys::kNumColumnFamilies; ++cf) {
+  for (keys::Cf cf : keys::kAllColumnFamilies) {
     rocksdb::CompactRangeOptions o;
     Status s = FromRocks(
         storage_->db()->CompactRange(o, storage_->cf(cf), nullptr, nullptr),

@@ -189,10 +189,10 @@ class EngineImpl : public Engine {
                                                 const std::string& value);
   // ListOrders / ListInteractions, reading `snapshot` if not null.
   template <typename T>
-  Result<Page<T>> ListHistory(int cf, const HistoryQuery& query,
+  Result<Page<T>> ListHistory(keys::Cf cf, const HistoryQuery& query,
                               const rocksdb::Snapshot* snapshot = nullptr);
   template <typename T>
-  Status ScanHistory(int cf, CursorKind kind, const std::string& start,
+  Status ScanHistory(keys::Cf cf, CursorKind kind, const std::string& start,
                      const std::string& end, const std::string& range,
                      uint32_t limit, const rocksdb::Snapshot* snapshot,
                      Page<T>* page);
@@ -216,7 +216,7 @@ class EngineImpl : public Engine {
   Status ScanIndex(const ScanPlan& plan, const CustomerFilter& filter,
                    size_t wanted, const MatchFn& on_match, QueryPlan* plan_out);
   template <typename T>
-  Result<T> ReadEvent(keys::IndexTag tag, int cf, uint64_t id,
+  Result<T> ReadEvent(keys::IndexTag tag, keys::Cf cf, uint64_t id,
                       const char* what);
 
   const Options options_;

@@ -70,7 +70,7 @@ Result<CustomerRecord> EngineImpl::ResolveCustomer(
   ro.snapshot = snapshot;
   std::string survivor;
   rocksdb::Status s = storage_->db()->Get(
-      ro, storage_->cf(keys::kIndexesCf),
+      ro, storage_->cf(keys::Cf::kIndexes),
       keys::EventIdKey(keys::IndexTag::kMergedId, customer_id), &survivor);
   uint64_t id = 0;
   if (s.ok() && keys::DecodeIdKey(survivor, &id)) return read(id);
@@ -85,12 +85,12 @@ Result<CustomerRecord> EngineImpl::ReadCustomerByIdentity(
     keys::IndexTag tag, const std::string& value) {
   std::string holder;
   rocksdb::Status s = storage_->db()->Get(
-      rocksdb::ReadOptions(), storage_->cf(keys::kIndexesCf),
+      rocksdb::ReadOptions(), storage_->cf(keys::Cf::kIndexes),
       keys::IdentityKey(tag, value), &holder);
   // A value a merged customer had: it resolves to the survivor.
   if (s.IsNotFound()) {
     s = storage_->db()->Get(
-        rocksdb::ReadOptions(), storage_->cf(keys::kIndexesCf),
+        rocksdb::ReadOptions(), storage_->cf(keys::Cf::kIndexes),
         keys::IdentityKey(keys::AliasTagOf(tag), value), &holder);
   }
   if (s.IsNotFound()) {
@@ -125,12 +125,12 @@ Result<CustomerRecord> EngineImpl::GetCustomerByPhone(
 }
 
 template <typename T>
-Result<T> EngineImpl::ReadEvent(keys::IndexTag tag, int cf, uint64_t id,
+Result<T> EngineImpl::ReadEvent(keys::IndexTag tag, keys::Cf cf, uint64_t id,
                                 const char* what) {
   std::string history_key;
   rocksdb::DB* db = storage_->db();
   rocksdb::Status s =
-      db->Get(rocksdb::ReadOptions(), storage_->cf(keys::kIndexesCf),
+      db->Get(rocksdb::ReadOptions(), storage_->cf(keys::Cf::kIndexes),
               keys::EventIdKey(tag, id), &history_key);
   if (s.IsNotFound()) {
     return Status::NotFound(std::string(what) + "_id: " + std::to_string(id) +
@@ -150,20 +150,20 @@ Result<T> EngineImpl::ReadEvent(keys::IndexTag tag, int cf, uint64_t id,
 }
 
 Result<Order> EngineImpl::GetOrder(uint64_t order_id) {
-  return ReadEvent<Order>(keys::IndexTag::kOrderId, keys::kOrdersCf, order_id,
+  return ReadEvent<Order>(keys::IndexTag::kOrderId, keys::Cf::kOrders, order_id,
                           "order");
 }
 
 Result<Interaction> EngineImpl::GetInteraction(uint64_t interaction_id) {
   return ReadEvent<Interaction>(keys::IndexTag::kInteractionId,
-                                keys::kInteractionsCf, interaction_id,
+                                keys::Cf::kInteractions, interaction_id,
                                 "interaction");
 }
 
 template <typename T>
-Result<Page<T>> EngineImpl::ListHistory(int cf, const HistoryQuery& q,
+Result<Page<T>> EngineImpl::ListHistory(keys::Cf cf, const HistoryQuery& q,
                                         const rocksdb::Snapshot* snapshot) {
-  const CursorKind kind = cf == keys::kOrdersCf
+  const CursorKind kind = cf == keys::Cf::kOrders
                               ? CursorKind::kOrderHistory
                               : CursorKind::kInteractionHistory;
   if (q.limit == 0 || q.limit > kMaxHistoryLimit) {
@@ -217,7 +217,7 @@ Result<Page<T>> EngineImpl::ListHistory(int cf, const HistoryQuery& q,
     ro.snapshot = snapshot;
     std::string exists;
     rocksdb::Status rs =
-        storage_->db()->Get(ro, storage_->cf(keys::kAggregatesCf),
+        storage_->db()->Get(ro, storage_->cf(keys::Cf::kAggregates),
                             keys::IdKey(q.customer_id), &exists);
     if (rs.IsNotFound()) {
       return Status::NotFound(
@@ -230,7 +230,7 @@ Result<Page<T>> EngineImpl::ListHistory(int cf, const HistoryQuery& q,
 }
 
 template <typename T>
-Status EngineImpl::ScanHistory(int cf, CursorKind kind,
+Status EngineImpl::ScanHistory(keys::Cf cf, CursorKind kind,
                                const std::string& start, const std::string& end,
                                const std::string& range, uint32_t limit,
                                const rocksdb::Snapshot* snapshot,
@@ -258,19 +258,19 @@ Status EngineImpl::ScanHistory(int cf, CursorKind kind,
 }
 
 Result<Page<Order>> EngineImpl::ListOrders(const HistoryQuery& query) {
-  return ListHistory<Order>(keys::kOrdersCf, query);
+  return ListHistory<Order>(keys::Cf::kOrders, query);
 }
 
 Result<Page<Interaction>> EngineImpl::ListInteractions(
     const HistoryQuery& query) {
-  return ListHistory<Interaction>(keys::kInteractionsCf, query);
+  return ListHistory<Interaction>(keys::Cf::kInteractions, query);
 }
 
 // ViewCustomer (engine_reports.cc) reads histories at its snapshot.
 template Result<Page<Order>> EngineImpl::ListHistory<Order>(
-    int, const HistoryQuery&, const rocksdb::Snapshot*);
+    keys::Cf, const HistoryQuery&, const rocksdb::Snapshot*);
 template Result<Page<Interaction>> EngineImpl::ListHistory<Interaction>(
-    int, const HistoryQuery&, const rocksdb::Snapshot*);
+    keys::Cf, const HistoryQuery&, const rocksdb::Snapshot*);
 
 // Orders and interactions are counted through their id index rather than
 // kept in a counter: a counter merge on every RecordOrder cost a tenth of
@@ -285,7 +285,7 @@ Result<RecordCounts> EngineImpl::Counts() {
   for (const auto& w : counted) {
     std::string value;
     rocksdb::Status s = storage_->db()->Get(
-        rocksdb::ReadOptions(), storage_->cf(keys::kCountersCf),
+        rocksdb::ReadOptions(), storage_->cf(keys::Cf::kCounters),
         keys::RecordCountKey(w.kind), &value);
     if (s.IsNotFound()) continue;
     if (!s.ok()) return FromRocks(s, "reading counters");
@@ -307,7 +307,7 @@ Result<RecordCounts> EngineImpl::Counts() {
     rocksdb::ReadOptions ro = TotalOrder();
     ro.iterate_upper_bound = &upper_slice;
     std::unique_ptr<rocksdb::Iterator> it(
-        storage_->db()->NewIterator(ro, storage_->cf(keys::kIndexesCf)));
+        storage_->db()->NewIterator(ro, storage_->cf(keys::Cf::kIndexes)));
     for (it->Seek(lower); it->Valid(); it->Next()) ++*w.out;
     if (!it->status().ok()) return FromRocks(it->status(), "counting records");
   }
@@ -322,7 +322,7 @@ Result<EngineStats> EngineImpl::Stats() {
   if (!counts.ok()) return counts.status();
   stats.counts = *counts;
   rocksdb::DB* db = storage_->db();
-  for (int cf = 1; cf < keys::kNumColumnFamilies; ++cf) {
+  for (keys::Cf cf : keys::kCustdbColumnFamilies) {
     ColumnFamilyStats s;
     s.name = keys::ColumnFamilyName(cf);
     db->GetIntProperty(storage_->cf(cf), "rocksdb.estimate-num-keys",
@@ -347,9 +347,9 @@ Status EngineImpl::ForEachCustomer(
   ro.snapshot = snapshot;
   ro.fill_cache = false;
   std::unique_ptr<rocksdb::Iterator> profiles(
-      db->NewIterator(ro, storage_->cf(keys::kCustomersCf)));
+      db->NewIterator(ro, storage_->cf(keys::Cf::kCustomers)));
   std::unique_ptr<rocksdb::Iterator> aggregates(
-      db->NewIterator(ro, storage_->cf(keys::kAggregatesCf)));
+      db->NewIterator(ro, storage_->cf(keys::Cf::kAggregates)));
   Status s;
   aggregates->SeekToFirst();
   for (profiles->SeekToFirst(); s.ok() && profiles->Valid(); profiles->Next()) {

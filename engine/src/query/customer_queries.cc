@@ -297,8 +297,8 @@ Status EngineImpl::ScanIndex(const ScanPlan& plan, const CustomerFilter& filter,
   const rocksdb::Snapshot* snapshot = db->GetSnapshot();
   Status s;
   {
-    IndexScan scan(db, storage_->cf(keys::kTierIndexCf), snapshot, plan.ranges,
-                   plan.reverse);
+    IndexScan scan(db, storage_->cf(keys::Cf::kTierIndex), snapshot,
+                   plan.ranges, plan.reverse);
     // Candidates are taken in batches: each one's cache entry is pinned
     // (read in place, not copied) and its parts prefetched before any is
     // read, so the cache misses of a batch overlap instead of following
@@ -391,7 +391,7 @@ Result<CustomerPage> EngineImpl::FindCustomers(const CustomerQuery& q) {
       if (c.index_order) ResumeAfter(*after, &c);
     }
   }
-  rocksdb::ColumnFamilyHandle* index_cf = storage_->cf(keys::kTierIndexCf);
+  rocksdb::ColumnFamilyHandle* index_cf = storage_->cf(keys::Cf::kTierIndex);
   const size_t chosen =
       ChoosePlan(&candidates, q.limit, [this, index_cf](const IndexRange& r) {
         return EstimateIndexKeys(storage_->db(), index_cf, r);
@@ -505,7 +505,7 @@ Result<ChurnWatch> EngineImpl::GetChurnWatch(const ChurnWatchQuery& q) {
   ro.snapshot = snapshot;
   ro.total_order_seek = true;
   std::unique_ptr<rocksdb::Iterator> it(
-      db->NewIterator(ro, storage_->cf(keys::kTierIndexCf)));
+      db->NewIterator(ro, storage_->cf(keys::Cf::kTierIndex)));
   for (const IndexRange& r : plan.ranges) {
     for (it->Seek(r.lower); it->Valid() && it->key().compare(r.upper) < 0;
          it->Next()) {

@@ -33,7 +33,7 @@ Result<TierPolicy> EngineImpl::GetPolicy() { return *policy_state_.policy(); }
 Status EngineImpl::StorePolicy(const TierPolicy& policy) {
   rocksdb::WriteOptions wo;
   wo.sync = options_.sync;
-  Status s = FromRocks(storage_->db()->Put(wo, storage_->cf(keys::kMetaCf),
+  Status s = FromRocks(storage_->db()->Put(wo, storage_->cf(keys::Cf::kMeta),
                                            std::string(keys::kMetaPolicy),
                                            codec::Encode(policy)),
                        "storing the policy");
@@ -45,7 +45,7 @@ Status EngineImpl::StorePolicy(const TierPolicy& policy) {
 Status EngineImpl::LoadTiering() {
   std::string raw;
   rocksdb::Status rs =
-      storage_->db()->Get(rocksdb::ReadOptions(), storage_->cf(keys::kMetaCf),
+      storage_->db()->Get(rocksdb::ReadOptions(), storage_->cf(keys::Cf::kMeta),
                           std::string(keys::kMetaPolicy), &raw);
   uint64_t as_of = 0;
   Status s = storage_->ReadMetaNumber(keys::kMetaRescoreAsOf, &as_of);
@@ -106,7 +106,7 @@ Status EngineImpl::LoadTiering() {
   rocksdb::WriteOptions wo;
   wo.sync = true;
   return FromRocks(
-      storage_->db()->Delete(wo, storage_->cf(keys::kMetaCf),
+      storage_->db()->Delete(wo, storage_->cf(keys::Cf::kMeta),
                              std::string(keys::kMetaRebuildTiering)),
       "finishing the tier index rebuild");
 }
@@ -120,7 +120,7 @@ void EngineImpl::WaitForWritesInFlight() {
 Status EngineImpl::ListCustomers(std::vector<uint64_t>* ids) {
   ids->clear();
   std::unique_ptr<rocksdb::Iterator> it(storage_->db()->NewIterator(
-      TotalOrder(), storage_->cf(keys::kAggregatesCf)));
+      TotalOrder(), storage_->cf(keys::Cf::kAggregates)));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     uint64_t id = 0;
     if (keys::DecodeIdKey(it->key().ToStringView(), &id)) ids->push_back(id);
@@ -228,16 +228,16 @@ Status EngineImpl::RescoreLocked(const RescoreOptions& options,
   const bool lower_through = as_of < policy_state_.rescored_through();
   rocksdb::WriteBatch batch;
   rocksdb::Status rs =
-      batch.Put(storage_->cf(keys::kMetaCf),
+      batch.Put(storage_->cf(keys::Cf::kMeta),
                 std::string(keys::kMetaRescoreAsOf), std::to_string(as_of));
   if (rs.ok() && pinned != policy_state_.time_pinned()) {
-    rs = pinned ? batch.Put(storage_->cf(keys::kMetaCf),
+    rs = pinned ? batch.Put(storage_->cf(keys::Cf::kMeta),
                             std::string(keys::kMetaTimePinned), "1")
-                : batch.Delete(storage_->cf(keys::kMetaCf),
+                : batch.Delete(storage_->cf(keys::Cf::kMeta),
                                std::string(keys::kMetaTimePinned));
   }
   if (rs.ok() && lower_through) {
-    rs = batch.Put(storage_->cf(keys::kMetaCf),
+    rs = batch.Put(storage_->cf(keys::Cf::kMeta),
                    std::string(keys::kMetaRescoredThrough),
                    std::to_string(as_of));
   }
@@ -259,7 +259,7 @@ Status EngineImpl::RescoreLocked(const RescoreOptions& options,
     const bool quantile = next.rfm_mode == RfmMode::kQuantile;
     std::vector<int64_t> days, orders, spend;
     std::unique_ptr<rocksdb::Iterator> it(
-        db->NewIterator(TotalOrder(), storage_->cf(keys::kAggregatesCf)));
+        db->NewIterator(TotalOrder(), storage_->cf(keys::Cf::kAggregates)));
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
       uint64_t id = 0;
       if (!keys::DecodeIdKey(it->key().ToStringView(), &id)) continue;
@@ -311,7 +311,7 @@ Status EngineImpl::RescoreLocked(const RescoreOptions& options,
     rocksdb::ReadOptions ro = TotalOrder();
     ro.iterate_upper_bound = &upper_slice;
     std::unique_ptr<rocksdb::Iterator> it(
-        db->NewIterator(ro, storage_->cf(keys::kTierIndexCf)));
+        db->NewIterator(ro, storage_->cf(keys::Cf::kTierIndex)));
     for (it->Seek(lower); it->Valid(); it->Next()) {
       uint64_t id = 0;
       if (keys::TierKeyCustomerId(it->key().ToStringView(), &id)) {
@@ -328,7 +328,7 @@ Status EngineImpl::RescoreLocked(const RescoreOptions& options,
   // every write derives at as_of or later, so nothing becomes due again
   // at or before as_of.
   s = FromRocks(
-      db->Put(wo, storage_->cf(keys::kMetaCf),
+      db->Put(wo, storage_->cf(keys::Cf::kMeta),
               std::string(keys::kMetaRescoredThrough), std::to_string(as_of)),
       "storing the finished rescore's time");
   if (s.ok()) policy_state_.set_rescored_through(as_of);

@@ -41,7 +41,7 @@ std::vector<T> RecordsOf(const std::vector<Stored<T>>& stored) {
 
 // Every record of one customer's history, newest first.
 template <typename T>
-Status ReadHistory(const Storage& storage, int cf, uint64_t customer_id,
+Status ReadHistory(const Storage& storage, keys::Cf cf, uint64_t customer_id,
                    std::vector<Stored<T>>* out) {
   const std::string prefix = keys::IdKey(customer_id);
   rocksdb::ReadOptions ro;
@@ -90,7 +90,7 @@ Status ReadAliases(const Storage& storage, uint64_t survivor,
   rocksdb::ReadOptions ro;
   ro.iterate_upper_bound = &upper_slice;
   std::unique_ptr<rocksdb::Iterator> it(
-      storage.db()->NewIterator(ro, storage.cf(keys::kTierIndexCf)));
+      storage.db()->NewIterator(ro, storage.cf(keys::Cf::kTierIndex)));
   for (it->Seek(prefix); it->Valid(); it->Next()) {
     forward_keys->push_back(it->key().ToString().substr(prefix.size()));
   }
@@ -132,9 +132,9 @@ Status EngineImpl::EraseCustomer(uint64_t customer_id) {
 
     std::vector<Stored<Order>> orders;
     std::vector<Stored<Interaction>> interactions;
-    s = ReadHistory(*storage_, keys::kOrdersCf, customer_id, &orders);
+    s = ReadHistory(*storage_, keys::Cf::kOrders, customer_id, &orders);
     if (s.ok()) {
-      s = ReadHistory(*storage_, keys::kInteractionsCf, customer_id,
+      s = ReadHistory(*storage_, keys::Cf::kInteractions, customer_id,
                       &interactions);
     }
     std::vector<std::string> aliases;
@@ -142,14 +142,14 @@ Status EngineImpl::EraseCustomer(uint64_t customer_id) {
     if (s.ok()) s = txn.RemoveCustomer(customer_id);
     if (!s.ok()) return s;
     for (const auto& o : orders) {
-      txn.RawDelete(keys::kOrdersCf, o.key);
-      txn.RawDelete(keys::kIndexesCf,
+      txn.RawDelete(keys::Cf::kOrders, o.key);
+      txn.RawDelete(keys::Cf::kIndexes,
                     keys::EventIdKey(keys::IndexTag::kOrderId, o.record.id));
     }
     for (const auto& i : interactions) {
-      txn.RawDelete(keys::kInteractionsCf, i.key);
+      txn.RawDelete(keys::Cf::kInteractions, i.key);
       txn.RawDelete(
-          keys::kIndexesCf,
+          keys::Cf::kIndexes,
           keys::EventIdKey(keys::IndexTag::kInteractionId, i.record.id));
     }
     for (keys::IndexTag tag : kIdentityTags) {
@@ -157,8 +157,9 @@ Status EngineImpl::EraseCustomer(uint64_t customer_id) {
       if (!v.empty()) txn.PutIdentity(tag, v, 0);
     }
     for (const std::string& forward : aliases) {
-      txn.RawDelete(keys::kIndexesCf, forward);
-      txn.RawDelete(keys::kTierIndexCf, keys::AliasOfKey(customer_id, forward));
+      txn.RawDelete(keys::Cf::kIndexes, forward);
+      txn.RawDelete(keys::Cf::kTierIndex,
+                    keys::AliasOfKey(customer_id, forward));
     }
     // Its channel-report contributions leave with it.
     ChannelContribution gone =
@@ -166,11 +167,11 @@ Status EngineImpl::EraseCustomer(uint64_t customer_id) {
                        RecordsOf(interactions), -1);
     txn.AddChannelDays(std::move(gone.counters));
     for (const auto& key : gone.resolve_times) {
-      txn.RawDelete(keys::kTierIndexCf, key);
+      txn.RawDelete(keys::Cf::kTierIndex, key);
     }
     txn.AddCount(keys::RecordKind::kCustomer, -1);
     // The audit entry: that and when this id was erased, nothing personal.
-    txn.RawPut(keys::kMetaCf, keys::ErasureAuditKey(customer_id),
+    txn.RawPut(keys::Cf::kMeta, keys::ErasureAuditKey(customer_id),
                std::to_string(ctx_.now_ms()));
     return CommitAndCache(&txn);
   }
@@ -227,14 +228,14 @@ Status EngineImpl::MergeCustomers(uint64_t survivor_id, uint64_t duplicate_id) {
     // Histories: the duplicate's records move under the survivor's key.
     std::vector<Stored<Order>> orders, dup_orders;
     std::vector<Stored<Interaction>> interactions, dup_interactions;
-    s = ReadHistory(*storage_, keys::kOrdersCf, survivor_id, &orders);
+    s = ReadHistory(*storage_, keys::Cf::kOrders, survivor_id, &orders);
     if (s.ok())
-      s = ReadHistory(*storage_, keys::kOrdersCf, duplicate_id, &dup_orders);
+      s = ReadHistory(*storage_, keys::Cf::kOrders, duplicate_id, &dup_orders);
     if (s.ok())
-      s = ReadHistory(*storage_, keys::kInteractionsCf, survivor_id,
+      s = ReadHistory(*storage_, keys::Cf::kInteractions, survivor_id,
                       &interactions);
     if (s.ok())
-      s = ReadHistory(*storage_, keys::kInteractionsCf, duplicate_id,
+      s = ReadHistory(*storage_, keys::Cf::kInteractions, duplicate_id,
                       &dup_interactions);
     std::vector<std::string> dup_aliases;
     if (s.ok()) s = ReadAliases(*storage_, duplicate_id, &dup_aliases);
@@ -250,14 +251,14 @@ Status EngineImpl::MergeCustomers(uint64_t survivor_id, uint64_t duplicate_id) {
                                     RecordsOf(dup_orders),
                                     RecordsOf(dup_interactions), -1));
     for (auto& o : dup_orders) {
-      txn.RawDelete(keys::kOrdersCf, o.key);
+      txn.RawDelete(keys::Cf::kOrders, o.key);
       o.record.customer_id = survivor_id;
       o.key = keys::HistoryKey(survivor_id, o.record.ts_ms, o.record.id);
       txn.PutOrder(o.record);
       orders.push_back(std::move(o));
     }
     for (auto& i : dup_interactions) {
-      txn.RawDelete(keys::kInteractionsCf, i.key);
+      txn.RawDelete(keys::Cf::kInteractions, i.key);
       i.record.customer_id = survivor_id;
       i.key = keys::HistoryKey(survivor_id, i.record.ts_ms, i.record.id);
       txn.PutInteraction(i.record);
@@ -275,12 +276,12 @@ Status EngineImpl::MergeCustomers(uint64_t survivor_id, uint64_t duplicate_id) {
     for (ChannelContribution& c : before) {
       txn.AddChannelDays(std::move(c.counters));
       for (const auto& key : c.resolve_times) {
-        txn.RawDelete(keys::kTierIndexCf, key);
+        txn.RawDelete(keys::Cf::kTierIndex, key);
       }
     }
     txn.AddChannelDays(std::move(after.counters));
     for (const auto& key : after.resolve_times) {
-      txn.RawPut(keys::kTierIndexCf, key, "");
+      txn.RawPut(keys::Cf::kTierIndex, key, "");
     }
     AggregatesReplay replay;
     for (const auto& o : orders) replay.FeedOrder(o.record);
@@ -303,24 +304,24 @@ Status EngineImpl::MergeCustomers(uint64_t survivor_id, uint64_t duplicate_id) {
       } else {
         const std::string forward =
             keys::IdentityKey(keys::AliasTagOf(tag), value);
-        txn.RawPut(keys::kIndexesCf, forward, keys::IdKey(survivor_id));
-        txn.RawPut(keys::kTierIndexCf, keys::AliasOfKey(survivor_id, forward),
+        txn.RawPut(keys::Cf::kIndexes, forward, keys::IdKey(survivor_id));
+        txn.RawPut(keys::Cf::kTierIndex, keys::AliasOfKey(survivor_id, forward),
                    "");
       }
     }
     txn.PutCustomer(std::move(next));
     const std::string merged_key =
         keys::EventIdKey(keys::IndexTag::kMergedId, duplicate_id);
-    txn.RawPut(keys::kIndexesCf, merged_key, keys::IdKey(survivor_id));
-    txn.RawPut(keys::kTierIndexCf, keys::AliasOfKey(survivor_id, merged_key),
+    txn.RawPut(keys::Cf::kIndexes, merged_key, keys::IdKey(survivor_id));
+    txn.RawPut(keys::Cf::kTierIndex, keys::AliasOfKey(survivor_id, merged_key),
                "");
     // Aliases the duplicate held (from earlier merges) now resolve to the
     // survivor too.
     for (const std::string& forward : dup_aliases) {
-      txn.RawPut(keys::kIndexesCf, forward, keys::IdKey(survivor_id));
-      txn.RawDelete(keys::kTierIndexCf,
+      txn.RawPut(keys::Cf::kIndexes, forward, keys::IdKey(survivor_id));
+      txn.RawDelete(keys::Cf::kTierIndex,
                     keys::AliasOfKey(duplicate_id, forward));
-      txn.RawPut(keys::kTierIndexCf, keys::AliasOfKey(survivor_id, forward),
+      txn.RawPut(keys::Cf::kTierIndex, keys::AliasOfKey(survivor_id, forward),
                  "");
     }
     s = txn.RemoveCustomer(duplicate_id);
