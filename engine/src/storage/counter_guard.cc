@@ -7,7 +7,6 @@
 #include <memory>
 
 #include "custdb/time_format.h"
-#include "reports/channel_counters.h"
 #include "storage/rocks_status.h"
 #include "storage/storage.h"
 
@@ -32,8 +31,9 @@ std::string CounterName(const CounterMerge& m, uint16_t slot) {
     uint64_t channel = 0;
     int64_t day = 0;
     if (keys::DecodeChannelDayKey(m.key, &channel, &day)) {
-      return std::string("channel report counter ") + ChannelDaySlotName(slot) +
-             " of channel " + std::to_string(channel) + " on " +
+      return std::string("channel report counter ") +
+             keys::ChannelDaySlotName(slot) + " of channel " +
+             std::to_string(channel) + " on " +
              FormatIso8601(day).substr(0, 10);
     }
     return "channel report counter";

@@ -34,6 +34,21 @@ const char* ColumnFamilyName(keys::Cf cf) {
   return "?";
 }
 
+const char* ChannelDaySlotName(uint16_t slot) {
+  static constexpr const char* kNames[] = {
+      "revenue_minor",     "orders",
+      "buying_customers",  "new_customers",
+      "repeat_customers",  "interactions",
+      "complaints_opened", "complaints_resolved",
+      "satisfaction_sum",  "satisfaction_count",
+      "nps_promoters",     "nps_passives",
+      "nps_detractors",    "cross_channel_in",
+      "cross_channel_out",
+  };
+  return slot < sizeof(kNames) / sizeof(kNames[0]) ? kNames[slot]
+                                                   : "unknown slot";
+}
+
 void PutU64(std::string* dst, uint64_t v) {
   char buf[8];
   for (int i = 7; i >= 0; --i) {

@@ -178,6 +178,8 @@ enum ChannelDaySlot : uint16_t {
   kDayCrossChannelIn = 13,
   kDayCrossChannelOut = 14,
 };
+// "revenue_minor", "orders", … (the ChannelReportRow field of a slot).
+const char* ChannelDaySlotName(uint16_t slot);
 enum class RecordKind : uint8_t {
   kChannel = 1,
   kCustomer = 2,

@@ -27,7 +27,8 @@ std::string Slots(const keys::CounterVec& vec) {
   std::string out;
   for (const auto& [slot, value] : vec) {
     if (!out.empty()) out += ", ";
-    out += std::string(ChannelDaySlotName(slot)) + " " + std::to_string(value);
+    out += std::string(keys::ChannelDaySlotName(slot)) + " " +
+           std::to_string(value);
   }
   return out.empty() ? "all zero" : out;
 }
@@ -41,7 +42,7 @@ void CompareCounters(VerifyContext* ctx, const std::string& what,
   for (uint16_t slot : slots) {
     const int64_t s = SlotValue(stored, slot), r = SlotValue(recomputed, slot);
     if (s != r) {
-      ctx->Problem(what + ": " + ChannelDaySlotName(slot) + ": stored " +
+      ctx->Problem(what + ": " + keys::ChannelDaySlotName(slot) + ": stored " +
                    std::to_string(s) + ", recomputed " + std::to_string(r));
     }
   }
