@@ -12,6 +12,7 @@
 #include "custdb/options.h"
 #include "custdb/status.h"
 #include "storage/keys.h"
+#include "storage/storage_read.h"
 
 namespace custdb {
 
@@ -52,6 +53,23 @@ class Storage {
   // Deletes every customer's tier_index entries and every tier-summary
   // counter (before a rebuild: keys.h kMetaRebuildTiering).
   Status ClearTiering();
+
+  // Reads `key` of `cf` into *value as `view` sees it; *found is false
+  // (and the result OK) when it is absent. Other errors are
+  // FromRocks(error, context), context "reading <cf name>" when empty.
+  Status Get(keys::Cf cf, std::string_view key, std::string* value, bool* found,
+             const ReadView& view = {}, const std::string& context = {}) const;
+  // Iterators over `cf` as `view` sees it, positioned by a Seek:
+  //  Scan       the whole column family in key order (total order: it
+  //             crosses key prefixes; see TotalOrder()).
+  //  ScanPrefix the keys that share the prefix extractor's prefix of the
+  //             key sought (one customer's history); the caller still
+  //             checks the prefix where a CF's prefix is longer than it.
+  //  ScanRange  as Scan, ending before `upper_bound`.
+  StorageIterator Scan(keys::Cf cf, const ReadView& view = {}) const;
+  StorageIterator ScanPrefix(keys::Cf cf, const ReadView& view = {}) const;
+  StorageIterator ScanRange(keys::Cf cf, std::string upper_bound,
+                            const ReadView& view = {}) const;
 
   // Reads a decimal meta value; 0 when absent.
   Status ReadMetaNumber(std::string_view name, uint64_t* value) const;

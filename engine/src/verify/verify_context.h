@@ -3,8 +3,6 @@
 #ifndef CUSTDB_ENGINE_VERIFY_VERIFY_CONTEXT_H_
 #define CUSTDB_ENGINE_VERIFY_VERIFY_CONTEXT_H_
 
-#include <rocksdb/db.h>
-
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -17,6 +15,7 @@
 #include "custdb/types.h"
 #include "storage/keys.h"
 #include "storage/storage.h"
+#include "storage/storage_read.h"
 
 namespace custdb {
 
@@ -28,7 +27,7 @@ class VerifyContext {
   VerifyContext(const Storage& storage, size_t max_problems,
                 VerifyReport* report);
   // Releases the snapshot: every iterator must be gone by then.
-  ~VerifyContext();
+  ~VerifyContext() = default;
   VerifyContext(const VerifyContext&) = delete;
   VerifyContext& operator=(const VerifyContext&) = delete;
 
@@ -41,19 +40,17 @@ class VerifyContext {
   }
 
   // A total-order iterator over `cf`, on the snapshot.
-  std::unique_ptr<rocksdb::Iterator> Scan(keys::Cf cf);
+  StorageIterator Scan(keys::Cf cf) const;
   // Reads `key` on the snapshot; *found is false when it is absent. Other
-  // read errors are returned.
+  // read errors are returned, as FromRocks(error, context) (context
+  // "verify: reading <cf name>" when empty).
   Status Get(keys::Cf cf, const std::string& key, std::string* value,
-             bool* found);
-  // As Get, with RocksDB's status untranslated.
-  rocksdb::Status RawGet(keys::Cf cf, const std::string& key,
-                         std::string* value);
+             bool* found, const std::string& context = {}) const;
 
  private:
   const Storage& storage_;
-  const rocksdb::Snapshot* snapshot_;
-  rocksdb::ReadOptions read_;
+  const ScopedSnapshot snapshot_;
+  const ReadView view_;
   size_t max_problems_;
   VerifyReport* report_;
   std::array<int64_t, 5> records_{};  // indexed by keys::RecordKind

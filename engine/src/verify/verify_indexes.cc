@@ -7,7 +7,6 @@
 
 #include "storage/codec.h"
 #include "storage/keys.h"
-#include "storage/rocks_status.h"
 #include "verify/verify_context.h"
 #include "write/validate.h"
 
@@ -138,13 +137,13 @@ Status CheckEntry(VerifyContext* ctx, std::string_view key,
 }  // namespace
 
 Status VerifyIndexEntries(VerifyContext* ctx) {
-  std::unique_ptr<rocksdb::Iterator> it = ctx->Scan(keys::Cf::kIndexes);
+  StorageIterator it = ctx->Scan(keys::Cf::kIndexes);
   Status s;
-  for (it->SeekToFirst(); s.ok() && it->Valid(); it->Next()) {
+  for (it.SeekToFirst(); s.ok() && it.Valid(); it.Next()) {
     ++ctx->report()->index_entries_checked;
-    s = CheckEntry(ctx, it->key().ToStringView(), it->value().ToStringView());
+    s = CheckEntry(ctx, it.key(), it.value());
   }
-  if (s.ok()) s = FromRocks(it->status(), "verify: scanning indexes");
+  if (s.ok()) s = it.status("verify: scanning indexes");
   return s;
 }
 
