@@ -371,7 +371,7 @@ Status ApplyRecordInteraction(const ApplyContext& ctx,
   AddInteractionState(interaction, +1, &deltas);
   txn->AddChannelDays(std::move(deltas));
   if (auto entry = ResolveTimeEntry(interaction)) {
-    txn->PutReportMarker(std::move(*entry));
+    txn->PutResolveTimeEntry(std::move(*entry));
   }
   txn->PutInteraction(interaction);
   txn->PutAggregates(interaction.customer_id, agg);
@@ -418,7 +418,7 @@ Status ApplyResolution(const ApplyContext&,
   AddInteractionState(after, +1, &deltas);
   txn->AddChannelDays(std::move(deltas));
   if (auto entry = ResolveTimeEntry(after)) {
-    txn->PutReportMarker(std::move(*entry));
+    txn->PutResolveTimeEntry(std::move(*entry));
   }
   const uint64_t customer_id = after.customer_id;
   txn->PutInteraction(std::move(after));

@@ -142,24 +142,17 @@ Status EngineImpl::EraseCustomer(uint64_t customer_id) {
     if (s.ok()) s = txn.RemoveCustomer(customer_id);
     if (!s.ok()) return s;
     for (const auto& o : orders) {
-      txn.RawDelete(keys::Cf::kOrders, o.key);
-      txn.RawDelete(keys::Cf::kIndexes,
-                    keys::EventIdKey(keys::IndexTag::kOrderId, o.record.id));
+      txn.DeleteOrder(o.key, o.record.id);
     }
     for (const auto& i : interactions) {
-      txn.RawDelete(keys::Cf::kInteractions, i.key);
-      txn.RawDelete(
-          keys::Cf::kIndexes,
-          keys::EventIdKey(keys::IndexTag::kInteractionId, i.record.id));
+      txn.DeleteInteraction(i.key, i.record.id);
     }
     for (keys::IndexTag tag : kIdentityTags) {
       const std::string& v = IdentityOf(&*current, tag);
       if (!v.empty()) txn.PutIdentity(tag, v, 0);
     }
     for (const std::string& forward : aliases) {
-      txn.RawDelete(keys::Cf::kIndexes, forward);
-      txn.RawDelete(keys::Cf::kTierIndex,
-                    keys::AliasOfKey(customer_id, forward));
+      txn.RemoveAlias(customer_id, forward);
     }
     // Its channel-report contributions leave with it.
     ChannelContribution gone =
@@ -167,12 +160,11 @@ Status EngineImpl::EraseCustomer(uint64_t customer_id) {
                        RecordsOf(interactions), -1);
     txn.AddChannelDays(std::move(gone.counters));
     for (const auto& key : gone.resolve_times) {
-      txn.RawDelete(keys::Cf::kTierIndex, key);
+      txn.DeleteResolveTimeEntry(key);
     }
     txn.AddCount(keys::RecordKind::kCustomer, -1);
     // The audit entry: that and when this id was erased, nothing personal.
-    txn.RawPut(keys::Cf::kMeta, keys::ErasureAuditKey(customer_id),
-               std::to_string(ctx_.now_ms()));
+    txn.PutErasureAudit(customer_id, ctx_.now_ms());
     return CommitAndCache(&txn);
   }
   return Status::Busy("customer_id: " + std::to_string(customer_id) +
@@ -251,14 +243,14 @@ Status EngineImpl::MergeCustomers(uint64_t survivor_id, uint64_t duplicate_id) {
                                     RecordsOf(dup_orders),
                                     RecordsOf(dup_interactions), -1));
     for (auto& o : dup_orders) {
-      txn.RawDelete(keys::Cf::kOrders, o.key);
+      txn.DeleteOrderRecord(o.key);
       o.record.customer_id = survivor_id;
       o.key = keys::HistoryKey(survivor_id, o.record.ts_ms, o.record.id);
       txn.PutOrder(o.record);
       orders.push_back(std::move(o));
     }
     for (auto& i : dup_interactions) {
-      txn.RawDelete(keys::Cf::kInteractions, i.key);
+      txn.DeleteInteractionRecord(i.key);
       i.record.customer_id = survivor_id;
       i.key = keys::HistoryKey(survivor_id, i.record.ts_ms, i.record.id);
       txn.PutInteraction(i.record);
@@ -276,12 +268,12 @@ Status EngineImpl::MergeCustomers(uint64_t survivor_id, uint64_t duplicate_id) {
     for (ChannelContribution& c : before) {
       txn.AddChannelDays(std::move(c.counters));
       for (const auto& key : c.resolve_times) {
-        txn.RawDelete(keys::Cf::kTierIndex, key);
+        txn.DeleteResolveTimeEntry(key);
       }
     }
     txn.AddChannelDays(std::move(after.counters));
     for (const auto& key : after.resolve_times) {
-      txn.RawPut(keys::Cf::kTierIndex, key, "");
+      txn.PutResolveTimeEntry(key);
     }
     AggregatesReplay replay;
     for (const auto& o : orders) replay.FeedOrder(o.record);
@@ -304,25 +296,17 @@ Status EngineImpl::MergeCustomers(uint64_t survivor_id, uint64_t duplicate_id) {
       } else {
         const std::string forward =
             keys::IdentityKey(keys::AliasTagOf(tag), value);
-        txn.RawPut(keys::Cf::kIndexes, forward, keys::IdKey(survivor_id));
-        txn.RawPut(keys::Cf::kTierIndex, keys::AliasOfKey(survivor_id, forward),
-                   "");
+        txn.PutAlias(survivor_id, forward);
       }
     }
     txn.PutCustomer(std::move(next));
     const std::string merged_key =
         keys::EventIdKey(keys::IndexTag::kMergedId, duplicate_id);
-    txn.RawPut(keys::Cf::kIndexes, merged_key, keys::IdKey(survivor_id));
-    txn.RawPut(keys::Cf::kTierIndex, keys::AliasOfKey(survivor_id, merged_key),
-               "");
+    txn.PutAlias(survivor_id, merged_key);
     // Aliases the duplicate held (from earlier merges) now resolve to the
     // survivor too.
     for (const std::string& forward : dup_aliases) {
-      txn.RawPut(keys::Cf::kIndexes, forward, keys::IdKey(survivor_id));
-      txn.RawDelete(keys::Cf::kTierIndex,
-                    keys::AliasOfKey(duplicate_id, forward));
-      txn.RawPut(keys::Cf::kTierIndex, keys::AliasOfKey(survivor_id, forward),
-                 "");
+      txn.MoveAlias(duplicate_id, survivor_id, forward);
     }
     s = txn.RemoveCustomer(duplicate_id);
     if (!s.ok()) return s;

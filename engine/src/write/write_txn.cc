@@ -285,14 +285,43 @@ Status WriteTxn::RemoveCustomer(uint64_t customer_id) {
   return Status::OK();
 }
 
-void WriteTxn::RawPut(keys::Cf cf, std::string key, std::string value) {
-  raw_.push_back({RawOp::kPut, cf, std::move(key), std::move(value)});
+void WriteTxn::DeleteOrder(std::string history_key, uint64_t order_id) {
+  deleted_orders_.push_back(std::move(history_key));
+  deleted_order_ids_.push_back(order_id);
 }
-void WriteTxn::RawDelete(keys::Cf cf, std::string key) {
-  raw_.push_back({RawOp::kDelete, cf, std::move(key), std::string()});
+
+void WriteTxn::DeleteInteraction(std::string history_key,
+                                 uint64_t interaction_id) {
+  deleted_interactions_.push_back(std::move(history_key));
+  deleted_interaction_ids_.push_back(interaction_id);
 }
-void WriteTxn::RawMerge(keys::Cf cf, std::string key, std::string value) {
-  raw_.push_back({RawOp::kMerge, cf, std::move(key), std::move(value)});
+
+void WriteTxn::DeleteOrderRecord(std::string history_key) {
+  deleted_orders_.push_back(std::move(history_key));
+}
+
+void WriteTxn::DeleteInteractionRecord(std::string history_key) {
+  deleted_interactions_.push_back(std::move(history_key));
+}
+
+void WriteTxn::PutAlias(uint64_t survivor, std::string forward_key) {
+  alias_listings_[keys::AliasOfKey(survivor, forward_key)] = true;
+  aliases_[std::move(forward_key)] = survivor;
+}
+
+void WriteTxn::MoveAlias(uint64_t from, uint64_t survivor,
+                         std::string forward_key) {
+  alias_listings_[keys::AliasOfKey(from, forward_key)] = false;
+  PutAlias(survivor, std::move(forward_key));
+}
+
+void WriteTxn::RemoveAlias(uint64_t holder, std::string forward_key) {
+  alias_listings_[keys::AliasOfKey(holder, forward_key)] = false;
+  aliases_[std::move(forward_key)] = 0;
+}
+
+void WriteTxn::PutErasureAudit(uint64_t customer_id, int64_t erased_ms) {
+  erasure_audits_[customer_id] = erased_ms;
 }
 
 Status WriteTxn::Touch(uint64_t customer_id) {
@@ -413,8 +442,12 @@ void WriteTxn::AddChannelDays(ChannelDayDeltas deltas) {
   }
 }
 
-void WriteTxn::PutReportMarker(std::string key) {
-  report_markers_.insert(std::move(key));
+void WriteTxn::PutResolveTimeEntry(std::string key) {
+  resolve_time_entries_[std::move(key)] = true;
+}
+
+void WriteTxn::DeleteResolveTimeEntry(std::string key) {
+  resolve_time_entries_[std::move(key)] = false;
 }
 
 void WriteTxn::RaiseMetaNumber(std::string_view name, uint64_t value) {
@@ -429,12 +462,10 @@ void WriteTxn::RaiseMetaNumber(std::string_view name, uint64_t value) {
 bool WriteTxn::empty() const {
   return customers_.empty() && aggregates_.empty() && orders_.empty() &&
          interactions_.empty() && identities_.empty() && counts_.empty() &&
-         meta_numbers_.empty() && removed_.empty() && raw_.empty() &&
-         channel_days_.empty() && report_markers_.empty();
-}
-
-static bool IsCounterCf(keys::Cf cf) {
-  return cf == keys::Cf::kCounters || cf == keys::Cf::kReportCounters;
+         meta_numbers_.empty() && removed_.empty() && channel_days_.empty() &&
+         resolve_time_entries_.empty() && deleted_orders_.empty() &&
+         deleted_interactions_.empty() && aliases_.empty() &&
+         alias_listings_.empty() && erasure_audits_.empty();
 }
 
 Status WriteTxn::Commit(const rocksdb::WriteOptions& write_options) {
@@ -484,35 +515,19 @@ Status WriteTxn::Commit(const rocksdb::WriteOptions& write_options) {
          keys::ChannelDayKey(channel_day.first, channel_day.second), delta,
          false});
   }
-  for (const std::string& key : report_markers_) {
-    batch.Put(cf(keys::Cf::kTierIndex), key, rocksdb::Slice());
+  for (const auto& [key, put] : resolve_time_entries_) {
+    if (put) {
+      batch.Put(cf(keys::Cf::kTierIndex), key, rocksdb::Slice());
+    } else {
+      batch.Delete(cf(keys::Cf::kTierIndex), key);
+    }
   }
   for (const auto& [name, value] : meta_numbers_) {
     batch.Put(cf(keys::Cf::kMeta), name, std::to_string(value));
   }
-  for (const Raw& r : raw_) {
-    switch (r.op) {
-      case RawOp::kPut:
-        batch.Put(cf(r.cf), r.key, r.value);
-        break;
-      case RawOp::kDelete:
-        batch.Delete(cf(r.cf), r.key);
-        break;
-      case RawOp::kMerge:
-        if (!IsCounterCf(r.cf)) batch.Merge(cf(r.cf), r.key, r.value);
-        break;
-    }
-  }
+  StageRemovals(&batch);
   // Every counter this commit moves, admitted and merged last; the ticket
   // is held until the write returns (counter_guard.h).
-  for (const Raw& r : raw_) {
-    if (r.op != RawOp::kMerge || !IsCounterCf(r.cf)) continue;
-    CounterMerge m{r.cf, r.key, {}, r.value.size() == 8};
-    if (!keys::DecodeCounterVec(r.value, &m.delta)) {
-      return Status::Internal("undecodable counter merge");
-    }
-    counter_merges_.push_back(std::move(m));
-  }
   CounterGuard* guard = storage_->counter_guard();
   CounterGuard::Ticket ticket =
       guard->Admit(CounterGuard::MagnitudeOf(counter_merges_));
@@ -528,6 +543,42 @@ Status WriteTxn::Commit(const rocksdb::WriteOptions& write_options) {
   }
   return FromRocks(storage_->db()->Write(write_options, &batch),
                    "committing write batch");
+}
+
+void WriteTxn::StageRemovals(rocksdb::WriteBatch* batch) const {
+  auto cf = [this](keys::Cf id) { return storage_->cf(id); };
+  for (const std::string& key : deleted_orders_) {
+    batch->Delete(cf(keys::Cf::kOrders), key);
+  }
+  for (uint64_t id : deleted_order_ids_) {
+    batch->Delete(cf(keys::Cf::kIndexes),
+                  keys::EventIdKey(keys::IndexTag::kOrderId, id));
+  }
+  for (const std::string& key : deleted_interactions_) {
+    batch->Delete(cf(keys::Cf::kInteractions), key);
+  }
+  for (uint64_t id : deleted_interaction_ids_) {
+    batch->Delete(cf(keys::Cf::kIndexes),
+                  keys::EventIdKey(keys::IndexTag::kInteractionId, id));
+  }
+  for (const auto& [forward, holder] : aliases_) {
+    if (holder == 0) {
+      batch->Delete(cf(keys::Cf::kIndexes), forward);
+    } else {
+      batch->Put(cf(keys::Cf::kIndexes), forward, keys::IdKey(holder));
+    }
+  }
+  for (const auto& [key, listed] : alias_listings_) {
+    if (listed) {
+      batch->Put(cf(keys::Cf::kTierIndex), key, rocksdb::Slice());
+    } else {
+      batch->Delete(cf(keys::Cf::kTierIndex), key);
+    }
+  }
+  for (const auto& [id, erased_ms] : erasure_audits_) {
+    batch->Put(cf(keys::Cf::kMeta), keys::ErasureAuditKey(id),
+               std::to_string(erased_ms));
+  }
 }
 
 void WriteTxn::UpdateCache(bool committed) {
