@@ -16,6 +16,7 @@
 #include "verify/verify_aggregates.h"
 #include "verify/verify_channel_counters.h"
 #include "verify/verify_context.h"
+#include "write/aggregates_replay.h"
 #include "write/validate.h"
 
 namespace custdb {

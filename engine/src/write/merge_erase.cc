@@ -9,7 +9,7 @@
 #include "reports/channel_counters.h"
 #include "storage/codec.h"
 #include "storage/rocks_status.h"
-#include "verify/verify_aggregates.h"
+#include "write/aggregates_replay.h"
 #include "write/write_txn.h"
 
 namespace custdb {
