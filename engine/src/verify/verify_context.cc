@@ -60,17 +60,4 @@ std::string Describe(const HistoryKind& kind,
          std::to_string(parts.ts_ms) + ")";
 }
 
-const std::array<IdentityField, 3> kIdentityFields = {{
-    {keys::IndexTag::kCustomerCode, "code", &Customer::code},
-    {keys::IndexTag::kCustomerEmail, "email", &Customer::email},
-    {keys::IndexTag::kCustomerPhone, "phone", &Customer::phone},
-}};
-
-const IdentityField* IdentityFieldOf(keys::IndexTag tag) {
-  for (const IdentityField& f : kIdentityFields) {
-    if (f.tag == tag) return &f;
-  }
-  return nullptr;
-}
-
 }  // namespace custdb

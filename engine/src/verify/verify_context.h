@@ -13,6 +13,7 @@
 #include "custdb/engine.h"
 #include "custdb/status.h"
 #include "custdb/types.h"
+#include "storage/identity_fields.h"  // kIdentityFields, for the passes
 #include "storage/keys.h"
 #include "storage/storage.h"
 #include "storage/storage_read.h"
@@ -92,16 +93,6 @@ extern const HistoryKind kInteractionHistory;
 // "order 5 (customer 3, ts 1700000000000)".
 std::string Describe(const HistoryKind& kind,
                      const keys::HistoryKeyParts& parts);
-
-// The unique identities of a customer and their indexes.
-struct IdentityField {
-  keys::IndexTag tag;
-  const char* name;  // "email"
-  std::string Customer::*field;
-};
-extern const std::array<IdentityField, 3> kIdentityFields;
-// Null for a tag that is not an identity index.
-const IdentityField* IdentityFieldOf(keys::IndexTag tag);
 
 }  // namespace custdb
 

@@ -125,9 +125,7 @@ Status CheckEntry(VerifyContext* ctx, std::string_view key,
   if (tag == kInteractionHistory.id_tag) {
     return CheckEventEntry(ctx, kInteractionHistory, rest, value);
   }
-  if (tag == keys::IndexTag::kMergedId || tag == keys::IndexTag::kCodeAlias ||
-      tag == keys::IndexTag::kEmailAlias ||
-      tag == keys::IndexTag::kPhoneAlias) {
+  if (tag == keys::IndexTag::kMergedId || IdentityFieldOfAlias(tag)) {
     return CheckAliasEntry(ctx, key, value);
   }
   ctx->Problem("indexes key " + Hex(key) + " has an unknown tag");
