@@ -76,6 +76,7 @@ class Storage {
 
  private:
   Storage() = default;
+  Status LoadMeta(const Options& options);
   Status Initialize(const Options& options);
   Status CheckMeta(const Options& options);
   Status Migrate(uint64_t from_version);
