@@ -8,7 +8,7 @@
 #include "storage/codec.h"
 #include "storage/customer_reader.h"
 #include "storage/rocks_status.h"
-#include "tiering/tier_entries.h"
+#include "tiering/tier_changes.h"
 
 namespace custdb {
 namespace {
@@ -339,83 +339,47 @@ void WriteTxn::StageTiering(rocksdb::WriteBatch* batch) {
   auto view = [](std::string_view v) {
     return rocksdb::Slice(v.data(), v.size());
   };
+  auto committed = [this](uint64_t id) -> std::optional<CommittedTiering> {
+    auto base = committed_.find(id);
+    if (base == committed_.end() || !base->second) return std::nullopt;
+    const CachedCustomer& c = *base->second;
+    return CommittedTiering{c.profile.get(), &c.aggregates, &c.derived};
+  };
   std::vector<uint64_t> touched;
   for (const auto& entry : customers_) touched.push_back(entry.first);
   for (const auto& entry : aggregates_) {
     if (!customers_.count(entry.first)) touched.push_back(entry.first);
   }
-  CounterDeltas deltas;
-  std::vector<TierIndexMove> index_moves;
+  TierChanges changes(tier_);
   for (uint64_t id : touched) {
-    auto base = committed_.find(id);
-    const CachedCustomer* before =
-        base != committed_.end() && base->second ? &*base->second : nullptr;
+    const std::optional<CommittedTiering> before = committed(id);
     auto p = customers_.find(id);
     auto a = aggregates_.find(id);
     const Customer* profile = p != customers_.end()
                                   ? &p->second
-                                  : (before ? before->profile.get() : nullptr);
+                                  : (before ? before->profile : nullptr);
     const Aggregates* aggregates =
         a != aggregates_.end() ? &a->second
-                               : (before ? &before->aggregates : nullptr);
+                               : (before ? before->aggregates : nullptr);
     if (profile == nullptr || aggregates == nullptr) continue;
-
-    Derived derived = Derive(*aggregates, *tier_.policy, tier_.as_of_ms);
-    // A re-derive later in time that changes nothing under the same policy
-    // writes nothing: the stored attributes hold from their as_of until
-    // next_change_ms, which lies after this as_of (Verify re-derives at the
-    // stored as_of). A full rescore would otherwise rewrite every customer
-    // and leave a compaction backlog behind it.
-    if (before != nullptr && before->derived.present && !tier_.rebuild &&
-        touched_only_.count(id) &&
-        before->derived.policy_version == tier_.policy->version &&
-        before->derived.as_of_ms <= tier_.as_of_ms &&
-        before->derived.derived == derived) {
+    DerivedState after;
+    if (!changes.Rederive(before ? &*before : nullptr, *profile, *aggregates,
+                          touched_only_.count(id) != 0, &after)) {
       continue;
     }
-    DerivedState& after = derived_after_[id];
-    after.present = true;
-    after.derived = std::move(derived);
-    after.as_of_ms = tier_.as_of_ms;
-    after.policy_version = tier_.policy->version;
+    DerivedState& stored = derived_after_[id] = std::move(after);
     batch->Put(cf(keys::Cf::kAggregates), keys::IdKey(id),
-               view(codec::EncodeView(*aggregates, after)));
-
-    const TierFacts facts_after = FactsOf(*profile, *aggregates, after.derived);
-    // A record written before tiering has no entries yet.
-    std::optional<TierFacts> facts_before;
-    if (before != nullptr && before->derived.present && !tier_.rebuild) {
-      if (before->derived.derived != after.derived) ++derived_changes_;
-      facts_before = FactsOf(*before->profile, before->aggregates,
-                             before->derived.derived);
-    } else {
-      ++derived_changes_;
-    }
-    const TierFacts* was = facts_before ? &*facts_before : nullptr;
-    AddTierIndexMoves(was, &facts_after, &index_moves);
-    AddSummaryChange(was, &facts_after, &deltas);
+               view(codec::EncodeView(*aggregates, stored)));
   }
   for (uint64_t id : removed_) {
-    auto base = committed_.find(id);
-    if (base == committed_.end() || !base->second) continue;
-    const CachedCustomer& before = *base->second;
+    const std::optional<CommittedTiering> before = committed(id);
+    if (!before) continue;
     batch->Delete(cf(keys::Cf::kCustomers), keys::IdKey(id));
     batch->Delete(cf(keys::Cf::kAggregates), keys::IdKey(id));
-    if (!before.derived.present) continue;
-    const TierFacts facts =
-        FactsOf(*before.profile, before.aggregates, before.derived.derived);
-    AddTierIndexMoves(&facts, nullptr, &index_moves);
-    AddSummaryChange(&facts, nullptr, &deltas);
+    changes.Remove(*before);
   }
-  // In key order: the memtable's skiplist remembers where its last insert
-  // went, so neighbouring keys are cheap to insert, while a customer's own
-  // keys (one per tag) lie far apart. Stable, so a key staged twice keeps
-  // its last operation.
-  std::stable_sort(index_moves.begin(), index_moves.end(),
-                   [](const TierIndexMove& x, const TierIndexMove& y) {
-                     return x.key < y.key;
-                   });
-  for (const TierIndexMove& move : index_moves) {
+  derived_changes_ += changes.derived_changes();
+  for (const TierIndexMove& move : changes.SortedIndexMoves()) {
     if (move.put) {
       batch->Put(cf(keys::Cf::kTierIndex), move.key, move.value);
     } else {
@@ -423,7 +387,7 @@ void WriteTxn::StageTiering(rocksdb::WriteBatch* batch) {
     }
   }
   // Counters are merged by Commit once CounterGuard admitted them.
-  for (auto& [key, vec] : deltas) {
+  for (auto& [key, vec] : changes.summary_deltas()) {
     if (vec.empty()) continue;
     counter_merges_.push_back(
         {keys::Cf::kCounters, key, std::move(vec), false});

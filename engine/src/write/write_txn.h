@@ -22,18 +22,9 @@
 #include "storage/counter_guard.h"
 #include "storage/keys.h"
 #include "storage/storage.h"
-#include "tiering/derive.h"
+#include "tiering/tier_changes.h"  // TierContext
 
 namespace custdb {
-
-// The policy and time every customer a transaction touches is derived at.
-struct TierContext {
-  const TierPolicy* policy = nullptr;
-  int64_t as_of_ms = 0;
-  // The committed records have no tier entries or summary contributions
-  // (keys.h kMetaRebuildTiering): stage them whole, remove nothing.
-  bool rebuild = false;
-};
 
 class WriteTxn {
  public:
@@ -137,8 +128,9 @@ class WriteTxn {
   Status GetEventKey(keys::IndexTag tag, uint64_t id,
                      std::optional<std::string>* history_key);
 
-  // Derives every touched customer and stages its aggregates record, tier
-  // index moves and summary counter deltas into `batch`.
+  // Derives every touched customer (tiering/tier_changes.h) and stages its
+  // aggregates record, tier index moves and summary counter deltas into
+  // `batch`.
   void StageTiering(rocksdb::WriteBatch* batch);
   // Stages what erase and merge removed or moved (DeleteOrder …
   // PutErasureAudit).
