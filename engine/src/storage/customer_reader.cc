@@ -7,9 +7,11 @@
 
 namespace custdb {
 
-Status ReadCustomerRecord(const Storage& storage, uint64_t customer_id,
-                          std::optional<CustomerRecord>* out,
-                          const rocksdb::Snapshot* snapshot) {
+namespace {
+
+Status ReadWith(const Storage& storage, uint64_t customer_id,
+                const rocksdb::ReadOptions& ro,
+                std::optional<CustomerRecord>* out) {
   out->reset();
   const std::string key = keys::IdKey(customer_id);
   rocksdb::ColumnFamilyHandle* cfs[2] = {storage.cf(keys::Cf::kCustomers),
@@ -17,8 +19,6 @@ Status ReadCustomerRecord(const Storage& storage, uint64_t customer_id,
   rocksdb::Slice key_slices[2] = {key, key};
   rocksdb::PinnableSlice values[2];
   rocksdb::Status statuses[2];
-  rocksdb::ReadOptions ro;
-  ro.snapshot = snapshot;
   storage.db()->MultiGet(ro, 2, cfs, key_slices, values, statuses);
   if (statuses[0].IsNotFound()) return Status::OK();
   for (const auto& s : statuses) {
@@ -35,6 +35,25 @@ Status ReadCustomerRecord(const Storage& storage, uint64_t customer_id,
     *out = std::move(record);
   }
   return s;
+}
+
+}  // namespace
+
+Status ReadCustomerRecord(const Storage& storage, uint64_t customer_id,
+                          std::optional<CustomerRecord>* out,
+                          const rocksdb::Snapshot* snapshot) {
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snapshot;
+  return ReadWith(storage, customer_id, ro, out);
+}
+
+Status ReadCustomerRecord(const Storage& storage, uint64_t customer_id,
+                          std::optional<CustomerRecord>* out,
+                          const ReadView& view) {
+  rocksdb::ReadOptions ro;
+  if (view.snapshot != nullptr) ro.snapshot = view.snapshot->get();
+  ro.fill_cache = view.fill_cache;
+  return ReadWith(storage, customer_id, ro, out);
 }
 
 }  // namespace custdb

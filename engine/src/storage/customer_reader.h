@@ -18,6 +18,11 @@ namespace custdb {
 Status ReadCustomerRecord(const Storage& storage, uint64_t customer_id,
                           std::optional<CustomerRecord>* out,
                           const rocksdb::Snapshot* snapshot = nullptr);
+// As above, as `view` sees the database (a ScopedSnapshot). The form above
+// goes once its callers hold ScopedSnapshots.
+Status ReadCustomerRecord(const Storage& storage, uint64_t customer_id,
+                          std::optional<CustomerRecord>* out,
+                          const ReadView& view);
 
 }  // namespace custdb
 

@@ -101,9 +101,9 @@ enum class IndexTag : uint8_t {
 // are empty (the query path checks its other filters on the cached
 // customer record) except last_activity's, which covers ChurnWatch
 // (ActivityValue). `~spend` is i64 total_spend_minor
-// bit-inverted: spend descending. The channel-report entries (0x30, 0x31)
-// have empty values too; a pass over every tier_index entry must tell them
-// apart by tag.
+// bit-inverted: spend descending. The resolve-time (0x30) and alias-list
+// (0x40) entries have empty values too; a pass over every tier_index entry
+// must tell them apart by tag.
 enum class TierTag : uint8_t {
   kOwnerSpend = 0x21,  // u64 owner_channel_id · ~spend · id
   kRegion = 0x22,      // string region · id
