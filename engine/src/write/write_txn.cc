@@ -432,39 +432,38 @@ bool WriteTxn::empty() const {
          alias_listings_.empty() && erasure_audits_.empty();
 }
 
-Status WriteTxn::Commit(const rocksdb::WriteOptions& write_options) {
-  if (empty()) return Status::OK();
-  // Reserved up front: growing the batch from empty reallocated it several
-  // times per single-event write.
-  rocksdb::WriteBatch batch(kInitialBatchBytes);
+void WriteTxn::StageRecords(rocksdb::WriteBatch* batch) {
   auto cf = [this](keys::Cf id) { return storage_->cf(id); };
   auto view = [](std::string_view v) {
     return rocksdb::Slice(v.data(), v.size());
   };
   for (const auto& [id, c] : customers_) {
-    batch.Put(cf(keys::Cf::kCustomers), keys::IdKey(id),
-              view(codec::EncodeView(c)));
+    batch->Put(cf(keys::Cf::kCustomers), keys::IdKey(id),
+               view(codec::EncodeView(c)));
   }
-  StageTiering(&batch);
+  StageTiering(batch);
   for (const auto& [id, o] : orders_) {
     std::string key = keys::HistoryKey(o.customer_id, o.ts_ms, id);
-    batch.Put(cf(keys::Cf::kOrders), key, view(codec::EncodeView(o)));
-    batch.Put(cf(keys::Cf::kIndexes),
-              keys::EventIdKey(keys::IndexTag::kOrderId, id), key);
+    batch->Put(cf(keys::Cf::kOrders), key, view(codec::EncodeView(o)));
+    batch->Put(cf(keys::Cf::kIndexes),
+               keys::EventIdKey(keys::IndexTag::kOrderId, id), key);
   }
   for (const auto& [id, i] : interactions_) {
     std::string key = keys::HistoryKey(i.customer_id, i.ts_ms, id);
-    batch.Put(cf(keys::Cf::kInteractions), key, view(codec::EncodeView(i)));
-    batch.Put(cf(keys::Cf::kIndexes),
-              keys::EventIdKey(keys::IndexTag::kInteractionId, id), key);
+    batch->Put(cf(keys::Cf::kInteractions), key, view(codec::EncodeView(i)));
+    batch->Put(cf(keys::Cf::kIndexes),
+               keys::EventIdKey(keys::IndexTag::kInteractionId, id), key);
   }
   for (const auto& [key, holder] : identities_) {
     if (holder == 0) {
-      batch.Delete(cf(keys::Cf::kIndexes), key);
+      batch->Delete(cf(keys::Cf::kIndexes), key);
     } else {
-      batch.Put(cf(keys::Cf::kIndexes), key, keys::IdKey(holder));
+      batch->Put(cf(keys::Cf::kIndexes), key, keys::IdKey(holder));
     }
   }
+}
+
+void WriteTxn::CollectCounterMerges() {
   for (const auto& [kind, delta] : counts_) {
     if (delta != 0) {
       counter_merges_.push_back({keys::Cf::kCounters,
@@ -479,16 +478,31 @@ Status WriteTxn::Commit(const rocksdb::WriteOptions& write_options) {
          keys::ChannelDayKey(channel_day.first, channel_day.second), delta,
          false});
   }
+}
+
+void WriteTxn::StageEntries(rocksdb::WriteBatch* batch) const {
+  auto cf = [this](keys::Cf id) { return storage_->cf(id); };
   for (const auto& [key, put] : resolve_time_entries_) {
     if (put) {
-      batch.Put(cf(keys::Cf::kTierIndex), key, rocksdb::Slice());
+      batch->Put(cf(keys::Cf::kTierIndex), key, rocksdb::Slice());
     } else {
-      batch.Delete(cf(keys::Cf::kTierIndex), key);
+      batch->Delete(cf(keys::Cf::kTierIndex), key);
     }
   }
   for (const auto& [name, value] : meta_numbers_) {
-    batch.Put(cf(keys::Cf::kMeta), name, std::to_string(value));
+    batch->Put(cf(keys::Cf::kMeta), name, std::to_string(value));
   }
+}
+
+Status WriteTxn::Commit(const rocksdb::WriteOptions& write_options) {
+  if (empty()) return Status::OK();
+  // Reserved up front: growing the batch from empty reallocated it several
+  // times per single-event write.
+  rocksdb::WriteBatch batch(kInitialBatchBytes);
+  auto cf = [this](keys::Cf id) { return storage_->cf(id); };
+  StageRecords(&batch);  // and the summary counters (StageTiering)
+  CollectCounterMerges();
+  StageEntries(&batch);
   StageRemovals(&batch);
   // Every counter this commit moves, admitted and merged last; the ticket
   // is held until the write returns (counter_guard.h).

@@ -132,6 +132,12 @@ class WriteTxn {
   // aggregates record, tier index moves and summary counter deltas into
   // `batch`.
   void StageTiering(rocksdb::WriteBatch* batch);
+  // The parts of Commit, in the order they write: records (profiles,
+  // tiering, histories, identities), then the counter merges of the record
+  // counts and channel days, resolve-time and meta entries, removals.
+  void StageRecords(rocksdb::WriteBatch* batch);
+  void CollectCounterMerges();
+  void StageEntries(rocksdb::WriteBatch* batch) const;
   // Stages what erase and merge removed or moved (DeleteOrder …
   // PutErasureAudit).
   void StageRemovals(rocksdb::WriteBatch* batch) const;
