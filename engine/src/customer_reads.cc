@@ -106,7 +106,7 @@ Result<CustomerRecord> CustomerReads::ResolveCustomer(
   ro.snapshot = snapshot;
   std::string survivor;
   rocksdb::Status s = storage_.db()->Get(
-      ro, storage_.cf(keys::kIndexesCf),
+      ro, storage_.cf(keys::Cf::kIndexes),
       keys::EventIdKey(keys::IndexTag::kMergedId, customer_id), &survivor);
   uint64_t id = 0;
   if (s.ok() && keys::DecodeIdKey(survivor, &id)) return read(id);
@@ -116,13 +116,13 @@ Result<CustomerRecord> CustomerReads::ResolveCustomer(
 Result<CustomerRecord> CustomerReads::ReadCustomerByIdentity(
     keys::IndexTag tag, const std::string& value) {
   std::string holder;
-  rocksdb::Status s =
-      storage_.db()->Get(rocksdb::ReadOptions(), storage_.cf(keys::kIndexesCf),
-                         keys::IdentityKey(tag, value), &holder);
+  rocksdb::Status s = storage_.db()->Get(
+      rocksdb::ReadOptions(), storage_.cf(keys::Cf::kIndexes),
+      keys::IdentityKey(tag, value), &holder);
   // A value a merged customer had: it resolves to the survivor.
   if (s.IsNotFound()) {
     s = storage_.db()->Get(
-        rocksdb::ReadOptions(), storage_.cf(keys::kIndexesCf),
+        rocksdb::ReadOptions(), storage_.cf(keys::Cf::kIndexes),
         keys::IdentityKey(keys::AliasTagOf(tag), value), &holder);
   }
   if (s.IsNotFound()) {
@@ -164,7 +164,7 @@ Result<T> CustomerReads::ReadEvent(uint64_t id) {
   std::string history_key;
   rocksdb::DB* db = storage_.db();
   rocksdb::Status s =
-      db->Get(rocksdb::ReadOptions(), storage_.cf(keys::kIndexesCf),
+      db->Get(rocksdb::ReadOptions(), storage_.cf(keys::Cf::kIndexes),
               keys::EventIdKey(kind.id_tag, id), &history_key);
   if (s.IsNotFound()) {
     return Status::NotFound(what + "_id: " + std::to_string(id) +
@@ -230,7 +230,7 @@ Result<Page<T>> CustomerReads::ListHistory(const HistoryQuery& q,
     ro.snapshot = snapshot;
     std::string exists;
     rocksdb::Status rs =
-        storage_.db()->Get(ro, storage_.cf(keys::kAggregatesCf),
+        storage_.db()->Get(ro, storage_.cf(keys::Cf::kAggregates),
                            keys::IdKey(q.customer_id), &exists);
     if (rs.IsNotFound()) {
       return Status::NotFound(
@@ -293,7 +293,7 @@ Result<RecordCounts> CustomerReads::Counts() {
   for (const auto& w : counted) {
     std::string value;
     rocksdb::Status s = storage_.db()->Get(
-        rocksdb::ReadOptions(), storage_.cf(keys::kCountersCf),
+        rocksdb::ReadOptions(), storage_.cf(keys::Cf::kCounters),
         keys::RecordCountKey(w.kind), &value);
     if (s.IsNotFound()) continue;
     if (!s.ok()) return FromRocks(s, "reading counters");
@@ -315,7 +315,7 @@ Result<RecordCounts> CustomerReads::Counts() {
     rocksdb::ReadOptions ro = TotalOrder();
     ro.iterate_upper_bound = &upper_slice;
     std::unique_ptr<rocksdb::Iterator> it(
-        storage_.db()->NewIterator(ro, storage_.cf(keys::kIndexesCf)));
+        storage_.db()->NewIterator(ro, storage_.cf(keys::Cf::kIndexes)));
     for (it->Seek(lower); it->Valid(); it->Next()) ++*w.out;
     if (!it->status().ok()) return FromRocks(it->status(), "counting records");
   }
@@ -330,7 +330,7 @@ Result<EngineStats> CustomerReads::Stats() {
   if (!counts.ok()) return counts.status();
   stats.counts = *counts;
   rocksdb::DB* db = storage_.db();
-  for (int cf = 1; cf < keys::kNumColumnFamilies; ++cf) {
+  for (keys::Cf cf : keys::kCustdbColumnFamilies) {
     ColumnFamilyStats s;
     s.name = keys::ColumnFamilyName(cf);
     db->GetIntProperty(storage_.cf(cf), "rocksdb.estimate-num-keys",
@@ -355,9 +355,9 @@ Status CustomerReads::ForEachCustomer(
   ro.snapshot = snapshot;
   ro.fill_cache = false;
   std::unique_ptr<rocksdb::Iterator> profiles(
-      db->NewIterator(ro, storage_.cf(keys::kCustomersCf)));
+      db->NewIterator(ro, storage_.cf(keys::Cf::kCustomers)));
   std::unique_ptr<rocksdb::Iterator> aggregates(
-      db->NewIterator(ro, storage_.cf(keys::kAggregatesCf)));
+      db->NewIterator(ro, storage_.cf(keys::Cf::kAggregates)));
   Status s;
   aggregates->SeekToFirst();
   for (profiles->SeekToFirst(); s.ok() && profiles->Valid(); profiles->Next()) {

@@ -55,7 +55,7 @@ Status EngineImpl::Open(const Options& options, std::unique_ptr<Engine>* out) {
 
 Status EngineImpl::LoadState() {
   std::unique_ptr<rocksdb::Iterator> it(storage_->db()->NewIterator(
-      TotalOrder(), storage_->cf(keys::kChannelsCf)));
+      TotalOrder(), storage_->cf(keys::Cf::kChannels)));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     Channel channel;
     Status s = codec::Decode(it->value().ToStringView(), &channel);
@@ -199,7 +199,7 @@ Status EngineImpl::Flush() {
   Status writable = core_.CheckWritable();
   if (!writable.ok()) return writable;
   std::vector<rocksdb::ColumnFamilyHandle*> cfs;
-  for (int cf = 0; cf < keys::kNumColumnFamilies; ++cf) {
+  for (keys::Cf cf : keys::kAllColumnFamilies) {
     cfs.push_back(storage_->cf(cf));
   }
   return FromRocks(storage_->db()->Flush(rocksdb::FlushOptions(), cfs),
@@ -209,7 +209,7 @@ Status EngineImpl::Flush() {
 Status EngineImpl::CompactAll() {
   Status writable = core_.CheckWritable();
   if (!writable.ok()) return writable;
-  for (int cf = 0; cf < keys::kNumColumnFamilies; ++cf) {
+  for (keys::Cf cf : keys::kAllColumnFamilies) {
     rocksdb::CompactRangeOptions o;
     Status s = FromRocks(
         storage_->db()->CompactRange(o, storage_->cf(cf), nullptr, nullptr),

@@ -62,7 +62,7 @@ Status CustomerQueries::CountChurned(
   ro.snapshot = snapshot.snapshot();
   ro.total_order_seek = true;
   std::unique_ptr<rocksdb::Iterator> it(
-      storage_.db()->NewIterator(ro, storage_.cf(keys::kTierIndexCf)));
+      storage_.db()->NewIterator(ro, storage_.cf(keys::Cf::kTierIndex)));
   for (const IndexRange& r : plan.ranges) {
     for (it->Seek(r.lower); it->Valid() && it->key().compare(r.upper) < 0;
          it->Next()) {

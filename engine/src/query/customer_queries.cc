@@ -336,7 +336,7 @@ Status CustomerQueries::ScanIndex(const ScanPlan& plan,
   // One snapshot for every range, so that the ranges agree with each other
   // (a customer moving between two of them is seen in one).
   rocksdb::ManagedSnapshot snapshot(storage_.db());
-  IndexScan scan(storage_.db(), storage_.cf(keys::kTierIndexCf),
+  IndexScan scan(storage_.db(), storage_.cf(keys::Cf::kTierIndex),
                  snapshot.snapshot(), plan.ranges, plan.reverse);
   // Candidates are taken in batches: each one's cache entry is pinned
   // (read in place, not copied) and its parts prefetched before any is
@@ -409,7 +409,7 @@ ScanPlan CustomerQueries::ChooseQueryPlan(
       if (c.index_order) ResumeAfter(*after, &c);
     }
   }
-  rocksdb::ColumnFamilyHandle* index_cf = storage_.cf(keys::kTierIndexCf);
+  rocksdb::ColumnFamilyHandle* index_cf = storage_.cf(keys::Cf::kTierIndex);
   const size_t chosen =
       ChoosePlan(&candidates, q.limit, [this, index_cf](const IndexRange& r) {
         return EstimateIndexKeys(storage_.db(), index_cf, r);

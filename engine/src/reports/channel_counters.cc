@@ -43,21 +43,6 @@ void AddDeltas(ChannelDayDeltas* out, const ChannelDayDeltas& deltas) {
   }
 }
 
-const char* ChannelDaySlotName(uint16_t slot) {
-  static constexpr const char* kNames[] = {
-      "revenue_minor",     "orders",
-      "buying_customers",  "new_customers",
-      "repeat_customers",  "interactions",
-      "complaints_opened", "complaints_resolved",
-      "satisfaction_sum",  "satisfaction_count",
-      "nps_promoters",     "nps_passives",
-      "nps_detractors",    "cross_channel_in",
-      "cross_channel_out",
-  };
-  return slot < sizeof(kNames) / sizeof(kNames[0]) ? kNames[slot]
-                                                   : "unknown slot";
-}
-
 void AddOrderState(const Order& order, int sign, ChannelDayDeltas* out) {
   const int64_t day = DayOf(order.ts_ms);
   // Wrapping, as the counters add: a revenue counter cannot fail a write

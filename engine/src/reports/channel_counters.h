@@ -50,9 +50,6 @@ void AddSlot(ChannelDayDeltas* out, uint64_t channel_id, int64_t day_ms,
 // Adds `deltas` into *out, dropping entries that become all zero.
 void AddDeltas(ChannelDayDeltas* out, const ChannelDayDeltas& deltas);
 
-// "revenue_minor", "orders", … (the ChannelReportRow field of a slot).
-const char* ChannelDaySlotName(uint16_t slot);
-
 // The part of an order's contribution that depends on the order alone
 // (revenue, orders), times `sign` (+1 to add, -1 to remove).
 void AddOrderState(const Order& order, int sign, ChannelDayDeltas* out);

@@ -42,8 +42,10 @@ class ChannelDayReader {
       : db_(storage.db()), snapshot_(db_->GetSnapshot()) {
     rocksdb::ReadOptions ro = TotalOrder();
     ro.snapshot = snapshot_;
-    counters_.reset(db_->NewIterator(ro, storage.cf(keys::kReportCountersCf)));
-    resolve_times_.reset(db_->NewIterator(ro, storage.cf(keys::kTierIndexCf)));
+    counters_.reset(
+        db_->NewIterator(ro, storage.cf(keys::Cf::kReportCounters)));
+    resolve_times_.reset(
+        db_->NewIterator(ro, storage.cf(keys::Cf::kTierIndex)));
   }
   ~ChannelDayReader() {
     counters_.reset();
@@ -135,8 +137,9 @@ Status ReadOwnerCounters(const Storage& storage,
   std::vector<rocksdb::Slice> slices(counter_keys.begin(), counter_keys.end());
   std::vector<rocksdb::PinnableSlice> values(n);
   std::vector<rocksdb::Status> statuses(n);
-  storage.db()->MultiGet(rocksdb::ReadOptions(), storage.cf(keys::kCountersCf),
-                         n, slices.data(), values.data(), statuses.data());
+  storage.db()->MultiGet(rocksdb::ReadOptions(),
+                         storage.cf(keys::Cf::kCounters), n, slices.data(),
+                         values.data(), statuses.data());
   out->assign(n, {});
   for (size_t i = 0; i < n; ++i) {
     if (statuses[i].IsNotFound()) continue;
@@ -170,7 +173,7 @@ Status ReadRegionCounters(const Storage& storage,
   ro.iterate_lower_bound = &lower_bound;
   ro.iterate_upper_bound = &upper_bound;
   std::unique_ptr<rocksdb::Iterator> it(
-      storage.db()->NewIterator(ro, storage.cf(keys::kCountersCf)));
+      storage.db()->NewIterator(ro, storage.cf(keys::Cf::kCounters)));
   for (uint64_t owner : owners) {
     const std::string prefix = keys::TierSummaryRegionPrefix(owner);
     for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix);

@@ -9,7 +9,7 @@
 #include "custdb/policy.h"
 #include "custdb/status.h"
 #include "custdb/types.h"
-#include "tiering/derive.h"
+#include "storage/derived_state.h"
 
 namespace custdb {
 namespace codec {

@@ -7,7 +7,6 @@
 #include <memory>
 
 #include "custdb/time_format.h"
-#include "reports/channel_counters.h"
 #include "storage/rocks_status.h"
 #include "storage/storage.h"
 
@@ -28,12 +27,13 @@ uint64_t SaturatingAdd(uint64_t a, uint64_t b) {
 
 // "channel report counter revenue_minor of channel 3 on day 19723", ...
 std::string CounterName(const CounterMerge& m, uint16_t slot) {
-  if (m.cf == keys::kReportCountersCf) {
+  if (m.cf == keys::Cf::kReportCounters) {
     uint64_t channel = 0;
     int64_t day = 0;
     if (keys::DecodeChannelDayKey(m.key, &channel, &day)) {
-      return std::string("channel report counter ") + ChannelDaySlotName(slot) +
-             " of channel " + std::to_string(channel) + " on " +
+      return std::string("channel report counter ") +
+             keys::ChannelDaySlotName(slot) + " of channel " +
+             std::to_string(channel) + " on " +
              FormatIso8601(day).substr(0, 10);
     }
     return "channel report counter";
@@ -104,7 +104,7 @@ Status CounterGuard::CheckExactly(const Storage& storage,
 
 Status CounterGuard::LargestStored(const Storage& storage, uint64_t* out) {
   *out = 0;
-  for (int cf : {keys::kCountersCf, keys::kReportCountersCf}) {
+  for (keys::Cf cf : {keys::Cf::kCounters, keys::Cf::kReportCounters}) {
     std::unique_ptr<rocksdb::Iterator> it(
         storage.db()->NewIterator(TotalOrder(), storage.cf(cf)));
     keys::CounterVec vec;

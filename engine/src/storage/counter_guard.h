@@ -32,7 +32,7 @@ class Storage;
 
 // One counter merge a write is about to commit.
 struct CounterMerge {
-  int cf = 0;  // keys::kCountersCf or keys::kReportCountersCf
+  keys::Cf cf = keys::Cf::kCounters;  // or keys::Cf::kReportCounters
   std::string key;
   keys::CounterVec delta;  // a plain counter is slot 0
   bool plain = false;      // encoded as one i64 (record counts)

@@ -1,3 +1,4 @@
+// One customer's profile and aggregates, read in one MultiGet.
 #include "storage/customer_reader.h"
 
 #include "storage/codec.h"
@@ -6,42 +7,18 @@
 
 namespace custdb {
 
-int64_t ReportedAsOf(const DerivedState& state, int64_t rescored_through) {
-  if (state.present && state.as_of_ms < rescored_through &&
-      rescored_through < state.derived.next_change_ms) {
-    return rescored_through;
-  }
-  return state.as_of_ms;
-}
+namespace {
 
-void SetDerived(const DerivedState& state, int64_t rescored_through,
-                CustomerRecord* record) {
-  record->derived = state.derived;
-  record->derived_as_of_ms = ReportedAsOf(state, rescored_through);
-  record->policy_version = state.present ? state.policy_version : 0;
-}
-
-DerivedState DerivedOf(const CustomerRecord& record) {
-  DerivedState state;
-  state.present = record.policy_version != 0;
-  state.derived = record.derived;
-  state.as_of_ms = record.derived_as_of_ms;
-  state.policy_version = record.policy_version;
-  return state;
-}
-
-Status ReadCustomerRecord(const Storage& storage, uint64_t customer_id,
-                          std::optional<CustomerRecord>* out,
-                          const rocksdb::Snapshot* snapshot) {
+Status ReadWith(const Storage& storage, uint64_t customer_id,
+                const rocksdb::ReadOptions& ro,
+                std::optional<CustomerRecord>* out) {
   out->reset();
   const std::string key = keys::IdKey(customer_id);
-  rocksdb::ColumnFamilyHandle* cfs[2] = {storage.cf(keys::kCustomersCf),
-                                         storage.cf(keys::kAggregatesCf)};
+  rocksdb::ColumnFamilyHandle* cfs[2] = {storage.cf(keys::Cf::kCustomers),
+                                         storage.cf(keys::Cf::kAggregates)};
   rocksdb::Slice key_slices[2] = {key, key};
   rocksdb::PinnableSlice values[2];
   rocksdb::Status statuses[2];
-  rocksdb::ReadOptions ro;
-  ro.snapshot = snapshot;
   storage.db()->MultiGet(ro, 2, cfs, key_slices, values, statuses);
   if (statuses[0].IsNotFound()) return Status::OK();
   for (const auto& s : statuses) {
@@ -58,6 +35,25 @@ Status ReadCustomerRecord(const Storage& storage, uint64_t customer_id,
     *out = std::move(record);
   }
   return s;
+}
+
+}  // namespace
+
+Status ReadCustomerRecord(const Storage& storage, uint64_t customer_id,
+                          std::optional<CustomerRecord>* out,
+                          const rocksdb::Snapshot* snapshot) {
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snapshot;
+  return ReadWith(storage, customer_id, ro, out);
+}
+
+Status ReadCustomerRecord(const Storage& storage, uint64_t customer_id,
+                          std::optional<CustomerRecord>* out,
+                          const ReadView& view) {
+  rocksdb::ReadOptions ro;
+  if (view.snapshot != nullptr) ro.snapshot = view.snapshot->get();
+  ro.fill_cache = view.fill_cache;
+  return ReadWith(storage, customer_id, ro, out);
 }
 
 }  // namespace custdb

@@ -11,7 +11,7 @@
 namespace custdb {
 
 struct HistoryKind {
-  int cf;                 // the history column family (keys.h)
+  keys::Cf cf;            // the history column family (keys.h)
   keys::IndexTag id_tag;  // its id index: id -> history key
   // The query/cursor.h CursorKind of its pages (stored in cursors callers
   // keep: the values are fixed there).
@@ -20,9 +20,9 @@ struct HistoryKind {
 };
 
 inline constexpr HistoryKind kOrdersHistory{
-    keys::kOrdersCf, keys::IndexTag::kOrderId, 1, "order"};
+    keys::Cf::kOrders, keys::IndexTag::kOrderId, 1, "order"};
 inline constexpr HistoryKind kInteractionsHistory{
-    keys::kInteractionsCf, keys::IndexTag::kInteractionId, 2, "interaction"};
+    keys::Cf::kInteractions, keys::IndexTag::kInteractionId, 2, "interaction"};
 
 // The kind whose records are T (Order or Interaction).
 template <typename T>

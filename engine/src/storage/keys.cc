@@ -6,32 +6,47 @@
 namespace custdb {
 namespace keys {
 
-const char* ColumnFamilyName(int cf) {
+const char* ColumnFamilyName(keys::Cf cf) {
   switch (cf) {
-    case kDefaultCf:
+    case Cf::kDefault:
       return "default";
-    case kMetaCf:
+    case Cf::kMeta:
       return "meta";
-    case kChannelsCf:
+    case Cf::kChannels:
       return "channels";
-    case kCustomersCf:
+    case Cf::kCustomers:
       return "customers";
-    case kAggregatesCf:
+    case Cf::kAggregates:
       return "aggregates";
-    case kOrdersCf:
+    case Cf::kOrders:
       return "orders";
-    case kInteractionsCf:
+    case Cf::kInteractions:
       return "interactions";
-    case kIndexesCf:
+    case Cf::kIndexes:
       return "indexes";
-    case kCountersCf:
+    case Cf::kCounters:
       return "counters";
-    case kTierIndexCf:
+    case Cf::kTierIndex:
       return "tier_index";
-    case kReportCountersCf:
+    case Cf::kReportCounters:
       return "report_counters";
   }
   return "?";
+}
+
+const char* ChannelDaySlotName(uint16_t slot) {
+  static constexpr const char* kNames[] = {
+      "revenue_minor",     "orders",
+      "buying_customers",  "new_customers",
+      "repeat_customers",  "interactions",
+      "complaints_opened", "complaints_resolved",
+      "satisfaction_sum",  "satisfaction_count",
+      "nps_promoters",     "nps_passives",
+      "nps_detractors",    "cross_channel_in",
+      "cross_channel_out",
+  };
+  return slot < sizeof(kNames) / sizeof(kNames[0]) ? kNames[slot]
+                                                   : "unknown slot";
 }
 
 void PutU64(std::string* dst, uint64_t v) {

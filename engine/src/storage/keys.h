@@ -10,6 +10,7 @@
 #ifndef CUSTDB_ENGINE_STORAGE_KEYS_H_
 #define CUSTDB_ENGINE_STORAGE_KEYS_H_
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -19,24 +20,39 @@
 namespace custdb {
 namespace keys {
 
-// Column families, in the order the engine opens them. Names are on disk.
-enum ColumnFamily : int {
-  kDefaultCf = 0,  // RocksDB's own; unused by custdb
-  kMetaCf,
-  kChannelsCf,
-  kCustomersCf,
-  kAggregatesCf,
-  kOrdersCf,
-  kInteractionsCf,
-  kIndexesCf,
-  kCountersCf,
-  kTierIndexCf,  // ordered scans: RocksDB's default skiplist memtable
+// Column families, in the order the engine opens them (Storage indexes its
+// handles by the value). Names are on disk: renaming one is a migration.
+enum class Cf : int {
+  kDefault = 0,  // RocksDB's own; unused by custdb
+  kMeta,
+  kChannels,
+  kCustomers,
+  kAggregates,
+  kOrders,
+  kInteractions,
+  kIndexes,
+  kCounters,
+  // Ordered scans: RocksDB's default skiplist memtable. Despite its name
+  // (on disk) it holds more than the tier indexes (TierTag, 0x21-0x28):
+  // the channel report's resolve times (0x30) and merge alias lists (0x40).
+  kTierIndex,
   // Channel-day counters: merged like counters, read by ranges of days, so
   // an ordered memtable (see storage.cc).
-  kReportCountersCf,
-  kNumColumnFamilies,
+  kReportCounters,
 };
-const char* ColumnFamilyName(int cf);
+inline constexpr int kNumColumnFamilies =
+    static_cast<int>(Cf::kReportCounters) + 1;
+// Every column family, in opening order, and every one but RocksDB's
+// default (the ones custdb writes).
+inline constexpr std::array<Cf, kNumColumnFamilies> kAllColumnFamilies = {
+    Cf::kDefault,    Cf::kMeta,      Cf::kChannels,      Cf::kCustomers,
+    Cf::kAggregates, Cf::kOrders,    Cf::kInteractions,  Cf::kIndexes,
+    Cf::kCounters,   Cf::kTierIndex, Cf::kReportCounters};
+inline constexpr std::array<Cf, kNumColumnFamilies - 1> kCustdbColumnFamilies =
+    {Cf::kMeta,      Cf::kChannels,      Cf::kCustomers, Cf::kAggregates,
+     Cf::kOrders,    Cf::kInteractions,  Cf::kIndexes,   Cf::kCounters,
+     Cf::kTierIndex, Cf::kReportCounters};
+const char* ColumnFamilyName(Cf cf);
 
 // meta CF keys (plain ASCII names). schema_version and next_* values are
 // decimal ASCII; base_currency is the ISO code.
@@ -85,9 +101,9 @@ enum class IndexTag : uint8_t {
 // are empty (the query path checks its other filters on the cached
 // customer record) except last_activity's, which covers ChurnWatch
 // (ActivityValue). `~spend` is i64 total_spend_minor
-// bit-inverted: spend descending. The channel-report entries (0x30, 0x31)
-// have empty values too; a pass over every tier_index entry must tell them
-// apart by tag.
+// bit-inverted: spend descending. The resolve-time (0x30) and alias-list
+// (0x40) entries have empty values too; a pass over every tier_index entry
+// must tell them apart by tag.
 enum class TierTag : uint8_t {
   kOwnerSpend = 0x21,  // u64 owner_channel_id · ~spend · id
   kRegion = 0x22,      // string region · id
@@ -162,6 +178,8 @@ enum ChannelDaySlot : uint16_t {
   kDayCrossChannelIn = 13,
   kDayCrossChannelOut = 14,
 };
+// "revenue_minor", "orders", … (the ChannelReportRow field of a slot).
+const char* ChannelDaySlotName(uint16_t slot);
 enum class RecordKind : uint8_t {
   kChannel = 1,
   kCustomer = 2,

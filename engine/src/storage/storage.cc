@@ -50,91 +50,129 @@ class InsertHintPrefix : public rocksdb::SliceTransform {
   }
 };
 
-// Every column family but meta has a prefix extractor and a hash-bucketed
-// memtable: a write's inserts and reads then search a bucket holding one
-// key's versions (point CFs: linked lists, which turn into skiplists when
-// long) or one customer's history (skiplists), not a 64 MiB skiplist
-// (which cost half of RecordOrder's time; see docs/BENCHMARKS.md). Scans
-// across prefixes must set ReadOptions::total_order_seek (TotalOrder()).
-rocksdb::ColumnFamilyOptions CfOptions(int cf,
+// The tuning of each family of column families. Every column family but
+// meta has a prefix extractor and a hash-bucketed memtable: a write's
+// inserts and reads then search a bucket holding one key's versions (point
+// CFs: linked lists, which turn into skiplists when long) or one customer's
+// history (skiplists), not one large skiplist, which cost half of
+// RecordOrder's time. Scans across prefixes must set
+// ReadOptions::total_order_seek (TotalOrder()). The measurements behind
+// each choice: docs/DESIGN-NOTES.md, "Column-family tuning".
+
+// A bucket array costs 8 bytes a bucket in every memtable: size it to the
+// keys a memtable of the CF can hold.
+size_t MemtableBuckets(keys::Cf cf) {
+  return cf == keys::Cf::kChannels || cf == keys::Cf::kCounters ? 1 << 12
+                                                                : 1 << 20;
+}
+
+// orders, interactions.
+void TuneHistoryCf(keys::Cf cf, rocksdb::ColumnFamilyOptions* o,
+                   rocksdb::BlockBasedTableOptions* t) {
+  // Histories are read as ranges of one customer: prefix blooms on the
+  // customer id, no whole-key filter.
+  o->prefix_extractor.reset(
+      rocksdb::NewFixedPrefixTransform(keys::kHistoryPrefixLength));
+  o->memtable_factory.reset(
+      rocksdb::NewHashSkipListRepFactory(MemtableBuckets(cf)));
+  o->memtable_prefix_bloom_size_ratio = 0.05;
+  t->whole_key_filtering = false;
+}
+
+// tier_index, report_counters.
+void TuneOrderedCf(rocksdb::ColumnFamilyOptions* o) {
+  // Read by ordered range scans (FindCustomers, Rescore, ChurnWatch): a
+  // total-order iterator over a hash memtable would copy and sort the
+  // whole memtable, so these CFs keep RocksDB's default skiplist. Every
+  // order moves about three of its entries (six inserts with the
+  // tombstones), and each insert into a large skiplist walks many levels
+  // of cache misses: a small memtable stays in the CPU cache, for more
+  // (small) flushes on the background threads.
+  o->write_buffer_size = kTierIndexMemtableBytes;
+  o->memtable_insert_with_hint_prefix_extractor =
+      std::make_shared<InsertHintPrefix>();
+  // Small memtables queue behind a slow flush of another CF (DbOptions):
+  // sixteen hold 16 MiB.
+  o->max_write_buffer_number = 16;
+}
+
+// customers, aggregates, indexes, counters, channels.
+void TunePointCf(keys::Cf cf, rocksdb::ColumnFamilyOptions* o) {
+  // Point lookups by id or identity. Ids are 8 bytes. Index and counter
+  // keys are bucketed by up to their first 48 bytes, in practice the
+  // whole key: identities share long prefixes ("\x02customer…" for every
+  // e-mail), and a short prefix put them all in one bucket.
+  const bool long_keys = cf == keys::Cf::kIndexes || cf == keys::Cf::kCounters;
+  o->prefix_extractor.reset(
+      rocksdb::NewCappedPrefixTransform(long_keys ? 48 : 8));
+  // The indexes CF keeps the default skiplist: its keys are mostly order
+  // and interaction ids, which arrive ascending and so insert at the end,
+  // while flushing a hash memtable of them sorts it first, which cost far
+  // more background CPU for the same RecordOrder latency.
+  if (cf != keys::Cf::kIndexes) {
+    o->memtable_factory.reset(
+        rocksdb::NewHashLinkListRepFactory(MemtableBuckets(cf)));
+  }
+  // A memtable bloom makes a Get for an absent key (a new order id, a
+  // free e-mail) skip the memtables without searching them. Customer and
+  // aggregate records are read through the customer cache, so there it
+  // only cost a random memory write per insert.
+  if (long_keys) {
+    o->memtable_prefix_bloom_size_ratio = 0.02;
+    o->memtable_whole_key_filtering = true;
+  }
+}
+
+// counters, report_counters: merged, never read-modify-written.
+void TuneCounterCf(keys::Cf cf, rocksdb::ColumnFamilyOptions* o) {
+  // Channel-day counters live in report_counters because a report reads
+  // ranges of days: a total-order iterator over the counters CF's hash
+  // memtable copied and sorted every merge operand in it.
+  o->merge_operator = NewAddOperator();
+  // Every order merges into its owner's two tier-summary keys: a read
+  // would add up every operand still in the memtables. After this many,
+  // RocksDB folds them into one value. Each merge first counts the key's
+  // operands in the memtable, so the bound also bounds that walk (more
+  // cost RecordOrder time, fewer were no faster). A channel-day key gets a
+  // day's orders of one channel, few enough to add up when read, while
+  // counting them cost each order time: no bound there.
+  o->max_successive_merges =
+      cf == keys::Cf::kCounters ? kMaxSummaryOperands : 0;
+}
+
+rocksdb::ColumnFamilyOptions CfOptions(keys::Cf cf,
                                        std::shared_ptr<rocksdb::Cache> cache) {
   rocksdb::ColumnFamilyOptions o;
   rocksdb::BlockBasedTableOptions t;
   t.block_cache = std::move(cache);
   t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   t.format_version = 5;
-  // A bucket array costs 8 bytes a bucket in every memtable: size it to
-  // the keys a memtable of the CF can hold.
-  const size_t kBuckets =
-      cf == keys::kChannelsCf || cf == keys::kCountersCf ? 1 << 12 : 1 << 20;
-  if (cf == keys::kOrdersCf || cf == keys::kInteractionsCf) {
-    // Histories are read as ranges of one customer: prefix blooms on the
-    // customer id, no whole-key filter.
-    o.prefix_extractor.reset(
-        rocksdb::NewFixedPrefixTransform(keys::kHistoryPrefixLength));
-    o.memtable_factory.reset(rocksdb::NewHashSkipListRepFactory(kBuckets));
-    o.memtable_prefix_bloom_size_ratio = 0.05;
-    t.whole_key_filtering = false;
-  } else if (cf == keys::kTierIndexCf || cf == keys::kReportCountersCf) {
-    // Read by ordered range scans (FindCustomers, Rescore, ChurnWatch): a
-    // total-order iterator over a hash memtable would copy and sort the
-    // whole memtable, so this CF keeps RocksDB's default skiplist. Every
-    // order moves about three of its entries (six inserts with the
-    // tombstones); in a 64 MiB skiplist each insert walked ~20 levels of
-    // cache misses. A small memtable stays in the CPU cache: 1 MiB took
-    // custdb-bench ingest1 from 45k to 49k orders/s against 4 MiB, for
-    // more (small) flushes on the background threads.
-    o.write_buffer_size = kTierIndexMemtableBytes;
-    o.memtable_insert_with_hint_prefix_extractor =
-        std::make_shared<InsertHintPrefix>();
-  } else if (cf != keys::kMetaCf && cf != keys::kDefaultCf) {
-    // Point lookups by id or identity. Ids are 8 bytes. Index and counter
-    // keys are bucketed by up to their first 48 bytes, in practice the
-    // whole key: identities share long prefixes ("\x02customer…" for every
-    // e-mail), and a short prefix put them all in one bucket.
-    const size_t prefix =
-        cf == keys::kIndexesCf || cf == keys::kCountersCf ? 48 : 8;
-    o.prefix_extractor.reset(rocksdb::NewCappedPrefixTransform(prefix));
-    // The indexes CF keeps the default skiplist: its keys are mostly order
-    // and interaction ids, which arrive ascending and so insert at the end,
-    // and flushing a hash memtable of them sorted 64 MiB first (three
-    // flushes took 16 s of background CPU per million orders; the skiplist
-    // one 0.7 s, with the same RecordOrder p50).
-    if (cf != keys::kIndexesCf) {
-      o.memtable_factory.reset(rocksdb::NewHashLinkListRepFactory(kBuckets));
-    }
-    // A memtable bloom makes a Get for an absent key (a new order id, a
-    // free e-mail) skip the memtables without searching them. Customer and
-    // aggregate records are read through the customer cache, so there it
-    // only cost a random memory write per insert (about 4% of RecordOrder).
-    if (cf == keys::kIndexesCf || cf == keys::kCountersCf) {
-      o.memtable_prefix_bloom_size_ratio = 0.02;
-      o.memtable_whole_key_filtering = true;
-    }
-  }
-  // Channel-day counters live in report_counters because a report reads
-  // ranges of days: a total-order iterator over the counters CF's hash
-  // memtable copied and sorted every merge operand in it (60 ms a report).
-  if (cf == keys::kCountersCf || cf == keys::kReportCountersCf) {
-    o.merge_operator = NewAddOperator();
-    // Every order merges into its owner's two tier-summary keys: a read
-    // would add up every operand still in the memtables (46 ms a tier
-    // summary at SF 1). After this many, RocksDB folds them into one value.
-    // Each merge first counts the key's operands in the memtable, so the
-    // bound also bounds that walk: 64 cost RecordOrder a fifth of its time
-    // (ingest1 27k/s, against 33k/s with 16; 8 is no faster). A channel-day
-    // key gets a day's orders of one channel, few enough to add up when
-    // read, and counting them cost each order about 7% (p50 20 -> 18.6 us).
-    o.max_successive_merges = cf == keys::kCountersCf ? kMaxSummaryOperands : 0;
-  }
   // Flushing a hash memtable first sorts it, which takes a while on a busy
-  // machine; with RocksDB's default of two memtables, writers stalled for
-  // over a second behind such a flush (custdb-bench ingest1000 p99.9).
+  // machine; with RocksDB's default of two memtables, writers stalled
+  // behind such a flush (custdb-bench ingest1000 p99.9).
   o.max_write_buffer_number = 4;
-  if (cf == keys::kTierIndexCf || cf == keys::kReportCountersCf) {
-    // Small memtables queue behind a slow flush of another CF (below):
-    // sixteen hold 16 MiB.
-    o.max_write_buffer_number = 16;
+  switch (cf) {
+    case keys::Cf::kOrders:
+    case keys::Cf::kInteractions:
+      TuneHistoryCf(cf, &o, &t);
+      break;
+    case keys::Cf::kTierIndex:
+    case keys::Cf::kReportCounters:
+      TuneOrderedCf(&o);
+      break;
+    case keys::Cf::kMeta:
+    case keys::Cf::kDefault:
+      break;
+    case keys::Cf::kChannels:
+    case keys::Cf::kCustomers:
+    case keys::Cf::kAggregates:
+    case keys::Cf::kIndexes:
+    case keys::Cf::kCounters:
+      TunePointCf(cf, &o);
+      break;
+  }
+  if (cf == keys::Cf::kCounters || cf == keys::Cf::kReportCounters) {
+    TuneCounterCf(cf, &o);
   }
   o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
   return o;
@@ -182,9 +220,9 @@ bool ValidCurrency(const std::string& c) {
   return true;
 }
 
-}  // namespace
-
-Status Storage::Open(const Options& options, std::unique_ptr<Storage>* out) {
+// Whether `options.path` may be opened as asked: *exists tells whether it
+// holds a database already; a missing directory is created.
+Status CheckDirectory(const Options& options, bool* exists) {
   if (options.path.empty()) {
     return Status::InvalidArgument("options.path: is empty");
   }
@@ -195,59 +233,68 @@ Status Storage::Open(const Options& options, std::unique_ptr<Storage>* out) {
   }
   std::error_code ec;
   const std::string current = options.path + "/CURRENT";
-  const bool exists = fs::exists(current, ec);
-  if (!exists && options.read_only) {
+  *exists = fs::exists(current, ec);
+  if (!*exists && options.read_only) {
     return Status::NotFound("options.path: '" + options.path +
                             "' holds no custdb database (a read-only open "
                             "never creates one)");
   }
-  if (!exists) {
-    if (fs::exists(options.path, ec) && !fs::is_directory(options.path, ec)) {
-      return Status::InvalidArgument("options.path: '" + options.path +
-                                     "' is not a directory");
+  if (*exists) {
+    if (options.error_if_exists) {
+      return Status::AlreadyExists("options.path: '" + options.path +
+                                   "' already holds a database");
     }
-    if (DirectoryHoldsFiles(options.path)) {
-      return Status::InvalidArgument(
-          "options.path: '" + options.path +
-          "' is not empty and holds no custdb database; refusing to use it");
-    }
-    if (!options.create_if_missing) {
-      return Status::NotFound("options.path: '" + options.path +
-                              "' holds no custdb database "
-                              "(create_if_missing is false)");
-    }
-    fs::create_directories(options.path, ec);
-    if (ec) {
-      return Status::IOError("options.path: cannot create '" + options.path +
-                             "': " + ec.message());
-    }
-  } else if (options.error_if_exists) {
-    return Status::AlreadyExists("options.path: '" + options.path +
-                                 "' already holds a database");
+    return Status::OK();
   }
-
-  std::vector<std::string> existing;
-  if (exists) {
-    rocksdb::Status s = rocksdb::DB::ListColumnFamilies(
-        rocksdb::DBOptions(), options.path, &existing);
-    if (!s.ok()) return FromRocks(s, "listing column families");
-    bool has_meta = false;
-    for (const auto& name : existing) has_meta |= name == "meta";
-    if (!has_meta) {
-      return Status::InvalidArgument("options.path: '" + options.path +
-                                     "' is a RocksDB database but not a "
-                                     "custdb one (no meta column family)");
-    }
+  if (fs::exists(options.path, ec) && !fs::is_directory(options.path, ec)) {
+    return Status::InvalidArgument("options.path: '" + options.path +
+                                   "' is not a directory");
   }
+  if (DirectoryHoldsFiles(options.path)) {
+    return Status::InvalidArgument(
+        "options.path: '" + options.path +
+        "' is not empty and holds no custdb database; refusing to use it");
+  }
+  if (!options.create_if_missing) {
+    return Status::NotFound("options.path: '" + options.path +
+                            "' holds no custdb database "
+                            "(create_if_missing is false)");
+  }
+  fs::create_directories(options.path, ec);
+  if (ec) {
+    return Status::IOError("options.path: cannot create '" + options.path +
+                           "': " + ec.message());
+  }
+  return Status::OK();
+}
 
+// The column families of the existing database at `path`; kInvalidArgument
+// if it is a RocksDB database but not a custdb one.
+Status ListExisting(const std::string& path, std::vector<std::string>* out) {
+  rocksdb::Status s =
+      rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path, out);
+  if (!s.ok()) return FromRocks(s, "listing column families");
+  bool has_meta = false;
+  for (const auto& name : *out) has_meta |= name == "meta";
+  if (!has_meta) {
+    return Status::InvalidArgument("options.path: '" + path +
+                                   "' is a RocksDB database but not a "
+                                   "custdb one (no meta column family)");
+  }
+  return Status::OK();
+}
+
+// custdb's column families, then any others `existing` holds.
+Status Descriptors(const Options& options,
+                   const std::vector<std::string>& existing,
+                   std::vector<rocksdb::ColumnFamilyDescriptor>* out) {
   auto cache = rocksdb::NewLRUCache(options.block_cache_bytes);
-  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  for (int cf = 0; cf < keys::kNumColumnFamilies; ++cf) {
-    descriptors.emplace_back(keys::ColumnFamilyName(cf), CfOptions(cf, cache));
+  for (keys::Cf cf : keys::kAllColumnFamilies) {
+    out->emplace_back(keys::ColumnFamilyName(cf), CfOptions(cf, cache));
   }
   if (options.read_only) {
     // OpenForReadOnly does not create missing column families.
-    for (const auto& d : descriptors) {
+    for (const auto& d : *out) {
       if (std::find(existing.begin(), existing.end(), d.name) ==
           existing.end()) {
         return NeedsWrite("column family " + d.name +
@@ -258,63 +305,81 @@ Status Storage::Open(const Options& options, std::unique_ptr<Storage>* out) {
   // Column families a later version (or an operator) added stay openable.
   for (const auto& name : existing) {
     bool known = false;
-    for (const auto& d : descriptors) known |= d.name == name;
-    if (!known) descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
+    for (const auto& d : *out) known |= d.name == name;
+    if (!known) out->emplace_back(name, rocksdb::ColumnFamilyOptions());
   }
+  return Status::OK();
+}
 
-  rocksdb::DBOptions db_options;
+rocksdb::DBOptions DbOptions(bool read_only) {
+  rocksdb::DBOptions o;
   // Hash memtables take one writer at a time (RocksDB's write group
   // leader inserts for the whole group).
-  db_options.allow_concurrent_memtable_write = false;
-  db_options.create_if_missing = true;
-  db_options.create_missing_column_families = true;
-  // Two flush threads, not RocksDB's one per four jobs: flushing a 64 MiB
-  // hash memtable (indexes, orders) sorts it first and took up to 4.9 s,
-  // during which tier_index's 1 MiB memtables waited and writers stopped
-  // (custdb-bench ingest1000 p99.9 1.6 s). Setting both counts takes
-  // RocksDB's legacy split of background threads.
-  db_options.max_background_flushes = 2;
-  db_options.max_background_compactions = 2;
-  db_options.bytes_per_sync = 1 << 20;
-  db_options.keep_log_file_num = 5;
+  o.allow_concurrent_memtable_write = false;
+  o.create_if_missing = !read_only;
+  o.create_missing_column_families = !read_only;
+  // Two flush threads, not RocksDB's one per four jobs: flushing a large
+  // hash memtable (indexes, orders) sorts it first and takes seconds,
+  // during which tier_index's small memtables waited and writers stopped
+  // (custdb-bench ingest1000 p99.9; docs/DESIGN-NOTES.md, "Column-family
+  // tuning"). Setting both counts takes RocksDB's legacy split of
+  // background threads.
+  o.max_background_flushes = 2;
+  o.max_background_compactions = 2;
+  o.bytes_per_sync = 1 << 20;
+  o.keep_log_file_num = 5;
+  if (read_only) o.info_log = std::make_shared<NullLogger>();
+  return o;
+}
 
+}  // namespace
+
+Status Storage::Open(const Options& options, std::unique_ptr<Storage>* out) {
+  bool exists = false;
+  Status st = CheckDirectory(options, &exists);
+  std::vector<std::string> existing;
+  if (st.ok() && exists) st = ListExisting(options.path, &existing);
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  if (st.ok()) st = Descriptors(options, existing, &descriptors);
+  if (!st.ok()) return st;
+
+  const rocksdb::DBOptions db_options = DbOptions(options.read_only);
   std::unique_ptr<Storage> storage(new Storage());
   rocksdb::DB* raw = nullptr;
-  rocksdb::Status s;
-  if (options.read_only) {
-    db_options.create_if_missing = false;
-    db_options.create_missing_column_families = false;
-    db_options.info_log = std::make_shared<NullLogger>();
-    s = rocksdb::DB::OpenForReadOnly(db_options, options.path, descriptors,
-                                     &storage->handles_, &raw);
-  } else {
-    s = rocksdb::DB::Open(db_options, options.path, descriptors,
-                          &storage->handles_, &raw);
-  }
+  rocksdb::Status s =
+      options.read_only
+          ? rocksdb::DB::OpenForReadOnly(db_options, options.path, descriptors,
+                                         &storage->handles_, &raw)
+          : rocksdb::DB::Open(db_options, options.path, descriptors,
+                              &storage->handles_, &raw);
   if (!s.ok()) return FromRocks(s, "opening '" + options.path + "'");
   storage->db_.reset(raw);
 
+  st = storage->LoadMeta(options);
+  if (!st.ok()) return st;
+  *out = std::move(storage);
+  return Status::OK();
+}
+
+// Initialises a new database or checks (and migrates) an existing one's
+// meta, then finds the counter guard's bound.
+Status Storage::LoadMeta(const Options& options) {
   uint64_t version = 0;
-  Status st = storage->ReadMetaNumber(keys::kMetaSchemaVersion, &version);
+  Status st = ReadMetaNumber(keys::kMetaSchemaVersion, &version);
   if (!st.ok()) return st;
   if (version == 0 && options.read_only) {
     return NeedsWrite(
         "schema_version: is missing (the database's creation did not "
         "finish) and must be written");
   }
-  if (version == 0) {
-    st = storage->Initialize(options);
-  } else {
-    st = storage->CheckMeta(options);
-  }
+  st = version == 0 ? Initialize(options) : CheckMeta(options);
   // A read-only database writes no counters: no bound to find.
   uint64_t largest = 0;
   if (st.ok() && !options.read_only) {
-    st = CounterGuard::LargestStored(*storage, &largest);
+    st = CounterGuard::LargestStored(*this, &largest);
   }
   if (!st.ok()) return st;
-  storage->counter_guard_ = std::make_unique<CounterGuard>(largest);
-  *out = std::move(storage);
+  counter_guard_ = std::make_unique<CounterGuard>(largest);
   return Status::OK();
 }
 
@@ -323,7 +388,7 @@ Status Storage::Open(const Options& options, std::unique_ptr<Storage>* out) {
 // the base currency.
 Status Storage::Initialize(const Options& options) {
   std::unique_ptr<rocksdb::Iterator> it(
-      db_->NewIterator(TotalOrder(), cf(keys::kCustomersCf)));
+      db_->NewIterator(TotalOrder(), cf(keys::Cf::kCustomers)));
   it->SeekToFirst();
   if (it->Valid()) {
     return Status::Corruption("database has customers but no schema_version");
@@ -332,9 +397,9 @@ Status Storage::Initialize(const Options& options) {
       options.base_currency.empty() ? "USD" : options.base_currency;
   schema_version_ = kSchemaVersion;
   rocksdb::WriteBatch batch;
-  batch.Put(cf(keys::kMetaCf), std::string(keys::kMetaBaseCurrency),
+  batch.Put(cf(keys::Cf::kMeta), std::string(keys::kMetaBaseCurrency),
             base_currency_);
-  batch.Put(cf(keys::kMetaCf), std::string(keys::kMetaSchemaVersion),
+  batch.Put(cf(keys::Cf::kMeta), std::string(keys::kMetaSchemaVersion),
             std::to_string(kSchemaVersion));
   return WriteSynced(&batch, "writing schema version");
 }
@@ -361,7 +426,7 @@ Status Storage::CheckMeta(const Options& options) {
   }
   schema_version_ = static_cast<int>(version);
   std::string currency;
-  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf(keys::kMetaCf),
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf(keys::Cf::kMeta),
                                std::string(keys::kMetaBaseCurrency), &currency);
   if (!s.ok()) return FromRocks(s, "reading base_currency");
   base_currency_ = currency;
@@ -383,7 +448,7 @@ Status Storage::Migrate(uint64_t from_version) {
   if (from_version < 3) {
     // Schema 3 derives lifecycle and quantile scores by other rules: every
     // stored derivation is stale.
-    s = batch.Put(cf(keys::kMetaCf), std::string(keys::kMetaRebuildTiering),
+    s = batch.Put(cf(keys::Cf::kMeta), std::string(keys::kMetaRebuildTiering),
                   "1");
   }
   if (s.ok() && from_version < 2) {
@@ -392,14 +457,14 @@ Status Storage::Migrate(uint64_t from_version) {
     // the engine writes every customer's entries and counters anew when it
     // opens (ClearTiering, then EngineImpl::LoadTiering).
     const auto marker = static_cast<uint8_t>(keys::TierTag::kRetiredBuyerDay);
-    s = DeleteTags(&batch, cf(keys::kTierIndexCf), marker, marker);
+    s = DeleteTags(&batch, cf(keys::Cf::kTierIndex), marker, marker);
     if (s.ok()) {
-      s = batch.Put(cf(keys::kMetaCf), std::string(keys::kMetaRebuildTiering),
+      s = batch.Put(cf(keys::Cf::kMeta), std::string(keys::kMetaRebuildTiering),
                     "1");
     }
   }
   if (s.ok()) {
-    s = batch.Put(cf(keys::kMetaCf), std::string(keys::kMetaSchemaVersion),
+    s = batch.Put(cf(keys::Cf::kMeta), std::string(keys::kMetaSchemaVersion),
                   std::to_string(kSchemaVersion));
   }
   if (!s.ok()) return FromRocks(s, "staging the schema migration");
@@ -411,12 +476,12 @@ Status Storage::Migrate(uint64_t from_version) {
 Status Storage::ClearTiering() {
   rocksdb::WriteBatch batch;
   rocksdb::Status s =
-      DeleteTags(&batch, cf(keys::kTierIndexCf),
+      DeleteTags(&batch, cf(keys::Cf::kTierIndex),
                  static_cast<uint8_t>(keys::TierTag::kOwnerSpend),
                  static_cast<uint8_t>(keys::TierTag::kNextChange));
   if (s.ok()) {
     const auto summary = static_cast<uint8_t>(keys::CounterTag::kTierSummary);
-    s = DeleteTags(&batch, cf(keys::kCountersCf), summary, summary);
+    s = DeleteTags(&batch, cf(keys::Cf::kCounters), summary, summary);
   }
   if (!s.ok()) return FromRocks(s, "staging the tier index clear");
   return WriteSynced(&batch, "clearing the tier index");
@@ -431,7 +496,7 @@ Status Storage::WriteSynced(rocksdb::WriteBatch* batch,
 
 Status Storage::ReadMetaNumber(std::string_view name, uint64_t* value) const {
   std::string raw;
-  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf(keys::kMetaCf),
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf(keys::Cf::kMeta),
                                rocksdb::Slice(name.data(), name.size()), &raw);
   *value = 0;
   if (s.IsNotFound()) return Status::OK();

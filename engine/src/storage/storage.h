@@ -12,6 +12,7 @@
 #include "custdb/options.h"
 #include "custdb/status.h"
 #include "storage/keys.h"
+#include "storage/storage_read.h"
 
 namespace custdb {
 
@@ -41,7 +42,9 @@ class Storage {
   ~Storage();
 
   rocksdb::DB* db() const { return db_.get(); }
-  rocksdb::ColumnFamilyHandle* cf(int id) const { return handles_[id]; }
+  rocksdb::ColumnFamilyHandle* cf(keys::Cf id) const {
+    return handles_[static_cast<size_t>(id)];
+  }
   const std::string& base_currency() const { return base_currency_; }
   int schema_version() const { return schema_version_; }
   // Every commit that moves counters is admitted here (counter_guard.h).
@@ -51,18 +54,36 @@ class Storage {
   // counter (before a rebuild: keys.h kMetaRebuildTiering).
   Status ClearTiering();
 
+  // Reads `key` of `cf` into *value as `view` sees it; *found is false
+  // (and the result OK) when it is absent. Other errors are
+  // FromRocks(error, context), context "reading <cf name>" when empty.
+  Status Get(keys::Cf cf, std::string_view key, std::string* value, bool* found,
+             const ReadView& view = {}, const std::string& context = {}) const;
+  // Iterators over `cf` as `view` sees it, positioned by a Seek:
+  //  Scan       the whole column family in key order (total order: it
+  //             crosses key prefixes; see TotalOrder()).
+  //  ScanPrefix the keys that share the prefix extractor's prefix of the
+  //             key sought (one customer's history); the caller still
+  //             checks the prefix where a CF's prefix is longer than it.
+  //  ScanRange  as Scan, ending before `upper_bound`.
+  StorageIterator Scan(keys::Cf cf, const ReadView& view = {}) const;
+  StorageIterator ScanPrefix(keys::Cf cf, const ReadView& view = {}) const;
+  StorageIterator ScanRange(keys::Cf cf, std::string upper_bound,
+                            const ReadView& view = {}) const;
+
   // Reads a decimal meta value; 0 when absent.
   Status ReadMetaNumber(std::string_view name, uint64_t* value) const;
 
  private:
   Storage() = default;
+  Status LoadMeta(const Options& options);
   Status Initialize(const Options& options);
   Status CheckMeta(const Options& options);
   Status Migrate(uint64_t from_version);
   Status WriteSynced(rocksdb::WriteBatch* batch, const std::string& what);
 
   std::unique_ptr<rocksdb::DB> db_;
-  // Indexed by keys::ColumnFamily; extra column families follow.
+  // Indexed by keys::Cf; extra column families follow.
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   std::string base_currency_;
   int schema_version_ = 0;

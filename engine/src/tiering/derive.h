@@ -9,6 +9,7 @@
 #include "custdb/derived.h"
 #include "custdb/policy.h"
 #include "custdb/types.h"
+#include "storage/derived_state.h"  // DerivedState, what Derive results are stored as
 
 namespace custdb {
 
@@ -38,16 +39,6 @@ inline constexpr int64_t kDayMs = 86400000;
 //    / 100 - loyalty_redeemed), rounded down.
 Derived Derive(const Aggregates& aggregates, const TierPolicy& policy,
                int64_t as_of_ms);
-
-// Derived attributes as stored with a customer's aggregates: when and under
-// which policy version they were derived. present is false for records
-// written before tiering existed (they are re-derived when the engine opens).
-struct DerivedState {
-  bool present = false;
-  Derived derived;
-  int64_t as_of_ms = 0;
-  int64_t policy_version = 0;
-};
 
 }  // namespace custdb
 

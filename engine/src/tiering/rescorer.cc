@@ -44,7 +44,7 @@ Status Rescorer::StorePolicy(const TierPolicy& policy) {
   rocksdb::WriteOptions wo;
   wo.sync = options_.sync;
   Status s = FromRocks(
-      storage_.db()->Put(wo, storage_.cf(keys::kMetaCf),
+      storage_.db()->Put(wo, storage_.cf(keys::Cf::kMeta),
                          std::string(keys::kMetaPolicy), codec::Encode(policy)),
       "storing the policy");
   if (s.ok()) policy_.set_policy(std::make_shared<const TierPolicy>(policy));
@@ -54,7 +54,7 @@ Status Rescorer::StorePolicy(const TierPolicy& policy) {
 Status Rescorer::LoadTiering() {
   std::string raw;
   rocksdb::Status rs =
-      storage_.db()->Get(rocksdb::ReadOptions(), storage_.cf(keys::kMetaCf),
+      storage_.db()->Get(rocksdb::ReadOptions(), storage_.cf(keys::Cf::kMeta),
                          std::string(keys::kMetaPolicy), &raw);
   uint64_t as_of = 0;
   Status s = storage_.ReadMetaNumber(keys::kMetaRescoreAsOf, &as_of);
@@ -114,7 +114,7 @@ Status Rescorer::LoadTiering() {
   rocksdb::WriteOptions wo;
   wo.sync = true;
   return FromRocks(
-      storage_.db()->Delete(wo, storage_.cf(keys::kMetaCf),
+      storage_.db()->Delete(wo, storage_.cf(keys::Cf::kMeta),
                             std::string(keys::kMetaRebuildTiering)),
       "finishing the tier index rebuild");
 }
@@ -128,7 +128,7 @@ void Rescorer::WaitForWritesInFlight() {
 Status Rescorer::ListCustomers(std::vector<uint64_t>* ids) {
   ids->clear();
   std::unique_ptr<rocksdb::Iterator> it(storage_.db()->NewIterator(
-      TotalOrder(), storage_.cf(keys::kAggregatesCf)));
+      TotalOrder(), storage_.cf(keys::Cf::kAggregates)));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     uint64_t id = 0;
     if (keys::DecodeIdKey(it->key().ToStringView(), &id)) ids->push_back(id);
@@ -236,16 +236,16 @@ Status Rescorer::MoveDatabaseTime(int64_t as_of, int64_t now) {
   const bool lower_through = as_of < policy_.rescored_through();
   rocksdb::WriteBatch batch;
   rocksdb::Status rs =
-      batch.Put(storage_.cf(keys::kMetaCf), std::string(keys::kMetaRescoreAsOf),
-                std::to_string(as_of));
+      batch.Put(storage_.cf(keys::Cf::kMeta),
+                std::string(keys::kMetaRescoreAsOf), std::to_string(as_of));
   if (rs.ok() && pinned != policy_.time_pinned()) {
-    rs = pinned ? batch.Put(storage_.cf(keys::kMetaCf),
+    rs = pinned ? batch.Put(storage_.cf(keys::Cf::kMeta),
                             std::string(keys::kMetaTimePinned), "1")
-                : batch.Delete(storage_.cf(keys::kMetaCf),
+                : batch.Delete(storage_.cf(keys::Cf::kMeta),
                                std::string(keys::kMetaTimePinned));
   }
   if (rs.ok() && lower_through) {
-    rs = batch.Put(storage_.cf(keys::kMetaCf),
+    rs = batch.Put(storage_.cf(keys::Cf::kMeta),
                    std::string(keys::kMetaRescoredThrough),
                    std::to_string(as_of));
   }
@@ -266,7 +266,7 @@ Status Rescorer::FullRescoreIds(int64_t as_of, const TierPolicy* change,
   const bool quantile = next.rfm_mode == RfmMode::kQuantile;
   std::vector<int64_t> days, orders, spend;
   std::unique_ptr<rocksdb::Iterator> it(storage_.db()->NewIterator(
-      TotalOrder(), storage_.cf(keys::kAggregatesCf)));
+      TotalOrder(), storage_.cf(keys::Cf::kAggregates)));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     uint64_t id = 0;
     if (!keys::DecodeIdKey(it->key().ToStringView(), &id)) continue;
@@ -319,7 +319,7 @@ Status Rescorer::DueIds(int64_t as_of, std::vector<uint64_t>* ids) {
   rocksdb::ReadOptions ro = TotalOrder();
   ro.iterate_upper_bound = &upper_slice;
   std::unique_ptr<rocksdb::Iterator> it(
-      storage_.db()->NewIterator(ro, storage_.cf(keys::kTierIndexCf)));
+      storage_.db()->NewIterator(ro, storage_.cf(keys::Cf::kTierIndex)));
   for (it->Seek(lower); it->Valid(); it->Next()) {
     uint64_t id = 0;
     if (keys::TierKeyCustomerId(it->key().ToStringView(), &id)) {
@@ -358,7 +358,7 @@ Status Rescorer::RescoreLocked(const RescoreOptions& options,
   // at or before as_of.
   rocksdb::WriteOptions wo;
   wo.sync = options_.sync;
-  s = FromRocks(storage_.db()->Put(wo, storage_.cf(keys::kMetaCf),
+  s = FromRocks(storage_.db()->Put(wo, storage_.cf(keys::Cf::kMeta),
                                    std::string(keys::kMetaRescoredThrough),
                                    std::to_string(as_of)),
                 "storing the finished rescore's time");

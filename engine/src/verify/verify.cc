@@ -13,10 +13,10 @@
 
 #include "storage/codec.h"
 #include "storage/keys.h"
-#include "storage/rocks_status.h"
 #include "verify/verify_aggregates.h"
 #include "verify/verify_channel_counters.h"
 #include "verify/verify_context.h"
+#include "write/aggregates_replay.h"
 #include "write/validate.h"
 
 namespace custdb {
@@ -27,8 +27,8 @@ std::string Num(int64_t v) { return std::to_string(v); }
 
 // An iterator over customers or aggregates that rests only on id keys.
 struct IdScan {
-  int cf;
-  std::unique_ptr<rocksdb::Iterator> it;
+  keys::Cf cf;
+  StorageIterator it;
   uint64_t id = 0;  // of the current entry, when valid
   bool valid = false;
 };
@@ -36,7 +36,7 @@ struct IdScan {
 // An iterator over one history CF that rests only on history keys.
 struct HistoryScan {
   const HistoryKind* kind;
-  std::unique_ptr<rocksdb::Iterator> it;
+  StorageIterator it;
   keys::HistoryKeyParts parts{};  // of the current record, when valid
   bool valid = false;
 };
@@ -69,8 +69,8 @@ class CustomerWalk {
 
   VerifyContext* ctx_;
   ChannelCountersReplay* channel_replay_;
-  IdScan profiles_{keys::kCustomersCf, ctx_->Scan(keys::kCustomersCf)};
-  IdScan aggregates_{keys::kAggregatesCf, ctx_->Scan(keys::kAggregatesCf)};
+  IdScan profiles_{keys::Cf::kCustomers, ctx_->Scan(keys::Cf::kCustomers)};
+  IdScan aggregates_{keys::Cf::kAggregates, ctx_->Scan(keys::Cf::kAggregates)};
   HistoryScan orders_{&kOrderHistory, ctx_->Scan(kOrderHistory.cf)};
   HistoryScan interactions_{&kInteractionHistory,
                             ctx_->Scan(kInteractionHistory.cf)};
@@ -78,11 +78,11 @@ class CustomerWalk {
 
 Status CustomerWalk::Run() {
   for (auto* scan : {&profiles_, &aggregates_}) {
-    scan->it->SeekToFirst();
+    scan->it.SeekToFirst();
     SettleIds(scan);
   }
   for (auto* scan : {&orders_, &interactions_}) {
-    scan->it->SeekToFirst();
+    scan->it.SeekToFirst();
     SettleHistory(scan);
   }
   Status s;
@@ -95,7 +95,7 @@ Status CustomerWalk::Run() {
     s = VerifyCustomer(id);
     for (auto* scan : {&profiles_, &aggregates_}) {
       if (scan->valid && scan->id == id) {
-        scan->it->Next();
+        scan->it.Next();
         SettleIds(scan);
       }
     }
@@ -103,21 +103,21 @@ Status CustomerWalk::Run() {
   // What is left belongs to no customer.
   if (s.ok()) s = ConsumeHistory(&orders_, UINT64_MAX, nullptr);
   if (s.ok()) s = ConsumeHistory(&interactions_, UINT64_MAX, nullptr);
-  for (const auto* it : {profiles_.it.get(), aggregates_.it.get(),
-                         orders_.it.get(), interactions_.it.get()}) {
-    if (s.ok()) s = FromRocks(it->status(), "verify: scanning");
+  for (const StorageIterator* it :
+       {&profiles_.it, &aggregates_.it, &orders_.it, &interactions_.it}) {
+    if (s.ok()) s = it->status("verify: scanning");
   }
   return s;
 }
 
 void CustomerWalk::SettleIds(IdScan* scan) {
-  for (scan->valid = false; scan->it->Valid(); scan->it->Next()) {
-    std::string_view key = scan->it->key().ToStringView();
+  for (scan->valid = false; scan->it.Valid(); scan->it.Next()) {
+    std::string_view key = scan->it.key();
     if (keys::DecodeIdKey(key, &scan->id)) {
       scan->valid = true;
       return;
     }
-    if (scan->cf == keys::kCustomersCf) {
+    if (scan->cf == keys::Cf::kCustomers) {
       ++ctx_->Records(keys::RecordKind::kCustomer);
     }
     ctx_->Problem(std::string(keys::ColumnFamilyName(scan->cf)) + " key " +
@@ -126,9 +126,9 @@ void CustomerWalk::SettleIds(IdScan* scan) {
 }
 
 void CustomerWalk::SettleHistory(HistoryScan* scan) {
-  for (scan->valid = false; scan->it->Valid(); scan->it->Next()) {
+  for (scan->valid = false; scan->it.Valid(); scan->it.Next()) {
     ++ctx_->Records(scan->kind->record_kind);
-    std::string_view key = scan->it->key().ToStringView();
+    std::string_view key = scan->it.key();
     if (keys::DecodeHistoryKey(key, &scan->parts)) {
       scan->valid = true;
       return;
@@ -163,7 +163,7 @@ Status CustomerWalk::CheckProfile(uint64_t id, uint64_t* owner_channel_id) {
   ++ctx_->report()->customers_checked;
   ++ctx_->Records(keys::RecordKind::kCustomer);
   Customer customer;
-  Status s = codec::Decode(profiles_.it->value().ToStringView(), &customer);
+  Status s = codec::Decode(profiles_.it.value(), &customer);
   if (!s.ok()) {
     ctx_->Problem("customer " + Num(id) +
                   ": profile does not decode: " + s.message());
@@ -185,7 +185,7 @@ void CustomerWalk::CheckAggregates(uint64_t id,
     return;
   }
   Aggregates stored;
-  Status s = codec::Decode(aggregates_.it->value().ToStringView(), &stored);
+  Status s = codec::Decode(aggregates_.it.value(), &stored);
   if (!s.ok()) {
     ctx_->Problem("aggregates of " + who + " do not decode: " + s.message());
   } else if (!replay.status().ok()) {
@@ -205,7 +205,7 @@ Status CustomerWalk::CheckIdentitiesOf(uint64_t id, const Customer& customer) {
     if (value.empty()) continue;
     std::string raw;
     bool found = false;
-    Status s = ctx_->Get(keys::kIndexesCf, keys::IdentityKey(f.tag, value),
+    Status s = ctx_->Get(keys::Cf::kIndexes, keys::IdentityKey(f.tag, value),
                          &raw, &found);
     if (!s.ok()) return s;
     const std::string what =
@@ -230,7 +230,7 @@ Status CustomerWalk::CheckIdentitiesOf(uint64_t id, const Customer& customer) {
 Status CustomerWalk::ConsumeHistory(HistoryScan* scan, uint64_t customer_id,
                                     AggregatesReplay* replay) {
   for (; scan->valid && scan->parts.customer_id <= customer_id;
-       scan->it->Next(), SettleHistory(scan)) {
+       scan->it.Next(), SettleHistory(scan)) {
     const bool owned =
         replay != nullptr && scan->parts.customer_id == customer_id;
     if (!owned) {
@@ -268,7 +268,7 @@ Status CustomerWalk::CheckRecord(const HistoryScan& scan, Record* record,
                                  bool* decoded) {
   const keys::HistoryKeyParts& key = scan.parts;
   const std::string what = Describe(*scan.kind, key);
-  Status s = codec::Decode(scan.it->value().ToStringView(), record);
+  Status s = codec::Decode(scan.it.value(), record);
   *decoded = s.ok();
   if (!s.ok()) {
     ctx_->Problem(what + ": record does not decode: " + s.message());
@@ -295,7 +295,7 @@ Status CustomerWalk::CheckIdIndexOf(const HistoryScan& scan) {
   const HistoryKind& kind = *scan.kind;
   std::string target;
   bool found = false;
-  Status s = ctx_->Get(keys::kIndexesCf,
+  Status s = ctx_->Get(keys::Cf::kIndexes,
                        keys::EventIdKey(kind.id_tag, scan.parts.event_id),
                        &target, &found);
   if (!s.ok()) return s;
@@ -306,7 +306,7 @@ Status CustomerWalk::CheckIdIndexOf(const HistoryScan& scan) {
   } else if (!keys::DecodeHistoryKey(target, &points_to)) {
     ctx_->Problem(what + ": its " + kind.index_name + " holds " + Hex(target) +
                   ", not a history key");
-  } else if (target != scan.it->key().ToStringView()) {
+  } else if (target != scan.it.key()) {
     ctx_->Problem(what + ": its " + kind.index_name + " points to " +
                   Describe(kind, points_to));
   }

@@ -1,7 +1,5 @@
-// Aggregates recomputed from histories, and their field-by-field diff.
+// The field-by-field diff of two Aggregates.
 #include "verify/verify_aggregates.h"
-
-#include "write/aggregate_rules.h"
 
 namespace custdb {
 namespace {
@@ -26,15 +24,6 @@ void Compare(const char* field, const T& stored, const T& recomputed,
 }
 
 }  // namespace
-
-void AggregatesReplay::FeedOrder(const Order& order) {
-  if (!status_.ok()) return;
-  status_ = AddOrder(order, &aggregates_);
-}
-
-void AggregatesReplay::FeedInteraction(const Interaction& interaction) {
-  AddInteraction(interaction, &aggregates_);
-}
 
 std::vector<std::string> DiffAggregates(const Aggregates& s,
                                         const Aggregates& r) {

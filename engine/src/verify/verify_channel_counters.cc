@@ -7,7 +7,6 @@
 
 #include "custdb/time_format.h"
 #include "storage/keys.h"
-#include "storage/rocks_status.h"
 #include "verify/verify_context.h"
 
 namespace custdb {
@@ -27,7 +26,8 @@ std::string Slots(const keys::CounterVec& vec) {
   std::string out;
   for (const auto& [slot, value] : vec) {
     if (!out.empty()) out += ", ";
-    out += std::string(ChannelDaySlotName(slot)) + " " + std::to_string(value);
+    out += std::string(keys::ChannelDaySlotName(slot)) + " " +
+           std::to_string(value);
   }
   return out.empty() ? "all zero" : out;
 }
@@ -41,7 +41,7 @@ void CompareCounters(VerifyContext* ctx, const std::string& what,
   for (uint16_t slot : slots) {
     const int64_t s = SlotValue(stored, slot), r = SlotValue(recomputed, slot);
     if (s != r) {
-      ctx->Problem(what + ": " + ChannelDaySlotName(slot) + ": stored " +
+      ctx->Problem(what + ": " + keys::ChannelDaySlotName(slot) + ": stored " +
                    std::to_string(s) + ", recomputed " + std::to_string(r));
     }
   }
@@ -90,7 +90,7 @@ Status ChannelCountersReplay::Check(VerifyContext* ctx) {
 // both are ordered by (channel, day).
 Status ChannelCountersReplay::CheckCounters(VerifyContext* ctx) {
   const char tag = static_cast<char>(keys::CounterTag::kChannelDay);
-  std::unique_ptr<rocksdb::Iterator> it = ctx->Scan(keys::kReportCountersCf);
+  StorageIterator it = ctx->Scan(keys::Cf::kReportCounters);
   auto expected = expected_.begin();
   auto report_missing_before = [&](const std::pair<uint64_t, int64_t>* key) {
     for (; expected != expected_.end() &&
@@ -101,8 +101,8 @@ Status ChannelCountersReplay::CheckCounters(VerifyContext* ctx) {
           " is missing; recomputed " + Slots(expected->second));
     }
   };
-  for (it->Seek(std::string(1, tag)); it->Valid(); it->Next()) {
-    std::string_view key = it->key().ToStringView();
+  for (it.Seek(std::string(1, tag)); it.Valid(); it.Next()) {
+    std::string_view key = it.key();
     if (key.empty() || key[0] != tag) break;
     std::pair<uint64_t, int64_t> channel_day;
     if (!keys::DecodeChannelDayKey(key, &channel_day.first,
@@ -118,8 +118,8 @@ Status ChannelCountersReplay::CheckCounters(VerifyContext* ctx) {
       recomputed = expected->second;
       ++expected;
     }
-    if (!keys::DecodeCounterVec(it->value().ToStringView(), &stored)) {
-      ctx->Problem(what + " holds " + Hex(it->value().ToStringView()) +
+    if (!keys::DecodeCounterVec(it.value(), &stored)) {
+      ctx->Problem(what + " holds " + Hex(it.value()) +
                    ", not a counter vector");
     } else if (recomputed.empty() && !stored.empty()) {
       ctx->Problem(what + " has no records behind it; stored " + Slots(stored));
@@ -127,12 +127,11 @@ Status ChannelCountersReplay::CheckCounters(VerifyContext* ctx) {
       CompareCounters(ctx, what, stored, recomputed);
     }
   }
-  if (it->status().IsCorruption()) {  // e.g. the merge operator refused
-    ctx->Problem("channel-day counters cannot be read: " +
-                 it->status().ToString());
+  if (it.corrupted()) {  // e.g. the merge operator refused
+    ctx->Problem("channel-day counters cannot be read: " + it.error_text());
     return Status::OK();
   }
-  Status s = FromRocks(it->status(), "verify: scanning channel-day counters");
+  Status s = it.status("verify: scanning channel-day counters");
   if (s.ok()) report_missing_before(nullptr);
   return s;
 }
@@ -145,10 +144,10 @@ Status ChannelCountersReplay::CheckEntries(VerifyContext* ctx,
   std::sort(expected->begin(), expected->end());
   const char tag_byte = static_cast<char>(tag);
   const char* noun = "resolved complaint";
-  std::unique_ptr<rocksdb::Iterator> it = ctx->Scan(keys::kTierIndexCf);
+  StorageIterator it = ctx->Scan(keys::Cf::kTierIndex);
   auto next = expected->begin();
-  for (it->Seek(std::string(1, tag_byte)); it->Valid(); it->Next()) {
-    std::string_view key = it->key().ToStringView();
+  for (it.Seek(std::string(1, tag_byte)); it.Valid(); it.Next()) {
+    std::string_view key = it.key();
     if (key.empty() || key[0] != tag_byte) break;
     for (; next != expected->end() && *next < key; ++next) {
       ctx->Problem(DescribeEntry(tag, *next) + " is missing");
@@ -163,12 +162,11 @@ Status ChannelCountersReplay::CheckEntries(VerifyContext* ctx,
     } else {
       ctx->Problem(what + " has no " + noun + " behind it");
     }
-    if (!it->value().empty()) {
-      ctx->Problem(what + " holds " + Hex(it->value().ToStringView()) +
-                   ", not an empty value");
+    if (!it.value().empty()) {
+      ctx->Problem(what + " holds " + Hex(it.value()) + ", not an empty value");
     }
   }
-  Status s = FromRocks(it->status(), "verify: scanning tier_index");
+  Status s = it.status("verify: scanning tier_index");
   if (!s.ok()) return s;
   for (; next != expected->end(); ++next) {
     ctx->Problem(DescribeEntry(tag, *next) + " is missing");

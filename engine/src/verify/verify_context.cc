@@ -1,22 +1,16 @@
 // The shared state and message vocabulary of a Verify run.
 #include "verify/verify_context.h"
 
-#include "storage/rocks_status.h"
-
 namespace custdb {
 
 VerifyContext::VerifyContext(const Storage& storage, size_t max_problems,
                              VerifyReport* report)
     : storage_(storage),
-      snapshot_(storage.db()->GetSnapshot()),
-      read_(TotalOrder()),
+      snapshot_(storage),
+      // One pass over everything: keep the hot data in the block cache.
+      view_{&snapshot_, /*fill_cache=*/false},
       max_problems_(max_problems),
-      report_(report) {
-  read_.snapshot = snapshot_;
-  read_.fill_cache = false;  // one pass over everything: keep the hot data
-}
-
-VerifyContext::~VerifyContext() { storage_.db()->ReleaseSnapshot(snapshot_); }
+      report_(report) {}
 
 void VerifyContext::Problem(std::string what) {
   ++report_->problems_found;
@@ -25,23 +19,17 @@ void VerifyContext::Problem(std::string what) {
   }
 }
 
-std::unique_ptr<rocksdb::Iterator> VerifyContext::Scan(int cf) {
-  return std::unique_ptr<rocksdb::Iterator>(
-      storage_.db()->NewIterator(read_, storage_.cf(cf)));
+StorageIterator VerifyContext::Scan(keys::Cf cf) const {
+  return storage_.Scan(cf, view_);
 }
 
-rocksdb::Status VerifyContext::RawGet(int cf, const std::string& key,
-                                      std::string* value) {
-  return storage_.db()->Get(read_, storage_.cf(cf), key, value);
-}
-
-Status VerifyContext::Get(int cf, const std::string& key, std::string* value,
-                          bool* found) {
-  rocksdb::Status s = RawGet(cf, key, value);
-  *found = s.ok();
-  if (s.IsNotFound()) return Status::OK();
-  return FromRocks(
-      s, std::string("verify: reading ") + keys::ColumnFamilyName(cf));
+Status VerifyContext::Get(keys::Cf cf, const std::string& key,
+                          std::string* value, bool* found,
+                          const std::string& context) const {
+  return storage_.Get(cf, key, value, found, view_,
+                      context.empty() ? std::string("verify: reading ") +
+                                            keys::ColumnFamilyName(cf)
+                                      : context);
 }
 
 std::string Hex(std::string_view bytes) {
@@ -57,11 +45,11 @@ std::string Hex(std::string_view bytes) {
   return out.empty() ? "(empty)" : out;
 }
 
-const HistoryKind kOrderHistory{keys::kOrdersCf, keys::IndexTag::kOrderId,
+const HistoryKind kOrderHistory{keys::Cf::kOrders, keys::IndexTag::kOrderId,
                                 keys::RecordKind::kOrder, "order",
                                 "order-id index entry"};
 const HistoryKind kInteractionHistory{
-    keys::kInteractionsCf, keys::IndexTag::kInteractionId,
+    keys::Cf::kInteractions, keys::IndexTag::kInteractionId,
     keys::RecordKind::kInteraction, "interaction",
     "interaction-id index entry"};
 
@@ -70,19 +58,6 @@ std::string Describe(const HistoryKind& kind,
   return std::string(kind.noun) + " " + std::to_string(parts.event_id) +
          " (customer " + std::to_string(parts.customer_id) + ", ts " +
          std::to_string(parts.ts_ms) + ")";
-}
-
-const std::array<IdentityField, 3> kIdentityFields = {{
-    {keys::IndexTag::kCustomerCode, "code", &Customer::code},
-    {keys::IndexTag::kCustomerEmail, "email", &Customer::email},
-    {keys::IndexTag::kCustomerPhone, "phone", &Customer::phone},
-}};
-
-const IdentityField* IdentityFieldOf(keys::IndexTag tag) {
-  for (const IdentityField& f : kIdentityFields) {
-    if (f.tag == tag) return &f;
-  }
-  return nullptr;
 }
 
 }  // namespace custdb

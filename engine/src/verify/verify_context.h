@@ -3,8 +3,6 @@
 #ifndef CUSTDB_ENGINE_VERIFY_VERIFY_CONTEXT_H_
 #define CUSTDB_ENGINE_VERIFY_VERIFY_CONTEXT_H_
 
-#include <rocksdb/db.h>
-
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -15,8 +13,10 @@
 #include "custdb/engine.h"
 #include "custdb/status.h"
 #include "custdb/types.h"
+#include "storage/identity_fields.h"  // kIdentityFields, for the passes
 #include "storage/keys.h"
 #include "storage/storage.h"
+#include "storage/storage_read.h"
 
 namespace custdb {
 
@@ -28,7 +28,7 @@ class VerifyContext {
   VerifyContext(const Storage& storage, size_t max_problems,
                 VerifyReport* report);
   // Releases the snapshot: every iterator must be gone by then.
-  ~VerifyContext();
+  ~VerifyContext() = default;
   VerifyContext(const VerifyContext&) = delete;
   VerifyContext& operator=(const VerifyContext&) = delete;
 
@@ -41,17 +41,17 @@ class VerifyContext {
   }
 
   // A total-order iterator over `cf`, on the snapshot.
-  std::unique_ptr<rocksdb::Iterator> Scan(int cf);
+  StorageIterator Scan(keys::Cf cf) const;
   // Reads `key` on the snapshot; *found is false when it is absent. Other
-  // read errors are returned.
-  Status Get(int cf, const std::string& key, std::string* value, bool* found);
-  // As Get, with RocksDB's status untranslated.
-  rocksdb::Status RawGet(int cf, const std::string& key, std::string* value);
+  // read errors are returned, as FromRocks(error, context) (context
+  // "verify: reading <cf name>" when empty).
+  Status Get(keys::Cf cf, const std::string& key, std::string* value,
+             bool* found, const std::string& context = {}) const;
 
  private:
   const Storage& storage_;
-  const rocksdb::Snapshot* snapshot_;
-  rocksdb::ReadOptions read_;
+  const ScopedSnapshot snapshot_;
+  const ReadView view_;
   size_t max_problems_;
   VerifyReport* report_;
   std::array<int64_t, 5> records_{};  // indexed by keys::RecordKind
@@ -81,7 +81,7 @@ std::string Hex(std::string_view bytes);
 
 // The two histories, described once so that one code path checks both.
 struct HistoryKind {
-  int cf;
+  keys::Cf cf;
   keys::IndexTag id_tag;
   keys::RecordKind record_kind;
   const char* noun;        // "order"
@@ -93,16 +93,6 @@ extern const HistoryKind kInteractionHistory;
 // "order 5 (customer 3, ts 1700000000000)".
 std::string Describe(const HistoryKind& kind,
                      const keys::HistoryKeyParts& parts);
-
-// The unique identities of a customer and their indexes.
-struct IdentityField {
-  keys::IndexTag tag;
-  const char* name;  // "email"
-  std::string Customer::*field;
-};
-extern const std::array<IdentityField, 3> kIdentityFields;
-// Null for a tag that is not an identity index.
-const IdentityField* IdentityFieldOf(keys::IndexTag tag);
 
 }  // namespace custdb
 

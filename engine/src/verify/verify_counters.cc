@@ -8,7 +8,6 @@
 
 #include "storage/codec.h"
 #include "storage/keys.h"
-#include "storage/rocks_status.h"
 #include "verify/verify_context.h"
 
 namespace custdb {
@@ -17,15 +16,14 @@ namespace {
 using keys::RecordKind;
 
 Status CheckChannels(VerifyContext* ctx) {
-  std::unique_ptr<rocksdb::Iterator> it = ctx->Scan(keys::kChannelsCf);
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+  StorageIterator it = ctx->Scan(keys::Cf::kChannels);
+  for (it.SeekToFirst(); it.Valid(); it.Next()) {
     ++ctx->Records(RecordKind::kChannel);
     uint64_t id = 0;
     Channel channel;
-    Status s = codec::Decode(it->value().ToStringView(), &channel);
-    if (!keys::DecodeIdKey(it->key().ToStringView(), &id)) {
-      ctx->Problem("channels key " + Hex(it->key().ToStringView()) +
-                   " is not a channel id");
+    Status s = codec::Decode(it.value(), &channel);
+    if (!keys::DecodeIdKey(it.key(), &id)) {
+      ctx->Problem("channels key " + Hex(it.key()) + " is not a channel id");
     } else if (!s.ok()) {
       ctx->Problem("channel " + std::to_string(id) +
                    ": record does not decode: " + s.message());
@@ -34,7 +32,7 @@ Status CheckChannels(VerifyContext* ctx) {
                    std::to_string(channel.id));
     }
   }
-  return FromRocks(it->status(), "verify: scanning channels");
+  return it.status("verify: scanning channels");
 }
 
 // Compares one counter with `counted`.
@@ -42,15 +40,20 @@ Status CheckCounter(VerifyContext* ctx, RecordKind kind, const char* name,
                     int64_t counted) {
   const std::string what = std::string("record counter of ") + name;
   std::string raw;
-  rocksdb::Status s =
-      ctx->RawGet(keys::kCountersCf, keys::RecordCountKey(kind), &raw);
-  if (s.IsCorruption()) {  // e.g. the merge operator refused an operand
-    ctx->Problem(what + " cannot be read: " + s.ToString());
+  bool found = false;
+  const std::string context = "verify: " + what;
+  Status s = ctx->Get(keys::Cf::kCounters, keys::RecordCountKey(kind), &raw,
+                      &found, context);
+  if (s.code() == StatusCode::kCorruption) {  // e.g. the merge operator
+                                              // refused an operand
+    // The message is context + ": " + RocksDB's text (FromRocks).
+    ctx->Problem(what +
+                 " cannot be read: " + s.message().substr(context.size() + 2));
     return Status::OK();
   }
-  if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "verify: " + what);
+  if (!s.ok()) return s;
   int64_t stored = 0;  // an absent counter is 0
-  if (s.ok() && !keys::DecodeCounter(raw, &stored)) {
+  if (found && !keys::DecodeCounter(raw, &stored)) {
     ctx->Problem(what + " holds " + Hex(raw) + ", not an i64");
   } else if (stored != counted) {
     ctx->Problem(what + ": stored " + std::to_string(stored) + ", counted " +

@@ -7,7 +7,6 @@
 
 #include "storage/codec.h"
 #include "storage/keys.h"
-#include "storage/rocks_status.h"
 #include "verify/verify_context.h"
 #include "write/validate.h"
 
@@ -34,7 +33,8 @@ Status CheckIdentityEntry(VerifyContext* ctx, const IdentityField& field,
   }
   std::string bytes;
   bool found = false;
-  Status s = ctx->Get(keys::kCustomersCf, keys::IdKey(holder), &bytes, &found);
+  Status s =
+      ctx->Get(keys::Cf::kCustomers, keys::IdKey(holder), &bytes, &found);
   if (!s.ok()) return s;
   Customer customer;
   if (!found) {
@@ -91,14 +91,14 @@ Status CheckAliasEntry(VerifyContext* ctx, std::string_view key,
   std::string bytes;
   bool found = false;
   Status s =
-      ctx->Get(keys::kCustomersCf, keys::IdKey(survivor), &bytes, &found);
+      ctx->Get(keys::Cf::kCustomers, keys::IdKey(survivor), &bytes, &found);
   if (!s.ok()) return s;
   if (!found) {
     ctx->Problem(what + " points to customer " + Num(survivor) +
                  ", which does not exist");
     return Status::OK();
   }
-  s = ctx->Get(keys::kTierIndexCf, keys::AliasOfKey(survivor, key), &bytes,
+  s = ctx->Get(keys::Cf::kTierIndex, keys::AliasOfKey(survivor, key), &bytes,
                &found);
   if (!s.ok()) return s;
   if (!found) {
@@ -125,9 +125,7 @@ Status CheckEntry(VerifyContext* ctx, std::string_view key,
   if (tag == kInteractionHistory.id_tag) {
     return CheckEventEntry(ctx, kInteractionHistory, rest, value);
   }
-  if (tag == keys::IndexTag::kMergedId || tag == keys::IndexTag::kCodeAlias ||
-      tag == keys::IndexTag::kEmailAlias ||
-      tag == keys::IndexTag::kPhoneAlias) {
+  if (tag == keys::IndexTag::kMergedId || IdentityFieldOfAlias(tag)) {
     return CheckAliasEntry(ctx, key, value);
   }
   ctx->Problem("indexes key " + Hex(key) + " has an unknown tag");
@@ -137,13 +135,13 @@ Status CheckEntry(VerifyContext* ctx, std::string_view key,
 }  // namespace
 
 Status VerifyIndexEntries(VerifyContext* ctx) {
-  std::unique_ptr<rocksdb::Iterator> it = ctx->Scan(keys::kIndexesCf);
+  StorageIterator it = ctx->Scan(keys::Cf::kIndexes);
   Status s;
-  for (it->SeekToFirst(); s.ok() && it->Valid(); it->Next()) {
+  for (it.SeekToFirst(); s.ok() && it.Valid(); it.Next()) {
     ++ctx->report()->index_entries_checked;
-    s = CheckEntry(ctx, it->key().ToStringView(), it->value().ToStringView());
+    s = CheckEntry(ctx, it.key(), it.value());
   }
-  if (s.ok()) s = FromRocks(it->status(), "verify: scanning indexes");
+  if (s.ok()) s = it.status("verify: scanning indexes");
   return s;
 }
 

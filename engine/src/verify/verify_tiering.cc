@@ -3,10 +3,10 @@
 // ones TierEntries computes from the customer records.
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "storage/codec.h"
-#include "storage/rocks_status.h"
 #include "tiering/derive.h"
 #include "tiering/tier_entries.h"
 #include "verify/verify_context.h"
@@ -38,89 +38,110 @@ std::string DescribeVec(const keys::CounterVec& v) {
   return s + "}";
 }
 
-}  // namespace
-
-Status VerifyTiering(VerifyContext* ctx) {
-  std::string raw;
-  bool found = false;
-  Status s =
-      ctx->Get(keys::kMetaCf, std::string(keys::kMetaPolicy), &raw, &found);
-  if (!s.ok()) return s;
-  if (!found) {
-    ctx->Problem("meta: no tier policy stored");
-    return Status::OK();
-  }
-  TierPolicy policy;
-  s = codec::Decode(raw, &policy);
-  if (!s.ok()) {
-    ctx->Problem("meta: the tier policy does not decode: " + s.message());
-    return Status::OK();
-  }
-
-  std::map<std::string, std::string> expected;  // key -> value
+// What the customer records give: the tier_index entries and tier-summary
+// counters they should have.
+struct ExpectedTiering {
+  std::map<std::string, std::string> entries;  // key -> value
   CounterDeltas counters;
   // Customers whose aggregates cannot be read (the customer pass reports
   // them): their entries cannot be recomputed, so they are not checked, and
   // neither are the summary counters they count in.
   std::set<uint64_t> unreadable;
-  std::unique_ptr<rocksdb::Iterator> it = ctx->Scan(keys::kCustomersCf);
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+};
+
+// The stored policy; *policy is empty (and a problem reported) when it is
+// absent or does not decode.
+Status LoadPolicy(VerifyContext* ctx, std::optional<TierPolicy>* policy) {
+  std::string raw;
+  bool found = false;
+  policy->reset();
+  Status s =
+      ctx->Get(keys::Cf::kMeta, std::string(keys::kMetaPolicy), &raw, &found);
+  if (!s.ok()) return s;
+  if (!found) {
+    ctx->Problem("meta: no tier policy stored");
+    return Status::OK();
+  }
+  TierPolicy decoded;
+  s = codec::Decode(raw, &decoded);
+  if (!s.ok()) {
+    ctx->Problem("meta: the tier policy does not decode: " + s.message());
+    return Status::OK();
+  }
+  *policy = std::move(decoded);
+  return Status::OK();
+}
+
+// One customer's stored derived attributes against Derive at their as_of.
+void CheckDerived(VerifyContext* ctx, const std::string& who,
+                  const TierPolicy& policy, const Aggregates& aggregates,
+                  const DerivedState& state) {
+  if (state.policy_version == policy.version) {
+    const Derived want = Derive(aggregates, policy, state.as_of_ms);
+    if (want != state.derived) {
+      ctx->Problem(who + ": derived attributes as of " +
+                   std::to_string(state.as_of_ms) + " are [" +
+                   DescribeDerived(state.derived) + "], Derive gives [" +
+                   DescribeDerived(want) + "]");
+    }
+  } else if (state.policy_version > policy.version) {
+    ctx->Problem(who + ": derived under policy version " +
+                 std::to_string(state.policy_version) +
+                 ", newer than the stored policy's " +
+                 std::to_string(policy.version));
+  }
+}
+
+// Walks the customers: checks each one's derived attributes and collects
+// the entries and counters its records give.
+Status ExpectTiering(VerifyContext* ctx, const TierPolicy& policy,
+                     ExpectedTiering* out) {
+  StorageIterator it = ctx->Scan(keys::Cf::kCustomers);
+  for (it.SeekToFirst(); it.Valid(); it.Next()) {
     uint64_t id = 0;
     Customer profile;
-    if (!keys::DecodeIdKey(it->key().ToStringView(), &id) ||
-        !codec::Decode(it->value().ToStringView(), &profile).ok()) {
+    if (!keys::DecodeIdKey(it.key(), &id) ||
+        !codec::Decode(it.value(), &profile).ok()) {
       continue;  // reported by the customer pass
     }
     std::string value;
-    s = ctx->Get(keys::kAggregatesCf, keys::IdKey(id), &value, &found);
+    bool found = false;
+    Status s = ctx->Get(keys::Cf::kAggregates, keys::IdKey(id), &value, &found);
     if (!s.ok()) return s;
     Aggregates aggregates;
     DerivedState state;
     if (!found || !codec::Decode(value, &aggregates, &state).ok()) {
-      unreadable.insert(id);
+      out->unreadable.insert(id);
       continue;
     }
     const std::string who = "customer " + std::to_string(id);
     if (!state.present) {
       ctx->Problem(who + ": no derived attributes");
-      unreadable.insert(id);
+      out->unreadable.insert(id);
       continue;
     }
-    if (state.policy_version == policy.version) {
-      const Derived want = Derive(aggregates, policy, state.as_of_ms);
-      if (want != state.derived) {
-        ctx->Problem(who + ": derived attributes as of " +
-                     std::to_string(state.as_of_ms) + " are [" +
-                     DescribeDerived(state.derived) + "], Derive gives [" +
-                     DescribeDerived(want) + "]");
-      }
-    } else if (state.policy_version > policy.version) {
-      ctx->Problem(who + ": derived under policy version " +
-                   std::to_string(state.policy_version) +
-                   ", newer than the stored policy's " +
-                   std::to_string(policy.version));
-    }
+    CheckDerived(ctx, who, policy, aggregates, state);
     const TierFacts facts = FactsOf(profile, aggregates, state.derived);
     for (TierIndexEntry& entry : TierIndexEntries(facts)) {
-      expected.emplace(std::move(entry.key), std::move(entry.value));
+      out->entries.emplace(std::move(entry.key), std::move(entry.value));
     }
-    AddSummaryContribution(facts, +1, &counters);
+    AddSummaryContribution(facts, +1, &out->counters);
   }
-  s = FromRocks(it->status(), "verify: scanning customers for tiering");
-  if (!s.ok()) return s;
-  it.reset();
+  return it.status("verify: scanning customers for tiering");
+}
 
-  // The tier_index CF against the expected entries, both sorted.
-  it = ctx->Scan(keys::kTierIndexCf);
-  auto want = expected.begin();
+// The tier_index CF against the expected entries, both sorted.
+Status CompareTierIndex(VerifyContext* ctx, const ExpectedTiering& expected) {
+  StorageIterator it = ctx->Scan(keys::Cf::kTierIndex);
+  auto want = expected.entries.begin();
   auto report_missing = [ctx](const std::string& key) {
     uint64_t id = 0;
     keys::TierKeyCustomerId(key, &id);
     ctx->Problem("tier index entry " + Hex(key) + " of customer " +
                  std::to_string(id) + " is missing");
   };
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    const std::string_view key = it->key().ToStringView();
+  for (it.SeekToFirst(); it.Valid(); it.Next()) {
+    const std::string_view key = it.key();
     const uint8_t tag = key.empty() ? 0 : static_cast<uint8_t>(key[0]);
     if (!IsCustomerIndexTag(tag)) {
       // Channel-report entries and alias lists are checked elsewhere; any
@@ -132,67 +153,67 @@ Status VerifyTiering(VerifyContext* ctx) {
       continue;
     }
     ++ctx->report()->tier_entries_checked;
-    while (want != expected.end() && want->first < key) {
+    while (want != expected.entries.end() && want->first < key) {
       report_missing((want++)->first);
     }
-    if (want != expected.end() && want->first == key) {
-      if (it->value() != want->second) {
+    if (want != expected.entries.end() && want->first == key) {
+      if (it.value() != want->second) {
         ctx->Problem("tier index entry " + Hex(key) + " holds " +
-                     Hex(it->value().ToStringView()) + ", recomputed " +
-                     Hex(want->second));
+                     Hex(it.value()) + ", recomputed " + Hex(want->second));
       }
       ++want;
       continue;
     }
     uint64_t id = 0;
     keys::TierKeyCustomerId(key, &id);
-    if (unreadable.count(id)) continue;
+    if (expected.unreadable.count(id)) continue;
     ctx->Problem("tier index entry " + Hex(key) + " names customer " +
                  std::to_string(id) + ", whose records do not give it");
   }
-  s = FromRocks(it->status(), "verify: scanning the tier index");
+  Status s = it.status("verify: scanning the tier index");
   if (!s.ok()) return s;
-  while (want != expected.end()) report_missing((want++)->first);
-  it.reset();
+  while (want != expected.entries.end()) report_missing((want++)->first);
+  return Status::OK();
+}
 
-  // Each alias a survivor lists resolves to it.
-  it = ctx->Scan(keys::kTierIndexCf);
+// Each alias a survivor lists resolves to it.
+Status CheckAliasLists(VerifyContext* ctx) {
+  StorageIterator it = ctx->Scan(keys::Cf::kTierIndex);
   const std::string alias_tag(1, static_cast<char>(keys::TierTag::kAliasOf));
-  for (it->Seek(alias_tag); it->Valid() && it->key().starts_with(alias_tag);
-       it->Next()) {
-    std::string_view rest = it->key().ToStringView().substr(1);
+  for (it.Seek(alias_tag); it.Valid() && it.KeyStartsWith(alias_tag);
+       it.Next()) {
+    std::string_view rest = it.key().substr(1);
     uint64_t survivor = 0;
     if (!keys::GetU64(&rest, &survivor) || rest.empty()) {
-      ctx->Problem("alias list key " + Hex(it->key().ToStringView()) +
-                   " is malformed");
+      ctx->Problem("alias list key " + Hex(it.key()) + " is malformed");
       continue;
     }
     std::string target;
-    s = ctx->Get(keys::kIndexesCf, std::string(rest), &target, &found);
+    bool found = false;
+    Status s = ctx->Get(keys::Cf::kIndexes, std::string(rest), &target, &found);
     if (!s.ok()) return s;
     if (!found || target != keys::IdKey(survivor)) {
       ctx->Problem("customer " + std::to_string(survivor) + " lists alias " +
                    Hex(rest) + ", which does not resolve to it");
     }
   }
-  s = FromRocks(it->status(), "verify: scanning alias lists");
-  if (!s.ok()) return s;
-  it.reset();
+  return it.status("verify: scanning alias lists");
+}
 
-  // Tier-summary counters.
-  if (!unreadable.empty()) return Status::OK();
-  it = ctx->Scan(keys::kCountersCf);
+// The stored tier-summary counters against the recomputed ones, both ways.
+Status CompareSummaryCounters(VerifyContext* ctx,
+                              const CounterDeltas& counters) {
+  StorageIterator it = ctx->Scan(keys::Cf::kCounters);
   const std::string prefix(1,
                            static_cast<char>(keys::CounterTag::kTierSummary));
   std::set<std::string> seen;
-  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix);
-       it->Next()) {
-    const std::string key = it->key().ToString();
+  for (it.Seek(prefix); it.Valid() && it.KeyStartsWith(prefix); it.Next()) {
+    const std::string key(it.key());
     seen.insert(key);
     keys::CounterVec stored;
-    if (!keys::DecodeCounterVec(it->value().ToStringView(), &stored)) {
+    if (!keys::DecodeCounterVec(it.value(), &stored)) {
       ctx->Problem("tier-summary counter " + Hex(key) + " holds " +
-                   Hex(it->value().ToStringView()) + ", not a counter vector");
+                   Hex(it.value()) + ", not a counter vector");
       continue;
     }
     keys::CounterVec want_vec;
@@ -206,7 +227,7 @@ Status VerifyTiering(VerifyContext* ctx) {
                    DescribeVec(want_vec));
     }
   }
-  s = FromRocks(it->status(), "verify: scanning tier-summary counters");
+  Status s = it.status("verify: scanning tier-summary counters");
   if (!s.ok()) return s;
   for (const auto& [key, vec] : counters) {
     keys::CounterVec want_vec;
@@ -217,6 +238,22 @@ Status VerifyTiering(VerifyContext* ctx) {
     }
   }
   return Status::OK();
+}
+
+}  // namespace
+
+Status VerifyTiering(VerifyContext* ctx) {
+  std::optional<TierPolicy> policy;
+  Status s = LoadPolicy(ctx, &policy);
+  if (!s.ok() || !policy) return s;
+  ExpectedTiering expected;
+  s = ExpectTiering(ctx, *policy, &expected);
+  if (s.ok()) s = CompareTierIndex(ctx, expected);
+  if (s.ok()) s = CheckAliasLists(ctx);
+  if (!s.ok()) return s;
+  // A customer left out would make every counter it counts in differ.
+  if (!expected.unreadable.empty()) return Status::OK();
+  return CompareSummaryCounters(ctx, expected.counters);
 }
 
 }  // namespace custdb

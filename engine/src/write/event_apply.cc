@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "reports/channel_counters.h"
+#include "storage/identity_fields.h"
 #include "tiering/derive.h"
 #include "write/aggregate_rules.h"
 #include "write/validate.h"
@@ -13,36 +14,38 @@
 namespace custdb {
 namespace {
 
-using keys::IndexTag;
-
-struct Identity {
-  IndexTag tag;
-  const char* field;
-};
-constexpr Identity kCode{IndexTag::kCustomerCode, "customer.code"};
-constexpr Identity kEmail{IndexTag::kCustomerEmail, "customer.email"};
-constexpr Identity kPhone{IndexTag::kCustomerPhone, "customer.phone"};
-
-// kAlreadyExists if `value` belongs to a customer other than `self`.
-Status CheckIdentityFree(const Identity& identity, const std::string& value,
-                         uint64_t self, WriteTxn* txn) {
-  if (value.empty()) return Status::OK();
-  uint64_t holder = 0;
-  Status s = txn->GetIdentityHolder(identity.tag, value, &holder);
-  if (!s.ok()) return s;
-  if (holder != 0 && holder != self) {
-    return Status::AlreadyExists(std::string(identity.field) + ": " +
-                                 QuoteValue(value) + " is held by customer " +
-                                 std::to_string(holder));
+// kAlreadyExists naming the first identity of `customer` that belongs to a
+// customer other than `self`.
+Status CheckIdentitiesFree(const Customer& customer, uint64_t self,
+                           WriteTxn* txn) {
+  for (const IdentityField& identity : kIdentityFields) {
+    const std::string& value = customer.*identity.field;
+    if (value.empty()) continue;
+    uint64_t holder = 0;
+    Status s = txn->GetIdentityHolder(identity.tag, value, &holder);
+    if (!s.ok()) return s;
+    if (holder != 0 && holder != self) {
+      return Status::AlreadyExists(std::string(identity.field_path) + ": " +
+                                   QuoteValue(value) + " is held by customer " +
+                                   std::to_string(holder));
+    }
   }
   return Status::OK();
 }
 
-void MoveIdentity(const Identity& identity, const std::string& old_value,
-                  const std::string& new_value, uint64_t self, WriteTxn* txn) {
-  if (old_value == new_value) return;
-  if (!old_value.empty()) txn->PutIdentity(identity.tag, old_value, 0);
-  if (!new_value.empty()) txn->PutIdentity(identity.tag, new_value, self);
+// Stages the identity index moves from `before` (null: a new customer) to
+// `after`.
+void MoveIdentities(const Customer* before, const Customer& after,
+                    uint64_t self, WriteTxn* txn) {
+  static const std::string kNone;
+  for (const IdentityField& identity : kIdentityFields) {
+    const std::string& old_value =
+        before != nullptr ? before->*identity.field : kNone;
+    const std::string& new_value = after.*identity.field;
+    if (old_value == new_value) continue;
+    if (!old_value.empty()) txn->PutIdentity(identity.tag, old_value, 0);
+    if (!new_value.empty()) txn->PutIdentity(identity.tag, new_value, self);
+  }
 }
 
 Status CustomerChannels(const ApplyContext& ctx, const Customer& c) {
@@ -209,18 +212,14 @@ Status ApplyCreateCustomer(const ApplyContext& ctx, const Customer& input,
         std::to_string(survivor) + "; merged ids are not reused");
   }
   s = CustomerChannels(ctx, input);
-  if (s.ok()) s = CheckIdentityFree(kCode, input.code, input.id, txn);
-  if (s.ok()) s = CheckIdentityFree(kEmail, input.email, input.id, txn);
-  if (s.ok()) s = CheckIdentityFree(kPhone, input.phone, input.id, txn);
+  if (s.ok()) s = CheckIdentitiesFree(input, input.id, txn);
   if (!s.ok()) return s;
 
   Customer customer = input;
   if (customer.created_at_ms == 0) customer.created_at_ms = ctx.now_ms();
   txn->PutCustomer(customer);
   txn->PutAggregates(customer.id, Aggregates());
-  MoveIdentity(kCode, "", customer.code, customer.id, txn);
-  MoveIdentity(kEmail, "", customer.email, customer.id, txn);
-  MoveIdentity(kPhone, "", customer.phone, customer.id, txn);
+  MoveIdentities(nullptr, customer, customer.id, txn);
   txn->AddCount(keys::RecordKind::kCustomer, 1);
   return Status::OK();
 }
@@ -235,9 +234,10 @@ Status ApplyUpdateCustomer(const ApplyContext& ctx, uint64_t customer_id,
                             " does not exist");
   }
   Customer next = *current;
-  if (patch.code) next.code = *patch.code;
-  if (patch.email) next.email = *patch.email;
-  if (patch.phone) next.phone = *patch.phone;
+  for (const IdentityField& identity : kIdentityFields) {
+    const std::optional<std::string>& value = patch.*identity.patch_field;
+    if (value) next.*identity.field = *value;
+  }
   if (patch.name) next.name = *patch.name;
   if (patch.region) next.region = *patch.region;
   if (patch.gender) next.gender = *patch.gender;
@@ -250,9 +250,7 @@ Status ApplyUpdateCustomer(const ApplyContext& ctx, uint64_t customer_id,
   if (patch.attributes) next.attributes = *patch.attributes;
 
   s = CustomerChannels(ctx, next);
-  if (s.ok()) s = CheckIdentityFree(kCode, next.code, customer_id, txn);
-  if (s.ok()) s = CheckIdentityFree(kEmail, next.email, customer_id, txn);
-  if (s.ok()) s = CheckIdentityFree(kPhone, next.phone, customer_id, txn);
+  if (s.ok()) s = CheckIdentitiesFree(next, customer_id, txn);
   if (!s.ok()) return s;
   ChannelDayDeltas deltas;
   s = OwnerChangeCounters(customer_id, current->owner_channel_id,
@@ -260,9 +258,7 @@ Status ApplyUpdateCustomer(const ApplyContext& ctx, uint64_t customer_id,
   if (!s.ok()) return s;
 
   txn->AddChannelDays(std::move(deltas));
-  MoveIdentity(kCode, current->code, next.code, customer_id, txn);
-  MoveIdentity(kEmail, current->email, next.email, customer_id, txn);
-  MoveIdentity(kPhone, current->phone, next.phone, customer_id, txn);
+  MoveIdentities(&*current, next, customer_id, txn);
   txn->PutCustomer(next);
   return Status::OK();
 }
@@ -371,7 +367,7 @@ Status ApplyRecordInteraction(const ApplyContext& ctx,
   AddInteractionState(interaction, +1, &deltas);
   txn->AddChannelDays(std::move(deltas));
   if (auto entry = ResolveTimeEntry(interaction)) {
-    txn->PutReportMarker(std::move(*entry));
+    txn->PutResolveTimeEntry(std::move(*entry));
   }
   txn->PutInteraction(interaction);
   txn->PutAggregates(interaction.customer_id, agg);
@@ -418,7 +414,7 @@ Status ApplyResolution(const ApplyContext&,
   AddInteractionState(after, +1, &deltas);
   txn->AddChannelDays(std::move(deltas));
   if (auto entry = ResolveTimeEntry(after)) {
-    txn->PutReportMarker(std::move(*entry));
+    txn->PutResolveTimeEntry(std::move(*entry));
   }
   const uint64_t customer_id = after.customer_id;
   txn->PutInteraction(std::move(after));

@@ -10,7 +10,7 @@
 #include "reports/channel_counters.h"
 #include "storage/codec.h"
 #include "storage/rocks_status.h"
-#include "verify/verify_aggregates.h"
+#include "write/aggregates_replay.h"
 #include "write/write_txn.h"
 
 namespace custdb {
@@ -42,7 +42,7 @@ std::vector<T> RecordsOf(const std::vector<Stored<T>>& stored) {
 
 // Every record of one customer's history, newest first.
 template <typename T>
-Status ReadHistory(const Storage& storage, int cf, uint64_t customer_id,
+Status ReadHistory(const Storage& storage, keys::Cf cf, uint64_t customer_id,
                    std::vector<Stored<T>>* out) {
   const std::string prefix = keys::IdKey(customer_id);
   rocksdb::ReadOptions ro;
@@ -83,7 +83,7 @@ Status ReadAliases(const Storage& storage, uint64_t survivor,
   rocksdb::ReadOptions ro;
   ro.iterate_upper_bound = &upper_slice;
   std::unique_ptr<rocksdb::Iterator> it(
-      storage.db()->NewIterator(ro, storage.cf(keys::kTierIndexCf)));
+      storage.db()->NewIterator(ro, storage.cf(keys::Cf::kTierIndex)));
   for (it->Seek(prefix); it->Valid(); it->Next()) {
     forward_keys->push_back(it->key().ToString().substr(prefix.size()));
   }
@@ -145,9 +145,9 @@ Status MergeErase::EraseLocked(const CustomerRecord& seen, WriteTxn& txn,
 
   std::vector<Stored<Order>> orders;
   std::vector<Stored<Interaction>> interactions;
-  s = ReadHistory(storage_, keys::kOrdersCf, customer_id, &orders);
+  s = ReadHistory(storage_, keys::Cf::kOrders, customer_id, &orders);
   if (s.ok()) {
-    s = ReadHistory(storage_, keys::kInteractionsCf, customer_id,
+    s = ReadHistory(storage_, keys::Cf::kInteractions, customer_id,
                     &interactions);
   }
   std::vector<std::string> aliases;
@@ -155,23 +155,17 @@ Status MergeErase::EraseLocked(const CustomerRecord& seen, WriteTxn& txn,
   if (s.ok()) s = txn.RemoveCustomer(customer_id);
   if (!s.ok()) return s;
   for (const auto& o : orders) {
-    txn.RawDelete(keys::kOrdersCf, o.key);
-    txn.RawDelete(keys::kIndexesCf,
-                  keys::EventIdKey(keys::IndexTag::kOrderId, o.record.id));
+    txn.DeleteOrder(o.key, o.record.id);
   }
   for (const auto& i : interactions) {
-    txn.RawDelete(keys::kInteractionsCf, i.key);
-    txn.RawDelete(
-        keys::kIndexesCf,
-        keys::EventIdKey(keys::IndexTag::kInteractionId, i.record.id));
+    txn.DeleteInteraction(i.key, i.record.id);
   }
   for (keys::IndexTag tag : kIdentityTags) {
     const std::string& v = IdentityOf(&*current, tag);
     if (!v.empty()) txn.PutIdentity(tag, v, 0);
   }
   for (const std::string& forward : aliases) {
-    txn.RawDelete(keys::kIndexesCf, forward);
-    txn.RawDelete(keys::kTierIndexCf, keys::AliasOfKey(customer_id, forward));
+    txn.RemoveAlias(customer_id, forward);
   }
   // Its channel-report contributions leave with it.
   ChannelContribution gone =
@@ -179,12 +173,11 @@ Status MergeErase::EraseLocked(const CustomerRecord& seen, WriteTxn& txn,
                      RecordsOf(interactions), -1);
   txn.AddChannelDays(std::move(gone.counters));
   for (const auto& key : gone.resolve_times) {
-    txn.RawDelete(keys::kTierIndexCf, key);
+    txn.DeleteResolveTimeEntry(key);
   }
   txn.AddCount(keys::RecordKind::kCustomer, -1);
   // The audit entry: that and when this id was erased, nothing personal.
-  txn.RawPut(keys::kMetaCf, keys::ErasureAuditKey(customer_id),
-             std::to_string(policy_.now_ms()));
+  txn.PutErasureAudit(customer_id, policy_.now_ms());
   return Status::OK();
 }
 
@@ -263,14 +256,14 @@ Status MergeErase::MergeLocked(const CustomerRecord& survivor_seen,
 Status MergeErase::ReadMergeInputs(uint64_t survivor_id, uint64_t duplicate_id,
                                    MergeInputs* in) {
   // Histories: the duplicate's records move under the survivor's key.
-  Status s = ReadHistory(storage_, keys::kOrdersCf, survivor_id, &in->orders);
+  Status s = ReadHistory(storage_, keys::Cf::kOrders, survivor_id, &in->orders);
   if (s.ok())
-    s = ReadHistory(storage_, keys::kOrdersCf, duplicate_id, &in->dup_orders);
+    s = ReadHistory(storage_, keys::Cf::kOrders, duplicate_id, &in->dup_orders);
   if (s.ok())
-    s = ReadHistory(storage_, keys::kInteractionsCf, survivor_id,
+    s = ReadHistory(storage_, keys::Cf::kInteractions, survivor_id,
                     &in->interactions);
   if (s.ok())
-    s = ReadHistory(storage_, keys::kInteractionsCf, duplicate_id,
+    s = ReadHistory(storage_, keys::Cf::kInteractions, duplicate_id,
                     &in->dup_interactions);
   if (s.ok()) s = ReadAliases(storage_, duplicate_id, &in->dup_aliases);
   return s;
@@ -292,14 +285,14 @@ void MergeErase::MoveHistories(const Customer& survivor,
                                   RecordsOf(in->dup_orders),
                                   RecordsOf(in->dup_interactions), -1));
   for (auto& o : in->dup_orders) {
-    txn.RawDelete(keys::kOrdersCf, o.key);
+    txn.DeleteOrderRecord(o.key);
     o.record.customer_id = survivor_id;
     o.key = keys::HistoryKey(survivor_id, o.record.ts_ms, o.record.id);
     txn.PutOrder(o.record);
     orders.push_back(std::move(o));
   }
   for (auto& i : in->dup_interactions) {
-    txn.RawDelete(keys::kInteractionsCf, i.key);
+    txn.DeleteInteractionRecord(i.key);
     i.record.customer_id = survivor_id;
     i.key = keys::HistoryKey(survivor_id, i.record.ts_ms, i.record.id);
     txn.PutInteraction(i.record);
@@ -316,12 +309,12 @@ void MergeErase::MoveHistories(const Customer& survivor,
   for (ChannelContribution& c : before) {
     txn.AddChannelDays(std::move(c.counters));
     for (const auto& key : c.resolve_times) {
-      txn.RawDelete(keys::kTierIndexCf, key);
+      txn.DeleteResolveTimeEntry(key);
     }
   }
   txn.AddChannelDays(std::move(after.counters));
   for (const auto& key : after.resolve_times) {
-    txn.RawPut(keys::kTierIndexCf, key, "");
+    txn.PutResolveTimeEntry(key);
   }
 }
 
@@ -358,22 +351,17 @@ void MergeErase::MoveIdentities(const Customer& survivor,
     } else {
       const std::string forward =
           keys::IdentityKey(keys::AliasTagOf(tag), value);
-      txn.RawPut(keys::kIndexesCf, forward, keys::IdKey(survivor_id));
-      txn.RawPut(keys::kTierIndexCf, keys::AliasOfKey(survivor_id, forward),
-                 "");
+      txn.PutAlias(survivor_id, forward);
     }
   }
   txn.PutCustomer(std::move(next));
   const std::string merged_key =
       keys::EventIdKey(keys::IndexTag::kMergedId, duplicate_id);
-  txn.RawPut(keys::kIndexesCf, merged_key, keys::IdKey(survivor_id));
-  txn.RawPut(keys::kTierIndexCf, keys::AliasOfKey(survivor_id, merged_key), "");
+  txn.PutAlias(survivor_id, merged_key);
   // Aliases the duplicate held (from earlier merges) now resolve to the
   // survivor too.
   for (const std::string& forward : in.dup_aliases) {
-    txn.RawPut(keys::kIndexesCf, forward, keys::IdKey(survivor_id));
-    txn.RawDelete(keys::kTierIndexCf, keys::AliasOfKey(duplicate_id, forward));
-    txn.RawPut(keys::kTierIndexCf, keys::AliasOfKey(survivor_id, forward), "");
+    txn.MoveAlias(duplicate_id, survivor_id, forward);
   }
 }
 

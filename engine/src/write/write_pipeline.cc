@@ -84,14 +84,14 @@ Status WritePipeline::LoadSequences() {
   rocksdb::DB* db = core_.storage.db();
   uint64_t stored = 0, last = 0;
   Status s = core_.storage.ReadMetaNumber(keys::kMetaNextCustomerId, &stored);
-  if (s.ok()) s = LastId(db, core_.storage.cf(keys::kCustomersCf), "", &last);
+  if (s.ok()) s = LastId(db, core_.storage.cf(keys::Cf::kCustomers), "", &last);
   if (!s.ok()) return s;
   next_customer_id_ = NextId(stored, last);
 
   s = core_.storage.ReadMetaNumber(keys::kMetaNextInteractionId, &stored);
   std::string prefix(1, static_cast<char>(keys::IndexTag::kInteractionId));
   if (s.ok()) {
-    s = LastId(db, core_.storage.cf(keys::kIndexesCf), prefix, &last);
+    s = LastId(db, core_.storage.cf(keys::Cf::kIndexes), prefix, &last);
   }
   if (!s.ok()) return s;
   next_interaction_id_ = NextId(stored, last);
@@ -108,10 +108,10 @@ Status WritePipeline::PutChannel(const Channel& channel) {
   s = core_.channels.CheckHierarchy(channel);
   if (!s.ok()) return s;
   rocksdb::WriteBatch batch;
-  batch.Put(core_.storage.cf(keys::kChannelsCf), keys::IdKey(channel.id),
+  batch.Put(core_.storage.cf(keys::Cf::kChannels), keys::IdKey(channel.id),
             codec::Encode(channel));
   if (!core_.channels.Exists(channel.id)) {
-    batch.Merge(core_.storage.cf(keys::kCountersCf),
+    batch.Merge(core_.storage.cf(keys::Cf::kCounters),
                 keys::RecordCountKey(keys::RecordKind::kChannel),
                 keys::EncodeCounter(1));
   }
@@ -164,7 +164,7 @@ Status WritePipeline::ReserveCustomerIds(uint64_t through) {
 uint64_t WritePipeline::OwnerOf(keys::IndexTag tag, uint64_t id) {
   std::string value;
   rocksdb::Status s = core_.storage.db()->Get(
-      rocksdb::ReadOptions(), core_.storage.cf(keys::kIndexesCf),
+      rocksdb::ReadOptions(), core_.storage.cf(keys::Cf::kIndexes),
       keys::EventIdKey(tag, id), &value);
   keys::HistoryKeyParts parts;
   if (!s.ok() || !keys::DecodeHistoryKey(value, &parts)) return 0;

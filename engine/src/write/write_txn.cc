@@ -8,16 +8,16 @@
 #include "storage/codec.h"
 #include "storage/customer_reader.h"
 #include "storage/rocks_status.h"
-#include "tiering/tier_entries.h"
+#include "tiering/tier_changes.h"
 
 namespace custdb {
 namespace {
 
-using keys::ColumnFamily;
+using keys::Cf;
 
 constexpr size_t kInitialBatchBytes = 1024;
 
-Status ReadValue(const Storage* storage, int cf, const std::string& key,
+Status ReadValue(const Storage* storage, keys::Cf cf, const std::string& key,
                  rocksdb::PinnableSlice* value, bool* found) {
   rocksdb::Status s =
       storage->db()->Get(rocksdb::ReadOptions(), storage->cf(cf), key, value);
@@ -27,7 +27,7 @@ Status ReadValue(const Storage* storage, int cf, const std::string& key,
 }
 
 template <typename T>
-Status ReadRecord(const Storage* storage, int cf, const std::string& key,
+Status ReadRecord(const Storage* storage, keys::Cf cf, const std::string& key,
                   std::optional<T>* out) {
   rocksdb::PinnableSlice value;
   bool found = false;
@@ -95,7 +95,7 @@ Status WriteTxn::GetEventKey(keys::IndexTag tag, uint64_t id,
                              std::optional<std::string>* history_key) {
   rocksdb::PinnableSlice value;
   bool found = false;
-  Status s = ReadValue(storage_, keys::kIndexesCf, keys::EventIdKey(tag, id),
+  Status s = ReadValue(storage_, keys::Cf::kIndexes, keys::EventIdKey(tag, id),
                        &value, &found);
   history_key->reset();
   if (s.ok() && found) *history_key = value.ToString();
@@ -134,7 +134,7 @@ Status WriteTxn::GetOrder(uint64_t order_id, std::optional<Order>* out) {
   Status s = GetEventKey(keys::IndexTag::kOrderId, order_id, &key);
   out->reset();
   if (!s.ok() || !key) return s;
-  s = ReadRecord(storage_, keys::kOrdersCf, *key, out);
+  s = ReadRecord(storage_, keys::Cf::kOrders, *key, out);
   if (s.ok() && !out->has_value()) {
     return Status::Corruption("order " + std::to_string(order_id) +
                               " is indexed but its record is missing");
@@ -163,7 +163,7 @@ Status WriteTxn::GetInteraction(uint64_t id, std::optional<Interaction>* out) {
   Status s = GetEventKey(keys::IndexTag::kInteractionId, id, &key);
   out->reset();
   if (!s.ok() || !key) return s;
-  s = ReadRecord(storage_, keys::kInteractionsCf, *key, out);
+  s = ReadRecord(storage_, keys::Cf::kInteractions, *key, out);
   if (s.ok() && !out->has_value()) {
     return Status::Corruption("interaction " + std::to_string(id) +
                               " is indexed but its record is missing");
@@ -181,7 +181,7 @@ Status WriteTxn::GetIdentityHolder(keys::IndexTag tag, const std::string& value,
   }
   rocksdb::PinnableSlice raw;
   bool found = false;
-  Status s = ReadValue(storage_, keys::kIndexesCf, key, &raw, &found);
+  Status s = ReadValue(storage_, keys::Cf::kIndexes, key, &raw, &found);
   *holder = 0;
   if (!s.ok() || !found) return s;
   if (!keys::DecodeIdKey(raw.ToStringView(), holder)) {
@@ -218,7 +218,7 @@ Status WriteTxn::GetOrdersOf(uint64_t customer_id, int64_t from_ms,
   ro.iterate_upper_bound = &end_slice;
   ro.prefix_same_as_start = true;
   std::unique_ptr<rocksdb::Iterator> it(
-      storage_->db()->NewIterator(ro, storage_->cf(keys::kOrdersCf)));
+      storage_->db()->NewIterator(ro, storage_->cf(keys::Cf::kOrders)));
   std::map<uint64_t, Order> found;
   for (it->Seek(start); it->Valid(); it->Next()) {
     Order order;
@@ -285,14 +285,43 @@ Status WriteTxn::RemoveCustomer(uint64_t customer_id) {
   return Status::OK();
 }
 
-void WriteTxn::RawPut(int cf, std::string key, std::string value) {
-  raw_.push_back({RawOp::kPut, cf, std::move(key), std::move(value)});
+void WriteTxn::DeleteOrder(std::string history_key, uint64_t order_id) {
+  deleted_orders_.push_back(std::move(history_key));
+  deleted_order_ids_.push_back(order_id);
 }
-void WriteTxn::RawDelete(int cf, std::string key) {
-  raw_.push_back({RawOp::kDelete, cf, std::move(key), std::string()});
+
+void WriteTxn::DeleteInteraction(std::string history_key,
+                                 uint64_t interaction_id) {
+  deleted_interactions_.push_back(std::move(history_key));
+  deleted_interaction_ids_.push_back(interaction_id);
 }
-void WriteTxn::RawMerge(int cf, std::string key, std::string value) {
-  raw_.push_back({RawOp::kMerge, cf, std::move(key), std::move(value)});
+
+void WriteTxn::DeleteOrderRecord(std::string history_key) {
+  deleted_orders_.push_back(std::move(history_key));
+}
+
+void WriteTxn::DeleteInteractionRecord(std::string history_key) {
+  deleted_interactions_.push_back(std::move(history_key));
+}
+
+void WriteTxn::PutAlias(uint64_t survivor, std::string forward_key) {
+  alias_listings_[keys::AliasOfKey(survivor, forward_key)] = true;
+  aliases_[std::move(forward_key)] = survivor;
+}
+
+void WriteTxn::MoveAlias(uint64_t from, uint64_t survivor,
+                         std::string forward_key) {
+  alias_listings_[keys::AliasOfKey(from, forward_key)] = false;
+  PutAlias(survivor, std::move(forward_key));
+}
+
+void WriteTxn::RemoveAlias(uint64_t holder, std::string forward_key) {
+  alias_listings_[keys::AliasOfKey(holder, forward_key)] = false;
+  aliases_[std::move(forward_key)] = 0;
+}
+
+void WriteTxn::PutErasureAudit(uint64_t customer_id, int64_t erased_ms) {
+  erasure_audits_[customer_id] = erased_ms;
 }
 
 Status WriteTxn::Touch(uint64_t customer_id) {
@@ -306,97 +335,62 @@ Status WriteTxn::Touch(uint64_t customer_id) {
 }
 
 void WriteTxn::StageTiering(rocksdb::WriteBatch* batch) {
-  auto cf = [this](int id) { return storage_->cf(id); };
+  auto cf = [this](keys::Cf id) { return storage_->cf(id); };
   auto view = [](std::string_view v) {
     return rocksdb::Slice(v.data(), v.size());
+  };
+  auto committed = [this](uint64_t id) -> std::optional<CommittedTiering> {
+    auto base = committed_.find(id);
+    if (base == committed_.end() || !base->second) return std::nullopt;
+    const CachedCustomer& c = *base->second;
+    return CommittedTiering{c.profile.get(), &c.aggregates, &c.derived};
   };
   std::vector<uint64_t> touched;
   for (const auto& entry : customers_) touched.push_back(entry.first);
   for (const auto& entry : aggregates_) {
     if (!customers_.count(entry.first)) touched.push_back(entry.first);
   }
-  CounterDeltas deltas;
-  std::vector<TierIndexMove> index_moves;
+  TierChanges changes(tier_);
   for (uint64_t id : touched) {
-    auto base = committed_.find(id);
-    const CachedCustomer* before =
-        base != committed_.end() && base->second ? &*base->second : nullptr;
+    const std::optional<CommittedTiering> before = committed(id);
     auto p = customers_.find(id);
     auto a = aggregates_.find(id);
     const Customer* profile = p != customers_.end()
                                   ? &p->second
-                                  : (before ? before->profile.get() : nullptr);
+                                  : (before ? before->profile : nullptr);
     const Aggregates* aggregates =
         a != aggregates_.end() ? &a->second
-                               : (before ? &before->aggregates : nullptr);
+                               : (before ? before->aggregates : nullptr);
     if (profile == nullptr || aggregates == nullptr) continue;
-
-    Derived derived = Derive(*aggregates, *tier_.policy, tier_.as_of_ms);
-    // A re-derive later in time that changes nothing under the same policy
-    // writes nothing: the stored attributes hold from their as_of until
-    // next_change_ms, which lies after this as_of (Verify re-derives at the
-    // stored as_of). A full rescore would otherwise rewrite every customer
-    // and leave a compaction backlog behind it.
-    if (before != nullptr && before->derived.present && !tier_.rebuild &&
-        touched_only_.count(id) &&
-        before->derived.policy_version == tier_.policy->version &&
-        before->derived.as_of_ms <= tier_.as_of_ms &&
-        before->derived.derived == derived) {
+    DerivedState after;
+    if (!changes.Rederive(before ? &*before : nullptr, *profile, *aggregates,
+                          touched_only_.count(id) != 0, &after)) {
       continue;
     }
-    DerivedState& after = derived_after_[id];
-    after.present = true;
-    after.derived = std::move(derived);
-    after.as_of_ms = tier_.as_of_ms;
-    after.policy_version = tier_.policy->version;
-    batch->Put(cf(keys::kAggregatesCf), keys::IdKey(id),
-               view(codec::EncodeView(*aggregates, after)));
-
-    const TierFacts facts_after = FactsOf(*profile, *aggregates, after.derived);
-    // A record written before tiering has no entries yet.
-    std::optional<TierFacts> facts_before;
-    if (before != nullptr && before->derived.present && !tier_.rebuild) {
-      if (before->derived.derived != after.derived) ++derived_changes_;
-      facts_before = FactsOf(*before->profile, before->aggregates,
-                             before->derived.derived);
-    } else {
-      ++derived_changes_;
-    }
-    const TierFacts* was = facts_before ? &*facts_before : nullptr;
-    AddTierIndexMoves(was, &facts_after, &index_moves);
-    AddSummaryChange(was, &facts_after, &deltas);
+    DerivedState& stored = derived_after_[id] = std::move(after);
+    batch->Put(cf(keys::Cf::kAggregates), keys::IdKey(id),
+               view(codec::EncodeView(*aggregates, stored)));
   }
   for (uint64_t id : removed_) {
-    auto base = committed_.find(id);
-    if (base == committed_.end() || !base->second) continue;
-    const CachedCustomer& before = *base->second;
-    batch->Delete(cf(keys::kCustomersCf), keys::IdKey(id));
-    batch->Delete(cf(keys::kAggregatesCf), keys::IdKey(id));
-    if (!before.derived.present) continue;
-    const TierFacts facts =
-        FactsOf(*before.profile, before.aggregates, before.derived.derived);
-    AddTierIndexMoves(&facts, nullptr, &index_moves);
-    AddSummaryChange(&facts, nullptr, &deltas);
+    const std::optional<CommittedTiering> before = committed(id);
+    if (!before) continue;
+    batch->Delete(cf(keys::Cf::kCustomers), keys::IdKey(id));
+    batch->Delete(cf(keys::Cf::kAggregates), keys::IdKey(id));
+    changes.Remove(*before);
   }
-  // In key order: the memtable's skiplist remembers where its last insert
-  // went, so neighbouring keys are cheap to insert, while a customer's own
-  // keys (one per tag) lie far apart. Stable, so a key staged twice keeps
-  // its last operation.
-  std::stable_sort(index_moves.begin(), index_moves.end(),
-                   [](const TierIndexMove& x, const TierIndexMove& y) {
-                     return x.key < y.key;
-                   });
-  for (const TierIndexMove& move : index_moves) {
+  derived_changes_ += changes.derived_changes();
+  for (const TierIndexMove& move : changes.SortedIndexMoves()) {
     if (move.put) {
-      batch->Put(cf(keys::kTierIndexCf), move.key, move.value);
+      batch->Put(cf(keys::Cf::kTierIndex), move.key, move.value);
     } else {
-      batch->Delete(cf(keys::kTierIndexCf), move.key);
+      batch->Delete(cf(keys::Cf::kTierIndex), move.key);
     }
   }
   // Counters are merged by Commit once CounterGuard admitted them.
-  for (auto& [key, vec] : deltas) {
+  for (auto& [key, vec] : changes.summary_deltas()) {
     if (vec.empty()) continue;
-    counter_merges_.push_back({keys::kCountersCf, key, std::move(vec), false});
+    counter_merges_.push_back(
+        {keys::Cf::kCounters, key, std::move(vec), false});
   }
 }
 
@@ -412,8 +406,12 @@ void WriteTxn::AddChannelDays(ChannelDayDeltas deltas) {
   }
 }
 
-void WriteTxn::PutReportMarker(std::string key) {
-  report_markers_.insert(std::move(key));
+void WriteTxn::PutResolveTimeEntry(std::string key) {
+  resolve_time_entries_[std::move(key)] = true;
+}
+
+void WriteTxn::DeleteResolveTimeEntry(std::string key) {
+  resolve_time_entries_[std::move(key)] = false;
 }
 
 void WriteTxn::RaiseMetaNumber(std::string_view name, uint64_t value) {
@@ -428,12 +426,72 @@ void WriteTxn::RaiseMetaNumber(std::string_view name, uint64_t value) {
 bool WriteTxn::empty() const {
   return customers_.empty() && aggregates_.empty() && orders_.empty() &&
          interactions_.empty() && identities_.empty() && counts_.empty() &&
-         meta_numbers_.empty() && removed_.empty() && raw_.empty() &&
-         channel_days_.empty() && report_markers_.empty();
+         meta_numbers_.empty() && removed_.empty() && channel_days_.empty() &&
+         resolve_time_entries_.empty() && deleted_orders_.empty() &&
+         deleted_interactions_.empty() && aliases_.empty() &&
+         alias_listings_.empty() && erasure_audits_.empty();
 }
 
-static bool IsCounterCf(int cf) {
-  return cf == keys::kCountersCf || cf == keys::kReportCountersCf;
+void WriteTxn::StageRecords(rocksdb::WriteBatch* batch) {
+  auto cf = [this](keys::Cf id) { return storage_->cf(id); };
+  auto view = [](std::string_view v) {
+    return rocksdb::Slice(v.data(), v.size());
+  };
+  for (const auto& [id, c] : customers_) {
+    batch->Put(cf(keys::Cf::kCustomers), keys::IdKey(id),
+               view(codec::EncodeView(c)));
+  }
+  StageTiering(batch);
+  for (const auto& [id, o] : orders_) {
+    std::string key = keys::HistoryKey(o.customer_id, o.ts_ms, id);
+    batch->Put(cf(keys::Cf::kOrders), key, view(codec::EncodeView(o)));
+    batch->Put(cf(keys::Cf::kIndexes),
+               keys::EventIdKey(keys::IndexTag::kOrderId, id), key);
+  }
+  for (const auto& [id, i] : interactions_) {
+    std::string key = keys::HistoryKey(i.customer_id, i.ts_ms, id);
+    batch->Put(cf(keys::Cf::kInteractions), key, view(codec::EncodeView(i)));
+    batch->Put(cf(keys::Cf::kIndexes),
+               keys::EventIdKey(keys::IndexTag::kInteractionId, id), key);
+  }
+  for (const auto& [key, holder] : identities_) {
+    if (holder == 0) {
+      batch->Delete(cf(keys::Cf::kIndexes), key);
+    } else {
+      batch->Put(cf(keys::Cf::kIndexes), key, keys::IdKey(holder));
+    }
+  }
+}
+
+void WriteTxn::CollectCounterMerges() {
+  for (const auto& [kind, delta] : counts_) {
+    if (delta != 0) {
+      counter_merges_.push_back({keys::Cf::kCounters,
+                                 keys::RecordCountKey(kind),
+                                 {{0, delta}},
+                                 true});
+    }
+  }
+  for (const auto& [channel_day, delta] : channel_days_) {
+    counter_merges_.push_back(
+        {keys::Cf::kReportCounters,
+         keys::ChannelDayKey(channel_day.first, channel_day.second), delta,
+         false});
+  }
+}
+
+void WriteTxn::StageEntries(rocksdb::WriteBatch* batch) const {
+  auto cf = [this](keys::Cf id) { return storage_->cf(id); };
+  for (const auto& [key, put] : resolve_time_entries_) {
+    if (put) {
+      batch->Put(cf(keys::Cf::kTierIndex), key, rocksdb::Slice());
+    } else {
+      batch->Delete(cf(keys::Cf::kTierIndex), key);
+    }
+  }
+  for (const auto& [name, value] : meta_numbers_) {
+    batch->Put(cf(keys::Cf::kMeta), name, std::to_string(value));
+  }
 }
 
 Status WriteTxn::Commit(const rocksdb::WriteOptions& write_options) {
@@ -441,75 +499,13 @@ Status WriteTxn::Commit(const rocksdb::WriteOptions& write_options) {
   // Reserved up front: growing the batch from empty reallocated it several
   // times per single-event write.
   rocksdb::WriteBatch batch(kInitialBatchBytes);
-  auto cf = [this](int id) { return storage_->cf(id); };
-  auto view = [](std::string_view v) {
-    return rocksdb::Slice(v.data(), v.size());
-  };
-  for (const auto& [id, c] : customers_) {
-    batch.Put(cf(keys::kCustomersCf), keys::IdKey(id),
-              view(codec::EncodeView(c)));
-  }
-  StageTiering(&batch);
-  for (const auto& [id, o] : orders_) {
-    std::string key = keys::HistoryKey(o.customer_id, o.ts_ms, id);
-    batch.Put(cf(keys::kOrdersCf), key, view(codec::EncodeView(o)));
-    batch.Put(cf(keys::kIndexesCf),
-              keys::EventIdKey(keys::IndexTag::kOrderId, id), key);
-  }
-  for (const auto& [id, i] : interactions_) {
-    std::string key = keys::HistoryKey(i.customer_id, i.ts_ms, id);
-    batch.Put(cf(keys::kInteractionsCf), key, view(codec::EncodeView(i)));
-    batch.Put(cf(keys::kIndexesCf),
-              keys::EventIdKey(keys::IndexTag::kInteractionId, id), key);
-  }
-  for (const auto& [key, holder] : identities_) {
-    if (holder == 0) {
-      batch.Delete(cf(keys::kIndexesCf), key);
-    } else {
-      batch.Put(cf(keys::kIndexesCf), key, keys::IdKey(holder));
-    }
-  }
-  for (const auto& [kind, delta] : counts_) {
-    if (delta != 0) {
-      counter_merges_.push_back(
-          {keys::kCountersCf, keys::RecordCountKey(kind), {{0, delta}}, true});
-    }
-  }
-  for (const auto& [channel_day, delta] : channel_days_) {
-    counter_merges_.push_back(
-        {keys::kReportCountersCf,
-         keys::ChannelDayKey(channel_day.first, channel_day.second), delta,
-         false});
-  }
-  for (const std::string& key : report_markers_) {
-    batch.Put(cf(keys::kTierIndexCf), key, rocksdb::Slice());
-  }
-  for (const auto& [name, value] : meta_numbers_) {
-    batch.Put(cf(keys::kMetaCf), name, std::to_string(value));
-  }
-  for (const Raw& r : raw_) {
-    switch (r.op) {
-      case RawOp::kPut:
-        batch.Put(cf(r.cf), r.key, r.value);
-        break;
-      case RawOp::kDelete:
-        batch.Delete(cf(r.cf), r.key);
-        break;
-      case RawOp::kMerge:
-        if (!IsCounterCf(r.cf)) batch.Merge(cf(r.cf), r.key, r.value);
-        break;
-    }
-  }
+  auto cf = [this](keys::Cf id) { return storage_->cf(id); };
+  StageRecords(&batch);  // and the summary counters (StageTiering)
+  CollectCounterMerges();
+  StageEntries(&batch);
+  StageRemovals(&batch);
   // Every counter this commit moves, admitted and merged last; the ticket
   // is held until the write returns (counter_guard.h).
-  for (const Raw& r : raw_) {
-    if (r.op != RawOp::kMerge || !IsCounterCf(r.cf)) continue;
-    CounterMerge m{r.cf, r.key, {}, r.value.size() == 8};
-    if (!keys::DecodeCounterVec(r.value, &m.delta)) {
-      return Status::Internal("undecodable counter merge");
-    }
-    counter_merges_.push_back(std::move(m));
-  }
   CounterGuard* guard = storage_->counter_guard();
   CounterGuard::Ticket ticket =
       guard->Admit(CounterGuard::MagnitudeOf(counter_merges_));
@@ -525,6 +521,42 @@ Status WriteTxn::Commit(const rocksdb::WriteOptions& write_options) {
   }
   return FromRocks(storage_->db()->Write(write_options, &batch),
                    "committing write batch");
+}
+
+void WriteTxn::StageRemovals(rocksdb::WriteBatch* batch) const {
+  auto cf = [this](keys::Cf id) { return storage_->cf(id); };
+  for (const std::string& key : deleted_orders_) {
+    batch->Delete(cf(keys::Cf::kOrders), key);
+  }
+  for (uint64_t id : deleted_order_ids_) {
+    batch->Delete(cf(keys::Cf::kIndexes),
+                  keys::EventIdKey(keys::IndexTag::kOrderId, id));
+  }
+  for (const std::string& key : deleted_interactions_) {
+    batch->Delete(cf(keys::Cf::kInteractions), key);
+  }
+  for (uint64_t id : deleted_interaction_ids_) {
+    batch->Delete(cf(keys::Cf::kIndexes),
+                  keys::EventIdKey(keys::IndexTag::kInteractionId, id));
+  }
+  for (const auto& [forward, holder] : aliases_) {
+    if (holder == 0) {
+      batch->Delete(cf(keys::Cf::kIndexes), forward);
+    } else {
+      batch->Put(cf(keys::Cf::kIndexes), forward, keys::IdKey(holder));
+    }
+  }
+  for (const auto& [key, listed] : alias_listings_) {
+    if (listed) {
+      batch->Put(cf(keys::Cf::kTierIndex), key, rocksdb::Slice());
+    } else {
+      batch->Delete(cf(keys::Cf::kTierIndex), key);
+    }
+  }
+  for (const auto& [id, erased_ms] : erasure_audits_) {
+    batch->Put(cf(keys::Cf::kMeta), keys::ErasureAuditKey(id),
+               std::to_string(erased_ms));
+  }
 }
 
 void WriteTxn::UpdateCache(bool committed) {

@@ -22,18 +22,9 @@
 #include "storage/counter_guard.h"
 #include "storage/keys.h"
 #include "storage/storage.h"
-#include "tiering/derive.h"
+#include "tiering/tier_changes.h"  // TierContext
 
 namespace custdb {
-
-// The policy and time every customer a transaction touches is derived at.
-struct TierContext {
-  const TierPolicy* policy = nullptr;
-  int64_t as_of_ms = 0;
-  // The committed records have no tier entries or summary contributions
-  // (keys.h kMetaRebuildTiering): stage them whole, remove nothing.
-  bool rebuild = false;
-};
 
 class WriteTxn {
  public:
@@ -83,10 +74,26 @@ class WriteTxn {
   // and tier-summary contributions at commit (its histories, identities and
   // counters are the caller's to stage). kNotFound if it does not exist.
   Status RemoveCustomer(uint64_t customer_id);
-  // Writes staged as they are, after everything else in the batch.
-  void RawPut(int cf, std::string key, std::string value);
-  void RawDelete(int cf, std::string key);
-  void RawMerge(int cf, std::string key, std::string value);
+  // Erase and merge: what leaves with a customer or moves to a survivor.
+  // Each is written after the records staged above, in one batch with them.
+  // Removes an order's history record and its order-id index entry.
+  void DeleteOrder(std::string history_key, uint64_t order_id);
+  void DeleteInteraction(std::string history_key, uint64_t interaction_id);
+  // Removes only the history record at `history_key`: a merge moves the
+  // order to the survivor, and PutOrder writes it under its new key and
+  // points its id entry there.
+  void DeleteOrderRecord(std::string history_key);
+  void DeleteInteractionRecord(std::string history_key);
+  // Makes `forward_key` (an alias identity key or a merged-id key of the
+  // indexes CF) resolve to `survivor`, and lists it under the survivor
+  // (keys.h AliasOfKey) so that a later merge or erase finds it.
+  void PutAlias(uint64_t survivor, std::string forward_key);
+  // As PutAlias, and removes the listing under `from`, which held it.
+  void MoveAlias(uint64_t from, uint64_t survivor, std::string forward_key);
+  // Removes an alias `holder` lists: the forward entry and the listing.
+  void RemoveAlias(uint64_t holder, std::string forward_key);
+  // The audit entry of an erased customer: its id and when, nothing else.
+  void PutErasureAudit(uint64_t customer_id, int64_t erased_ms);
   // Re-derives an existing customer at commit even if nothing else of it
   // changes (Rescore, policy changes), and writes it only if its derived
   // attributes or policy version change. kNotFound if it does not exist.
@@ -98,8 +105,10 @@ class WriteTxn {
   // many events touched it.
   void AddChannelDays(ChannelDayDeltas deltas);
   // A channel-report entry of the tier_index CF (a complaint's resolve
-  // time; empty value).
-  void PutReportMarker(std::string key);
+  // time, keys.h TierTag::kResolveTime; empty value), put or removed. The
+  // last call for a key decides.
+  void PutResolveTimeEntry(std::string key);
+  void DeleteResolveTimeEntry(std::string key);
   void RaiseMetaNumber(std::string_view name, uint64_t value);
 
   bool empty() const;
@@ -119,23 +128,25 @@ class WriteTxn {
   Status GetEventKey(keys::IndexTag tag, uint64_t id,
                      std::optional<std::string>* history_key);
 
-  // Derives every touched customer and stages its aggregates record, tier
-  // index moves and summary counter deltas into `batch`.
+  // Derives every touched customer (tiering/tier_changes.h) and stages its
+  // aggregates record, tier index moves and summary counter deltas into
+  // `batch`.
   void StageTiering(rocksdb::WriteBatch* batch);
+  // The parts of Commit, in the order they write: records (profiles,
+  // tiering, histories, identities), then the counter merges of the record
+  // counts and channel days, resolve-time and meta entries, removals.
+  void StageRecords(rocksdb::WriteBatch* batch);
+  void CollectCounterMerges();
+  void StageEntries(rocksdb::WriteBatch* batch) const;
+  // Stages what erase and merge removed or moved (DeleteOrder …
+  // PutErasureAudit).
+  void StageRemovals(rocksdb::WriteBatch* batch) const;
 
   const Storage* storage_;
   CustomerCache* cache_;
   const TierContext tier_;
   std::map<uint64_t, DerivedState> derived_after_;
   std::set<uint64_t> removed_;
-  enum class RawOp { kPut, kDelete, kMerge };
-  struct Raw {
-    RawOp op;
-    int cf;
-    std::string key;
-    std::string value;
-  };
-  std::vector<Raw> raw_;
   std::vector<CounterMerge> counter_merges_;  // staged by Commit
   uint64_t derived_changes_ = 0;
   // Committed records read so far (empty: no such customer).
@@ -153,7 +164,16 @@ class WriteTxn {
   std::map<keys::RecordKind, int64_t> counts_;
   std::map<std::string, uint64_t, std::less<>> meta_numbers_;
   ChannelDayDeltas channel_days_;
-  std::set<std::string> report_markers_;  // tier_index keys to put
+  // Resolve-time keys of the tier_index CF -> put (true) or delete.
+  std::map<std::string, bool> resolve_time_entries_;
+  // Erase and merge (history keys, ids, alias keys).
+  std::vector<std::string> deleted_orders_, deleted_interactions_;
+  std::vector<uint64_t> deleted_order_ids_, deleted_interaction_ids_;
+  // Alias forward keys (indexes CF) -> holder (0: removed); alias listings
+  // (tier_index AliasOfKey) -> listed (true) or removed.
+  std::map<std::string, uint64_t> aliases_;
+  std::map<std::string, bool> alias_listings_;
+  std::map<uint64_t, int64_t> erasure_audits_;  // customer id -> erased at
 };
 
 }  // namespace custdb

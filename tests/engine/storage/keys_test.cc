@@ -43,7 +43,7 @@ TEST(KeysTest, GoldenBytes) {
             "0000000000000102");
   EXPECT_EQ(Hex(RecordCountKey(RecordKind::kOrder)), "0103");
   EXPECT_EQ(Hex(EncodeCounter(-2)), "feffffffffffffff");
-  EXPECT_STREQ(ColumnFamilyName(kAggregatesCf), "aggregates");
+  EXPECT_STREQ(ColumnFamilyName(Cf::kAggregates), "aggregates");
 }
 
 TEST(KeysTest, U64AndI64RoundTripAndOrder) {

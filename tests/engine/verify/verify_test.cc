@@ -46,8 +46,8 @@ class RawDb {
     std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
     for (const std::string& name : names) {
       rocksdb::ColumnFamilyOptions options;
-      if (name == keys::ColumnFamilyName(keys::kCountersCf) ||
-          name == keys::ColumnFamilyName(keys::kReportCountersCf)) {
+      if (name == keys::ColumnFamilyName(keys::Cf::kCounters) ||
+          name == keys::ColumnFamilyName(keys::Cf::kReportCounters)) {
         options.merge_operator = NewAddOperator();
       }
       descriptors.emplace_back(name, options);
@@ -68,26 +68,26 @@ class RawDb {
     EXPECT_TRUE(db_->Close().ok());
   }
 
-  void Put(int cf, const std::string& key, const std::string& value) {
+  void Put(keys::Cf cf, const std::string& key, const std::string& value) {
     EXPECT_TRUE(db_->Put(rocksdb::WriteOptions(), Cf(cf), key, value).ok());
   }
-  void Delete(int cf, const std::string& key) {
+  void Delete(keys::Cf cf, const std::string& key) {
     std::string ignored;
     ASSERT_TRUE(db_->Get(rocksdb::ReadOptions(), Cf(cf), key, &ignored).ok())
         << "deleting an absent key proves nothing";
     EXPECT_TRUE(db_->Delete(rocksdb::WriteOptions(), Cf(cf), key).ok());
   }
-  void Merge(int cf, const std::string& key, const std::string& operand) {
+  void Merge(keys::Cf cf, const std::string& key, const std::string& operand) {
     EXPECT_TRUE(db_->Merge(rocksdb::WriteOptions(), Cf(cf), key, operand).ok());
   }
-  std::string Get(int cf, const std::string& key) {
+  std::string Get(keys::Cf cf, const std::string& key) {
     std::string value;
     EXPECT_TRUE(db_->Get(rocksdb::ReadOptions(), Cf(cf), key, &value).ok());
     return value;
   }
 
  private:
-  rocksdb::ColumnFamilyHandle* Cf(int cf) {
+  rocksdb::ColumnFamilyHandle* Cf(keys::Cf cf) {
     for (auto* handle : handles_) {
       if (handle->GetName() == keys::ColumnFamilyName(cf)) return handle;
     }
@@ -312,8 +312,9 @@ TEST_F(VerifyTest, CleanAfterReopenFromTables) {
 }
 
 TEST_F(VerifyTest, ReportsMissingAggregatesEntry) {
-  VerifyReport report = VerifyAfter(
-      [](RawDb* raw) { raw->Delete(keys::kAggregatesCf, keys::IdKey(kBob)); });
+  VerifyReport report = VerifyAfter([](RawDb* raw) {
+    raw->Delete(keys::Cf::kAggregates, keys::IdKey(kBob));
+  });
   EXPECT_EQ(report.problems_found, 1) << Listing(report);
   EXPECT_TRUE(Reports(report, {"customer 200", "no aggregates entry"}))
       << Listing(report);
@@ -321,7 +322,7 @@ TEST_F(VerifyTest, ReportsMissingAggregatesEntry) {
 
 TEST_F(VerifyTest, ReportsAggregatesWithoutCustomer) {
   VerifyReport report = VerifyAfter([](RawDb* raw) {
-    raw->Put(keys::kAggregatesCf, keys::IdKey(150),
+    raw->Put(keys::Cf::kAggregates, keys::IdKey(150),
              codec::Encode(Aggregates()));
   });
   EXPECT_TRUE(Reports(
@@ -336,7 +337,7 @@ TEST_F(VerifyTest, ReportsChangedAggregateField) {
     changed.order_count += 1;
     changed.last_nps = 7;
     // Derived attributes kept, so only the aggregates disagree.
-    raw->Put(keys::kAggregatesCf, keys::IdKey(kAnn),
+    raw->Put(keys::Cf::kAggregates, keys::IdKey(kAnn),
              std::string(codec::EncodeView(changed, DerivedOf(before))));
   });
   const std::string order_count =
@@ -353,7 +354,7 @@ TEST_F(VerifyTest, ReportsChangedAggregateField) {
 
 TEST_F(VerifyTest, ReportsMissingOrderIdIndexEntry) {
   VerifyReport report = VerifyAfter([](RawDb* raw) {
-    raw->Delete(keys::kIndexesCf,
+    raw->Delete(keys::Cf::kIndexes,
                 keys::EventIdKey(keys::IndexTag::kOrderId, 1002));
   });
   EXPECT_EQ(report.problems_found, 1) << Listing(report);
@@ -365,7 +366,8 @@ TEST_F(VerifyTest, ReportsMissingOrderIdIndexEntry) {
 
 TEST_F(VerifyTest, ReportsDanglingOrderIdIndexEntry) {
   VerifyReport report = VerifyAfter([](RawDb* raw) {
-    raw->Put(keys::kIndexesCf, keys::EventIdKey(keys::IndexTag::kOrderId, 9999),
+    raw->Put(keys::Cf::kIndexes,
+             keys::EventIdKey(keys::IndexTag::kOrderId, 9999),
              keys::HistoryKey(kAnn, kT0, 9999));
   });
   EXPECT_EQ(report.problems_found, 1) << Listing(report);
@@ -381,7 +383,7 @@ TEST_F(VerifyTest, ReportsInteractionIdIndexEntryPointingElsewhere) {
   ASSERT_EQ(page->items.size(), 2u);
   const Interaction newer = page->items[0], older = page->items[1];
   VerifyReport report = VerifyAfter([&](RawDb* raw) {
-    raw->Put(keys::kIndexesCf,
+    raw->Put(keys::Cf::kIndexes,
              keys::EventIdKey(keys::IndexTag::kInteractionId, newer.id),
              keys::HistoryKey(kBob, older.ts_ms, older.id));
   });
@@ -400,7 +402,7 @@ TEST_F(VerifyTest, ReportsInteractionIdIndexEntryPointingElsewhere) {
 TEST_F(VerifyTest, ReportsEmailIndexEntryPointingAtWrongCustomer) {
   VerifyReport report = VerifyAfter([](RawDb* raw) {
     raw->Put(
-        keys::kIndexesCf,
+        keys::Cf::kIndexes,
         keys::IdentityKey(keys::IndexTag::kCustomerEmail, "bob@example.com"),
         keys::IdKey(kAnn));
   });
@@ -416,9 +418,9 @@ TEST_F(VerifyTest, ReportsEmailIndexEntryPointingAtWrongCustomer) {
 
 TEST_F(VerifyTest, ReportsMissingAndStaleIdentityEntries) {
   VerifyReport report = VerifyAfter([](RawDb* raw) {
-    raw->Delete(keys::kIndexesCf,
+    raw->Delete(keys::Cf::kIndexes,
                 keys::IdentityKey(keys::IndexTag::kCustomerPhone, "+441000"));
-    raw->Put(keys::kIndexesCf,
+    raw->Put(keys::Cf::kIndexes,
              keys::IdentityKey(keys::IndexTag::kCustomerCode, "gone"),
              keys::IdKey(999));
   });
@@ -433,7 +435,7 @@ TEST_F(VerifyTest, ReportsMissingAndStaleIdentityEntries) {
 
 TEST_F(VerifyTest, ReportsRecordCounterBumpedByMerge) {
   VerifyReport report = VerifyAfter([](RawDb* raw) {
-    raw->Merge(keys::kCountersCf,
+    raw->Merge(keys::Cf::kCounters,
                keys::RecordCountKey(keys::RecordKind::kCustomer),
                keys::EncodeCounter(1));
   });
@@ -446,7 +448,7 @@ TEST_F(VerifyTest, ReportsRecordCounterBumpedByMerge) {
 
 TEST_F(VerifyTest, ReportsRecordCounterOverwrittenByPut) {
   VerifyReport report = VerifyAfter([](RawDb* raw) {
-    raw->Put(keys::kCountersCf,
+    raw->Put(keys::Cf::kCounters,
              keys::RecordCountKey(keys::RecordKind::kChannel),
              keys::EncodeCounter(99));
   });
@@ -459,9 +461,9 @@ TEST_F(VerifyTest, ReportsOrderWhoseRecordDisagreesWithItsKey) {
   VerifyReport report = VerifyAfter([](RawDb* raw) {
     std::string key = keys::HistoryKey(kBob, kT0 + 60 * kDay, 2002);
     Order order;
-    ASSERT_TRUE(codec::Decode(raw->Get(keys::kOrdersCf, key), &order).ok());
+    ASSERT_TRUE(codec::Decode(raw->Get(keys::Cf::kOrders, key), &order).ok());
     order.customer_id = kAnn;
-    raw->Put(keys::kOrdersCf, key, codec::Encode(order));
+    raw->Put(keys::Cf::kOrders, key, codec::Encode(order));
   });
   EXPECT_TRUE(Reports(report, {"order 2002 (customer 200",
                                "record customer_id 100 != key's 200"}))
@@ -470,11 +472,11 @@ TEST_F(VerifyTest, ReportsOrderWhoseRecordDisagreesWithItsKey) {
 
 TEST_F(VerifyTest, GarbageValuesAreReportedNotFatal) {
   VerifyReport report = VerifyAfter([](RawDb* raw) {
-    raw->Put(keys::kCustomersCf, keys::IdKey(kAnn), "not a flatbuffer");
-    raw->Put(keys::kAggregatesCf, keys::IdKey(kBob), std::string(3, '\xff'));
-    raw->Put(keys::kOrdersCf, keys::HistoryKey(kCat, kT0 + 80 * kDay, 3001),
+    raw->Put(keys::Cf::kCustomers, keys::IdKey(kAnn), "not a flatbuffer");
+    raw->Put(keys::Cf::kAggregates, keys::IdKey(kBob), std::string(3, '\xff'));
+    raw->Put(keys::Cf::kOrders, keys::HistoryKey(kCat, kT0 + 80 * kDay, 3001),
              "");
-    raw->Put(keys::kOrdersCf, "short", "x");
+    raw->Put(keys::Cf::kOrders, "short", "x");
   });
   EXPECT_TRUE(Reports(report, {"customer 100: profile does not decode"}))
       << Listing(report);
@@ -490,9 +492,9 @@ TEST_F(VerifyTest, GarbageValuesAreReportedNotFatal) {
 TEST_F(VerifyTest, ListsAtMostMaxProblemsButCountsAll) {
   VerifyReport report = VerifyAfter(
       [](RawDb* raw) {
-        raw->Delete(keys::kAggregatesCf, keys::IdKey(kAnn));
-        raw->Delete(keys::kAggregatesCf, keys::IdKey(kBob));
-        raw->Delete(keys::kAggregatesCf, keys::IdKey(kCat));
+        raw->Delete(keys::Cf::kAggregates, keys::IdKey(kAnn));
+        raw->Delete(keys::Cf::kAggregates, keys::IdKey(kBob));
+        raw->Delete(keys::Cf::kAggregates, keys::IdKey(kCat));
       },
       2);
   EXPECT_EQ(report.problems_found, 3);
@@ -508,7 +510,7 @@ TEST_F(VerifyTest, ReportsChannelDayCounterWithAWrongValue) {
   // Orders 1001 and 1107 are Ann's on day 10 through the shop.
   const int64_t day = kT0 + 10 * kDay;
   VerifyReport report = VerifyAfter([&](RawDb* raw) {
-    raw->Merge(keys::kReportCountersCf, keys::ChannelDayKey(kShop, day),
+    raw->Merge(keys::Cf::kReportCounters, keys::ChannelDayKey(kShop, day),
                keys::EncodeCounterVec({{keys::kDayOrders, 1}}));
   });
   EXPECT_EQ(report.problems_found, 1) << Listing(report);
@@ -520,7 +522,7 @@ TEST_F(VerifyTest, ReportsChannelDayCounterWithAWrongValue) {
 TEST_F(VerifyTest, ReportsMissingChannelDayCounter) {
   const int64_t day = kT0 + 20 * kDay;  // only order 1002, through the web
   VerifyReport report = VerifyAfter([&](RawDb* raw) {
-    raw->Delete(keys::kReportCountersCf, keys::ChannelDayKey(kWeb, day));
+    raw->Delete(keys::Cf::kReportCounters, keys::ChannelDayKey(kWeb, day));
   });
   EXPECT_EQ(report.problems_found, 1) << Listing(report);
   EXPECT_TRUE(
@@ -533,7 +535,7 @@ TEST_F(VerifyTest, ReportsMissingChannelDayCounter) {
 TEST_F(VerifyTest, ReportsChannelDayCounterWithoutRecords) {
   const int64_t day = kT0 + 300 * kDay;
   VerifyReport report = VerifyAfter([&](RawDb* raw) {
-    raw->Merge(keys::kReportCountersCf, keys::ChannelDayKey(kShop, day),
+    raw->Merge(keys::Cf::kReportCounters, keys::ChannelDayKey(kShop, day),
                keys::EncodeCounterVec({{keys::kDayInteractions, 2}}));
   });
   EXPECT_EQ(report.problems_found, 1) << Listing(report);
@@ -547,7 +549,7 @@ TEST_F(VerifyTest, ReportsChannelDayCounterWithoutRecords) {
 TEST_F(VerifyTest, ReportsChannelDayCounterThatDoesNotDecode) {
   const int64_t day = kT0 + 10 * kDay;
   VerifyReport report = VerifyAfter([&](RawDb* raw) {
-    raw->Put(keys::kReportCountersCf, keys::ChannelDayKey(kShop, day), "xyz");
+    raw->Put(keys::Cf::kReportCounters, keys::ChannelDayKey(kShop, day), "xyz");
   });
   EXPECT_EQ(report.problems_found, 1) << Listing(report);
   EXPECT_TRUE(Reports(report, {"channel-day counter (channel 3, day " +
@@ -566,13 +568,13 @@ void PutSchemaOneLeftovers(RawDb* raw) {
   keys::PutU64(&buyer_day, 3);
   keys::PutI64(&buyer_day, 0);
   keys::PutU64(&buyer_day, 100);
-  raw->Put(keys::kTierIndexCf, spend, "");
-  raw->Put(keys::kTierIndexCf, buyer_day, "");
+  raw->Put(keys::Cf::kTierIndex, spend, "");
+  raw->Put(keys::Cf::kTierIndex, buyer_day, "");
   const std::string summary(1,
                             static_cast<char>(keys::CounterTag::kTierSummary));
   for (auto scope :
        {keys::SummaryScope::kRetiredAll, keys::SummaryScope::kRetiredRegion}) {
-    raw->Merge(keys::kCountersCf, summary + static_cast<char>(scope),
+    raw->Merge(keys::Cf::kCounters, summary + static_cast<char>(scope),
                keys::EncodeCounterVec({{0, 3}}));
   }
 }
@@ -585,13 +587,13 @@ TEST_F(VerifyTest, ReportsEntriesNoSchemaKeeps) {
 
 TEST_F(VerifyTest, OpeningASchemaOneDatabaseMigratesIt) {
   VerifyReport report = VerifyAfter([](RawDb* raw) {
-    raw->Put(keys::kMetaCf, std::string(keys::kMetaSchemaVersion), "1");
+    raw->Put(keys::Cf::kMeta, std::string(keys::kMetaSchemaVersion), "1");
     PutSchemaOneLeftovers(raw);
   });
   EXPECT_TRUE(report.ok()) << Listing(report);
   engine_.reset();
   RawDb raw(path_);
-  EXPECT_EQ(raw.Get(keys::kMetaCf, std::string(keys::kMetaSchemaVersion)),
+  EXPECT_EQ(raw.Get(keys::Cf::kMeta, std::string(keys::kMetaSchemaVersion)),
             std::to_string(kSchemaVersion));
 }
 
@@ -599,13 +601,13 @@ TEST_F(VerifyTest, OpeningASchemaOneDatabaseMigratesIt) {
 // stale, so opening one rebuilds every customer's tiering.
 TEST_F(VerifyTest, OpeningASchemaTwoDatabaseRederivesEveryone) {
   VerifyReport report = VerifyAfter([](RawDb* raw) {
-    raw->Put(keys::kMetaCf, std::string(keys::kMetaSchemaVersion), "2");
-    raw->Put(keys::kTierIndexCf, keys::TierKey(3, 100), "");  // stale
+    raw->Put(keys::Cf::kMeta, std::string(keys::kMetaSchemaVersion), "2");
+    raw->Put(keys::Cf::kTierIndex, keys::TierKey(3, 100), "");  // stale
   });
   EXPECT_TRUE(report.ok()) << Listing(report);
   engine_.reset();
   RawDb raw(path_);
-  EXPECT_EQ(raw.Get(keys::kMetaCf, std::string(keys::kMetaSchemaVersion)),
+  EXPECT_EQ(raw.Get(keys::Cf::kMeta, std::string(keys::kMetaSchemaVersion)),
             std::to_string(kSchemaVersion));
 }
 
@@ -613,11 +615,11 @@ TEST_F(VerifyTest, OpeningASchemaTwoDatabaseRederivesEveryone) {
 // entries and counters it wrote: the next open starts it over.
 TEST_F(VerifyTest, AnInterruptedTierRebuildRunsAgainOnOpen) {
   VerifyReport report = VerifyAfter([](RawDb* raw) {
-    raw->Put(keys::kMetaCf, std::string(keys::kMetaRebuildTiering), "1");
-    raw->Merge(keys::kCountersCf,
+    raw->Put(keys::Cf::kMeta, std::string(keys::kMetaRebuildTiering), "1");
+    raw->Merge(keys::Cf::kCounters,
                keys::TierSummaryKey(keys::SummaryScope::kOwner, 0, ""),
                keys::EncodeCounterVec({{0, 5}}));
-    raw->Put(keys::kTierIndexCf, keys::TierKey(3, 100), "");
+    raw->Put(keys::Cf::kTierIndex, keys::TierKey(3, 100), "");
   });
   EXPECT_TRUE(report.ok()) << Listing(report);
 }
@@ -635,9 +637,9 @@ TEST_F(VerifyTest, ReportsMissingAndExtraResolveTimeEntries) {
   }
   ASSERT_NE(complaint, 0u);
   VerifyReport report = VerifyAfter([&](RawDb* raw) {
-    raw->Delete(keys::kTierIndexCf,
+    raw->Delete(keys::Cf::kTierIndex,
                 keys::ResolveTimeKey(kShop, t, kDay, complaint));
-    raw->Put(keys::kTierIndexCf, keys::ResolveTimeKey(kShop, t, 5, 999), "");
+    raw->Put(keys::Cf::kTierIndex, keys::ResolveTimeKey(kShop, t, 5, 999), "");
   });
   EXPECT_EQ(report.problems_found, 2) << Listing(report);
   EXPECT_TRUE(
@@ -674,8 +676,8 @@ TEST_F(VerifyTest, ReportsMissingAndStaleTierIndexEntries) {
   const std::string stale =
       keys::OwnerSpendKey(ann.profile.owner_channel_id, 1, kAnn);
   VerifyReport report = VerifyAfter([&](RawDb* raw) {
-    raw->Delete(keys::kTierIndexCf, spend_key);
-    raw->Put(keys::kTierIndexCf, stale, "");
+    raw->Delete(keys::Cf::kTierIndex, spend_key);
+    raw->Put(keys::Cf::kTierIndex, stale, "");
   });
   EXPECT_EQ(report.problems_found, 2) << Listing(report);
   EXPECT_TRUE(Reports(report, {"tier index entry " + Hex(spend_key),
@@ -695,8 +697,8 @@ TEST_F(VerifyTest, ReportsLastActivityEntryWithAStaleValue) {
       keys::ActivityFacts{ann.profile.owner_channel_id,
                           ann.aggregates.total_spend_minor - 1, true});
   VerifyReport report = VerifyAfter([&](RawDb* raw) {
-    raw->Get(keys::kTierIndexCf, key);  // present before it is overwritten
-    raw->Put(keys::kTierIndexCf, key, stale);
+    raw->Get(keys::Cf::kTierIndex, key);  // present before it is overwritten
+    raw->Put(keys::Cf::kTierIndex, key, stale);
   });
   EXPECT_EQ(report.problems_found, 1) << Listing(report);
   EXPECT_TRUE(Reports(report, {"tier index entry " + Hex(key) + " holds " +
@@ -708,7 +710,7 @@ TEST_F(VerifyTest, ReportsTierSummaryCounterBumpedByMerge) {
   const std::string key =
       keys::TierSummaryKey(keys::SummaryScope::kOwner, 0, "");
   VerifyReport report = VerifyAfter([&](RawDb* raw) {
-    raw->Merge(keys::kCountersCf, key, keys::EncodeCounterVec({{0, 1}}));
+    raw->Merge(keys::Cf::kCounters, key, keys::EncodeCounterVec({{0, 1}}));
   });
   EXPECT_EQ(report.problems_found, 1) << Listing(report);
   EXPECT_TRUE(Reports(report, {"tier-summary counter " + Hex(key)}))
@@ -720,7 +722,7 @@ TEST_F(VerifyTest, ReportsDerivedAttributesThatDisagreeWithDerive) {
   VerifyReport report = VerifyAfter([&](RawDb* raw) {
     DerivedState wrong = DerivedOf(ann);
     wrong.derived.loyalty_points += 7;
-    raw->Put(keys::kAggregatesCf, keys::IdKey(kAnn),
+    raw->Put(keys::Cf::kAggregates, keys::IdKey(kAnn),
              std::string(codec::EncodeView(ann.aggregates, wrong)));
   });
   EXPECT_EQ(report.problems_found, 1) << Listing(report);
