@@ -8,9 +8,10 @@
 #include <optional>
 #include <utility>
 
+#include "api/enum_names.h"
+#include "api/messages.h"
 #include "custdb/time_format.h"
 #include "import/field_parse.h"
-#include "write/validate.h"
 
 namespace custdb {
 namespace import {
@@ -124,26 +125,32 @@ constexpr ColumnSpec kInteractionColumns[] = {
     {"resolved_at", Need::kOptional},
 };
 
+constexpr NamedValue<FileKind> kFileKinds[] = {
+    {FileKind::kChannel, "channels"},
+    {FileKind::kCustomer, "customers"},
+    {FileKind::kOrder, "orders"},
+    {FileKind::kInteraction, "interactions"},
+};
+static_assert(IsDense(kFileKinds));
+
 struct KindSpec {
-  RecordKind kind;
+  FileKind kind;
   const char* record;  // field prefix in messages: "order.ts"
   const ColumnSpec* columns;
   size_t num_columns;
 };
 
 constexpr KindSpec kKinds[] = {
-    {RecordKind::kChannel, "channel", kChannelColumns,
+    {FileKind::kChannel, "channel", kChannelColumns,
      std::size(kChannelColumns)},
-    {RecordKind::kCustomer, "customer", kCustomerColumns,
+    {FileKind::kCustomer, "customer", kCustomerColumns,
      std::size(kCustomerColumns)},
-    {RecordKind::kOrder, "order", kOrderColumns, std::size(kOrderColumns)},
-    {RecordKind::kInteraction, "interaction", kInteractionColumns,
+    {FileKind::kOrder, "order", kOrderColumns, std::size(kOrderColumns)},
+    {FileKind::kInteraction, "interaction", kInteractionColumns,
      std::size(kInteractionColumns)},
 };
 
-const KindSpec& SpecOf(RecordKind kind) {
-  return kKinds[static_cast<int>(kind)];
-}
+const KindSpec& SpecOf(FileKind kind) { return kKinds[static_cast<int>(kind)]; }
 
 int FindColumn(const KindSpec& spec, std::string_view name) {
   for (size_t c = 0; c < spec.num_columns; ++c) {
@@ -173,7 +180,7 @@ std::string AllColumns(const KindSpec& spec) {
 
 // Why `header` is not a file of `spec`'s kind; ok if it is one.
 Status CheckKind(const KindSpec& spec, const std::vector<std::string>& names) {
-  const std::string kind = RecordKindName(spec.kind);
+  const std::string kind = FileKindName(spec.kind);
   for (const std::string& name : names) {
     if (FindColumn(spec, name) < 0) {
       return Status::InvalidArgument("header: unknown column " +
@@ -388,19 +395,7 @@ Status ParseItem(std::string_view text, const std::string& field,
 
 }  // namespace
 
-const char* RecordKindName(RecordKind kind) {
-  switch (kind) {
-    case RecordKind::kChannel:
-      return "channels";
-    case RecordKind::kCustomer:
-      return "customers";
-    case RecordKind::kOrder:
-      return "orders";
-    case RecordKind::kInteraction:
-      return "interactions";
-  }
-  return "unknown";
-}
+const char* FileKindName(FileKind kind) { return NameOf(kFileKinds, kind); }
 
 std::string_view FileLayout::Get(const std::vector<std::string>& row,
                                  int column) const {
