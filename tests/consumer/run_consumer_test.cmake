@@ -1,5 +1,6 @@
 # Installs the build into a scratch prefix, builds tests/consumer against it
-# with find_package(custdb), and runs the result.
+# with find_package(custdb), and runs both programs: the embedded example on
+# custdb::engine, and api_consumer on custdb::api alone.
 # Inputs: BINARY_DIR, SOURCE_DIR, WORK_DIR.
 file(REMOVE_RECURSE ${WORK_DIR})
 execute_process(COMMAND ${CMAKE_COMMAND} --install ${BINARY_DIR}
@@ -24,7 +25,15 @@ endif()
 execute_process(COMMAND ${WORK_DIR}/build/consumer ${WORK_DIR}/data
                 RESULT_VARIABLE rc OUTPUT_VARIABLE out)
 message("${out}")
-file(REMOVE_RECURSE ${WORK_DIR})
 if(rc OR NOT out MATCHES "1 order\\(s\\), spend 4999")
+  file(REMOVE_RECURSE ${WORK_DIR})
   message(FATAL_ERROR "consumer run failed: ${rc}")
+endif()
+execute_process(COMMAND ${WORK_DIR}/build/api_consumer
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out)
+message("${out}")
+file(REMOVE_RECURSE ${WORK_DIR})
+if(rc OR NOT out STREQUAL
+   "api: 2011-12-09T12:50:00Z completed ok; invalid_argument\n")
+  message(FATAL_ERROR "api_consumer run failed: ${rc}")
 endif()

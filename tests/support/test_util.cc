@@ -1,3 +1,4 @@
+// Test helpers: temporary directories and a fixed clock.
 #include "support/test_util.h"
 
 #include <gtest/gtest.h>

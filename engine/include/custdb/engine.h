@@ -100,8 +100,8 @@ class Engine : public Store {
   // Recomputes every customer's aggregates from its histories, checks the
   // order/interaction id indexes and the code/email/phone indexes against
   // the records (both directions), the record counters against the
-  // records, and recomputes every channel-day counter, buyer-day marker and
-  // complaint resolve-time entry (ChannelReport's data) from the orders and
+  // records, and recomputes every channel-day counter and complaint
+  // resolve-time entry (ChannelReport's data) from the orders and
   // interactions, on one consistent snapshot, and reports every mismatch (up to
   // `max_problems` listed). Returns non-ok only if reading failed.
   virtual Result<VerifyReport> Verify(size_t max_problems = 100) = 0;

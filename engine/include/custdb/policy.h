@@ -67,6 +67,8 @@ enum class RfmMode : uint8_t {
   kFixed = 1,     // the breakpoints below, as given
   kQuantile = 2,  // breakpoints recomputed as quintiles by a full rescore
 };
+const char* RfmModeName(RfmMode mode);  // "fixed", "quantile"
+bool ParseRfmMode(const std::string& name, RfmMode* out);
 
 struct TierPolicy {
   // Set by the engine when the policy is stored; ignored on input.

@@ -150,6 +150,9 @@ struct ChannelReport {
 };
 
 // --- ChurnWatch ------------------------------------------------------------
+// A report to its reader, but answered as a customer query: the engine
+// implements it in engine/src/query/ (a scan of the recency index), not
+// with the counter reports in engine/src/reports/.
 struct ChurnWatchQuery {
   int64_t as_of_ms = 0;                // required
   std::vector<ValueTier> tiers;        // empty: all

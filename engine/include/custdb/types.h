@@ -86,7 +86,9 @@ enum class InteractionKind : uint8_t {
 };
 
 // Lower-case names ("ecommerce", "completed", "complaint" …) used by CSV,
-// JSON and the command line. Parse* return false for an unknown name.
+// JSON and the command line. Parse* return false for an unknown name. Every
+// *Name function of the API prints a value outside its enum (a cast from a
+// bad integer) as "invalid".
 const char* ChannelTypeName(ChannelType t);
 bool ParseChannelType(const std::string& name, ChannelType* out);
 const char* GenderName(Gender g);

@@ -4,7 +4,7 @@
 #include <set>
 
 #include "api/enum_names.h"
-#include "write/validate.h"
+#include "api/text_checks.h"
 
 namespace custdb {
 namespace {
@@ -12,6 +12,7 @@ namespace {
 constexpr NamedValue<ValueTier> kTierNames[] = {{ValueTier::kLow, "low"},
                                                 {ValueTier::kMedium, "medium"},
                                                 {ValueTier::kHigh, "high"}};
+static_assert(IsDense(kTierNames));
 
 constexpr NamedValue<LifecycleStage> kStageNames[] = {
     {LifecycleStage::kProspect, "prospect"},
@@ -21,6 +22,13 @@ constexpr NamedValue<LifecycleStage> kStageNames[] = {
     {LifecycleStage::kChurned, "churned"},
     {LifecycleStage::kReactivated, "reactivated"},
 };
+static_assert(IsDense(kStageNames));
+
+constexpr NamedValue<RfmMode> kRfmModes[] = {
+    {RfmMode::kFixed, "fixed"},
+    {RfmMode::kQuantile, "quantile"},
+};
+static_assert(IsDense(kRfmModes));
 
 bool InRange(const ScoreRange& range, int score) {
   return score >= range.min && score <= range.max;
@@ -74,7 +82,7 @@ void CheckSegments(const std::vector<SegmentRule>& rules,
     const std::string field = "policy.segments[" + std::to_string(i) + "]";
     // `custdb find --segment` takes a comma list of these names.
     const Status name_ok =
-        ValidateName(field + ".name", rules[i].name, 1, 64, ",");
+        CheckText(field + ".name", rules[i].name, 1, 64, ",");
     if (!name_ok.ok()) {
       problems->push_back(name_ok.message());
     } else if (!names.insert(rules[i].name).second) {
@@ -140,6 +148,12 @@ const char* LifecycleStageName(LifecycleStage stage) {
 
 bool ParseLifecycleStage(const std::string& name, LifecycleStage* out) {
   return ParseName(kStageNames, name, out);
+}
+
+const char* RfmModeName(RfmMode mode) { return NameOf(kRfmModes, mode); }
+
+bool ParseRfmMode(const std::string& name, RfmMode* out) {
+  return ParseName(kRfmModes, name, out);
 }
 
 TierPolicy DefaultPolicy() {

@@ -1,34 +1,27 @@
 // Names of query.h's enums and QueryPlan's readable form.
 #include "custdb/query.h"
 
+#include "api/enum_names.h"
+
 namespace custdb {
 namespace {
 
-constexpr struct {
-  CustomerOrder order;
-  const char* name;
-} kOrders[] = {{CustomerOrder::kSpendDesc, "spend_desc"},
-               {CustomerOrder::kLastActivityAsc, "last_activity_asc"},
-               {CustomerOrder::kLastActivityDesc, "last_activity_desc"},
-               {CustomerOrder::kId, "id"}};
+constexpr NamedValue<CustomerOrder> kCustomerOrders[] = {
+    {CustomerOrder::kSpendDesc, "spend_desc"},
+    {CustomerOrder::kLastActivityAsc, "last_activity_asc"},
+    {CustomerOrder::kLastActivityDesc, "last_activity_desc"},
+    {CustomerOrder::kId, "id"},
+};
+static_assert(IsDense(kCustomerOrders));
 
 }  // namespace
 
 const char* CustomerOrderName(CustomerOrder order) {
-  for (const auto& o : kOrders) {
-    if (o.order == order) return o.name;
-  }
-  return "unknown";
+  return NameOf(kCustomerOrders, order);
 }
 
 bool ParseCustomerOrder(const std::string& name, CustomerOrder* out) {
-  for (const auto& o : kOrders) {
-    if (name == o.name) {
-      *out = o.order;
-      return true;
-    }
-  }
-  return false;
+  return ParseName(kCustomerOrders, name, out);
 }
 
 std::string QueryPlan::ToString() const {

@@ -1,52 +1,41 @@
 // Names of reports.h's enums.
 #include "custdb/reports.h"
 
+#include "api/enum_names.h"
+
 namespace custdb {
+namespace {
+
+constexpr NamedValue<SummaryGroup> kSummaryGroups[] = {
+    {SummaryGroup::kTier, "tier"},
+    {SummaryGroup::kSegment, "segment"},
+    {SummaryGroup::kLifecycle, "lifecycle"},
+};
+static_assert(IsDense(kSummaryGroups));
+
+constexpr NamedValue<SummarySplit> kSummarySplits[] = {
+    {SummarySplit::kNone, "none"},
+    {SummarySplit::kOwnerChannel, "owner"},
+    {SummarySplit::kRegion, "region"},
+};
+static_assert(IsDense(kSummarySplits));
+
+}  // namespace
 
 const char* SummaryGroupName(SummaryGroup group) {
-  switch (group) {
-    case SummaryGroup::kTier:
-      return "tier";
-    case SummaryGroup::kSegment:
-      return "segment";
-    case SummaryGroup::kLifecycle:
-      return "lifecycle";
-  }
-  return "unknown";
+  return NameOf(kSummaryGroups, group);
 }
 
 bool ParseSummaryGroup(const std::string& name, SummaryGroup* out) {
-  for (SummaryGroup g : {SummaryGroup::kTier, SummaryGroup::kSegment,
-                         SummaryGroup::kLifecycle}) {
-    if (name == SummaryGroupName(g)) {
-      *out = g;
-      return true;
-    }
-  }
-  return false;
+  return ParseName(kSummaryGroups, name, out);
 }
 
 const char* SummarySplitName(SummarySplit split) {
-  switch (split) {
-    case SummarySplit::kNone:
-      return "none";
-    case SummarySplit::kOwnerChannel:
-      return "owner";
-    case SummarySplit::kRegion:
-      return "region";
-  }
-  return "unknown";
+  return NameOf(kSummarySplits, split);
 }
 
 bool ParseSummarySplit(const std::string& name, SummarySplit* out) {
-  for (SummarySplit s : {SummarySplit::kNone, SummarySplit::kOwnerChannel,
-                         SummarySplit::kRegion}) {
-    if (name == SummarySplitName(s)) {
-      *out = s;
-      return true;
-    }
-  }
-  return false;
+  return ParseName(kSummarySplits, name, out);
 }
 
 }  // namespace custdb

@@ -1,40 +1,33 @@
 // Status names and formatting.
 #include "custdb/status.h"
 
+#include "api/enum_names.h"
+
 namespace custdb {
+namespace {
+
+constexpr NamedValue<StatusCode> kStatusCodes[] = {
+    {StatusCode::kOk, "ok"},
+    {StatusCode::kNotFound, "not_found"},
+    {StatusCode::kInvalidArgument, "invalid_argument"},
+    {StatusCode::kAlreadyExists, "already_exists"},
+    {StatusCode::kFailedPrecondition, "failed_precondition"},
+    {StatusCode::kPermissionDenied, "permission_denied"},
+    {StatusCode::kUnauthenticated, "unauthenticated"},
+    {StatusCode::kResourceExhausted, "resource_exhausted"},
+    {StatusCode::kBusy, "busy"},
+    {StatusCode::kUnavailable, "unavailable"},
+    {StatusCode::kCorruption, "corruption"},
+    {StatusCode::kIOError, "io_error"},
+    {StatusCode::kInternal, "internal"},
+    {StatusCode::kCancelled, "cancelled"},
+};
+static_assert(IsDense(kStatusCodes));
+
+}  // namespace
 
 const char* StatusCodeName(StatusCode code) {
-  switch (code) {
-    case StatusCode::kOk:
-      return "ok";
-    case StatusCode::kNotFound:
-      return "not_found";
-    case StatusCode::kInvalidArgument:
-      return "invalid_argument";
-    case StatusCode::kAlreadyExists:
-      return "already_exists";
-    case StatusCode::kFailedPrecondition:
-      return "failed_precondition";
-    case StatusCode::kPermissionDenied:
-      return "permission_denied";
-    case StatusCode::kUnauthenticated:
-      return "unauthenticated";
-    case StatusCode::kResourceExhausted:
-      return "resource_exhausted";
-    case StatusCode::kBusy:
-      return "busy";
-    case StatusCode::kUnavailable:
-      return "unavailable";
-    case StatusCode::kCorruption:
-      return "corruption";
-    case StatusCode::kIOError:
-      return "io_error";
-    case StatusCode::kInternal:
-      return "internal";
-    case StatusCode::kCancelled:
-      return "cancelled";
-  }
-  return "unknown";
+  return NameOf(kStatusCodes, code);
 }
 
 std::string Status::ToString() const {

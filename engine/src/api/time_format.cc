@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <string>
 
-#include "write/validate.h"
+#include "api/messages.h"
 
 namespace custdb {
 namespace {

@@ -16,12 +16,14 @@ constexpr NamedValue<ChannelType> kChannelTypes[] = {
     {ChannelType::kPartner, "partner"},
     {ChannelType::kTelemarketing, "telemarketing"},
 };
+static_assert(IsDense(kChannelTypes));
 constexpr NamedValue<Gender> kGenders[] = {
     {Gender::kUnknown, "unknown"},
     {Gender::kFemale, "female"},
     {Gender::kMale, "male"},
     {Gender::kOther, "other"},
 };
+static_assert(IsDense(kGenders));
 constexpr NamedValue<OrderStatus> kOrderStatuses[] = {
     {OrderStatus::kPlaced, "placed"},
     {OrderStatus::kPaid, "paid"},
@@ -29,10 +31,12 @@ constexpr NamedValue<OrderStatus> kOrderStatuses[] = {
     {OrderStatus::kCancelled, "cancelled"},
     {OrderStatus::kRefunded, "refunded"},
 };
+static_assert(IsDense(kOrderStatuses));
 constexpr NamedValue<OrderKind> kOrderKinds[] = {
     {OrderKind::kSale, "sale"},
     {OrderKind::kCreditNote, "credit_note"},
 };
+static_assert(IsDense(kOrderKinds));
 constexpr NamedValue<InteractionKind> kInteractionKinds[] = {
     {InteractionKind::kCall, "call"},
     {InteractionKind::kEmail, "email"},
@@ -44,6 +48,7 @@ constexpr NamedValue<InteractionKind> kInteractionKinds[] = {
     {InteractionKind::kTicket, "ticket"},
     {InteractionKind::kFeedback, "feedback"},
 };
+static_assert(IsDense(kInteractionKinds));
 
 }  // namespace
 

@@ -3,12 +3,19 @@
 #include <string>
 #include <vector>
 
+#include "api/enum_names.h"
 #include "custdb/export.h"
 #include "custdb/time_format.h"
 #include "export/csv_writer.h"
 
 namespace custdb {
 namespace {
+
+constexpr NamedValue<ExportFormat> kExportFormats[] = {
+    {ExportFormat::kCsv, "csv"},
+    {ExportFormat::kJsonl, "jsonl"},
+};
+static_assert(IsDense(kExportFormats));
 
 using Json = nlohmann::ordered_json;
 
@@ -166,14 +173,7 @@ std::string CsvText(const Json& value) {
 }  // namespace
 
 bool ParseExportFormat(const std::string& name, ExportFormat* out) {
-  if (name == "csv") {
-    *out = ExportFormat::kCsv;
-  } else if (name == "jsonl") {
-    *out = ExportFormat::kJsonl;
-  } else {
-    return false;
-  }
-  return true;
+  return ParseName(kExportFormats, name, out);
 }
 
 const std::vector<std::string>& CustomerExportColumns() {

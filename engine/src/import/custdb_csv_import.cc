@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "api/messages.h"
 #include "custdb/import.h"
 #include "import/csv_reader.h"
 #include "import/custdb_csv_schema.h"
@@ -14,7 +15,6 @@
 #include "import/file_source.h"
 #include "import/report_builder.h"
 #include "import/same_record.h"
-#include "write/validate.h"
 
 namespace custdb {
 namespace import {
@@ -45,7 +45,7 @@ CsvOptions CustdbCsvOptions() {
 // What the importer remembers about each queued event.
 struct RowNote {
   SourceLine where;
-  RecordKind kind = RecordKind::kCustomer;
+  FileKind kind = FileKind::kCustomer;
   OrderKind order_kind = OrderKind::kSale;
 };
 
@@ -201,13 +201,13 @@ Status CustdbImporter::ImportRow(size_t file, const CsvRecord& record) {
     return Status::OK();
   }
   switch (layout_->kind) {
-    case RecordKind::kChannel:
+    case FileKind::kChannel:
       return AddChannel(place, record.fields);
-    case RecordKind::kCustomer:
+    case FileKind::kCustomer:
       return AddCustomer(place, record.fields);
-    case RecordKind::kOrder:
+    case FileKind::kOrder:
       return AddOrder(place, record.fields);
-    case RecordKind::kInteraction:
+    case FileKind::kInteraction:
       return AddInteraction(place, record.fields);
   }
   return Status::Internal("unknown record kind");
@@ -279,7 +279,7 @@ Status CustdbImporter::AddCustomer(const RowPlace& place,
   }
   RowNote note;
   note.where = Where(place);
-  note.kind = RecordKind::kCustomer;
+  note.kind = FileKind::kCustomer;
   return batcher_.Add(std::move(customer).value(), std::move(note));
 }
 
@@ -319,7 +319,7 @@ Status CustdbImporter::AddOrder(const RowPlace& place,
   }
   RowNote note;
   note.where = Where(place);
-  note.kind = RecordKind::kOrder;
+  note.kind = FileKind::kOrder;
   note.order_kind = parsed->order.kind;
   return batcher_.Add(std::move(parsed->order), std::move(note));
 }
@@ -345,14 +345,14 @@ Status CustdbImporter::AddInteraction(const RowPlace& place,
   }
   RowNote note;
   note.where = Where(place);
-  note.kind = RecordKind::kInteraction;
+  note.kind = FileKind::kInteraction;
   return batcher_.Add(std::move(parsed->interaction), std::move(note));
 }
 
 Status CustdbImporter::ReserveExplicitCustomerIds() {
   uint64_t largest = 0;
   for (const InputFile& file : *files_) {
-    if (file.layout.kind != RecordKind::kCustomer) continue;
+    if (file.layout.kind != FileKind::kCustomer) continue;
     Result<std::unique_ptr<FileSource>> source = FileSource::Open(file.path);
     if (!source.ok()) return source.status();
     CsvReader reader((*source)->Bytes());
@@ -427,17 +427,17 @@ void CustdbImporter::OnResult(const RowNote& note, const Event& event,
     report_->Imported(1);
     ImportReport& r = report_->report();
     switch (note.kind) {
-      case RecordKind::kCustomer:
+      case FileKind::kCustomer:
         ++r.customers_created;
         break;
-      case RecordKind::kOrder:
+      case FileKind::kOrder:
         ++(note.order_kind == OrderKind::kCreditNote ? r.credit_notes_created
                                                      : r.orders_created);
         break;
-      case RecordKind::kInteraction:
+      case FileKind::kInteraction:
         ++r.interactions_created;
         break;
-      case RecordKind::kChannel:
+      case FileKind::kChannel:
         break;
     }
     return;

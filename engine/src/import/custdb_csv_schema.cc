@@ -8,9 +8,10 @@
 #include <optional>
 #include <utility>
 
+#include "api/enum_names.h"
+#include "api/messages.h"
 #include "custdb/time_format.h"
 #include "import/field_parse.h"
-#include "write/validate.h"
 
 namespace custdb {
 namespace import {
@@ -124,26 +125,32 @@ constexpr ColumnSpec kInteractionColumns[] = {
     {"resolved_at", Need::kOptional},
 };
 
+constexpr NamedValue<FileKind> kFileKinds[] = {
+    {FileKind::kChannel, "channels"},
+    {FileKind::kCustomer, "customers"},
+    {FileKind::kOrder, "orders"},
+    {FileKind::kInteraction, "interactions"},
+};
+static_assert(IsDense(kFileKinds));
+
 struct KindSpec {
-  RecordKind kind;
+  FileKind kind;
   const char* record;  // field prefix in messages: "order.ts"
   const ColumnSpec* columns;
   size_t num_columns;
 };
 
 constexpr KindSpec kKinds[] = {
-    {RecordKind::kChannel, "channel", kChannelColumns,
+    {FileKind::kChannel, "channel", kChannelColumns,
      std::size(kChannelColumns)},
-    {RecordKind::kCustomer, "customer", kCustomerColumns,
+    {FileKind::kCustomer, "customer", kCustomerColumns,
      std::size(kCustomerColumns)},
-    {RecordKind::kOrder, "order", kOrderColumns, std::size(kOrderColumns)},
-    {RecordKind::kInteraction, "interaction", kInteractionColumns,
+    {FileKind::kOrder, "order", kOrderColumns, std::size(kOrderColumns)},
+    {FileKind::kInteraction, "interaction", kInteractionColumns,
      std::size(kInteractionColumns)},
 };
 
-const KindSpec& SpecOf(RecordKind kind) {
-  return kKinds[static_cast<int>(kind)];
-}
+const KindSpec& SpecOf(FileKind kind) { return kKinds[static_cast<int>(kind)]; }
 
 int FindColumn(const KindSpec& spec, std::string_view name) {
   for (size_t c = 0; c < spec.num_columns; ++c) {
@@ -173,7 +180,7 @@ std::string AllColumns(const KindSpec& spec) {
 
 // Why `header` is not a file of `spec`'s kind; ok if it is one.
 Status CheckKind(const KindSpec& spec, const std::vector<std::string>& names) {
-  const std::string kind = RecordKindName(spec.kind);
+  const std::string kind = FileKindName(spec.kind);
   for (const std::string& name : names) {
     if (FindColumn(spec, name) < 0) {
       return Status::InvalidArgument("header: unknown column " +
@@ -245,16 +252,18 @@ class RowFields {
   }
 
   // An id column (ParseId); empty text gives 0 unless required.
-  Status Id(int column, bool required, uint64_t* out) const {
+  Status Id(int column, Need need, uint64_t* out) const {
     *out = 0;
-    if (Empty(column)) return required ? Missing(column) : Status::OK();
+    if (Empty(column))
+      return need == Need::kRequired ? Missing(column) : Status::OK();
     return ParseId(Text(column), Name(column), out);
   }
 
   // Empty text gives 0 unless required; negative values are an error.
-  Status NonNegative(int column, bool required, int64_t* out) const {
+  Status NonNegative(int column, Need need, int64_t* out) const {
     *out = 0;
-    if (Empty(column)) return required ? Missing(column) : Status::OK();
+    if (Empty(column))
+      return need == Need::kRequired ? Missing(column) : Status::OK();
     Status s = ParseInt64(Text(column), Name(column), out);
     if (s.ok() && *out < 0)
       s = FieldError(Name(column), Text(column), "is negative");
@@ -276,9 +285,10 @@ class RowFields {
     return Status::OK();
   }
 
-  Status Time(int column, bool required, std::optional<int64_t>* out) const {
+  Status Time(int column, Need need, std::optional<int64_t>* out) const {
     out->reset();
-    if (Empty(column)) return required ? Missing(column) : Status::OK();
+    if (Empty(column))
+      return need == Need::kRequired ? Missing(column) : Status::OK();
     Result<int64_t> ms = ParseIso8601(TrimSpaces(Text(column)), Name(column));
     if (!ms.ok()) return ms.status();
     *out = *ms;
@@ -287,9 +297,10 @@ class RowFields {
 
   // An enum by its lower-case name; empty text keeps *out.
   template <typename E>
-  Status Enum(int column, bool required, bool (*parse)(const std::string&, E*),
+  Status Enum(int column, Need need, bool (*parse)(const std::string&, E*),
               const char* (*name)(E), int first, int last, E* out) const {
-    if (Empty(column)) return required ? Missing(column) : Status::OK();
+    if (Empty(column))
+      return need == Need::kRequired ? Missing(column) : Status::OK();
     if (parse(std::string(TrimSpaces(Text(column))), out)) return Status::OK();
     std::string names;
     for (int v = first; v <= last; ++v) {
@@ -311,7 +322,7 @@ class RowFields {
           (has_id ? "both are set; give one" : "missing (give one)"));
     }
     *code = std::string(TrimSpaces(Text(code_column)));
-    return Id(id_column, false, id);
+    return Id(id_column, Need::kOptional, id);
   }
 
  private:
@@ -388,19 +399,7 @@ Status ParseItem(std::string_view text, const std::string& field,
 
 }  // namespace
 
-const char* RecordKindName(RecordKind kind) {
-  switch (kind) {
-    case RecordKind::kChannel:
-      return "channels";
-    case RecordKind::kCustomer:
-      return "customers";
-    case RecordKind::kOrder:
-      return "orders";
-    case RecordKind::kInteraction:
-      return "interactions";
-  }
-  return "unknown";
-}
+const char* FileKindName(FileKind kind) { return NameOf(kFileKinds, kind); }
 
 std::string_view FileLayout::Get(const std::vector<std::string>& row,
                                  int column) const {
@@ -458,16 +457,16 @@ Result<Channel> ParseChannelRow(const FileLayout& layout,
                                 const std::vector<std::string>& row) {
   const RowFields f(layout, row);
   Channel c;
-  Status s = f.Id(kChId, true, &c.id);
+  Status s = f.Id(kChId, Need::kRequired, &c.id);
   if (s.ok()) {
     c.name = f.String(kChName);
     if (c.name.empty()) s = f.Missing(kChName);
   }
   if (s.ok()) {
-    s = f.Enum(kChType, true, &ParseChannelType, &ChannelTypeName, 1, 8,
-               &c.type);
+    s = f.Enum(kChType, Need::kRequired, &ParseChannelType, &ChannelTypeName, 1,
+               8, &c.type);
   }
-  if (s.ok()) s = f.Id(kChParentId, false, &c.parent_id);
+  if (s.ok()) s = f.Id(kChParentId, Need::kOptional, &c.parent_id);
   c.region = f.String(kChRegion);
   if (s.ok() && !f.Empty(kChActive)) {
     s = ParseBool(f.Text(kChActive), f.Name(kChActive), &c.active);
@@ -483,22 +482,24 @@ Result<Customer> ParseCustomerRow(const FileLayout& layout,
   if (f.Empty(kCuId) && f.Empty(kCuCode)) {
     return Status::InvalidArgument("customer.id/code: missing (give one)");
   }
-  Status s = f.Id(kCuId, false, &c.id);
+  Status s = f.Id(kCuId, Need::kOptional, &c.id);
   c.code = std::string(TrimSpaces(f.Text(kCuCode)));
   c.email = f.String(kCuEmail);
   c.phone = f.String(kCuPhone);
   c.name = f.String(kCuName);
   c.region = f.String(kCuRegion);
   if (s.ok()) {
-    s = f.Enum(kCuGender, false, &ParseGender, &GenderName, 0, 3, &c.gender);
+    s = f.Enum(kCuGender, Need::kOptional, &ParseGender, &GenderName, 0, 3,
+               &c.gender);
   }
   std::optional<int32_t> birth_year;
   if (s.ok()) s = f.OptionalInt(kCuBirthYear, &birth_year);
   c.birth_year = birth_year.value_or(0);
   if (s.ok()) {
-    s = f.Id(kCuAcquisitionChannelId, false, &c.acquisition_channel_id);
+    s = f.Id(kCuAcquisitionChannelId, Need::kOptional,
+             &c.acquisition_channel_id);
   }
-  if (s.ok()) s = f.Id(kCuOwnerChannelId, false, &c.owner_channel_id);
+  if (s.ok()) s = f.Id(kCuOwnerChannelId, Need::kOptional, &c.owner_channel_id);
   std::vector<std::string_view> parts;
   if (s.ok()) s = SplitList(f.Text(kCuTags), f.Name(kCuTags), &parts);
   if (s.ok()) {
@@ -515,7 +516,7 @@ Result<Customer> ParseCustomerRow(const FileLayout& layout,
     }
   }
   std::optional<int64_t> created_at;
-  if (s.ok()) s = f.Time(kCuCreatedAt, false, &created_at);
+  if (s.ok()) s = f.Time(kCuCreatedAt, Need::kOptional, &created_at);
   c.created_at_ms = created_at.value_or(0);
   if (!s.ok()) return s;
   return c;
@@ -526,23 +527,25 @@ Result<OrderRow> ParseOrderRow(const FileLayout& layout,
   const RowFields f(layout, row);
   OrderRow r;
   Order& o = r.order;
-  Status s = f.Id(kOrId, true, &o.id);
+  Status s = f.Id(kOrId, Need::kRequired, &o.id);
   if (s.ok()) {
     s = f.CustomerRef(kOrCustomerId, kOrCustomerCode, &o.customer_id,
                       &r.customer_code);
   }
-  if (s.ok()) s = f.Id(kOrChannelId, true, &o.channel_id);
+  if (s.ok()) s = f.Id(kOrChannelId, Need::kRequired, &o.channel_id);
   std::optional<int64_t> ts;
-  if (s.ok()) s = f.Time(kOrTs, true, &ts);
+  if (s.ok()) s = f.Time(kOrTs, Need::kRequired, &ts);
   o.ts_ms = ts.value_or(0);
-  if (s.ok()) s = f.NonNegative(kOrAmountMinor, true, &o.amount_minor);
+  if (s.ok())
+    s = f.NonNegative(kOrAmountMinor, Need::kRequired, &o.amount_minor);
   o.currency = std::string(TrimSpaces(f.Text(kOrCurrency)));
   if (s.ok()) {
-    s = f.Enum(kOrKind, false, &ParseOrderKind, &OrderKindName, 1, 2, &o.kind);
+    s = f.Enum(kOrKind, Need::kOptional, &ParseOrderKind, &OrderKindName, 1, 2,
+               &o.kind);
   }
   if (s.ok()) {
-    s = f.Enum(kOrStatus, false, &ParseOrderStatus, &OrderStatusName, 1, 5,
-               &o.status);
+    s = f.Enum(kOrStatus, Need::kOptional, &ParseOrderStatus, &OrderStatusName,
+               1, 5, &o.status);
   }
   std::vector<std::string_view> parts;
   if (s.ok()) s = SplitList(f.Text(kOrItems), f.Name(kOrItems), &parts);
@@ -561,7 +564,7 @@ Result<InteractionRow> ParseInteractionRow(
   const RowFields f(layout, row);
   InteractionRow r;
   Interaction& x = r.interaction;
-  Status s = f.Id(kInId, true, &x.id);
+  Status s = f.Id(kInId, Need::kRequired, &x.id);
   // The engine would assign an id for 0, and a re-import would then add
   // the interaction again.
   if (s.ok() && x.id == 0) s = FieldError(f.Name(kInId), "0", "is not an id");
@@ -569,19 +572,19 @@ Result<InteractionRow> ParseInteractionRow(
     s = f.CustomerRef(kInCustomerId, kInCustomerCode, &x.customer_id,
                       &r.customer_code);
   }
-  if (s.ok()) s = f.Id(kInChannelId, false, &x.channel_id);
+  if (s.ok()) s = f.Id(kInChannelId, Need::kOptional, &x.channel_id);
   std::optional<int64_t> ts;
-  if (s.ok()) s = f.Time(kInTs, true, &ts);
+  if (s.ok()) s = f.Time(kInTs, Need::kRequired, &ts);
   x.ts_ms = ts.value_or(0);
   if (s.ok()) {
-    s = f.Enum(kInKind, true, &ParseInteractionKind, &InteractionKindName, 1, 9,
-               &x.kind);
+    s = f.Enum(kInKind, Need::kRequired, &ParseInteractionKind,
+               &InteractionKindName, 1, 9, &x.kind);
   }
   if (s.ok()) s = f.OptionalInt(kInSatisfaction, &x.satisfaction);
   if (s.ok()) s = f.OptionalInt(kInNps, &x.nps);
   x.staff_id = std::string(TrimSpaces(f.Text(kInStaffId)));
   x.note = f.String(kInNote);
-  if (s.ok()) s = f.Time(kInResolvedAt, false, &x.resolved_at_ms);
+  if (s.ok()) s = f.Time(kInResolvedAt, Need::kOptional, &x.resolved_at_ms);
   if (!s.ok()) return s;
   return r;
 }

@@ -13,8 +13,9 @@
 namespace custdb {
 namespace import {
 
-// Record kinds, in the order an import applies them.
-enum class RecordKind {
+// The kinds of file, named for the records each holds, in the order an
+// import applies them (0-based; not keys::RecordKind, the stored counts).
+enum class FileKind {
   kChannel = 0,
   kCustomer = 1,
   kOrder = 2,
@@ -23,11 +24,11 @@ enum class RecordKind {
 
 // "channels", "customers", "orders", "interactions": the file kind, also
 // the prefix of field names in messages ("orders.ts").
-const char* RecordKindName(RecordKind kind);
+const char* FileKindName(FileKind kind);
 
 // Where each known column of a kind sits in a file's rows.
 struct FileLayout {
-  RecordKind kind = RecordKind::kChannel;
+  FileKind kind = FileKind::kChannel;
   size_t num_fields = 0;             // fields per row (the header's)
   std::vector<int> field_of_column;  // per column of the kind; -1: absent
 

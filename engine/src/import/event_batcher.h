@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "api/messages.h"
 #include "custdb/engine.h"
 #include "custdb/import.h"
 #include "custdb/status.h"
@@ -23,8 +24,7 @@ inline constexpr size_t kMaxBatchSize = 100000;
 inline Status CheckBatchSize(size_t batch_size) {
   if (batch_size >= 1 && batch_size <= kMaxBatchSize) return Status::OK();
   return Status::InvalidArgument(
-      "import.batch_size: " + std::to_string(batch_size) + " is outside 1.." +
-      std::to_string(kMaxBatchSize));
+      IsOutside("import.batch_size", batch_size, 1, kMaxBatchSize));
 }
 
 // Whether the caller asked the import to stop (ImportOptions::stop).

@@ -6,7 +6,8 @@
 #include <limits>
 #include <system_error>
 
-#include "write/validate.h"
+#include "api/messages.h"
+#include "custdb/types.h"
 
 namespace custdb {
 namespace import {
@@ -71,9 +72,7 @@ Status ParseId(std::string_view text, std::string_view field, uint64_t* out) {
   uint64_t value = 0;
   const auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), value);
   if (ec != std::errc() || end != t.data() + t.size() || value > kMaxId) {
-    return FieldError(
-        field, text,
-        "is out of range (ids are 1.." + std::to_string(kMaxId) + ")");
+    return FieldError(field, text, IdOutOfRange());
   }
   *out = value;
   return Status::OK();

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "api/messages.h"
 #include "custdb/import.h"
 #include "custdb/time_format.h"
 #include "import/csv_reader.h"
@@ -17,7 +18,6 @@
 #include "import/file_source.h"
 #include "import/report_builder.h"
 #include "import/same_record.h"
-#include "write/validate.h"
 
 namespace custdb {
 namespace import {

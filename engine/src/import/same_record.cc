@@ -3,8 +3,8 @@
 
 #include <optional>
 
+#include "api/messages.h"
 #include "custdb/status.h"
-#include "write/validate.h"
 
 namespace custdb {
 namespace import {

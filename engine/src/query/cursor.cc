@@ -1,3 +1,4 @@
+// Page cursors: encoding, decoding and the check against their query.
 #include "query/cursor.h"
 
 namespace custdb {

@@ -21,6 +21,7 @@
 #include <algorithm>
 #include <array>
 
+#include "api/messages.h"
 #include "query/cursor.h"
 #include "query/index_scan.h"
 #include "query/query_checks.h"
@@ -28,7 +29,6 @@
 #include "storage/keys.h"
 #include "storage/rocks_status.h"
 #include "tiering/derive.h"
-#include "write/validate.h"
 
 namespace custdb {
 namespace {

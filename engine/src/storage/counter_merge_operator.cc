@@ -1,3 +1,4 @@
+// The counter merge operator: adds i64 deltas and counter vectors.
 #include "storage/counter_merge_operator.h"
 
 #include "storage/keys.h"

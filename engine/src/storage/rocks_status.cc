@@ -1,3 +1,4 @@
+// FromRocks: RocksDB statuses as custdb Status.
 #include "storage/rocks_status.h"
 
 namespace custdb {

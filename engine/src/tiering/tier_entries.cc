@@ -1,3 +1,4 @@
+// TierEntries: a customer's tier_index entries and summary contributions.
 #include "tiering/tier_entries.h"
 
 #include <algorithm>

@@ -1,6 +1,6 @@
 // Verify: recomputes from the records what the write path maintains
 // (aggregates, id and identity indexes, record counters, channel-day
-// counters and their markers) on one snapshot
+// counters and complaint resolve-time entries) on one snapshot
 // and reports every mismatch. This file holds the driver and the main
 // pass, a merge walk of customers, aggregates and both histories: all are
 // keyed by customer id first, so each is read once, in order.
@@ -11,13 +11,13 @@
 #include <string>
 #include <string_view>
 
+#include "api/messages.h"
 #include "storage/codec.h"
 #include "storage/keys.h"
 #include "verify/verify_aggregates.h"
 #include "verify/verify_channel_counters.h"
 #include "verify/verify_context.h"
 #include "write/aggregates_replay.h"
-#include "write/validate.h"
 
 namespace custdb {
 namespace {

@@ -5,10 +5,10 @@
 #include <string>
 #include <string_view>
 
+#include "api/messages.h"
 #include "storage/codec.h"
 #include "storage/keys.h"
 #include "verify/verify_context.h"
-#include "write/validate.h"
 
 namespace custdb {
 namespace {

@@ -2,8 +2,9 @@
 #include "write/validate.h"
 
 #include <cctype>
-#include <cstdio>
-#include <cstring>
+
+#include "api/messages.h"
+#include "api/text_checks.h"
 
 namespace custdb {
 namespace {
@@ -32,82 +33,6 @@ Status CheckId(const std::string& field, uint64_t id) {
   return CheckIdRange(field, id);
 }
 
-Status CheckLength(const std::string& field, const std::string& value,
-                   size_t min, size_t max) {
-  if (value.size() < min) {
-    return Invalid(field, value.empty() ? "is empty"
-                                        : QuoteValue(value) + " is too short");
-  }
-  if (value.size() > max) {
-    return Invalid(field, QuoteValue(value) + " is " +
-                              std::to_string(value.size()) +
-                              " bytes; the maximum is " + std::to_string(max));
-  }
-  return Status::OK();
-}
-
-// Which control characters a kind of text may hold. Everything else
-// below U+0020, DEL and the C1 controls U+0080..U+009F is refused: in a
-// name they would make exports, terminals and logs ambiguous.
-constexpr const char* kNoControls = "";
-// Free text (notes, attribute values) may break lines and hold tabs.
-constexpr const char* kLineBreaks = "\t\n\r";
-
-// The first character of `value` that is a control character not in
-// `allowed`, or a byte of `separators`, as kInvalidArgument naming the
-// field; also refuses text that is not valid UTF-8. The value is quoted
-// only once it is known to be printable UTF-8.
-Status CheckCharacters(const std::string& field, const std::string& value,
-                       const char* allowed, const char* separators) {
-  const size_t bad = InvalidUtf8At(value);
-  if (bad != std::string::npos) {
-    return Invalid(field, "not valid UTF-8 at byte " + std::to_string(bad));
-  }
-  for (size_t i = 0; i < value.size(); ++i) {
-    const auto c = static_cast<unsigned char>(value[i]);
-    unsigned code = 0x20;
-    if (c < 0x20 || c == 0x7f) {
-      code = c;
-    } else if (c == 0xc2 && i + 1 < value.size()) {
-      // U+0080..U+009F are encoded C2 80..C2 9F.
-      const auto next = static_cast<unsigned char>(value[i + 1]);
-      if (next < 0xa0) code = next;
-    }
-    if (code != 0x20 &&
-        (code >= 0x80 || std::strchr(allowed, c) == nullptr || c == '\0')) {
-      char hex[8];
-      std::snprintf(hex, sizeof(hex), "U+%04X", code);
-      return Invalid(field, std::string("holds a control character (") + hex +
-                                ") at byte " + std::to_string(i));
-    }
-  }
-  for (const char* sep = separators; *sep != '\0'; ++sep) {
-    if (value.find(*sep) != std::string::npos) {
-      return Invalid(field, QuoteValue(value) + " holds '" +
-                                std::string(1, *sep) +
-                                "', which separates list entries");
-    }
-  }
-  return Status::OK();
-}
-
-// Identities, names and codes: one printable line of UTF-8, without
-// `separators`.
-Status CheckText(const std::string& field, const std::string& value, size_t min,
-                 size_t max, const char* separators = "") {
-  Status s = CheckCharacters(field, value, kNoControls, separators);
-  if (!s.ok()) return s;
-  return CheckLength(field, value, min, max);
-}
-
-// Notes and attribute values: UTF-8 that may hold tabs and line breaks.
-Status CheckFreeText(const std::string& field, const std::string& value,
-                     size_t max, const char* separators = "") {
-  Status s = CheckCharacters(field, value, kLineBreaks, separators);
-  if (!s.ok()) return s;
-  return CheckLength(field, value, 0, max);
-}
-
 bool ValidChannelType(ChannelType t) {
   auto v = static_cast<int>(t);
   return v >= 1 && v <= 8;
@@ -122,7 +47,7 @@ Status CheckGender(const std::string& field, Gender g) {
 
 Status CheckBirthYear(const std::string& field, int32_t year) {
   if (year != 0 && (year < 1900 || year > 2100)) {
-    return Invalid(field, std::to_string(year) + " is outside 1900..2100");
+    return Status::InvalidArgument(IsOutside(field, year, 1900, 2100));
   }
   return Status::OK();
 }
@@ -163,65 +88,12 @@ Status CheckAttributes(const std::string& field,
 
 }  // namespace
 
-std::string QuoteValue(const std::string& value) {
-  constexpr size_t kShown = 48;
-  if (value.size() <= kShown) return "'" + value + "'";
-  // Cut before a UTF-8 continuation byte, never inside a character.
-  size_t cut = kShown;
-  while (cut > 0 && (static_cast<unsigned char>(value[cut]) & 0xc0) == 0x80) {
-    --cut;
-  }
-  return "'" + value.substr(0, cut) + "…'";
-}
-
-Status ValidateName(const std::string& field, const std::string& value,
-                    size_t min, size_t max, const char* separators) {
-  return CheckText(field, value, min, max, separators);
-}
-
 Status ValidateTimestamp(const std::string& field, int64_t ms) {
   if (ms < 0 || ms > kMaxTimestampMs) {
-    return Invalid(
-        field, std::to_string(ms) + " is outside 1970-01-01..9999-12-31 (ms)");
+    return Status::InvalidArgument(
+        IsOutside(field, std::to_string(ms), "1970-01-01..9999-12-31 (ms)"));
   }
   return Status::OK();
-}
-
-size_t InvalidUtf8At(std::string_view text) {
-  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
-  const size_t n = text.size();
-  size_t i = 0;
-  while (i < n) {
-    const unsigned char c = p[i];
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    // The well-formed sequences of Unicode's Table 3-7: the second byte's
-    // range excludes overlong forms (E0, F0), surrogates (ED) and code
-    // points above U+10FFFF (F4).
-    size_t length = 0;
-    unsigned char lo = 0x80, hi = 0xbf;
-    if (c >= 0xc2 && c <= 0xdf) {
-      length = 2;
-    } else if (c >= 0xe0 && c <= 0xef) {
-      length = 3;
-      if (c == 0xe0) lo = 0xa0;
-      if (c == 0xed) hi = 0x9f;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-      length = 4;
-      if (c == 0xf0) lo = 0x90;
-      if (c == 0xf4) hi = 0x8f;
-    } else {
-      return i;  // a continuation byte, C0, C1 or F5..FF
-    }
-    if (i + length > n || p[i + 1] < lo || p[i + 1] > hi) return i;
-    for (size_t k = 2; k < length; ++k) {
-      if (p[i + k] < 0x80 || p[i + k] > 0xbf) return i;
-    }
-    i += length;
-  }
-  return std::string_view::npos;
 }
 
 Status NormalizeEmail(const std::string& field, const std::string& in,
@@ -297,8 +169,7 @@ Status NormalizePhone(const std::string& field, const std::string& in,
 
 Status CheckIdRange(const std::string& field, uint64_t id) {
   if (id <= kMaxId) return Status::OK();
-  return Invalid(field, std::to_string(id) + " is out of range (ids are 1.." +
-                            std::to_string(kMaxId) + ")");
+  return Invalid(field, std::to_string(id) + " " + IdOutOfRange());
 }
 
 Status ValidateChannel(const Channel& c) {
@@ -446,12 +317,11 @@ Status ValidateInteraction(const Interaction& i) {
                    std::to_string(kind) + " is not an interaction kind");
   }
   if (i.satisfaction && (*i.satisfaction < 1 || *i.satisfaction > 5)) {
-    return Invalid("interaction.satisfaction",
-                   std::to_string(*i.satisfaction) + " is outside 1..5");
+    return Status::InvalidArgument(
+        IsOutside("interaction.satisfaction", *i.satisfaction, 1, 5));
   }
   if (i.nps && (*i.nps < 0 || *i.nps > 10)) {
-    return Invalid("interaction.nps",
-                   std::to_string(*i.nps) + " is outside 0..10");
+    return Status::InvalidArgument(IsOutside("interaction.nps", *i.nps, 0, 10));
   }
   s = CheckText("interaction.staff_id", i.staff_id, 0, kMaxStaffIdBytes);
   if (!s.ok()) return s;
@@ -467,10 +337,9 @@ Status ValidateInteraction(const Interaction& i) {
     s = ValidateTimestamp("interaction.resolved_at_ms", *i.resolved_at_ms);
     if (!s.ok()) return s;
     if (*i.resolved_at_ms < i.ts_ms) {
-      return Invalid("interaction.resolved_at_ms",
-                     std::to_string(*i.resolved_at_ms) +
-                         " is before the interaction's ts_ms " +
-                         std::to_string(i.ts_ms));
+      return Status::InvalidArgument(IsBefore(
+          "interaction.resolved_at_ms", std::to_string(*i.resolved_at_ms),
+          "the interaction's ts_ms " + std::to_string(i.ts_ms)));
     }
   }
   return Status::OK();

@@ -1,6 +1,7 @@
 // Field checks of incoming records that need no database state, and the
 // normalisation of identities. Each failure is kInvalidArgument naming the
-// field and the value: "order.amount_minor: -5 is negative".
+// field and the value: "order.amount_minor: -5 is negative". The text
+// rules they apply are api/text_checks.h's, the wording api/messages.h's.
 #ifndef CUSTDB_ENGINE_WRITE_VALIDATE_H_
 #define CUSTDB_ENGINE_WRITE_VALIDATE_H_
 
@@ -10,6 +11,8 @@
 
 #include "custdb/status.h"
 #include "custdb/types.h"
+// Callers that word their own messages beside these checks quote with it.
+#include "api/messages.h"  // IWYU pragma: export
 
 namespace custdb {
 
@@ -34,21 +37,6 @@ Status ValidateInteraction(const Interaction& interaction);
 Status ValidateTimestamp(const std::string& field, int64_t ms);
 // kInvalidArgument naming `field` if `id` is above kMaxId (0 passes).
 Status CheckIdRange(const std::string& field, uint64_t id);
-
-// Offset of the first byte of `text` that does not begin a well-formed
-// UTF-8 sequence (RFC 3629: no overlong forms, no surrogates, nothing
-// above U+10FFFF), or npos when all of it is valid.
-size_t InvalidUtf8At(std::string_view text);
-
-// Checks a name that is also typed as a command-line value: one printable
-// line of valid UTF-8 (no control characters), min..max bytes, holding no
-// byte of `separators` (the lists that flag splits at). kInvalidArgument
-// naming `field`.
-Status ValidateName(const std::string& field, const std::string& value,
-                    size_t min, size_t max, const char* separators);
-
-// Quotes a caller-supplied string for a message, shortened if long.
-std::string QuoteValue(const std::string& value);
 
 }  // namespace custdb
 

@@ -369,7 +369,8 @@ Status WritePipeline::ApplyPrepared(const EventRef& event, const Prepared& p,
 Status WritePipeline::Write(const EventRef* events, size_t n, Status* statuses,
                             uint64_t* ids, Wal wal) {
   // RocksDB counts perf-context metrics per thread by default (kEnableCount);
-  // nothing reads them here, and they cost about 2% of RecordOrder.
+  // nothing reads them here, and they cost RecordOrder time (numbers:
+  // docs/DESIGN-NOTES.md, "Measured tuning").
   thread_local const bool perf_off =
       (rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable), true);
   (void)perf_off;

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "api/messages.h"
+#include "api/text_checks.h"
 #include "custdb/engine.h"
 #include "support/reference_model.h"
 #include "support/test_util.h"
