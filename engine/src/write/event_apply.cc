@@ -5,6 +5,7 @@
 #include <set>
 #include <vector>
 
+#include "api/messages.h"
 #include "reports/channel_counters.h"
 #include "storage/identity_fields.h"
 #include "tiering/derive.h"
@@ -64,8 +65,7 @@ Status LoadAggregates(const char* field, uint64_t customer_id, WriteTxn* txn,
   Status s = txn->GetAggregates(customer_id, &agg);
   if (!s.ok()) return s;
   if (agg == nullptr) {
-    return Status::NotFound(std::string(field) + ": customer " +
-                            std::to_string(customer_id) + " does not exist");
+    return Status::NotFound(DoesNotExist(field, "customer", customer_id));
   }
   *out = *agg;
   return Status::OK();
@@ -77,8 +77,7 @@ Status LoadOrder(const char* field, uint64_t order_id, WriteTxn* txn,
   Status s = txn->GetOrder(order_id, &order);
   if (!s.ok()) return s;
   if (!order) {
-    return Status::NotFound(std::string(field) + ": order " +
-                            std::to_string(order_id) + " does not exist");
+    return Status::NotFound(DoesNotExist(field, "order", order_id));
   }
   *out = std::move(*order);
   return Status::OK();
@@ -230,8 +229,7 @@ Status ApplyUpdateCustomer(const ApplyContext& ctx, uint64_t customer_id,
   Status s = txn->GetCustomer(customer_id, &current);
   if (!s.ok()) return s;
   if (!current) {
-    return Status::NotFound("customer.id: " + std::to_string(customer_id) +
-                            " does not exist");
+    return Status::NotFound(DoesNotExist("customer.id", customer_id));
   }
   Customer next = *current;
   for (const IdentityField& identity : kIdentityFields) {
@@ -332,8 +330,8 @@ Status ApplyRefund(const ApplyContext&, const OrderRefund& refund,
   const int64_t left = before.amount_minor - before.refunded_minor;
   if (refund.amount_minor <= 0 || refund.amount_minor > left) {
     return Status::InvalidArgument(
-        "refund.amount_minor: " + std::to_string(refund.amount_minor) +
-        " is outside 1.." + std::to_string(left) + " (left to refund)");
+        IsOutside("refund.amount_minor", std::to_string(refund.amount_minor),
+                  "1.." + std::to_string(left) + " (left to refund)"));
   }
   Order after = before;
   after.refunded_minor += refund.amount_minor;
@@ -381,8 +379,7 @@ Status ApplyResolution(const ApplyContext&,
   if (!s.ok()) return s;
   if (!found) {
     return Status::NotFound(
-        "interaction_id: " + std::to_string(resolution.interaction_id) +
-        " does not exist");
+        DoesNotExist("interaction_id", resolution.interaction_id));
   }
   const Interaction& before = *found;
   if (before.kind != InteractionKind::kComplaint &&
@@ -400,8 +397,8 @@ Status ApplyResolution(const ApplyContext&,
   if (!s.ok()) return s;
   if (resolution.resolved_at_ms < before.ts_ms) {
     return Status::InvalidArgument(
-        "resolved_at_ms: " + std::to_string(resolution.resolved_at_ms) +
-        " is before the interaction's ts_ms " + std::to_string(before.ts_ms));
+        IsBefore("resolved_at_ms", std::to_string(resolution.resolved_at_ms),
+                 "the interaction's ts_ms " + std::to_string(before.ts_ms)));
   }
   Interaction after = before;
   after.resolved_at_ms = resolution.resolved_at_ms;

@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 
+#include "api/messages.h"
 #include "storage/codec.h"
 #include "storage/customer_reader.h"
 #include "storage/rocks_status.h"
@@ -269,8 +270,7 @@ Status WriteTxn::LoadExisting(uint64_t customer_id,
                               const CachedCustomer** out) {
   Status s = LoadCommitted(customer_id, out);
   if (s.ok() && *out == nullptr) {
-    return Status::NotFound("customer_id: " + std::to_string(customer_id) +
-                            " does not exist");
+    return Status::NotFound(DoesNotExist("customer_id", customer_id));
   }
   return s;
 }
