@@ -33,8 +33,7 @@ void PrintText(const TierPolicy& p) {
             << " minor, orders >= " << p.high_min_orders
             << "; medium: spend >= " << FormatCount(p.medium_min_spend_minor)
             << " minor, orders >= " << p.medium_min_orders << "\n"
-            << "rfm mode:       "
-            << (p.rfm_mode == RfmMode::kQuantile ? "quantile" : "fixed") << "\n"
+            << "rfm mode:       " << RfmModeName(p.rfm_mode) << "\n"
             << "recency days:   " << Breakpoints(p.recency_days) << "\n"
             << "frequency:      " << Breakpoints(p.frequency_orders)
             << " orders\n"

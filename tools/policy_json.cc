@@ -93,11 +93,7 @@ class PolicyReader {
   }
 
   void Mode(const std::string& field, const Json& v) {
-    if (v == "fixed") {
-      p_->rfm_mode = RfmMode::kFixed;
-    } else if (v == "quantile") {
-      p_->rfm_mode = RfmMode::kQuantile;
-    } else {
+    if (!v.is_string() || !ParseRfmMode(v.get<std::string>(), &p_->rfm_mode)) {
       problems_.push_back(field + ": " + v.dump() +
                           " is not \"fixed\" or \"quantile\"");
     }
@@ -176,7 +172,7 @@ Json PolicyToJson(const TierPolicy& p) {
   j["high_min_orders"] = p.high_min_orders;
   j["medium_min_spend_minor"] = p.medium_min_spend_minor;
   j["medium_min_orders"] = p.medium_min_orders;
-  j["rfm_mode"] = p.rfm_mode == RfmMode::kQuantile ? "quantile" : "fixed";
+  j["rfm_mode"] = RfmModeName(p.rfm_mode);
   j["recency_days"] = p.recency_days;
   j["frequency_orders"] = p.frequency_orders;
   j["monetary_minor"] = p.monetary_minor;
