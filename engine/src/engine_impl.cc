@@ -54,15 +54,14 @@ Status EngineImpl::Open(const Options& options, std::unique_ptr<Engine>* out) {
 }
 
 Status EngineImpl::LoadState() {
-  std::unique_ptr<rocksdb::Iterator> it(storage_->db()->NewIterator(
-      TotalOrder(), storage_->cf(keys::Cf::kChannels)));
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+  StorageIterator it = storage_->Scan(keys::Cf::kChannels);
+  for (it.SeekToFirst(); it.Valid(); it.Next()) {
     Channel channel;
-    Status s = codec::Decode(it->value().ToStringView(), &channel);
+    Status s = codec::Decode(it.value(), &channel);
     if (!s.ok()) return s;
     channels_.Put(channel);
   }
-  Status s = FromRocks(it->status(), "loading channels");
+  Status s = it.status("loading channels");
   if (s.ok()) s = write_.LoadSequences();
   if (!s.ok()) return s;
   return rescorer_.LoadTiering();

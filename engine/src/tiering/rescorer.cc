@@ -53,9 +53,8 @@ Status Rescorer::StorePolicy(const TierPolicy& policy) {
 
 Status Rescorer::LoadTiering() {
   std::string raw;
-  rocksdb::Status rs =
-      storage_.db()->Get(rocksdb::ReadOptions(), storage_.cf(keys::Cf::kMeta),
-                         std::string(keys::kMetaPolicy), &raw);
+  const ReadOutcome rs =
+      storage_.Read(keys::Cf::kMeta, keys::kMetaPolicy, &raw);
   uint64_t as_of = 0;
   Status s = storage_.ReadMetaNumber(keys::kMetaRescoreAsOf, &as_of);
   if (!s.ok()) return s;
@@ -77,18 +76,18 @@ Status Rescorer::LoadTiering() {
         "read-only open cannot do; open the database (or a writable copy of "
         "it) read-write once first");
   }
-  if (options_.read_only && rs.IsNotFound()) {
+  if (options_.read_only && rs.absent()) {
     return Status::FailedPrecondition(
         "meta policy: no tier policy is stored yet, and storing one and "
         "deriving every customer needs a read-write open; open the "
         "database (or a writable copy of it) read-write once first");
   }
-  if (rs.ok()) {
+  if (rs.found()) {
     TierPolicy policy;
     s = codec::Decode(raw, &policy);
     if (!s.ok()) return s;
     policy_.set_policy(std::make_shared<const TierPolicy>(policy));
-  } else if (rs.IsNotFound()) {
+  } else if (rs.absent()) {
     // A new database, or one written before tiering: store the default
     // policy and derive every customer under it.
     TierPolicy policy = DefaultPolicy();
@@ -97,7 +96,7 @@ Status Rescorer::LoadTiering() {
     if (!s.ok()) return s;
     derive_all = true;
   } else {
-    return FromRocks(rs, "reading the policy");
+    return rs.Error("reading the policy");
   }
   if (!derive_all) return Status::OK();
   // A rebuild starts from nothing each time, so one cut off by a crash is
@@ -127,13 +126,12 @@ void Rescorer::WaitForWritesInFlight() {
 
 Status Rescorer::ListCustomers(std::vector<uint64_t>* ids) {
   ids->clear();
-  std::unique_ptr<rocksdb::Iterator> it(storage_.db()->NewIterator(
-      TotalOrder(), storage_.cf(keys::Cf::kAggregates)));
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+  StorageIterator it = storage_.Scan(keys::Cf::kAggregates);
+  for (it.SeekToFirst(); it.Valid(); it.Next()) {
     uint64_t id = 0;
-    if (keys::DecodeIdKey(it->key().ToStringView(), &id)) ids->push_back(id);
+    if (keys::DecodeIdKey(it.key(), &id)) ids->push_back(id);
   }
-  return FromRocks(it->status(), "listing customers");
+  return it.status("listing customers");
 }
 
 Status Rescorer::RederiveLane(const std::vector<uint64_t>& ids, int64_t as_of,
@@ -265,22 +263,21 @@ Status Rescorer::FullRescoreIds(int64_t as_of, const TierPolicy* change,
   TierPolicy next = change ? *change : *current;
   const bool quantile = next.rfm_mode == RfmMode::kQuantile;
   std::vector<int64_t> days, orders, spend;
-  std::unique_ptr<rocksdb::Iterator> it(storage_.db()->NewIterator(
-      TotalOrder(), storage_.cf(keys::Cf::kAggregates)));
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+  StorageIterator it = storage_.Scan(keys::Cf::kAggregates);
+  for (it.SeekToFirst(); it.Valid(); it.Next()) {
     uint64_t id = 0;
-    if (!keys::DecodeIdKey(it->key().ToStringView(), &id)) continue;
+    if (!keys::DecodeIdKey(it.key(), &id)) continue;
     ids->push_back(id);
     if (!quantile) continue;
     Aggregates a;
-    Status s = codec::Decode(it->value().ToStringView(), &a);
+    Status s = codec::Decode(it.value(), &a);
     if (!s.ok()) return s;
     if (a.order_count <= 0) continue;
     days.push_back(std::max<int64_t>(0, (as_of - a.last_order_ms) / kDayMs));
     orders.push_back(a.order_count);
     spend.push_back(a.total_spend_minor);
   }
-  Status s = FromRocks(it->status(), "rescore: scanning aggregates");
+  Status s = it.status("rescore: scanning aggregates");
   if (!s.ok()) return s;
   // With no buyer there is nothing to take quintiles of: the breakpoints
   // stay as they are (the operator's, on a policy change) until a full
@@ -315,18 +312,14 @@ Status Rescorer::DueIds(int64_t as_of, std::vector<uint64_t>* ids) {
   // earlier rescores left below it.
   const std::string lower = keys::NextChangeKey(policy_.rescored_through(), 0);
   const std::string upper = keys::NextChangeKey(as_of, UINT64_MAX);
-  rocksdb::Slice upper_slice(upper);
-  rocksdb::ReadOptions ro = TotalOrder();
-  ro.iterate_upper_bound = &upper_slice;
-  std::unique_ptr<rocksdb::Iterator> it(
-      storage_.db()->NewIterator(ro, storage_.cf(keys::Cf::kTierIndex)));
-  for (it->Seek(lower); it->Valid(); it->Next()) {
+  ScanBounds bounds;
+  bounds.Upper(upper);
+  StorageIterator it = storage_.ScanWithin(keys::Cf::kTierIndex, bounds);
+  for (it.Seek(lower); it.Valid(); it.Next()) {
     uint64_t id = 0;
-    if (keys::TierKeyCustomerId(it->key().ToStringView(), &id)) {
-      ids->push_back(id);
-    }
+    if (keys::TierKeyCustomerId(it.key(), &id)) ids->push_back(id);
   }
-  return FromRocks(it->status(), "rescore: scanning the due index");
+  return it.status("rescore: scanning the due index");
 }
 
 Status Rescorer::RescoreLocked(const RescoreOptions& options,
