@@ -1,16 +1,13 @@
 // The stored tier policy, policy changes and Rescore.
 #include "tiering/rescorer.h"
 
-#include <rocksdb/db.h>
-#include <rocksdb/write_batch.h>
-
 #include <algorithm>
 #include <thread>
 
 #include "custdb/time_format.h"
 #include "lock_table.h"
 #include "storage/codec.h"
-#include "storage/rocks_status.h"
+#include "storage/storage_write.h"
 #include "tiering/quantiles.h"
 #include "write/write_pipeline.h"
 
@@ -41,12 +38,8 @@ Rescorer::Rescorer(const Options& options, Storage& storage, LockTable& locks,
 Result<TierPolicy> Rescorer::GetPolicy() { return *policy_.policy(); }
 
 Status Rescorer::StorePolicy(const TierPolicy& policy) {
-  rocksdb::WriteOptions wo;
-  wo.sync = options_.sync;
-  Status s = FromRocks(
-      storage_.db()->Put(wo, storage_.cf(keys::Cf::kMeta),
-                         std::string(keys::kMetaPolicy), codec::Encode(policy)),
-      "storing the policy");
+  Status s = WriteMeta(storage_, {{keys::kMetaPolicy, codec::Encode(policy)}},
+                       options_.sync, "storing the policy");
   if (s.ok()) policy_.set_policy(std::make_shared<const TierPolicy>(policy));
   return s;
 }
@@ -110,12 +103,8 @@ Status Rescorer::LoadTiering() {
     s = Rederive(ids, policy_.WriteAsOf(), nullptr, &report,
                  /*rebuild=*/rebuild != 0);
   if (!s.ok() || !rebuild) return s;
-  rocksdb::WriteOptions wo;
-  wo.sync = true;
-  return FromRocks(
-      storage_.db()->Delete(wo, storage_.cf(keys::Cf::kMeta),
-                            std::string(keys::kMetaRebuildTiering)),
-      "finishing the tier index rebuild");
+  return WriteMeta(storage_, {{keys::kMetaRebuildTiering, std::nullopt}},
+                   /*sync=*/true, "finishing the tier index rebuild");
 }
 
 void Rescorer::WaitForWritesInFlight() {
@@ -232,25 +221,17 @@ Status Rescorer::MoveDatabaseTime(int64_t as_of, int64_t now) {
   // next change before the old value.
   const bool pinned = as_of < now;
   const bool lower_through = as_of < policy_.rescored_through();
-  rocksdb::WriteBatch batch;
-  rocksdb::Status rs =
-      batch.Put(storage_.cf(keys::Cf::kMeta),
-                std::string(keys::kMetaRescoreAsOf), std::to_string(as_of));
-  if (rs.ok() && pinned != policy_.time_pinned()) {
-    rs = pinned ? batch.Put(storage_.cf(keys::Cf::kMeta),
-                            std::string(keys::kMetaTimePinned), "1")
-                : batch.Delete(storage_.cf(keys::Cf::kMeta),
-                               std::string(keys::kMetaTimePinned));
+  const std::string as_of_text = std::to_string(as_of);
+  std::vector<MetaChange> changes = {{keys::kMetaRescoreAsOf, as_of_text}};
+  if (pinned != policy_.time_pinned()) {
+    changes.push_back(
+        {keys::kMetaTimePinned,
+         pinned ? std::optional<std::string_view>("1") : std::nullopt});
   }
-  if (rs.ok() && lower_through) {
-    rs = batch.Put(storage_.cf(keys::Cf::kMeta),
-                   std::string(keys::kMetaRescoredThrough),
-                   std::to_string(as_of));
-  }
-  rocksdb::WriteOptions wo;
-  wo.sync = options_.sync;
-  if (rs.ok()) rs = storage_.db()->Write(wo, &batch);
-  Status s = FromRocks(rs, "storing the database time");
+  if (lower_through)
+    changes.push_back({keys::kMetaRescoredThrough, as_of_text});
+  Status s =
+      WriteMeta(storage_, changes, options_.sync, "storing the database time");
   if (!s.ok()) return s;
   if (lower_through) policy_.set_rescored_through(as_of);
   policy_.set_time(as_of, pinned);
@@ -349,12 +330,8 @@ Status Rescorer::RescoreLocked(const RescoreOptions& options,
   // Every customer due by as_of now has its next change after it, and
   // every write derives at as_of or later, so nothing becomes due again
   // at or before as_of.
-  rocksdb::WriteOptions wo;
-  wo.sync = options_.sync;
-  s = FromRocks(storage_.db()->Put(wo, storage_.cf(keys::Cf::kMeta),
-                                   std::string(keys::kMetaRescoredThrough),
-                                   std::to_string(as_of)),
-                "storing the finished rescore's time");
+  s = WriteMeta(storage_, {{keys::kMetaRescoredThrough, std::to_string(as_of)}},
+                options_.sync, "storing the finished rescore's time");
   if (s.ok()) policy_.set_rescored_through(as_of);
   return s;
 }

@@ -3,9 +3,6 @@
 // sequences.
 #include "write/write_pipeline.h"
 
-#include <rocksdb/db.h>
-#include <rocksdb/perf_level.h>
-
 #include <algorithm>
 #include <string>
 #include <string_view>
@@ -13,7 +10,7 @@
 #include "storage/codec.h"
 #include "storage/counter_guard.h"
 #include "storage/identity_fields.h"
-#include "storage/rocks_status.h"
+#include "storage/storage_write.h"
 #include "write/validate.h"
 
 namespace custdb {
@@ -106,19 +103,11 @@ Status WritePipeline::PutChannel(const Channel& channel) {
   std::lock_guard<std::mutex> lock(channel_write_mu_);
   s = core_.channels.CheckHierarchy(channel);
   if (!s.ok()) return s;
-  rocksdb::WriteBatch batch;
-  batch.Put(core_.storage.cf(keys::Cf::kChannels), keys::IdKey(channel.id),
-            codec::Encode(channel));
-  if (!core_.channels.Exists(channel.id)) {
-    batch.Merge(core_.storage.cf(keys::Cf::kCounters),
-                keys::RecordCountKey(keys::RecordKind::kChannel),
-                keys::EncodeCounter(1));
-  }
-  rocksdb::WriteOptions wo;
-  wo.sync = core_.options.sync;
+  const bool count_new = !core_.channels.Exists(channel.id);
   // The channel count moves by at most 1: admitted like any counter write.
   CounterGuard::Ticket ticket = core_.storage.counter_guard()->Admit(1);
-  s = FromRocks(core_.storage.db()->Write(wo, &batch), "writing channel");
+  s = WriteChannelRecord(core_.storage, keys::IdKey(channel.id),
+                         codec::Encode(channel), count_new, core_.options.sync);
   if (s.ok()) core_.channels.Put(channel);
   return s;
 }
@@ -201,10 +190,8 @@ void WritePipeline::LockOwners(const std::vector<OwnedRecord>& owned,
 }
 
 Status WritePipeline::CommitAndCache(WriteTxn* txn, Wal wal) {
-  rocksdb::WriteOptions wo;
-  wo.sync = core_.options.sync && wal == Wal::kLogged;
-  wo.disableWAL = wal == Wal::kUnlogged;
-  Status s = txn->Commit(wo);
+  Status s = txn->Commit(CommitOptions(
+      core_.options.sync && wal == Wal::kLogged, wal != Wal::kUnlogged));
   txn->UpdateCache(s.ok());  // still under the stripe locks
   return s;
 }
@@ -362,8 +349,7 @@ Status WritePipeline::Write(const EventRef* events, size_t n, Status* statuses,
                             uint64_t* ids, Wal wal) {
   // RocksDB counts perf-context metrics per thread by default (kEnableCount);
   // nothing reads them here, and they cost about 2% of RecordOrder.
-  thread_local const bool perf_off =
-      (rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable), true);
+  thread_local const bool perf_off = (DisablePerfCounters(), true);
   (void)perf_off;
   Status writable = CheckWritable();
   if (!writable.ok()) {
