@@ -94,8 +94,8 @@ Status ChannelRegistry::CheckHierarchy(const Channel& channel) const {
 }
 
 Status ChannelRegistry::CheckExists(const std::string& field, uint64_t id,
-                                    bool zero_allowed) const {
-  if (id == 0 && zero_allowed) return Status::OK();
+                                    ZeroId zero) const {
+  if (id == 0 && zero == ZeroId::kAllowed) return Status::OK();
   if (Exists(id)) return Status::OK();
   return Status::InvalidArgument(field + ": channel " + std::to_string(id) +
                                  " does not exist");

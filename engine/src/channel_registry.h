@@ -39,10 +39,11 @@ class ChannelRegistry {
   // parent chain cycle back to channel.id.
   Status CheckHierarchy(const Channel& channel) const;
 
+  // Whether a channel id of 0 ("no channel") passes CheckExists.
+  enum class ZeroId { kRejected, kAllowed };
   // `field` names the caller's field, e.g. "order.channel_id". 0 passes
-  // when `zero_allowed`.
-  Status CheckExists(const std::string& field, uint64_t id,
-                     bool zero_allowed) const;
+  // when `zero` is kAllowed.
+  Status CheckExists(const std::string& field, uint64_t id, ZeroId zero) const;
 
   void Put(const Channel& channel);
 

@@ -1,13 +1,10 @@
 // Customer reads: customers, events, histories, counts and statistics.
 #include "customer_reads.h"
 
-#include <rocksdb/db.h>
-#include <rocksdb/metadata.h>
-
 #include "query/cursor.h"
 #include "storage/codec.h"
 #include "storage/customer_reader.h"
-#include "storage/rocks_status.h"
+#include "storage/identity_fields.h"
 #include "write/validate.h"
 
 namespace custdb {
@@ -82,9 +79,10 @@ Result<CustomerRecord> CustomerReads::ReadCustomer(uint64_t customer_id) {
 }
 
 Result<CustomerRecord> CustomerReads::ReadCustomerAt(
-    uint64_t customer_id, const rocksdb::Snapshot* snapshot) {
+    uint64_t customer_id, const ScopedSnapshot* snapshot) {
   std::optional<CustomerRecord> read;
-  Status s = ReadCustomerRecord(storage_, customer_id, &read, snapshot);
+  Status s =
+      ReadCustomerRecord(storage_, customer_id, &read, ReadView{snapshot});
   if (!s.ok()) return s;
   if (!read) return CustomerNotFound(customer_id);
   read->derived_as_of_ms =
@@ -93,7 +91,7 @@ Result<CustomerRecord> CustomerReads::ReadCustomerAt(
 }
 
 Result<CustomerRecord> CustomerReads::ResolveCustomer(
-    uint64_t customer_id, const rocksdb::Snapshot* snapshot) {
+    uint64_t customer_id, const ScopedSnapshot* snapshot) {
   auto read = [&](uint64_t id) {
     return snapshot ? ReadCustomerAt(id, snapshot) : ReadCustomer(id);
   };
@@ -102,33 +100,30 @@ Result<CustomerRecord> CustomerReads::ResolveCustomer(
     return record;
   }
   // The id of a customer merged into another resolves to the survivor.
-  rocksdb::ReadOptions ro;
-  ro.snapshot = snapshot;
   std::string survivor;
-  rocksdb::Status s = storage_.db()->Get(
-      ro, storage_.cf(keys::Cf::kIndexes),
-      keys::EventIdKey(keys::IndexTag::kMergedId, customer_id), &survivor);
+  ReadOutcome found =
+      storage_.Read(keys::Cf::kIndexes,
+                    keys::EventIdKey(keys::IndexTag::kMergedId, customer_id),
+                    &survivor, ReadView{snapshot});
   uint64_t id = 0;
-  if (s.ok() && keys::DecodeIdKey(survivor, &id)) return read(id);
+  if (found.found() && keys::DecodeIdKey(survivor, &id)) return read(id);
   return record;
 }
 
 Result<CustomerRecord> CustomerReads::ReadCustomerByIdentity(
-    keys::IndexTag tag, const std::string& value) {
+    const IdentityField& field, const std::string& value) {
   std::string holder;
-  rocksdb::Status s = storage_.db()->Get(
-      rocksdb::ReadOptions(), storage_.cf(keys::Cf::kIndexes),
-      keys::IdentityKey(tag, value), &holder);
+  ReadOutcome read = storage_.Read(
+      keys::Cf::kIndexes, keys::IdentityKey(field.tag, value), &holder);
   // A value a merged customer had: it resolves to the survivor.
-  if (s.IsNotFound()) {
-    s = storage_.db()->Get(
-        rocksdb::ReadOptions(), storage_.cf(keys::Cf::kIndexes),
-        keys::IdentityKey(keys::AliasTagOf(tag), value), &holder);
+  if (read.absent()) {
+    read = storage_.Read(keys::Cf::kIndexes,
+                         keys::IdentityKey(field.alias_tag, value), &holder);
   }
-  if (s.IsNotFound()) {
+  if (read.absent()) {
     return Status::NotFound("no customer has " + QuoteValue(value));
   }
-  if (!s.ok()) return FromRocks(s, "reading identity index");
+  if (read.failed()) return read.Error("reading identity index");
   uint64_t id = 0;
   if (!keys::DecodeIdKey(holder, &id)) {
     return Status::Corruption("identity index entry is not an id");
@@ -138,7 +133,8 @@ Result<CustomerRecord> CustomerReads::ReadCustomerByIdentity(
 
 Result<CustomerRecord> CustomerReads::GetCustomerByCode(
     const std::string& code) {
-  return ReadCustomerByIdentity(keys::IndexTag::kCustomerCode, code);
+  return ReadCustomerByIdentity(*IdentityFieldOf(keys::IndexTag::kCustomerCode),
+                                code);
 }
 
 Result<CustomerRecord> CustomerReads::GetCustomerByEmail(
@@ -146,7 +142,8 @@ Result<CustomerRecord> CustomerReads::GetCustomerByEmail(
   std::string normalized;
   Status s = NormalizeEmail("email", email, &normalized);
   if (!s.ok()) return s;
-  return ReadCustomerByIdentity(keys::IndexTag::kCustomerEmail, normalized);
+  return ReadCustomerByIdentity(
+      *IdentityFieldOf(keys::IndexTag::kCustomerEmail), normalized);
 }
 
 Result<CustomerRecord> CustomerReads::GetCustomerByPhone(
@@ -154,7 +151,8 @@ Result<CustomerRecord> CustomerReads::GetCustomerByPhone(
   std::string normalized;
   Status s = NormalizePhone("phone", phone, &normalized);
   if (!s.ok()) return s;
-  return ReadCustomerByIdentity(keys::IndexTag::kCustomerPhone, normalized);
+  return ReadCustomerByIdentity(
+      *IdentityFieldOf(keys::IndexTag::kCustomerPhone), normalized);
 }
 
 template <typename T>
@@ -162,30 +160,28 @@ Result<T> CustomerReads::ReadEvent(uint64_t id) {
   const HistoryKind& kind = HistoryKindOf<T>();
   const std::string what = kind.noun;
   std::string history_key;
-  rocksdb::DB* db = storage_.db();
-  rocksdb::Status s =
-      db->Get(rocksdb::ReadOptions(), storage_.cf(keys::Cf::kIndexes),
-              keys::EventIdKey(kind.id_tag, id), &history_key);
-  if (s.IsNotFound()) {
+  ReadOutcome read = storage_.Read(
+      keys::Cf::kIndexes, keys::EventIdKey(kind.id_tag, id), &history_key);
+  if (read.absent()) {
     return Status::NotFound(what + "_id: " + std::to_string(id) +
                             " does not exist");
   }
-  if (!s.ok()) return FromRocks(s, "reading " + what + " index");
-  rocksdb::PinnableSlice value;
-  s = db->Get(rocksdb::ReadOptions(), storage_.cf(kind.cf), history_key,
-              &value);
-  if (!s.ok()) {
-    return FromRocks(s, "reading indexed " + what + " " + std::to_string(id));
+  if (read.failed()) return read.Error("reading " + what + " index");
+  PinnedValue value;
+  read = storage_.Read(kind.cf, history_key, &value);
+  // Absent too is an error here: the index names this key.
+  if (!read.found()) {
+    return read.Error("reading indexed " + what + " " + std::to_string(id));
   }
   T record;
-  Status st = codec::Decode(value.ToStringView(), &record);
+  Status st = codec::Decode(value.view(), &record);
   if (!st.ok()) return st;
   return record;
 }
 
 template <typename T>
 Result<Page<T>> CustomerReads::ListHistory(const HistoryQuery& q,
-                                           const rocksdb::Snapshot* snapshot) {
+                                           const ScopedSnapshot* snapshot) {
   const HistoryKind& kind = HistoryKindOf<T>();
   if (q.limit == 0 || q.limit > kMaxHistoryLimit) {
     return Status::InvalidArgument("query.limit: " + std::to_string(q.limit) +
@@ -226,18 +222,16 @@ Result<Page<T>> CustomerReads::ListHistory(const HistoryQuery& q,
   // Histories exist only for existing customers, so only an empty page
   // needs the existence check.
   if (page.items.empty()) {
-    rocksdb::ReadOptions ro;
-    ro.snapshot = snapshot;
     std::string exists;
-    rocksdb::Status rs =
-        storage_.db()->Get(ro, storage_.cf(keys::Cf::kAggregates),
-                           keys::IdKey(q.customer_id), &exists);
-    if (rs.IsNotFound()) {
+    ReadOutcome read =
+        storage_.Read(keys::Cf::kAggregates, keys::IdKey(q.customer_id),
+                      &exists, ReadView{snapshot});
+    if (read.absent()) {
       return Status::NotFound(
           "query.customer_id: " + std::to_string(q.customer_id) +
           " does not exist");
     }
-    if (!rs.ok()) return FromRocks(rs, "reading customer");
+    if (read.failed()) return read.Error("reading customer");
   }
   return page;
 }
@@ -246,29 +240,25 @@ template <typename T>
 Status CustomerReads::ScanHistory(const std::string& start,
                                   const std::string& end,
                                   const std::string& range, uint32_t limit,
-                                  const rocksdb::Snapshot* snapshot,
+                                  const ScopedSnapshot* snapshot,
                                   Page<T>* page) {
   const HistoryKind& kind = HistoryKindOf<T>();
-  rocksdb::ReadOptions ro;
-  ro.snapshot = snapshot;
-  rocksdb::Slice end_slice(end);
-  ro.iterate_upper_bound = &end_slice;
-  ro.prefix_same_as_start = true;
-  std::unique_ptr<rocksdb::Iterator> it(
-      storage_.db()->NewIterator(ro, storage_.cf(kind.cf)));
+  ScanBounds bounds;
+  bounds.Upper(end).SamePrefix();
+  StorageIterator it = storage_.ScanWithin(kind.cf, bounds, ReadView{snapshot});
   std::string last_key;
-  for (it->Seek(start); it->Valid(); it->Next()) {
+  for (it.Seek(start); it.Valid(); it.Next()) {
     if (page->items.size() == limit) {
       page->next_cursor = EncodeCursor(CursorKindOf(kind), range + last_key);
       break;
     }
     T record;
-    Status s = codec::Decode(it->value().ToStringView(), &record);
+    Status s = codec::Decode(it.value(), &record);
     if (!s.ok()) return s;
     page->items.push_back(std::move(record));
-    last_key = it->key().ToString();
+    last_key.assign(it.key());
   }
-  return FromRocks(it->status(), "scanning history");
+  return it.status("scanning history");
 }
 
 // The two kinds: GetOrder, GetInteraction, ListOrders, ListInteractions,
@@ -276,9 +266,9 @@ Status CustomerReads::ScanHistory(const std::string& start,
 template Result<Order> CustomerReads::ReadEvent<Order>(uint64_t);
 template Result<Interaction> CustomerReads::ReadEvent<Interaction>(uint64_t);
 template Result<Page<Order>> CustomerReads::ListHistory<Order>(
-    const HistoryQuery&, const rocksdb::Snapshot*);
+    const HistoryQuery&, const ScopedSnapshot*);
 template Result<Page<Interaction>> CustomerReads::ListHistory<Interaction>(
-    const HistoryQuery&, const rocksdb::Snapshot*);
+    const HistoryQuery&, const ScopedSnapshot*);
 
 // Orders and interactions are counted through their id index rather than
 // kept in a counter: a counter merge on every RecordOrder cost a tenth of
@@ -292,11 +282,10 @@ Result<RecordCounts> CustomerReads::Counts() {
                  {keys::RecordKind::kCustomer, &counts.customers}};
   for (const auto& w : counted) {
     std::string value;
-    rocksdb::Status s = storage_.db()->Get(
-        rocksdb::ReadOptions(), storage_.cf(keys::Cf::kCounters),
-        keys::RecordCountKey(w.kind), &value);
-    if (s.IsNotFound()) continue;
-    if (!s.ok()) return FromRocks(s, "reading counters");
+    ReadOutcome read = storage_.Read(keys::Cf::kCounters,
+                                     keys::RecordCountKey(w.kind), &value);
+    if (read.absent()) continue;
+    if (read.failed()) return read.Error("reading counters");
     if (!keys::DecodeCounter(value, w.out)) {
       return Status::Corruption("record counter holds " +
                                 std::to_string(value.size()) + " bytes");
@@ -311,13 +300,12 @@ Result<RecordCounts> CustomerReads::Counts() {
     const std::string lower(1, static_cast<char>(w.tag));
     const std::string upper(1,
                             static_cast<char>(static_cast<uint8_t>(w.tag) + 1));
-    rocksdb::Slice upper_slice(upper);
-    rocksdb::ReadOptions ro = TotalOrder();
-    ro.iterate_upper_bound = &upper_slice;
-    std::unique_ptr<rocksdb::Iterator> it(
-        storage_.db()->NewIterator(ro, storage_.cf(keys::Cf::kIndexes)));
-    for (it->Seek(lower); it->Valid(); it->Next()) ++*w.out;
-    if (!it->status().ok()) return FromRocks(it->status(), "counting records");
+    ScanBounds bounds;
+    bounds.Upper(upper);
+    StorageIterator it = storage_.ScanWithin(keys::Cf::kIndexes, bounds);
+    for (it.Seek(lower); it.Valid(); it.Next()) ++*w.out;
+    Status s = it.status("counting records");
+    if (!s.ok()) return s;
   }
   return counts;
 }
@@ -329,59 +317,39 @@ Result<EngineStats> CustomerReads::Stats() {
   auto counts = Counts();
   if (!counts.ok()) return counts.status();
   stats.counts = *counts;
-  rocksdb::DB* db = storage_.db();
   for (keys::Cf cf : keys::kCustdbColumnFamilies) {
-    ColumnFamilyStats s;
-    s.name = keys::ColumnFamilyName(cf);
-    db->GetIntProperty(storage_.cf(cf), "rocksdb.estimate-num-keys",
-                       &s.estimate_num_keys);
-    db->GetIntProperty(storage_.cf(cf), "rocksdb.total-sst-files-size",
-                       &s.sst_bytes);
-    db->GetIntProperty(storage_.cf(cf), "rocksdb.cur-size-all-mem-tables",
-                       &s.memtable_bytes);
-    rocksdb::ColumnFamilyMetaData meta;
-    db->GetColumnFamilyMetaData(storage_.cf(cf), &meta);
-    s.num_files = meta.file_count;
-    stats.column_families.push_back(std::move(s));
+    stats.column_families.push_back(storage_.ColumnFamilyStatsOf(cf));
   }
   return stats;
 }
 
 Status CustomerReads::ForEachCustomer(
     const std::function<Status(const CustomerRecord&)>& fn) {
-  rocksdb::DB* db = storage_.db();
-  const rocksdb::Snapshot* snapshot = db->GetSnapshot();
-  rocksdb::ReadOptions ro = TotalOrder();
-  ro.snapshot = snapshot;
-  ro.fill_cache = false;
-  std::unique_ptr<rocksdb::Iterator> profiles(
-      db->NewIterator(ro, storage_.cf(keys::Cf::kCustomers)));
-  std::unique_ptr<rocksdb::Iterator> aggregates(
-      db->NewIterator(ro, storage_.cf(keys::Cf::kAggregates)));
+  // One pass over everything: kept out of the block cache (ReadView).
+  ScopedSnapshot snapshot(storage_);
+  const ReadView view{&snapshot, /*fill_cache=*/false};
+  StorageIterator profiles = storage_.Scan(keys::Cf::kCustomers, view);
+  StorageIterator aggregates = storage_.Scan(keys::Cf::kAggregates, view);
   Status s;
-  aggregates->SeekToFirst();
-  for (profiles->SeekToFirst(); s.ok() && profiles->Valid(); profiles->Next()) {
+  aggregates.SeekToFirst();
+  for (profiles.SeekToFirst(); s.ok() && profiles.Valid(); profiles.Next()) {
     // Both column families hold exactly the customer ids, in order.
-    if (!aggregates->Valid() || aggregates->key() != profiles->key()) {
+    if (!aggregates.Valid() || aggregates.key() != profiles.key()) {
       s = Status::Corruption("customer and aggregates keys diverge");
       break;
     }
     CustomerRecord record;
-    s = codec::Decode(profiles->value().ToStringView(), &record.profile);
+    s = codec::Decode(profiles.value(), &record.profile);
     DerivedState derived;
     if (s.ok()) {
-      s = codec::Decode(aggregates->value().ToStringView(), &record.aggregates,
-                        &derived);
+      s = codec::Decode(aggregates.value(), &record.aggregates, &derived);
     }
     SetDerived(derived, policy_.rescored_through(), &record);
     if (s.ok()) s = fn(record);
-    aggregates->Next();
+    aggregates.Next();
   }
-  if (s.ok()) s = FromRocks(profiles->status(), "scanning customers");
-  if (s.ok()) s = FromRocks(aggregates->status(), "scanning aggregates");
-  profiles.reset();
-  aggregates.reset();
-  db->ReleaseSnapshot(snapshot);
+  if (s.ok()) s = profiles.status("scanning customers");
+  if (s.ok()) s = aggregates.status("scanning aggregates");
   return s;
 }
 

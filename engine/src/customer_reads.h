@@ -15,13 +15,12 @@
 #include "lock_table.h"
 #include "storage/history_kind.h"
 #include "storage/storage.h"
+#include "storage/storage_read.h"
 #include "tiering/policy_state.h"
 
-namespace rocksdb {
-class Snapshot;
-}
-
 namespace custdb {
+
+struct IdentityField;
 
 // State: reads storage; fills cache misses under the customer's stripe
 // (`locks`), so it writes the cache but nothing else; reads the rescore
@@ -36,11 +35,11 @@ class CustomerReads {
   // The customer as `snapshot` holds it: past the cache, which may be newer
   // than the snapshot, and so not cached either.
   Result<CustomerRecord> ReadCustomerAt(uint64_t customer_id,
-                                        const rocksdb::Snapshot* snapshot);
+                                        const ScopedSnapshot* snapshot);
   // The customer, or the survivor its id was merged into (GetCustomer).
   // Reads `snapshot` if not null, else through the cache.
   Result<CustomerRecord> ResolveCustomer(uint64_t customer_id,
-                                         const rocksdb::Snapshot* snapshot);
+                                         const ScopedSnapshot* snapshot);
   Result<CustomerRecord> GetCustomerByCode(const std::string& code);
   Result<CustomerRecord> GetCustomerByEmail(const std::string& email);
   Result<CustomerRecord> GetCustomerByPhone(const std::string& phone);
@@ -51,7 +50,7 @@ class CustomerReads {
   // ListOrders / ListInteractions, reading `snapshot` if not null.
   template <typename T>
   Result<Page<T>> ListHistory(const HistoryQuery& query,
-                              const rocksdb::Snapshot* snapshot = nullptr);
+                              const ScopedSnapshot* snapshot = nullptr);
 
   Result<RecordCounts> Counts();
   Result<EngineStats> Stats();
@@ -59,12 +58,13 @@ class CustomerReads {
       const std::function<Status(const CustomerRecord&)>& fn);
 
  private:
-  Result<CustomerRecord> ReadCustomerByIdentity(keys::IndexTag tag,
+  // The holder of `value` in `field`'s index, else in its alias index.
+  Result<CustomerRecord> ReadCustomerByIdentity(const IdentityField& field,
                                                 const std::string& value);
   template <typename T>
   Status ScanHistory(const std::string& start, const std::string& end,
                      const std::string& range, uint32_t limit,
-                     const rocksdb::Snapshot* snapshot, Page<T>* page);
+                     const ScopedSnapshot* snapshot, Page<T>* page);
 
   const Storage& storage_;
   LockTable& locks_;

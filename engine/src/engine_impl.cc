@@ -2,12 +2,10 @@
 // the class of its path.
 #include "engine_impl.h"
 
-#include <rocksdb/db.h>
-
 #include <chrono>
 
 #include "storage/codec.h"
-#include "storage/rocks_status.h"
+#include "storage/storage_write.h"
 #include "verify/verify.h"
 
 namespace custdb {
@@ -54,15 +52,14 @@ Status EngineImpl::Open(const Options& options, std::unique_ptr<Engine>* out) {
 }
 
 Status EngineImpl::LoadState() {
-  std::unique_ptr<rocksdb::Iterator> it(storage_->db()->NewIterator(
-      TotalOrder(), storage_->cf(keys::Cf::kChannels)));
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+  StorageIterator it = storage_->Scan(keys::Cf::kChannels);
+  for (it.SeekToFirst(); it.Valid(); it.Next()) {
     Channel channel;
-    Status s = codec::Decode(it->value().ToStringView(), &channel);
+    Status s = codec::Decode(it.value(), &channel);
     if (!s.ok()) return s;
     channels_.Put(channel);
   }
-  Status s = FromRocks(it->status(), "loading channels");
+  Status s = it.status("loading channels");
   if (s.ok()) s = write_.LoadSequences();
   if (!s.ok()) return s;
   return rescorer_.LoadTiering();
@@ -198,25 +195,13 @@ Status EngineImpl::ReserveCustomerIds(uint64_t through) {
 Status EngineImpl::Flush() {
   Status writable = core_.CheckWritable();
   if (!writable.ok()) return writable;
-  std::vector<rocksdb::ColumnFamilyHandle*> cfs;
-  for (keys::Cf cf : keys::kAllColumnFamilies) {
-    cfs.push_back(storage_->cf(cf));
-  }
-  return FromRocks(storage_->db()->Flush(rocksdb::FlushOptions(), cfs),
-                   "flushing memtables");
+  return FlushAll(*storage_);
 }
 
 Status EngineImpl::CompactAll() {
   Status writable = core_.CheckWritable();
   if (!writable.ok()) return writable;
-  for (keys::Cf cf : keys::kAllColumnFamilies) {
-    rocksdb::CompactRangeOptions o;
-    Status s = FromRocks(
-        storage_->db()->CompactRange(o, storage_->cf(cf), nullptr, nullptr),
-        std::string("compacting ") + keys::ColumnFamilyName(cf));
-    if (!s.ok()) return s;
-  }
-  return Status::OK();
+  return custdb::CompactAll(*storage_);
 }
 
 Result<VerifyReport> EngineImpl::Verify(size_t max_problems) {

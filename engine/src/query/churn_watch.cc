@@ -1,7 +1,5 @@
 // GetChurnWatch: customers idle past the churn cutoff, counted from the
 // last_activity index entries alone.
-#include <rocksdb/db.h>
-
 #include <algorithm>
 #include <memory>
 #include <string>
@@ -11,7 +9,7 @@
 #include "query/customer_queries.h"
 #include "query/query_checks.h"
 #include "storage/keys.h"
-#include "storage/rocks_status.h"
+#include "storage/storage_read.h"
 
 namespace custdb {
 
@@ -57,22 +55,17 @@ Status CustomerQueries::CountChurned(
   };
   const ScanPlan plan = LastActivityPlan(filter, /*reverse=*/false);
   best->reserve(q.limit);
-  rocksdb::ManagedSnapshot snapshot(storage_.db());
-  rocksdb::ReadOptions ro;
-  ro.snapshot = snapshot.snapshot();
-  ro.total_order_seek = true;
-  std::unique_ptr<rocksdb::Iterator> it(
-      storage_.db()->NewIterator(ro, storage_.cf(keys::Cf::kTierIndex)));
+  ScopedSnapshot snapshot(storage_);
+  StorageIterator it = storage_.Scan(keys::Cf::kTierIndex, ReadView{&snapshot});
   for (const IndexRange& r : plan.ranges) {
-    for (it->Seek(r.lower); it->Valid() && it->key().compare(r.upper) < 0;
-         it->Next()) {
+    for (it.Seek(r.lower); it.Valid() && it.key() < r.upper; it.Next()) {
       keys::ActivityFacts facts;
       uint64_t id = 0;
-      if (!keys::DecodeActivityValue(it->value().ToStringView(), &facts) ||
-          !keys::TierKeyCustomerId(it->key().ToStringView(), &id)) {
+      if (!keys::DecodeActivityValue(it.value(), &facts) ||
+          !keys::TierKeyCustomerId(it.key(), &id)) {
         return Status::Corruption(
-            "last_activity entry of " + std::to_string(it->key().size()) + "+" +
-            std::to_string(it->value().size()) + " bytes does not decode");
+            "last_activity entry of " + std::to_string(it.key().size()) + "+" +
+            std::to_string(it.value().size()) + " bytes does not decode");
       }
       if (!facts.has_orders ||
           (!filter.owners.empty() &&
@@ -92,7 +85,7 @@ Status CustomerQueries::CountChurned(
       std::push_heap(best->begin(), best->end(), better);
     }
   }
-  Status s = FromRocks(it->status(), "churn watch: scanning");
+  Status s = it.status("churn watch: scanning");
   if (!s.ok()) return s;
   std::sort_heap(best->begin(), best->end(), better);
   return Status::OK();

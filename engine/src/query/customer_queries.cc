@@ -16,8 +16,6 @@
 // pages can be skipped or returned twice.
 #include "query/customer_queries.h"
 
-#include <rocksdb/db.h>
-
 #include <algorithm>
 #include <array>
 
@@ -27,7 +25,6 @@
 #include "query/query_checks.h"
 #include "storage/customer_reader.h"
 #include "storage/keys.h"
-#include "storage/rocks_status.h"
 #include "tiering/derive.h"
 
 namespace custdb {
@@ -335,9 +332,9 @@ Status CustomerQueries::ScanIndex(const ScanPlan& plan,
                                   OnMatch&& on_match, QueryPlan* plan_out) {
   // One snapshot for every range, so that the ranges agree with each other
   // (a customer moving between two of them is seen in one).
-  rocksdb::ManagedSnapshot snapshot(storage_.db());
+  ScopedSnapshot snapshot(storage_);
   IndexScan scan(storage_.db(), storage_.cf(keys::Cf::kTierIndex),
-                 snapshot.snapshot(), plan.ranges, plan.reverse);
+                 snapshot.get(), plan.ranges, plan.reverse);
   // Candidates are taken in batches: each one's cache entry is pinned
   // (read in place, not copied) and its parts prefetched before any is
   // read, so the cache misses of a batch overlap instead of following
@@ -409,7 +406,7 @@ ScanPlan CustomerQueries::ChooseQueryPlan(
       if (c.index_order) ResumeAfter(*after, &c);
     }
   }
-  rocksdb::ColumnFamilyHandle* index_cf = storage_.cf(keys::Cf::kTierIndex);
+  auto* const index_cf = storage_.cf(keys::Cf::kTierIndex);
   const size_t chosen =
       ChoosePlan(&candidates, q.limit, [this, index_cf](const IndexRange& r) {
         return EstimateIndexKeys(storage_.db(), index_cf, r);

@@ -1,8 +1,6 @@
 // TierSummary and ChannelReport from counters; CustomerView.
 #include "reports/report_reader.h"
 
-#include <rocksdb/db.h>
-
 #include <algorithm>
 #include <map>
 #include <memory>
@@ -12,7 +10,7 @@
 
 #include "reports/channel_counters.h"
 #include "storage/keys.h"
-#include "storage/rocks_status.h"
+#include "storage/storage_read.h"
 
 namespace custdb {
 namespace {
@@ -39,19 +37,11 @@ using DaysTotals = std::map<int64_t, DayTotals>;  // by day_ms
 class ChannelDayReader {
  public:
   explicit ChannelDayReader(const Storage& storage)
-      : db_(storage.db()), snapshot_(db_->GetSnapshot()) {
-    rocksdb::ReadOptions ro = TotalOrder();
-    ro.snapshot = snapshot_;
-    counters_.reset(
-        db_->NewIterator(ro, storage.cf(keys::Cf::kReportCounters)));
-    resolve_times_.reset(
-        db_->NewIterator(ro, storage.cf(keys::Cf::kTierIndex)));
-  }
-  ~ChannelDayReader() {
-    counters_.reset();
-    resolve_times_.reset();
-    db_->ReleaseSnapshot(snapshot_);
-  }
+      : snapshot_(storage),
+        counters_(
+            storage.Scan(keys::Cf::kReportCounters, ReadView{&snapshot_})),
+        resolve_times_(
+            storage.Scan(keys::Cf::kTierIndex, ReadView{&snapshot_})) {}
 
   // Adds the days of `channel_id` whose midnight lies in [from_ms, to_ms)
   // into *days.
@@ -60,15 +50,13 @@ class ChannelDayReader {
     // Days are whole midnights, so key(day) >= key(from_ms) iff
     // day >= from_ms: no rounding of the bounds (which could overflow).
     const std::string end = keys::ChannelDayKey(channel_id, to_ms);
-    for (counters_->Seek(keys::ChannelDayKey(channel_id, from_ms));
-         counters_->Valid() && counters_->key().compare(end) < 0;
-         counters_->Next()) {
+    for (counters_.Seek(keys::ChannelDayKey(channel_id, from_ms));
+         counters_.Valid() && counters_.key() < end; counters_.Next()) {
       uint64_t channel = 0;
       int64_t day = 0;
       keys::CounterVec vec;
-      if (!keys::DecodeChannelDayKey(counters_->key().ToStringView(), &channel,
-                                     &day) ||
-          !keys::DecodeCounterVec(counters_->value().ToStringView(), &vec)) {
+      if (!keys::DecodeChannelDayKey(counters_.key(), &channel, &day) ||
+          !keys::DecodeCounterVec(counters_.value(), &vec)) {
         return Status::Corruption("channel-day counter of channel " +
                                   std::to_string(channel_id) +
                                   " does not decode");
@@ -78,7 +66,7 @@ class ChannelDayReader {
         return TotalTooLarge("channel report");
       }
     }
-    Status s = FromRocks(counters_->status(), "reading channel-day counters");
+    Status s = counters_.status("reading channel-day counters");
     if (!s.ok()) return s;
     const std::string tag(1, static_cast<char>(keys::TierTag::kResolveTime));
     std::string start = tag, stop = tag;
@@ -86,28 +74,26 @@ class ChannelDayReader {
     keys::PutI64(&start, from_ms);
     keys::PutU64(&stop, channel_id);
     keys::PutI64(&stop, to_ms);
-    for (resolve_times_->Seek(start);
-         resolve_times_->Valid() && resolve_times_->key().compare(stop) < 0;
-         resolve_times_->Next()) {
+    for (resolve_times_.Seek(start);
+         resolve_times_.Valid() && resolve_times_.key() < stop;
+         resolve_times_.Next()) {
       uint64_t channel = 0, interaction = 0;
       int64_t day = 0, resolve_ms = 0;
-      if (!keys::DecodeResolveTimeKey(resolve_times_->key().ToStringView(),
-                                      &channel, &day, &resolve_ms,
-                                      &interaction)) {
+      if (!keys::DecodeResolveTimeKey(resolve_times_.key(), &channel, &day,
+                                      &resolve_ms, &interaction)) {
         return Status::Corruption("resolve-time entry of channel " +
                                   std::to_string(channel_id) +
                                   " does not decode");
       }
       (*days)[day].resolve_ms.push_back(resolve_ms);
     }
-    return FromRocks(resolve_times_->status(), "reading resolve times");
+    return resolve_times_.status("reading resolve times");
   }
 
  private:
-  rocksdb::DB* db_;
-  const rocksdb::Snapshot* snapshot_;
-  std::unique_ptr<rocksdb::Iterator> counters_;
-  std::unique_ptr<rocksdb::Iterator> resolve_times_;
+  ScopedSnapshot snapshot_;  // declared first: outlives the iterators
+  StorageIterator counters_;
+  StorageIterator resolve_times_;
 };
 
 // The counters behind one split key's rows (no key set: unsplit).
@@ -134,21 +120,18 @@ Status ReadOwnerCounters(const Storage& storage,
                : keys::TierSummaryKey(keys::SummaryScope::kOwner, owner, ""));
   }
   const size_t n = counter_keys.size();
-  std::vector<rocksdb::Slice> slices(counter_keys.begin(), counter_keys.end());
-  std::vector<rocksdb::PinnableSlice> values(n);
-  std::vector<rocksdb::Status> statuses(n);
-  storage.db()->MultiGet(rocksdb::ReadOptions(),
-                         storage.cf(keys::Cf::kCounters), n, slices.data(),
-                         values.data(), statuses.data());
+  PinnedValues values;
+  storage.MultiGet(keys::Cf::kCounters, counter_keys, &values);
   out->assign(n, {});
   for (size_t i = 0; i < n; ++i) {
-    if (statuses[i].IsNotFound()) continue;
-    if (!statuses[i].ok()) {
-      return FromRocks(statuses[i], "reading tier summary counters");
+    if (values.failed(i)) {
+      return values.Error(i, "reading tier summary counters");
     }
-    if (!keys::DecodeCounterVec(values[i].ToStringView(), &(*out)[i])) {
+    if (!values.found(i)) continue;
+    if (!keys::DecodeCounterVec(values.value(i), &(*out)[i])) {
       return Status::Corruption("tier summary counter holds " +
-                                std::to_string(values[i].size()) + " bytes");
+                                std::to_string(values.value(i).size()) +
+                                " bytes");
     }
   }
   return Status::OK();
@@ -168,22 +151,17 @@ Status ReadRegionCounters(const Storage& storage,
       static_cast<char>(keys::SummaryScope::kOwnerRegion)};
   std::string upper = lower;
   ++upper.back();
-  const rocksdb::Slice lower_bound(lower), upper_bound(upper);
-  rocksdb::ReadOptions ro = TotalOrder();
-  ro.iterate_lower_bound = &lower_bound;
-  ro.iterate_upper_bound = &upper_bound;
-  std::unique_ptr<rocksdb::Iterator> it(
-      storage.db()->NewIterator(ro, storage.cf(keys::Cf::kCounters)));
+  ScanBounds bounds;
+  bounds.Lower(lower).Upper(upper);
+  StorageIterator it = storage.ScanWithin(keys::Cf::kCounters, bounds);
   for (uint64_t owner : owners) {
     const std::string prefix = keys::TierSummaryRegionPrefix(owner);
-    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix);
-         it->Next()) {
+    for (it.Seek(prefix); it.Valid() && it.KeyStartsWith(prefix); it.Next()) {
       uint64_t key_owner = 0;
       std::string region;
       keys::CounterVec vec;
-      if (!keys::DecodeTierSummaryRegionKey(it->key().ToStringView(),
-                                            &key_owner, &region) ||
-          !keys::DecodeCounterVec(it->value().ToStringView(), &vec)) {
+      if (!keys::DecodeTierSummaryRegionKey(it.key(), &key_owner, &region) ||
+          !keys::DecodeCounterVec(it.value(), &vec)) {
         return Status::Corruption("tier summary counter of owner " +
                                   std::to_string(owner) + " does not decode");
       }
@@ -192,7 +170,7 @@ Status ReadRegionCounters(const Storage& storage,
       }
     }
   }
-  return FromRocks(it->status(), "reading tier summary counters by region");
+  return it.status("reading tier summary counters by region");
 }
 
 // Appends the rows of `part` in the group's order. Slots follow keys.h
@@ -417,19 +395,18 @@ Result<ChannelReport> ReportReader::GetChannelReport(
 // an order its aggregates do not count, or a merged customer's records half
 // moved. The id resolves as in GetCustomer: a merged one to its survivor.
 Result<CustomerView> ReportReader::ViewCustomer(uint64_t customer_id) {
-  rocksdb::ManagedSnapshot snapshot(storage_.db());
-  auto record = reads_.ResolveCustomer(customer_id, snapshot.snapshot());
+  ScopedSnapshot snapshot(storage_);
+  auto record = reads_.ResolveCustomer(customer_id, &snapshot);
   if (!record.ok()) return record.status();
   CustomerView view;
   view.customer = std::move(record).value();
   HistoryQuery recent;
   recent.customer_id = view.customer.profile.id;
   recent.limit = kViewRecentEvents;
-  auto orders = reads_.ListHistory<Order>(recent, snapshot.snapshot());
+  auto orders = reads_.ListHistory<Order>(recent, &snapshot);
   if (!orders.ok()) return orders.status();
   view.recent_orders = std::move(orders->items);
-  auto interactions =
-      reads_.ListHistory<Interaction>(recent, snapshot.snapshot());
+  auto interactions = reads_.ListHistory<Interaction>(recent, &snapshot);
   if (!interactions.ok()) return interactions.status();
   view.recent_interactions = std::move(interactions->items);
   return view;

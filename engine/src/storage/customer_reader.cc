@@ -41,14 +41,6 @@ Status ReadWith(const Storage& storage, uint64_t customer_id,
 
 Status ReadCustomerRecord(const Storage& storage, uint64_t customer_id,
                           std::optional<CustomerRecord>* out,
-                          const rocksdb::Snapshot* snapshot) {
-  rocksdb::ReadOptions ro;
-  ro.snapshot = snapshot;
-  return ReadWith(storage, customer_id, ro, out);
-}
-
-Status ReadCustomerRecord(const Storage& storage, uint64_t customer_id,
-                          std::optional<CustomerRecord>* out,
                           const ReadView& view) {
   rocksdb::ReadOptions ro;
   if (view.snapshot != nullptr) ro.snapshot = view.snapshot->get();

@@ -14,15 +14,10 @@
 namespace custdb {
 
 // *out is empty if the customer does not exist; its derived attributes are
-// reported at their stored as_of. Reads `snapshot` if not null.
+// reported at their stored as_of. Reads as `view` sees the database.
 Status ReadCustomerRecord(const Storage& storage, uint64_t customer_id,
                           std::optional<CustomerRecord>* out,
-                          const rocksdb::Snapshot* snapshot = nullptr);
-// As above, as `view` sees the database (a ScopedSnapshot). The form above
-// goes once its callers hold ScopedSnapshots.
-Status ReadCustomerRecord(const Storage& storage, uint64_t customer_id,
-                          std::optional<CustomerRecord>* out,
-                          const ReadView& view);
+                          const ReadView& view = {});
 
 }  // namespace custdb
 

@@ -33,6 +33,7 @@ rocksdb::ReadOptions TotalOrder();
 inline constexpr int kSchemaVersion = 3;
 
 class CounterGuard;
+struct ColumnFamilyStats;
 
 class Storage {
  public:
@@ -58,7 +59,18 @@ class Storage {
   // (and the result OK) when it is absent. Other errors are
   // FromRocks(error, context), context "reading <cf name>" when empty.
   Status Get(keys::Cf cf, std::string_view key, std::string* value, bool* found,
-             const ReadView& view = {}, const std::string& context = {}) const;
+             const ReadView& view = {}, std::string_view context = {}) const;
+  // As Get, leaving the error's context to the caller (ReadOutcome), and
+  // reading the value in place (PinnedValue) or into *value.
+  ReadOutcome Read(keys::Cf cf, std::string_view key, std::string* value,
+                   const ReadView& view = {}) const;
+  ReadOutcome Read(keys::Cf cf, std::string_view key, PinnedValue* value,
+                   const ReadView& view = {}) const;
+  // Reads every key of `keys` in one batch, all as one state of the
+  // database: values->value(i) is keys[i]'s (found(i) false when absent,
+  // failed(i) on an error).
+  void MultiGet(keys::Cf cf, const std::vector<std::string>& keys,
+                PinnedValues* values, const ReadView& view = {}) const;
   // Iterators over `cf` as `view` sees it, positioned by a Seek:
   //  Scan       the whole column family in key order (total order: it
   //             crosses key prefixes; see TotalOrder()).
@@ -70,6 +82,13 @@ class Storage {
   StorageIterator ScanPrefix(keys::Cf cf, const ReadView& view = {}) const;
   StorageIterator ScanRange(keys::Cf cf, std::string upper_bound,
                             const ReadView& view = {}) const;
+  //  ScanWithin as Scan, or ScanPrefix, within `bounds` (see ScanBounds);
+  //             SeekForPrev needs a lower bound to stop at.
+  StorageIterator ScanWithin(keys::Cf cf, const ScanBounds& bounds,
+                             const ReadView& view = {}) const;
+
+  // The size figures RocksDB keeps of `cf` (EngineStats).
+  ColumnFamilyStats ColumnFamilyStatsOf(keys::Cf cf) const;
 
   // Reads a decimal meta value; 0 when absent.
   Status ReadMetaNumber(std::string_view name, uint64_t* value) const;

@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "custdb/status.h"
 
@@ -44,6 +45,91 @@ struct ReadView {
   bool fill_cache = true;
 };
 
+// A value read in place (Storage::Read): it points into RocksDB's block
+// cache or memtable rather than being copied out. Valid until it is
+// destroyed or read into again.
+class PinnedValue {
+ public:
+  std::string_view view() const { return slice_.ToStringView(); }
+  size_t size() const { return slice_.size(); }
+
+ private:
+  friend class Storage;
+  rocksdb::PinnableSlice slice_;
+};
+
+// The values of one Storage::MultiGet, in the order of its keys, read in
+// place as PinnedValue is.
+class PinnedValues {
+ public:
+  size_t size() const { return values_.size(); }
+  bool found(size_t i) const { return statuses_[i].ok(); }
+  // Neither found nor absent: reading it failed; Error says how.
+  bool failed(size_t i) const {
+    return !statuses_[i].ok() && !statuses_[i].IsNotFound();
+  }
+  Status Error(size_t i, const std::string& context) const;
+  std::string_view value(size_t i) const { return values_[i].ToStringView(); }
+
+ private:
+  friend class Storage;
+  std::vector<rocksdb::PinnableSlice> values_;
+  std::vector<rocksdb::Status> statuses_;
+};
+
+// What one Storage::Read found: the value, no value, or an error. A
+// caller whose error context is built at run time makes it only when
+// there is an error (Error), so a read allocates nothing for it.
+class ReadOutcome {
+ public:
+  bool found() const { return s_.ok(); }
+  bool absent() const { return s_.IsNotFound(); }
+  // Not found and not absent: the read failed.
+  bool failed() const { return !s_.ok() && !s_.IsNotFound(); }
+  // FromRocks(the error, context). An absent key gives the NotFound error
+  // RocksDB reported, for a read whose key must exist.
+  Status Error(const std::string& context) const;
+
+ private:
+  friend class Storage;
+  rocksdb::Status s_;
+};
+
+// Bounds of a Storage::ScanWithin. RocksDB keeps pointers to them, so they
+// live, with the keys they view, as long as the iterator: on the caller's
+// stack, so a scan allocates nothing for them (ScanRange's bound is on the
+// heap). Not copyable.
+class ScanBounds {
+ public:
+  ScanBounds() = default;
+  ScanBounds(const ScanBounds&) = delete;
+  ScanBounds& operator=(const ScanBounds&) = delete;
+
+  // The first key a scan may return.
+  ScanBounds& Lower(std::string_view key) {
+    lower_ = rocksdb::Slice(key.data(), key.size());
+    has_lower_ = true;
+    return *this;
+  }
+  // The key a scan stops before.
+  ScanBounds& Upper(std::string_view key) {
+    upper_ = rocksdb::Slice(key.data(), key.size());
+    has_upper_ = true;
+    return *this;
+  }
+  // Only the keys that share the prefix extractor's prefix of the key
+  // sought, as ScanPrefix; without it the scan is in total order, as Scan.
+  ScanBounds& SamePrefix() {
+    same_prefix_ = true;
+    return *this;
+  }
+
+ private:
+  friend class Storage;
+  rocksdb::Slice lower_, upper_;
+  bool has_lower_ = false, has_upper_ = false, same_prefix_ = false;
+};
+
 // An iterator over one column family (Storage::Scan). Valid() is false at
 // the end or on an error; status() tells which. Every call is a one-line
 // delegation to RocksDB's iterator.
@@ -67,6 +153,13 @@ class StorageIterator {
     it_->Seek(rocksdb::Slice(target.data(), target.size()));
   }
   void Next() { it_->Next(); }
+  // Backwards: the last key, the last key at or before `target`, the key
+  // before this one.
+  void SeekToLast() { it_->SeekToLast(); }
+  void SeekForPrev(std::string_view target) {
+    it_->SeekForPrev(rocksdb::Slice(target.data(), target.size()));
+  }
+  void Prev() { it_->Prev(); }
   // Valid until the next move.
   std::string_view key() const { return it_->key().ToStringView(); }
   std::string_view value() const { return it_->value().ToStringView(); }

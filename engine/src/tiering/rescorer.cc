@@ -1,16 +1,13 @@
 // The stored tier policy, policy changes and Rescore.
 #include "tiering/rescorer.h"
 
-#include <rocksdb/db.h>
-#include <rocksdb/write_batch.h>
-
 #include <algorithm>
 #include <thread>
 
 #include "custdb/time_format.h"
 #include "lock_table.h"
 #include "storage/codec.h"
-#include "storage/rocks_status.h"
+#include "storage/storage_write.h"
 #include "tiering/quantiles.h"
 #include "write/write_pipeline.h"
 
@@ -41,21 +38,16 @@ Rescorer::Rescorer(const Options& options, Storage& storage, LockTable& locks,
 Result<TierPolicy> Rescorer::GetPolicy() { return *policy_.policy(); }
 
 Status Rescorer::StorePolicy(const TierPolicy& policy) {
-  rocksdb::WriteOptions wo;
-  wo.sync = options_.sync;
-  Status s = FromRocks(
-      storage_.db()->Put(wo, storage_.cf(keys::Cf::kMeta),
-                         std::string(keys::kMetaPolicy), codec::Encode(policy)),
-      "storing the policy");
+  Status s = WriteMeta(storage_, {{keys::kMetaPolicy, codec::Encode(policy)}},
+                       options_.sync, "storing the policy");
   if (s.ok()) policy_.set_policy(std::make_shared<const TierPolicy>(policy));
   return s;
 }
 
 Status Rescorer::LoadTiering() {
   std::string raw;
-  rocksdb::Status rs =
-      storage_.db()->Get(rocksdb::ReadOptions(), storage_.cf(keys::Cf::kMeta),
-                         std::string(keys::kMetaPolicy), &raw);
+  const ReadOutcome rs =
+      storage_.Read(keys::Cf::kMeta, keys::kMetaPolicy, &raw);
   uint64_t as_of = 0;
   Status s = storage_.ReadMetaNumber(keys::kMetaRescoreAsOf, &as_of);
   if (!s.ok()) return s;
@@ -77,18 +69,18 @@ Status Rescorer::LoadTiering() {
         "read-only open cannot do; open the database (or a writable copy of "
         "it) read-write once first");
   }
-  if (options_.read_only && rs.IsNotFound()) {
+  if (options_.read_only && rs.absent()) {
     return Status::FailedPrecondition(
         "meta policy: no tier policy is stored yet, and storing one and "
         "deriving every customer needs a read-write open; open the "
         "database (or a writable copy of it) read-write once first");
   }
-  if (rs.ok()) {
+  if (rs.found()) {
     TierPolicy policy;
     s = codec::Decode(raw, &policy);
     if (!s.ok()) return s;
     policy_.set_policy(std::make_shared<const TierPolicy>(policy));
-  } else if (rs.IsNotFound()) {
+  } else if (rs.absent()) {
     // A new database, or one written before tiering: store the default
     // policy and derive every customer under it.
     TierPolicy policy = DefaultPolicy();
@@ -97,7 +89,7 @@ Status Rescorer::LoadTiering() {
     if (!s.ok()) return s;
     derive_all = true;
   } else {
-    return FromRocks(rs, "reading the policy");
+    return rs.Error("reading the policy");
   }
   if (!derive_all) return Status::OK();
   // A rebuild starts from nothing each time, so one cut off by a crash is
@@ -111,12 +103,8 @@ Status Rescorer::LoadTiering() {
     s = Rederive(ids, policy_.WriteAsOf(), nullptr, &report,
                  /*rebuild=*/rebuild != 0);
   if (!s.ok() || !rebuild) return s;
-  rocksdb::WriteOptions wo;
-  wo.sync = true;
-  return FromRocks(
-      storage_.db()->Delete(wo, storage_.cf(keys::Cf::kMeta),
-                            std::string(keys::kMetaRebuildTiering)),
-      "finishing the tier index rebuild");
+  return WriteMeta(storage_, {{keys::kMetaRebuildTiering, std::nullopt}},
+                   /*sync=*/true, "finishing the tier index rebuild");
 }
 
 void Rescorer::WaitForWritesInFlight() {
@@ -127,13 +115,12 @@ void Rescorer::WaitForWritesInFlight() {
 
 Status Rescorer::ListCustomers(std::vector<uint64_t>* ids) {
   ids->clear();
-  std::unique_ptr<rocksdb::Iterator> it(storage_.db()->NewIterator(
-      TotalOrder(), storage_.cf(keys::Cf::kAggregates)));
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+  StorageIterator it = storage_.Scan(keys::Cf::kAggregates);
+  for (it.SeekToFirst(); it.Valid(); it.Next()) {
     uint64_t id = 0;
-    if (keys::DecodeIdKey(it->key().ToStringView(), &id)) ids->push_back(id);
+    if (keys::DecodeIdKey(it.key(), &id)) ids->push_back(id);
   }
-  return FromRocks(it->status(), "listing customers");
+  return it.status("listing customers");
 }
 
 Status Rescorer::RederiveLane(const std::vector<uint64_t>& ids, int64_t as_of,
@@ -234,25 +221,17 @@ Status Rescorer::MoveDatabaseTime(int64_t as_of, int64_t now) {
   // next change before the old value.
   const bool pinned = as_of < now;
   const bool lower_through = as_of < policy_.rescored_through();
-  rocksdb::WriteBatch batch;
-  rocksdb::Status rs =
-      batch.Put(storage_.cf(keys::Cf::kMeta),
-                std::string(keys::kMetaRescoreAsOf), std::to_string(as_of));
-  if (rs.ok() && pinned != policy_.time_pinned()) {
-    rs = pinned ? batch.Put(storage_.cf(keys::Cf::kMeta),
-                            std::string(keys::kMetaTimePinned), "1")
-                : batch.Delete(storage_.cf(keys::Cf::kMeta),
-                               std::string(keys::kMetaTimePinned));
+  const std::string as_of_text = std::to_string(as_of);
+  std::vector<MetaChange> changes = {{keys::kMetaRescoreAsOf, as_of_text}};
+  if (pinned != policy_.time_pinned()) {
+    changes.push_back(
+        {keys::kMetaTimePinned,
+         pinned ? std::optional<std::string_view>("1") : std::nullopt});
   }
-  if (rs.ok() && lower_through) {
-    rs = batch.Put(storage_.cf(keys::Cf::kMeta),
-                   std::string(keys::kMetaRescoredThrough),
-                   std::to_string(as_of));
-  }
-  rocksdb::WriteOptions wo;
-  wo.sync = options_.sync;
-  if (rs.ok()) rs = storage_.db()->Write(wo, &batch);
-  Status s = FromRocks(rs, "storing the database time");
+  if (lower_through)
+    changes.push_back({keys::kMetaRescoredThrough, as_of_text});
+  Status s =
+      WriteMeta(storage_, changes, options_.sync, "storing the database time");
   if (!s.ok()) return s;
   if (lower_through) policy_.set_rescored_through(as_of);
   policy_.set_time(as_of, pinned);
@@ -265,22 +244,21 @@ Status Rescorer::FullRescoreIds(int64_t as_of, const TierPolicy* change,
   TierPolicy next = change ? *change : *current;
   const bool quantile = next.rfm_mode == RfmMode::kQuantile;
   std::vector<int64_t> days, orders, spend;
-  std::unique_ptr<rocksdb::Iterator> it(storage_.db()->NewIterator(
-      TotalOrder(), storage_.cf(keys::Cf::kAggregates)));
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+  StorageIterator it = storage_.Scan(keys::Cf::kAggregates);
+  for (it.SeekToFirst(); it.Valid(); it.Next()) {
     uint64_t id = 0;
-    if (!keys::DecodeIdKey(it->key().ToStringView(), &id)) continue;
+    if (!keys::DecodeIdKey(it.key(), &id)) continue;
     ids->push_back(id);
     if (!quantile) continue;
     Aggregates a;
-    Status s = codec::Decode(it->value().ToStringView(), &a);
+    Status s = codec::Decode(it.value(), &a);
     if (!s.ok()) return s;
     if (a.order_count <= 0) continue;
     days.push_back(std::max<int64_t>(0, (as_of - a.last_order_ms) / kDayMs));
     orders.push_back(a.order_count);
     spend.push_back(a.total_spend_minor);
   }
-  Status s = FromRocks(it->status(), "rescore: scanning aggregates");
+  Status s = it.status("rescore: scanning aggregates");
   if (!s.ok()) return s;
   // With no buyer there is nothing to take quintiles of: the breakpoints
   // stay as they are (the operator's, on a policy change) until a full
@@ -315,18 +293,14 @@ Status Rescorer::DueIds(int64_t as_of, std::vector<uint64_t>* ids) {
   // earlier rescores left below it.
   const std::string lower = keys::NextChangeKey(policy_.rescored_through(), 0);
   const std::string upper = keys::NextChangeKey(as_of, UINT64_MAX);
-  rocksdb::Slice upper_slice(upper);
-  rocksdb::ReadOptions ro = TotalOrder();
-  ro.iterate_upper_bound = &upper_slice;
-  std::unique_ptr<rocksdb::Iterator> it(
-      storage_.db()->NewIterator(ro, storage_.cf(keys::Cf::kTierIndex)));
-  for (it->Seek(lower); it->Valid(); it->Next()) {
+  ScanBounds bounds;
+  bounds.Upper(upper);
+  StorageIterator it = storage_.ScanWithin(keys::Cf::kTierIndex, bounds);
+  for (it.Seek(lower); it.Valid(); it.Next()) {
     uint64_t id = 0;
-    if (keys::TierKeyCustomerId(it->key().ToStringView(), &id)) {
-      ids->push_back(id);
-    }
+    if (keys::TierKeyCustomerId(it.key(), &id)) ids->push_back(id);
   }
-  return FromRocks(it->status(), "rescore: scanning the due index");
+  return it.status("rescore: scanning the due index");
 }
 
 Status Rescorer::RescoreLocked(const RescoreOptions& options,
@@ -356,12 +330,8 @@ Status Rescorer::RescoreLocked(const RescoreOptions& options,
   // Every customer due by as_of now has its next change after it, and
   // every write derives at as_of or later, so nothing becomes due again
   // at or before as_of.
-  rocksdb::WriteOptions wo;
-  wo.sync = options_.sync;
-  s = FromRocks(storage_.db()->Put(wo, storage_.cf(keys::Cf::kMeta),
-                                   std::string(keys::kMetaRescoredThrough),
-                                   std::to_string(as_of)),
-                "storing the finished rescore's time");
+  s = WriteMeta(storage_, {{keys::kMetaRescoredThrough, std::to_string(as_of)}},
+                options_.sync, "storing the finished rescore's time");
   if (s.ok()) policy_.set_rescored_through(as_of);
   return s;
 }

@@ -51,10 +51,12 @@ void MoveIdentities(const Customer* before, const Customer& after,
 
 Status CustomerChannels(const ApplyContext& ctx, const Customer& c) {
   Status s = ctx.channels->CheckExists("customer.acquisition_channel_id",
-                                       c.acquisition_channel_id, true);
+                                       c.acquisition_channel_id,
+                                       ChannelRegistry::ZeroId::kAllowed);
   if (!s.ok()) return s;
   return ctx.channels->CheckExists("customer.owner_channel_id",
-                                   c.owner_channel_id, true);
+                                   c.owner_channel_id,
+                                   ChannelRegistry::ZeroId::kAllowed);
 }
 
 // Loads the aggregates of the customer an event names; kNotFound if the
@@ -265,7 +267,8 @@ Status ApplyRecordOrder(const ApplyContext& ctx, const Order& input,
                         WriteTxn* txn) {
   Status s = ValidateOrder(input, *ctx.base_currency);
   if (!s.ok()) return s;
-  s = ctx.channels->CheckExists("order.channel_id", input.channel_id, false);
+  s = ctx.channels->CheckExists("order.channel_id", input.channel_id,
+                                ChannelRegistry::ZeroId::kRejected);
   if (!s.ok()) return s;
   bool exists = false;
   s = txn->OrderExists(input.id, &exists);
@@ -346,7 +349,8 @@ Status ApplyRecordInteraction(const ApplyContext& ctx,
   Status s = ValidateInteraction(interaction);
   if (!s.ok()) return s;
   s = ctx.channels->CheckExists("interaction.channel_id",
-                                interaction.channel_id, true);
+                                interaction.channel_id,
+                                ChannelRegistry::ZeroId::kAllowed);
   if (!s.ok()) return s;
   bool exists = false;
   s = txn->InteractionExists(interaction.id, &exists);

@@ -3,28 +3,17 @@
 // counters move together.
 #include "write/merge_erase.h"
 
-#include <rocksdb/db.h>
-
 #include <algorithm>
 
 #include "reports/channel_counters.h"
 #include "storage/codec.h"
-#include "storage/rocks_status.h"
+#include "storage/identity_fields.h"
+#include "storage/storage_read.h"
 #include "write/aggregates_replay.h"
 #include "write/write_txn.h"
 
 namespace custdb {
 namespace {
-
-constexpr keys::IndexTag kIdentityTags[] = {keys::IndexTag::kCustomerCode,
-                                            keys::IndexTag::kCustomerEmail,
-                                            keys::IndexTag::kCustomerPhone};
-
-std::string& IdentityOf(Customer* c, keys::IndexTag tag) {
-  return tag == keys::IndexTag::kCustomerCode    ? c->code
-         : tag == keys::IndexTag::kCustomerEmail ? c->email
-                                                 : c->phone;
-}
 
 template <typename T>
 struct Stored {
@@ -45,19 +34,15 @@ template <typename T>
 Status ReadHistory(const Storage& storage, keys::Cf cf, uint64_t customer_id,
                    std::vector<Stored<T>>* out) {
   const std::string prefix = keys::IdKey(customer_id);
-  rocksdb::ReadOptions ro;
-  ro.prefix_same_as_start = true;
-  std::unique_ptr<rocksdb::Iterator> it(
-      storage.db()->NewIterator(ro, storage.cf(cf)));
-  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix);
-       it->Next()) {
+  StorageIterator it = storage.ScanPrefix(cf);
+  for (it.Seek(prefix); it.Valid() && it.KeyStartsWith(prefix); it.Next()) {
     Stored<T> s;
-    s.key = it->key().ToString();
-    Status st = codec::Decode(it->value().ToStringView(), &s.record);
+    s.key = std::string(it.key());
+    Status st = codec::Decode(it.value(), &s.record);
     if (!st.ok()) return st;
     out->push_back(std::move(s));
   }
-  return FromRocks(it->status(), "reading a history");
+  return it.status("reading a history");
 }
 
 std::vector<size_t> StripesOf(const std::vector<CustomerRecord>& records) {
@@ -67,9 +52,9 @@ std::vector<size_t> StripesOf(const std::vector<CustomerRecord>& records) {
   return stripes;
 }
 
-bool SameIdentities(Customer a, Customer b) {
-  for (keys::IndexTag tag : kIdentityTags) {
-    if (IdentityOf(&a, tag) != IdentityOf(&b, tag)) return false;
+bool SameIdentities(const Customer& a, const Customer& b) {
+  for (const IdentityField& f : kIdentityFields) {
+    if (a.*f.field != b.*f.field) return false;
   }
   return true;
 }
@@ -79,15 +64,13 @@ Status ReadAliases(const Storage& storage, uint64_t survivor,
                    std::vector<std::string>* forward_keys) {
   const std::string prefix = keys::AliasOfPrefix(survivor);
   const std::string upper = keys::AliasOfPrefix(survivor + 1);
-  rocksdb::Slice upper_slice(upper);
-  rocksdb::ReadOptions ro;
-  ro.iterate_upper_bound = &upper_slice;
-  std::unique_ptr<rocksdb::Iterator> it(
-      storage.db()->NewIterator(ro, storage.cf(keys::Cf::kTierIndex)));
-  for (it->Seek(prefix); it->Valid(); it->Next()) {
-    forward_keys->push_back(it->key().ToString().substr(prefix.size()));
+  ScanBounds bounds;
+  bounds.Upper(upper);
+  StorageIterator it = storage.ScanWithin(keys::Cf::kTierIndex, bounds);
+  for (it.Seek(prefix); it.Valid(); it.Next()) {
+    forward_keys->push_back(std::string(it.key().substr(prefix.size())));
   }
-  return FromRocks(it->status(), "reading aliases");
+  return it.status("reading aliases");
 }
 
 constexpr int kLockAttempts = 4;
@@ -160,9 +143,9 @@ Status MergeErase::EraseLocked(const CustomerRecord& seen, WriteTxn& txn,
   for (const auto& i : interactions) {
     txn.DeleteInteraction(i.key, i.record.id);
   }
-  for (keys::IndexTag tag : kIdentityTags) {
-    const std::string& v = IdentityOf(&*current, tag);
-    if (!v.empty()) txn.PutIdentity(tag, v, 0);
+  for (const IdentityField& f : kIdentityFields) {
+    const std::string& v = (*current).*f.field;
+    if (!v.empty()) txn.PutIdentity(f.tag, v, 0);
   }
   for (const std::string& forward : aliases) {
     txn.RemoveAlias(customer_id, forward);
@@ -341,16 +324,15 @@ void MergeErase::MoveIdentities(const Customer& survivor,
   // Identities: the survivor takes those it lacks; the others stay as
   // aliases that resolve to it.
   Customer next = survivor;
-  for (keys::IndexTag tag : kIdentityTags) {
-    const std::string value = IdentityOf(&duplicate, tag);
+  for (const IdentityField& f : kIdentityFields) {
+    const std::string value = duplicate.*f.field;
     if (value.empty()) continue;
-    txn.PutIdentity(tag, value, 0);
-    if (IdentityOf(&next, tag).empty()) {
-      IdentityOf(&next, tag) = value;
-      txn.PutIdentity(tag, value, survivor_id);
+    txn.PutIdentity(f.tag, value, 0);
+    if ((next.*f.field).empty()) {
+      next.*f.field = value;
+      txn.PutIdentity(f.tag, value, survivor_id);
     } else {
-      const std::string forward =
-          keys::IdentityKey(keys::AliasTagOf(tag), value);
+      const std::string forward = keys::IdentityKey(f.alias_tag, value);
       txn.PutAlias(survivor_id, forward);
     }
   }

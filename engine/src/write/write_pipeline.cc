@@ -3,16 +3,14 @@
 // sequences.
 #include "write/write_pipeline.h"
 
-#include <rocksdb/db.h>
-#include <rocksdb/perf_level.h>
-
 #include <algorithm>
 #include <string>
 #include <string_view>
 
 #include "storage/codec.h"
 #include "storage/counter_guard.h"
-#include "storage/rocks_status.h"
+#include "storage/identity_fields.h"
+#include "storage/storage_write.h"
 #include "write/validate.h"
 
 namespace custdb {
@@ -20,23 +18,22 @@ namespace {
 
 // Largest id of a u64-keyed range (the last key that starts with `prefix`),
 // 0 if none.
-Status LastId(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf,
-              const std::string& prefix, uint64_t* id) {
+Status LastId(const Storage& storage, keys::Cf cf, const std::string& prefix,
+              uint64_t* id) {
   std::string upper = prefix;
   upper.append(8, '\xff');
   upper.push_back('\xff');
-  rocksdb::ReadOptions ro = TotalOrder();
-  rocksdb::Slice lower_bound(prefix);
-  ro.iterate_lower_bound = &lower_bound;
-  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(ro, cf));
-  it->SeekForPrev(upper);
+  ScanBounds bounds;
+  bounds.Lower(prefix);
+  StorageIterator it = storage.ScanWithin(cf, bounds);
+  it.SeekForPrev(upper);
   *id = 0;
-  if (it->Valid()) {
-    std::string_view key = it->key().ToStringView();
+  if (it.Valid()) {
+    std::string_view key = it.key();
     key.remove_prefix(prefix.size());
     if (!keys::GetU64(&key, id)) *id = 0;
   }
-  return FromRocks(it->status(), "finding the largest id");
+  return it.status("finding the largest id");
 }
 
 // One past the larger of the stored sequence and the largest id on disk,
@@ -62,11 +59,10 @@ size_t EventStripe(keys::IndexTag tag, uint64_t id) {
 
 void AddCustomerStripes(const Customer& customer,
                         std::vector<size_t>* stripes) {
-  using keys::IndexTag;
   stripes->push_back(LockTable::StripeOf(customer.id));
-  AddIdentityStripes(IndexTag::kCustomerCode, customer.code, stripes);
-  AddIdentityStripes(IndexTag::kCustomerEmail, customer.email, stripes);
-  AddIdentityStripes(IndexTag::kCustomerPhone, customer.phone, stripes);
+  for (const IdentityField& f : kIdentityFields) {
+    AddIdentityStripes(f.tag, customer.*f.field, stripes);
+  }
 }
 
 WritePipeline::WritePipeline(const EngineCore& core,
@@ -81,17 +77,17 @@ WritePipeline::WritePipeline(const EngineCore& core,
 // present, because concurrent commits may store their sequence values out
 // of order.
 Status WritePipeline::LoadSequences() {
-  rocksdb::DB* db = core_.storage.db();
+  const Storage& storage = core_.storage;
   uint64_t stored = 0, last = 0;
   Status s = core_.storage.ReadMetaNumber(keys::kMetaNextCustomerId, &stored);
-  if (s.ok()) s = LastId(db, core_.storage.cf(keys::Cf::kCustomers), "", &last);
+  if (s.ok()) s = LastId(storage, keys::Cf::kCustomers, "", &last);
   if (!s.ok()) return s;
   next_customer_id_ = NextId(stored, last);
 
   s = core_.storage.ReadMetaNumber(keys::kMetaNextInteractionId, &stored);
   std::string prefix(1, static_cast<char>(keys::IndexTag::kInteractionId));
   if (s.ok()) {
-    s = LastId(db, core_.storage.cf(keys::Cf::kIndexes), prefix, &last);
+    s = LastId(storage, keys::Cf::kIndexes, prefix, &last);
   }
   if (!s.ok()) return s;
   next_interaction_id_ = NextId(stored, last);
@@ -107,19 +103,11 @@ Status WritePipeline::PutChannel(const Channel& channel) {
   std::lock_guard<std::mutex> lock(channel_write_mu_);
   s = core_.channels.CheckHierarchy(channel);
   if (!s.ok()) return s;
-  rocksdb::WriteBatch batch;
-  batch.Put(core_.storage.cf(keys::Cf::kChannels), keys::IdKey(channel.id),
-            codec::Encode(channel));
-  if (!core_.channels.Exists(channel.id)) {
-    batch.Merge(core_.storage.cf(keys::Cf::kCounters),
-                keys::RecordCountKey(keys::RecordKind::kChannel),
-                keys::EncodeCounter(1));
-  }
-  rocksdb::WriteOptions wo;
-  wo.sync = core_.options.sync;
+  const bool count_new = !core_.channels.Exists(channel.id);
   // The channel count moves by at most 1: admitted like any counter write.
   CounterGuard::Ticket ticket = core_.storage.counter_guard()->Admit(1);
-  s = FromRocks(core_.storage.db()->Write(wo, &batch), "writing channel");
+  s = WriteChannelRecord(core_.storage, keys::IdKey(channel.id),
+                         codec::Encode(channel), count_new, core_.options.sync);
   if (s.ok()) core_.channels.Put(channel);
   return s;
 }
@@ -163,11 +151,10 @@ Status WritePipeline::ReserveCustomerIds(uint64_t through) {
 
 uint64_t WritePipeline::OwnerOf(keys::IndexTag tag, uint64_t id) {
   std::string value;
-  rocksdb::Status s = core_.storage.db()->Get(
-      rocksdb::ReadOptions(), core_.storage.cf(keys::Cf::kIndexes),
-      keys::EventIdKey(tag, id), &value);
+  ReadOutcome read =
+      core_.storage.Read(keys::Cf::kIndexes, keys::EventIdKey(tag, id), &value);
   keys::HistoryKeyParts parts;
-  if (!s.ok() || !keys::DecodeHistoryKey(value, &parts)) return 0;
+  if (!read.found() || !keys::DecodeHistoryKey(value, &parts)) return 0;
   return parts.customer_id;
 }
 
@@ -203,10 +190,8 @@ void WritePipeline::LockOwners(const std::vector<OwnedRecord>& owned,
 }
 
 Status WritePipeline::CommitAndCache(WriteTxn* txn, Wal wal) {
-  rocksdb::WriteOptions wo;
-  wo.sync = core_.options.sync && wal == Wal::kLogged;
-  wo.disableWAL = wal == Wal::kUnlogged;
-  Status s = txn->Commit(wo);
+  Status s = txn->Commit(CommitOptions(
+      core_.options.sync && wal == Wal::kLogged, wal != Wal::kUnlogged));
   txn->UpdateCache(s.ok());  // still under the stripe locks
   return s;
 }
@@ -284,16 +269,10 @@ class WritePipeline::StripesFor {
     stripes_.push_back(LockTable::StripeOf(r->customer_id));
   }
   void operator()(const PatchRef& patch) {
-    using keys::IndexTag;
     stripes_.push_back(LockTable::StripeOf(patch.customer_id));
-    if (p_.patch->code) {
-      AddIdentityStripes(IndexTag::kCustomerCode, *p_.patch->code, &stripes_);
-    }
-    if (p_.patch->email) {
-      AddIdentityStripes(IndexTag::kCustomerEmail, *p_.patch->email, &stripes_);
-    }
-    if (p_.patch->phone) {
-      AddIdentityStripes(IndexTag::kCustomerPhone, *p_.patch->phone, &stripes_);
+    for (const IdentityField& f : kIdentityFields) {
+      const std::optional<std::string>& value = (*p_.patch).*f.patch_field;
+      if (value) AddIdentityStripes(f.tag, *value, &stripes_);
     }
   }
   // A change to an existing order or interaction locks the record's
@@ -371,8 +350,7 @@ Status WritePipeline::Write(const EventRef* events, size_t n, Status* statuses,
   // RocksDB counts perf-context metrics per thread by default (kEnableCount);
   // nothing reads them here, and they cost RecordOrder time (numbers:
   // docs/DESIGN-NOTES.md, "Measured tuning").
-  thread_local const bool perf_off =
-      (rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable), true);
+  thread_local const bool perf_off = (DisablePerfCounters(), true);
   (void)perf_off;
   Status writable = CheckWritable();
   if (!writable.ok()) {
