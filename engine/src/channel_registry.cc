@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <mutex>
 
+#include "api/messages.h"
+
 namespace custdb {
 
 bool ChannelRegistry::Exists(uint64_t id) const {
@@ -60,8 +62,7 @@ Status ChannelRegistry::OwnerSet(const std::string& field, uint64_t channel_id,
                                  Subtree subtree,
                                  std::vector<uint64_t>* owners) const {
   if (!Exists(channel_id)) {
-    return Status::NotFound(field + ": channel " + std::to_string(channel_id) +
-                            " does not exist");
+    return Status::NotFound(DoesNotExist(field, "channel", channel_id));
   }
   *owners = subtree == Subtree::kInclude ? SubtreeOf(channel_id)
                                          : std::vector<uint64_t>{channel_id};
@@ -76,8 +77,7 @@ Status ChannelRegistry::CheckHierarchy(const Channel& channel) const {
   std::shared_lock lock(mu_);
   if (channels_.count(channel.parent_id) == 0) {
     return Status::InvalidArgument(
-        "channel.parent_id: " + std::to_string(channel.parent_id) +
-        " does not exist");
+        DoesNotExist("channel.parent_id", channel.parent_id));
   }
   // Walk up from the new parent; reaching the channel itself is a cycle.
   uint64_t at = channel.parent_id;
@@ -97,8 +97,7 @@ Status ChannelRegistry::CheckExists(const std::string& field, uint64_t id,
                                     ZeroId zero) const {
   if (id == 0 && zero == ZeroId::kAllowed) return Status::OK();
   if (Exists(id)) return Status::OK();
-  return Status::InvalidArgument(field + ": channel " + std::to_string(id) +
-                                 " does not exist");
+  return Status::InvalidArgument(DoesNotExist(field, "channel", id));
 }
 
 void ChannelRegistry::Put(const Channel& channel) {

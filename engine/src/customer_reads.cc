@@ -1,6 +1,7 @@
 // Customer reads: customers, events, histories, counts and statistics.
 #include "customer_reads.h"
 
+#include "api/messages.h"
 #include "query/cursor.h"
 #include "storage/codec.h"
 #include "storage/customer_reader.h"
@@ -12,8 +13,7 @@ namespace custdb {
 namespace {
 
 Status CustomerNotFound(uint64_t customer_id) {
-  return Status::NotFound("customer_id: " + std::to_string(customer_id) +
-                          " does not exist");
+  return Status::NotFound(DoesNotExist("customer_id", customer_id));
 }
 
 CursorKind CursorKindOf(const HistoryKind& kind) {
@@ -163,8 +163,7 @@ Result<T> CustomerReads::ReadEvent(uint64_t id) {
   ReadOutcome read = storage_.Read(
       keys::Cf::kIndexes, keys::EventIdKey(kind.id_tag, id), &history_key);
   if (read.absent()) {
-    return Status::NotFound(what + "_id: " + std::to_string(id) +
-                            " does not exist");
+    return Status::NotFound(DoesNotExist(what + "_id", id));
   }
   if (read.failed()) return read.Error("reading " + what + " index");
   PinnedValue value;
@@ -184,14 +183,13 @@ Result<Page<T>> CustomerReads::ListHistory(const HistoryQuery& q,
                                            const ScopedSnapshot* snapshot) {
   const HistoryKind& kind = HistoryKindOf<T>();
   if (q.limit == 0 || q.limit > kMaxHistoryLimit) {
-    return Status::InvalidArgument("query.limit: " + std::to_string(q.limit) +
-                                   " is outside 1.." +
-                                   std::to_string(kMaxHistoryLimit));
+    return Status::InvalidArgument(
+        IsOutside("query.limit", q.limit, 1, kMaxHistoryLimit));
   }
   if (q.from_ms > q.to_ms) {
     return Status::InvalidArgument(
-        "query.from_ms: " + std::to_string(q.from_ms) +
-        " is after query.to_ms " + std::to_string(q.to_ms));
+        IsAfter("query.from_ms", std::to_string(q.from_ms),
+                "query.to_ms " + std::to_string(q.to_ms)));
   }
   // Newest first is ascending key order: the scan starts at the newest
   // allowed key (ts = to_ms - 1, largest id) and stops before the first
@@ -227,9 +225,7 @@ Result<Page<T>> CustomerReads::ListHistory(const HistoryQuery& q,
         storage_.Read(keys::Cf::kAggregates, keys::IdKey(q.customer_id),
                       &exists, ReadView{snapshot});
     if (read.absent()) {
-      return Status::NotFound(
-          "query.customer_id: " + std::to_string(q.customer_id) +
-          " does not exist");
+      return Status::NotFound(DoesNotExist("query.customer_id", q.customer_id));
     }
     if (read.failed()) return read.Error("reading customer");
   }

@@ -252,9 +252,8 @@ void PrefetchBatch(std::array<Candidate, kScanBatch>* batch, size_t n) {
 
 Status CheckLimit(uint32_t limit) {
   if (limit == 0 || limit > kMaxQueryLimit) {
-    return Status::InvalidArgument("query.limit: " + std::to_string(limit) +
-                                   " is outside 1.." +
-                                   std::to_string(kMaxQueryLimit));
+    return Status::InvalidArgument(
+        IsOutside("query.limit", limit, 1, kMaxQueryLimit));
   }
   return Status::OK();
 }

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "api/messages.h"
 #include "reports/channel_counters.h"
 #include "storage/keys.h"
 #include "storage/storage_read.h"
@@ -348,9 +349,7 @@ Result<ChannelReport> ReportReader::GetChannelReport(
         " is not before query.to_ms " + std::to_string(query.to_ms));
   }
   if (query.channel_id != 0 && !channels_.Exists(query.channel_id)) {
-    return Status::NotFound(
-        "query.channel_id: " + std::to_string(query.channel_id) +
-        " does not exist");
+    return Status::NotFound(DoesNotExist("query.channel_id", query.channel_id));
   }
   // Each row's channel and the channels whose counters it sums.
   std::vector<std::pair<uint64_t, std::vector<uint64_t>>> groups;

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <thread>
 
+#include "api/messages.h"
 #include "custdb/time_format.h"
 #include "lock_table.h"
 #include "storage/codec.h"
@@ -206,8 +207,8 @@ Status Rescorer::CheckRescoreTime(const RescoreOptions& options, int64_t as_of,
   // report success having changed nobody.
   if (!options.full && as_of < database_time) {
     return Status::FailedPrecondition(
-        "rescore.as_of: " + FormatIso8601(as_of) +
-        " is before the database time " + FormatIso8601(database_time) +
+        IsBefore("rescore.as_of", FormatIso8601(as_of),
+                 "the database time " + FormatIso8601(database_time)) +
         "; run a full rescore (--full) to set the database time back");
   }
   return Status::OK();

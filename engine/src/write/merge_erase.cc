@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "api/messages.h"
 #include "reports/channel_counters.h"
 #include "storage/codec.h"
 #include "storage/identity_fields.h"
@@ -119,8 +120,7 @@ Status MergeErase::EraseLocked(const CustomerRecord& seen, WriteTxn& txn,
   Status s = txn.GetCustomer(customer_id, &current);
   if (!s.ok()) return s;
   if (!current) {
-    return Status::NotFound("customer_id: " + std::to_string(customer_id) +
-                            " does not exist");
+    return Status::NotFound(DoesNotExist("customer_id", customer_id));
   }
   // The identities decide the stripes: if they changed since the read,
   // lock again.
