@@ -4,6 +4,7 @@
 
 #include <chrono>
 
+#include "api/messages.h"
 #include "storage/codec.h"
 #include "storage/storage_write.h"
 #include "verify/verify.h"
@@ -82,8 +83,7 @@ Status EngineImpl::PutChannel(const Channel& channel) {
 Result<Channel> EngineImpl::GetChannel(uint64_t channel_id) {
   auto channel = channels_.Get(channel_id);
   if (!channel) {
-    return Status::NotFound("channel_id: " + std::to_string(channel_id) +
-                            " does not exist");
+    return Status::NotFound(DoesNotExist("channel_id", channel_id));
   }
   return *channel;
 }
