@@ -3,7 +3,7 @@
 
 #include <algorithm>
 
-#include "write/aggregate_rules.h"
+#include "tiering/aggregate_rules.h"
 
 namespace custdb {
 

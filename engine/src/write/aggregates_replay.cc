@@ -1,7 +1,7 @@
 // AggregatesReplay: the write path's aggregate rules fed from histories.
 #include "write/aggregates_replay.h"
 
-#include "write/aggregate_rules.h"
+#include "tiering/aggregate_rules.h"
 
 namespace custdb {
 

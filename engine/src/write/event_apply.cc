@@ -8,8 +8,8 @@
 #include "api/messages.h"
 #include "reports/channel_counters.h"
 #include "storage/identity_fields.h"
+#include "tiering/aggregate_rules.h"
 #include "tiering/derive.h"
-#include "write/aggregate_rules.h"
 #include "write/validate.h"
 
 namespace custdb {

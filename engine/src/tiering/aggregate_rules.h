@@ -1,7 +1,7 @@
 // How each event changes a customer's Aggregates: the one place these rules
 // live (definitions in custdb/types.h). Pure functions, no I/O.
-#ifndef CUSTDB_ENGINE_WRITE_AGGREGATE_RULES_H_
-#define CUSTDB_ENGINE_WRITE_AGGREGATE_RULES_H_
+#ifndef CUSTDB_ENGINE_TIERING_AGGREGATE_RULES_H_
+#define CUSTDB_ENGINE_TIERING_AGGREGATE_RULES_H_
 
 #include "custdb/status.h"
 #include "custdb/types.h"
@@ -28,4 +28,4 @@ void ChangeInteraction(const Interaction& before, const Interaction& after,
 
 }  // namespace custdb
 
-#endif  // CUSTDB_ENGINE_WRITE_AGGREGATE_RULES_H_
+#endif  // CUSTDB_ENGINE_TIERING_AGGREGATE_RULES_H_

@@ -2,7 +2,7 @@
 // additive counts that depend only on its current state; a change removes
 // the old contribution and adds the new one, so any sequence of changes
 // lands on the same aggregates as recording the final state directly.
-#include "write/aggregate_rules.h"
+#include "tiering/aggregate_rules.h"
 
 #include <algorithm>
 #include <utility>
