@@ -2,36 +2,33 @@
 #include "storage/keys.h"
 
 #include <cstring>
+#include <iterator>
+
+#include "api/enum_names.h"
 
 namespace custdb {
 namespace keys {
 
+// The names are on disk (RocksDB's column-family names): never rename one.
+constexpr NamedValue<Cf> kColumnFamilyNames[] = {
+    {Cf::kDefault, "default"},
+    {Cf::kMeta, "meta"},
+    {Cf::kChannels, "channels"},
+    {Cf::kCustomers, "customers"},
+    {Cf::kAggregates, "aggregates"},
+    {Cf::kOrders, "orders"},
+    {Cf::kInteractions, "interactions"},
+    {Cf::kIndexes, "indexes"},
+    {Cf::kCounters, "counters"},
+    {Cf::kTierIndex, "tier_index"},
+    {Cf::kReportCounters, "report_counters"},
+};
+static_assert(IsDense(kColumnFamilyNames));
+static_assert(std::size(kColumnFamilyNames) ==
+              static_cast<size_t>(kNumColumnFamilies));
+
 const char* ColumnFamilyName(keys::Cf cf) {
-  switch (cf) {
-    case Cf::kDefault:
-      return "default";
-    case Cf::kMeta:
-      return "meta";
-    case Cf::kChannels:
-      return "channels";
-    case Cf::kCustomers:
-      return "customers";
-    case Cf::kAggregates:
-      return "aggregates";
-    case Cf::kOrders:
-      return "orders";
-    case Cf::kInteractions:
-      return "interactions";
-    case Cf::kIndexes:
-      return "indexes";
-    case Cf::kCounters:
-      return "counters";
-    case Cf::kTierIndex:
-      return "tier_index";
-    case Cf::kReportCounters:
-      return "report_counters";
-  }
-  return "?";
+  return NameOf(kColumnFamilyNames, cf);
 }
 
 const char* ChannelDaySlotName(uint16_t slot) {

@@ -46,6 +46,18 @@ TEST(KeysTest, GoldenBytes) {
   EXPECT_STREQ(ColumnFamilyName(Cf::kAggregates), "aggregates");
 }
 
+// The column-family names are on disk: a rename would open an existing
+// database without its data.
+TEST(KeysTest, ColumnFamilyNamesAreTheOnDiskOnes) {
+  std::vector<std::string> names;
+  for (Cf cf : kAllColumnFamilies) names.push_back(ColumnFamilyName(cf));
+  EXPECT_EQ(names, (std::vector<std::string>{
+                       "default", "meta", "channels", "customers", "aggregates",
+                       "orders", "interactions", "indexes", "counters",
+                       "tier_index", "report_counters"}));
+  EXPECT_STREQ(ColumnFamilyName(static_cast<Cf>(200)), "invalid");
+}
+
 TEST(KeysTest, U64AndI64RoundTripAndOrder) {
   std::mt19937_64 rng(42);
   std::vector<int64_t> values = {INT64_MIN, -1, 0, 1, INT64_MAX};
