@@ -16,6 +16,7 @@
 
 #include "custdb/client_options.h"
 #include "custdb/engine.h"
+#include "custdb/session_info.h"
 #include "custdb/store.h"
 
 namespace boost {
@@ -34,18 +35,6 @@ class Transport;
 struct BatchOutcome {
   std::vector<Status> statuses;
   std::vector<uint64_t> ids;
-};
-
-// What the server said in its answer to Hello.
-struct SessionInfo {
-  std::string server_version;
-  uint32_t protocol_version = 0;
-  std::string role;  // "admin", "writer", "reader"
-  bool has_scope = false;
-  uint64_t scope_channel_id = 0;
-  uint64_t max_frame_bytes = 0;
-  uint32_t max_in_flight = 0;
-  uint32_t max_rows = 0;
 };
 
 class AsyncClient {
