@@ -32,7 +32,6 @@ namespace {
 constexpr uint64_t kHelloId = 1;
 constexpr uint64_t kGetCustomerId = 2;
 constexpr uint64_t kCustomerId = 12347;
-constexpr uint64_t kScopeChannelId = 3;
 
 protocol::Frame HelloRequest() {
   protocol::Frame frame = protocol::EncodeHello("example-token", "doc");
@@ -40,15 +39,15 @@ protocol::Frame HelloRequest() {
   return frame;
 }
 
-// A writer scoped to channel 3, with the server's default limits.
+// An unscoped writer (a scoped one would get permission_denied, not
+// not_found, for an absent customer), with the server's default limits.
 SessionInfo ExampleSession() {
   const server::ServerConfig defaults;
   SessionInfo info;
   info.server_version = "0.1.0";
   info.protocol_version = protocol::kProtocolVersion;
   info.role = "writer";
-  info.has_scope = true;
-  info.scope_channel_id = kScopeChannelId;
+  info.has_scope = false;
   info.max_frame_bytes = defaults.max_frame_bytes;
   info.max_in_flight = defaults.max_in_flight;
   info.max_rows = defaults.max_rows;
@@ -227,7 +226,7 @@ TEST(ProtocolDocTest, ExampleFramesDecodeAsDescribed) {
   Result<SessionInfo> session = protocol::DecodeHelloResult(**response);
   ASSERT_TRUE(session.ok()) << session.status().ToString();
   EXPECT_EQ(session->role, "writer");
-  EXPECT_EQ(session->scope_channel_id, kScopeChannelId);
+  EXPECT_FALSE(session->has_scope);
   EXPECT_EQ(session->max_frame_bytes, 16777216u);
   EXPECT_EQ(session->max_in_flight, 64u);
   EXPECT_EQ(session->max_rows, 10000u);
