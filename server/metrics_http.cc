@@ -3,6 +3,7 @@
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -197,6 +198,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
     asio::post(acceptor_.get_executor(), [self = shared_from_this()] {
       beast::error_code ec;
       self->acceptor_.close(ec);
+      self->retry_.cancel();
     });
   }
 
@@ -215,12 +217,18 @@ class Listener : public std::enable_shared_from_this<Listener> {
       }
       if (!stopped) session->Start();
     }
-    // A failed accept (out of descriptors) is retried with the next one.
-    Accept();
+    if (!ec) return Accept();
+    // A failed accept (out of descriptors) is retried after a pause, not
+    // in a loop that would spin an I/O thread until descriptors free up.
+    retry_.expires_after(std::chrono::milliseconds(100));
+    retry_.async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (!ec && self->acceptor_.is_open()) self->Accept();
+    });
   }
 
   asio::io_context& io_;
   tcp::acceptor acceptor_;
+  asio::steady_timer retry_{acceptor_.get_executor()};
   std::shared_ptr<Shared> shared_;
   uint16_t port_ = 0;
 };
