@@ -38,15 +38,38 @@ struct ServerConfig {
   std::string log_level = "info";  // spdlog level name
 };
 
-// Sets the fields named in the JSON object in `path` (kInvalidArgument
-// naming an unknown key or a value of the wrong type or range; `config`
-// unchanged then).
+// Sets the fields named in the JSON object in `path`, whose keys are the
+// field names above (integers for the numbers, strings for the rest).
+// kInvalidArgument naming the file, the key and the value for an unknown
+// or repeated key, a value of the wrong type or out of its field's range
+// (ValidateField), a file that is not one JSON object or is over 1 MiB;
+// kNotFound / kIOError naming the file when it cannot be read. All or
+// nothing: `config` is unchanged unless every key is good. Fields the file
+// does not name keep their values, so flags can be applied after it.
 Status LoadConfigFile(const std::string& path, ServerConfig* config);
 
-// Splits "HOST:PORT" ("[::1]:7420" for IPv6). kInvalidArgument naming
-// `field` and the value otherwise.
+// Checks every field of `config` against its range (the table in
+// config.cc: e.g. max_rows 1..1048576, io_threads 0..1024, listen a
+// HOST:PORT, log_level a spdlog level name) and the rules between fields
+// (max_pre_hello_frame_bytes <= max_frame_bytes; tls_cert and tls_key
+// both or neither; data not empty). kInvalidArgument naming the field and
+// the value. The server calls it after applying flags over the file.
+Status ValidateConfig(const ServerConfig& config);
+
+// Splits "HOST:PORT" ("[::1]:7420" for IPv6; a bare IPv6 address needs
+// the brackets). The port is decimal digits only, 0..65535 (0: any); the
+// host is not empty and has no spaces. kInvalidArgument naming `field` and
+// the value otherwise; *host and *port unchanged then.
 Status ParseHostPort(const std::string& field, const std::string& value,
                      std::string* host, uint16_t* port);
+
+// A duration flag (--rescore-every) in milliseconds: "0", or decimal digits
+// followed by one unit, "ms", "s", "m" or "h" ("250ms", "45s", "30m",
+// "1h"), at most 366 days. kInvalidArgument naming `field` and the text
+// otherwise (a bare number other than 0, a sign, a fraction, an unknown
+// unit, spaces, overflow).
+Result<int64_t> ParseDuration(const std::string& field,
+                              const std::string& text);
 
 }  // namespace server
 }  // namespace custdb

@@ -48,12 +48,23 @@ class Metrics {
   std::unique_ptr<Impl> impl_;
 };
 
-// An HTTP/1.1 listener (Boost.Beast) answering GET /metrics with
-// metrics.Render(engine stats) and 404 otherwise.
+// An HTTP/1.1 listener (Boost.Beast) answering GET (and HEAD) /metrics
+// with 200, "text/plain; version=0.0.4" and metrics.Render(engine stats);
+// 405 for another method on /metrics, 404 for any other path. Keep-alive
+// is honoured; a request whose header is over 8 KiB or whose body is over
+// 1 KiB, a malformed one, or a connection silent for 30 s is closed
+// without an answer. Engine::Stats scans the order and interaction id
+// indexes, so its figures are reused for 10 s between scrapes; the scrape
+// that refreshes them runs on an `io` thread, so a server gives the
+// listener an io_context of its own if that must never delay requests.
+// `metrics` and `engine` (null: no RocksDB figures) must outlive every
+// handler the listener queued on `io` (until io.run() has returned).
 class MetricsHttp {
  public:
-  // Binds `host:port` (port 0: any) on `io`; kInvalidArgument / kIOError
-  // naming the address on failure.
+  // Binds `host:port` (port 0: any) on `io` and starts accepting;
+  // kInvalidArgument naming the address when the host is not an IP
+  // address or "localhost" (no DNS at start-up),
+  // kIOError naming it when it cannot be bound.
   static Result<std::unique_ptr<MetricsHttp>> Start(boost::asio::io_context& io,
                                                     const std::string& host,
                                                     uint16_t port,
@@ -61,7 +72,10 @@ class MetricsHttp {
                                                     Engine* engine);
   ~MetricsHttp();
   uint16_t port() const;
-  void Stop();  // closes the listener; idempotent
+  // Closes the listener and every open connection (from their strands,
+  // so they are closed once `io` runs the posted closes); idempotent and
+  // safe from any thread. The destructor calls it.
+  void Stop();
 
  private:
   struct Impl;

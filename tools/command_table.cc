@@ -20,6 +20,10 @@ const std::vector<CommandRow>& CommandTable() {
        "Recompute aggregates, indexes and counters from the records and "
        "report every mismatch (exit 1 if any)",
        Needs::kEngine, Access::kReadOnly, MakeVerifyCommand},
+      {"checkpoint",
+       "Write a consistent copy of the database into a new directory "
+       "(hard links where it can), openable as a database",
+       Needs::kEngine, Access::kReadWrite, MakeCheckpointCommand},
       {"rescore",
        "Bring derived attributes (tier, RFM, segment, lifecycle, churn "
        "risk) up to a time",

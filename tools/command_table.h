@@ -87,6 +87,7 @@ std::unique_ptr<Command> MakeImportCommand();
 std::unique_ptr<Command> MakeExportCommand();
 std::unique_ptr<Command> MakeStatsCommand();
 std::unique_ptr<Command> MakeVerifyCommand();
+std::unique_ptr<Command> MakeCheckpointCommand();
 std::unique_ptr<Command> MakeRescoreCommand();
 std::unique_ptr<Command> MakeReportTiersCommand();
 std::unique_ptr<Command> MakeReportChannelCommand();

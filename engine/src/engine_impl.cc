@@ -204,6 +204,12 @@ Status EngineImpl::CompactAll() {
   return custdb::CompactAll(*storage_);
 }
 
+Status EngineImpl::Checkpoint(const std::string& dir) {
+  Status writable = core_.CheckWritable();
+  if (!writable.ok()) return writable;
+  return CreateCheckpoint(*storage_, dir);
+}
+
 Result<VerifyReport> EngineImpl::Verify(size_t max_problems) {
   VerifyReport report;
   Status s = VerifyDatabase(*storage_, max_problems, &report);

@@ -68,6 +68,7 @@ class EngineImpl : public Engine {
   Status Flush() override;
   Status ReserveCustomerIds(uint64_t through) override;
   Status CompactAll() override;
+  Status Checkpoint(const std::string& dir) override;
   Result<VerifyReport> Verify(size_t max_problems) override;
   Result<RecordCounts> Counts() override;
   Result<EngineStats> Stats() override;

@@ -97,6 +97,19 @@ class Engine : public Store {
   // Compacts every column family.
   virtual Status CompactAll() = 0;
 
+  // Writes a consistent copy of the database as of the call into `dir`,
+  // which opens as a custdb database (Engine::Open) and passes Verify:
+  // every memtable is flushed first (unlogged writes included), then the
+  // files are hard-linked where `dir` is on the same file system and
+  // copied otherwise (RocksDB's Checkpoint), so it costs little space
+  // until the two diverge. `dir` must not exist; its parent must.
+  // kInvalidArgument for an empty `dir`, kAlreadyExists if it exists,
+  // kFailedPrecondition on a read-only engine, kIOError naming `dir` from
+  // the file system (nothing is left at `dir` then). Safe to call while
+  // other threads read and write; their writes after the flush are not in
+  // the copy.
+  virtual Status Checkpoint(const std::string& dir) = 0;
+
   // Recomputes every customer's aggregates from its histories, checks the
   // order/interaction id indexes and the code/email/phone indexes against
   // the records (both directions), the record counters against the

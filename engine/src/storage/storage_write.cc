@@ -3,8 +3,12 @@
 
 #include <rocksdb/db.h>
 #include <rocksdb/perf_level.h>
+#include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/write_batch.h>
 
+#include <filesystem>
+#include <memory>
+#include <system_error>
 #include <vector>
 
 #include "storage/keys.h"
@@ -68,6 +72,34 @@ Status CompactAll(const Storage& storage) {
     if (!s.ok()) return s;
   }
   return Status::OK();
+}
+
+Status CreateCheckpoint(const Storage& storage, const std::string& dir) {
+  namespace fs = std::filesystem;
+  if (dir.empty()) return Status::InvalidArgument("checkpoint dir: is empty");
+  std::error_code ec;
+  // symlink_status: a dangling link at `dir` is still something there.
+  if (fs::exists(fs::symlink_status(dir, ec))) {
+    return Status::AlreadyExists("checkpoint dir: '" + dir +
+                                 "' already exists");
+  }
+  fs::path parent = fs::path(dir).parent_path();
+  if (parent.empty()) parent = ".";
+  if (!fs::is_directory(parent, ec)) {
+    return Status::IOError("checkpoint dir: '" + dir + "': its parent '" +
+                           parent.string() + "' is not a directory");
+  }
+  rocksdb::Checkpoint* raw = nullptr;
+  rocksdb::Status rs = rocksdb::Checkpoint::Create(storage.db(), &raw);
+  std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
+  // log_size_for_flush 0: always flush first, so memtables written
+  // without the WAL (ApplyBatchUnlogged) are in the copy too.
+  if (rs.ok()) rs = checkpoint->CreateCheckpoint(dir, 0);
+  if (rs.ok()) return Status::OK();
+  Status s = FromRocks(rs, "checkpoint dir: '" + dir + "'");
+  // A file-system failure is kIOError whatever RocksDB called it.
+  return s.code() == StatusCode::kInvalidArgument ? Status::IOError(s.message())
+                                                  : s;
 }
 
 void DisablePerfCounters() {

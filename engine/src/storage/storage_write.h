@@ -38,6 +38,9 @@ Status WriteChannelRecord(const Storage& storage, std::string_view key,
 Status FlushAll(const Storage& storage);
 // Compacts every column family in turn ("compacting <cf name>").
 Status CompactAll(const Storage& storage);
+// A RocksDB checkpoint of the whole database in `dir`, after flushing
+// every memtable (Engine::Checkpoint gives the errors).
+Status CreateCheckpoint(const Storage& storage, const std::string& dir);
 
 // The options a WriteTxn commits with: synced when `sync`, and without the
 // write-ahead log when not `logged`.
