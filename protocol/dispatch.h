@@ -32,12 +32,23 @@ struct OpInfo {
 };
 OpInfo DescribeOp(wire::Op op);
 
+// The server's per-response limits (docs/PROTOCOL.md, "Limits").
+struct DispatchOptions {
+  // The most rows one response carries: a query or history asking for more
+  // gets this many and a cursor for the rest.
+  uint32_t max_rows = 10000;
+  // The most events one ApplyBatch may carry; more: kResourceExhausted
+  // naming ApplyBatch.events and the count, and nothing is applied.
+  uint32_t max_batch_events = 10000;
+};
+
 // Runs the Store operation in `request` and returns its response frame
 // (with the request's id): the Store's Status code and message unchanged,
 // and its result when ok. kInvalidArgument naming the operation for a
 // session op or an unknown one, and naming the field for a request whose
 // fields are missing or out of range.
-Frame Dispatch(Store& store, const wire::Request& request);
+Frame Dispatch(Store& store, const wire::Request& request,
+               const DispatchOptions& options = {});
 
 }  // namespace protocol
 }  // namespace custdb
