@@ -1,9 +1,13 @@
 // The dispatch table (docs/PROTOCOL.md, "Operations"): the role and the
-// pool each operation needs. Dispatch itself is a STUB until the
-// conversions land.
+// pool each operation needs, and Dispatch, the checks every Store request
+// passes before its handler (dispatch_handlers.cc) runs.
 #include "protocol/dispatch.h"
 
+#include <exception>
 #include <iterator>
+#include <string>
+
+#include "protocol/dispatch_handlers.h"
 
 namespace custdb {
 namespace protocol {
@@ -64,9 +68,47 @@ OpInfo DescribeOp(wire::Op op) {
   return kOps[n - 1];
 }
 
-Frame Dispatch(Store&, const wire::Request& request, const DispatchOptions&) {
-  return EncodeError(request.header()->id(),
-                     Status::Internal("dispatch: not implemented"));
+Frame Dispatch(Store& store, const wire::Request& request,
+               const DispatchOptions& options) {
+  // header is required, so a verified request has one; a caller that
+  // skipped verification still gets an answer, not a crash.
+  const uint64_t id = request.header() == nullptr ? 0 : request.header()->id();
+  const wire::Op op = request.op_type();
+  if (op == wire::Op::NONE) {
+    return EncodeError(id, Status::InvalidArgument(
+                               "request without an operation (op_type 0)"));
+  }
+  const OpInfo info = DescribeOp(op);
+  if (!info.known) {
+    return EncodeError(
+        id, Status::InvalidArgument("unknown operation " +
+                                    std::to_string(static_cast<int>(op)) +
+                                    " (op_type)"));
+  }
+  const Handler handler = FindHandler(op);
+  if (info.session_op || handler == nullptr) {
+    return EncodeError(
+        id, Status::InvalidArgument(std::string(info.name) +
+                                    " is a session operation, which the "
+                                    "server answers itself, not a Store one"));
+  }
+  // The verifier lets a member's tag through without its table.
+  if (request.op() == nullptr) {
+    return EncodeError(id, Status::InvalidArgument(
+                               std::string(info.name) +
+                               ": missing its request table (op)"));
+  }
+  // No exception crosses the protocol: one that escapes the Store (an
+  // allocation failure) fails this request alone.
+  try {
+    return handler(store, id, request, options);
+  } catch (const std::exception& e) {
+    return EncodeError(
+        id, Status::Internal(std::string(info.name) + ": " + e.what()));
+  } catch (...) {
+    return EncodeError(id, Status::Internal(std::string(info.name) +
+                                            ": unknown exception"));
+  }
 }
 
 }  // namespace protocol
