@@ -1,8 +1,12 @@
-// The engine's StoreFactory and the list the Store suite runs over.
+// The engine's and the wire's StoreFactory and the list the Store suite
+// runs over.
 #include "store/store_factory.h"
 
+#include <memory>
 #include <utility>
 
+#include "custdb/client.h"
+#include "support/loopback_transport.h"
 #include "support/reference_model.h"
 #include "support/test_util.h"
 
@@ -45,6 +49,64 @@ class EngineFactory : public StoreFactory {
   static Engine& AsEngine(Store& store) { return static_cast<Engine&>(store); }
 };
 
+// A Client over a LoopbackTransport onto an Engine: every call of the
+// suite is encoded, verified, dispatched and decoded as it would be over
+// TCP. The engine is the client's keep_alive, so it closes after the
+// transport's thread has stopped.
+class WireStore : public Client {
+ public:
+  WireStore(std::shared_ptr<Engine> engine,
+            std::shared_ptr<LoopbackTransport> transport)
+      : Client(std::move(transport), engine), engine_(engine.get()) {}
+  Engine& engine() const { return *engine_; }
+
+ private:
+  Engine* const engine_;
+};
+
+// The hooks reach the engine behind the client, as a test of a server
+// would open its data directory.
+class WireFactory : public StoreFactory {
+ public:
+  std::string name() const override { return "wire"; }
+
+  Result<std::unique_ptr<Store>> Open(const Options& options) const override {
+    auto opened = Engine::Open(options);
+    if (!opened.ok()) return opened.status();
+    std::shared_ptr<Engine> engine = std::move(opened).value();
+    auto transport =
+        std::make_shared<LoopbackTransport>(engine.get(), engine.get());
+    return std::unique_ptr<Store>(
+        std::make_unique<WireStore>(engine, std::move(transport)));
+  }
+
+  Result<VerifyReport> Verify(Store& store,
+                              size_t max_problems) const override {
+    return EngineOf(store).Verify(max_problems);
+  }
+  Result<RecordCounts> Counts(Store& store) const override {
+    return EngineOf(store).Counts();
+  }
+  Status ForEachCustomer(
+      Store& store,
+      const std::function<Status(const CustomerRecord&)>& fn) const override {
+    return EngineOf(store).ForEachCustomer(fn);
+  }
+  Status Flush(Store& store) const override {
+    return static_cast<WireStore&>(store).Flush();
+  }
+  Status ApplyBatchUnlogged(Store& store, const std::vector<Event>& events,
+                            std::vector<Status>* statuses,
+                            std::vector<uint64_t>* ids) const override {
+    return EngineOf(store).ApplyBatchUnlogged(events, statuses, ids);
+  }
+
+ private:
+  static Engine& EngineOf(Store& store) {
+    return static_cast<WireStore&>(store).engine();
+  }
+};
+
 }  // namespace
 
 const StoreFactory& EngineStoreFactory() {
@@ -52,9 +114,15 @@ const StoreFactory& EngineStoreFactory() {
   return factory;
 }
 
+const StoreFactory& WireStoreFactory() {
+  static const WireFactory factory;
+  return factory;
+}
+
 const std::vector<const StoreFactory*>& StoreFactories() {
   static const std::vector<const StoreFactory*> factories = {
       &EngineStoreFactory(),
+      &WireStoreFactory(),
   };
   return factories;
 }

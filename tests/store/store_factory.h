@@ -59,6 +59,10 @@ class StoreFactory {
 // The factory of embedded Engines (Engine::Open).
 const StoreFactory& EngineStoreFactory();
 
+// The factory of Clients over protocol::Dispatch onto an Engine, in-process
+// (support/loopback_transport.h).
+const StoreFactory& WireStoreFactory();
+
 // Every store the suite runs against. The client joins with one line
 // here (in store_factory.cc).
 const std::vector<const StoreFactory*>& StoreFactories();
