@@ -43,8 +43,7 @@ Status Missing(const std::string& field);
 
 // --- Records (records.fbs) -----------------------------------------------
 Offset<fb::Channel> ToWire(Builder& b, const Channel& channel);
-Status FromWire(const fb::Channel& in, const std::string& field,
-                Channel* out);
+Status FromWire(const fb::Channel& in, const std::string& field, Channel* out);
 
 Offset<fb::Customer> ToWire(Builder& b, const Customer& customer);
 // kInvalidArgument for an attribute key that repeats.
@@ -117,8 +116,7 @@ Offset<wire::OrderPage> ToWire(Builder& b, const Page<Order>& page);
 Status FromWire(const wire::OrderPage& in, const std::string& field,
                 Page<Order>* out);
 
-Offset<wire::InteractionPage> ToWire(Builder& b,
-                                     const Page<Interaction>& page);
+Offset<wire::InteractionPage> ToWire(Builder& b, const Page<Interaction>& page);
 Status FromWire(const wire::InteractionPage& in, const std::string& field,
                 Page<Interaction>* out);
 

@@ -13,8 +13,8 @@ namespace protocol {
 
 Offset<wire::HistoryQuery> ToWire(Builder& b, const HistoryQuery& q) {
   auto cursor = String(b, q.cursor);
-  return wire::CreateHistoryQuery(b, q.customer_id, q.from_ms, q.to_ms,
-                                  q.limit, cursor);
+  return wire::CreateHistoryQuery(b, q.customer_id, q.from_ms, q.to_ms, q.limit,
+                                  cursor);
 }
 
 Status FromWire(const wire::HistoryQuery& in, const std::string&,
@@ -92,9 +92,9 @@ Status FromWire(const wire::CustomerQuery& in, const std::string&,
 
 Offset<wire::ChurnWatchQuery> ToWire(Builder& b, const ChurnWatchQuery& q) {
   auto tiers = EnumVector(b, q.tiers);
-  return wire::CreateChurnWatchQuery(
-      b, q.as_of_ms, tiers, q.inactive_days, q.channel_id.has_value(),
-      q.channel_id.value_or(0), q.limit);
+  return wire::CreateChurnWatchQuery(b, q.as_of_ms, tiers, q.inactive_days,
+                                     q.channel_id.has_value(),
+                                     q.channel_id.value_or(0), q.limit);
 }
 
 Status FromWire(const wire::ChurnWatchQuery& in, const std::string&,
@@ -187,15 +187,15 @@ struct EventToWire {
                 wire::CreateOrderRefund(b, e.order_id, e.amount_minor).Union());
   }
   Offset<wire::Event> operator()(const InteractionResolution& e) {
-    return Make(wire::EventBody::InteractionResolution,
-                wire::CreateInteractionResolution(b, e.interaction_id,
-                                                  e.resolved_at_ms)
-                    .Union());
+    return Make(
+        wire::EventBody::InteractionResolution,
+        wire::CreateInteractionResolution(b, e.interaction_id, e.resolved_at_ms)
+            .Union());
   }
   Offset<wire::Event> operator()(const LoyaltyRedemption& e) {
-    return Make(wire::EventBody::LoyaltyRedemption,
-                wire::CreateLoyaltyRedemption(b, e.customer_id, e.points)
-                    .Union());
+    return Make(
+        wire::EventBody::LoyaltyRedemption,
+        wire::CreateLoyaltyRedemption(b, e.customer_id, e.points).Union());
   }
 };
 

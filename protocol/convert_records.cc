@@ -51,9 +51,9 @@ Offset<flatbuffers::Vector<Offset<fb::Attribute>>> Attributes(
 
 // A map on the wire is a list of pairs: a key that repeats has no map
 // form, so it is refused rather than silently dropped.
-Status AttributesFromWire(
-    const flatbuffers::Vector<Offset<fb::Attribute>>* in,
-    const std::string& field, std::map<std::string, std::string>* out) {
+Status AttributesFromWire(const flatbuffers::Vector<Offset<fb::Attribute>>* in,
+                          const std::string& field,
+                          std::map<std::string, std::string>* out) {
   out->clear();
   if (in == nullptr) return Status::OK();
   for (flatbuffers::uoffset_t i = 0; i < in->size(); ++i) {
@@ -117,14 +117,12 @@ Offset<fb::Order> ToWire(Builder& b, const Order& o) {
   items.reserve(o.items.size());
   for (const LineItem& item : o.items) {
     auto sku = b.CreateString(item.sku);
-    items.push_back(fb::CreateLineItem(b, sku, item.quantity,
-                                       item.unit_price_minor,
-                                       item.amount_minor));
+    items.push_back(fb::CreateLineItem(
+        b, sku, item.quantity, item.unit_price_minor, item.amount_minor));
   }
   auto item_vec = b.CreateVector(items);
   return fb::CreateOrder(b, o.id, o.customer_id, o.channel_id, o.ts_ms,
-                         o.amount_minor, currency,
-                         static_cast<uint8_t>(o.kind),
+                         o.amount_minor, currency, static_cast<uint8_t>(o.kind),
                          static_cast<uint8_t>(o.status), o.refunded_minor,
                          item_vec);
 }
@@ -409,8 +407,8 @@ Status FromWire(const wire::CustomerPatch& in, const std::string& field,
   out->region = OptionalStr(in.region());
   if (in.has_gender()) out->gender = static_cast<Gender>(in.gender());
   out->birth_year = OptionalOf(in.has_birth_year(), in.birth_year());
-  out->acquisition_channel_id = OptionalOf(in.has_acquisition_channel_id(),
-                                           in.acquisition_channel_id());
+  out->acquisition_channel_id =
+      OptionalOf(in.has_acquisition_channel_id(), in.acquisition_channel_id());
   out->owner_channel_id =
       OptionalOf(in.has_owner_channel_id(), in.owner_channel_id());
   if (in.set_tags()) out->tags = Strings(in.tags());

@@ -29,8 +29,8 @@ Status TablesFrom(const flatbuffers::Vector<Offset<W>>* in,
   if (in == nullptr) return Status::OK();
   out->resize(in->size());
   for (flatbuffers::uoffset_t i = 0; i < in->size(); ++i) {
-    Status s =
-        FromWire(*in->Get(i), field + "[" + std::to_string(i) + "]", &(*out)[i]);
+    Status s = FromWire(*in->Get(i), field + "[" + std::to_string(i) + "]",
+                        &(*out)[i]);
     if (!s.ok()) return s;
   }
   return Status::OK();
@@ -83,8 +83,7 @@ Offset<wire::QueryPlan> ToWire(Builder& b, const QueryPlan& plan) {
                                plan.results, candidate_vec);
 }
 
-Status FromWire(const wire::QueryPlan& in, const std::string&,
-                QueryPlan* out) {
+Status FromWire(const wire::QueryPlan& in, const std::string&, QueryPlan* out) {
   *out = QueryPlan();
   out->index = Str(in.index());
   out->bounds = Str(in.bounds());
@@ -99,8 +98,8 @@ Status FromWire(const wire::QueryPlan& in, const std::string&,
   out->results = in.results();
   if (in.candidates() != nullptr) {
     for (const wire::PlanCandidate* c : *in.candidates()) {
-      out->candidates.push_back(
-          PlanCandidate{Str(c->index()), Str(c->bounds()), c->estimated_keys()});
+      out->candidates.push_back(PlanCandidate{Str(c->index()), Str(c->bounds()),
+                                              c->estimated_keys()});
     }
   }
   return Status::OK();
@@ -149,9 +148,9 @@ Offset<wire::TierSummaryResult> ToWire(Builder& b, const TierSummary& summary) {
         row.region.has_value(), region));
   }
   auto row_vec = b.CreateVector(rows);
-  return wire::CreateTierSummaryResult(
-      b, static_cast<uint8_t>(summary.by),
-      static_cast<uint8_t>(summary.split_by), summary.policy_version, row_vec);
+  return wire::CreateTierSummaryResult(b, static_cast<uint8_t>(summary.by),
+                                       static_cast<uint8_t>(summary.split_by),
+                                       summary.policy_version, row_vec);
 }
 
 Status FromWire(const wire::TierSummaryResult& in, const std::string&,

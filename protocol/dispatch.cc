@@ -94,9 +94,9 @@ Frame Dispatch(Store& store, const wire::Request& request,
   }
   // The verifier lets a member's tag through without its table.
   if (request.op() == nullptr) {
-    return EncodeError(id, Status::InvalidArgument(
-                               std::string(info.name) +
-                               ": missing its request table (op)"));
+    return EncodeError(
+        id, Status::InvalidArgument(std::string(info.name) +
+                                    ": missing its request table (op)"));
   }
   // No exception crosses the protocol: one that escapes the Store (an
   // allocation failure) fails this request alone.
@@ -106,8 +106,8 @@ Frame Dispatch(Store& store, const wire::Request& request,
     return EncodeError(
         id, Status::Internal(std::string(info.name) + ": " + e.what()));
   } catch (...) {
-    return EncodeError(id, Status::Internal(std::string(info.name) +
-                                            ": unknown exception"));
+    return EncodeError(
+        id, Status::Internal(std::string(info.name) + ": unknown exception"));
   }
 }
 

@@ -44,8 +44,7 @@ Status Required(const W* table, const std::string& field, T* out) {
 // its maximum) is left for the engine to name.
 uint32_t Lowered(uint32_t limit, uint32_t engine_max,
                  const DispatchOptions& options) {
-  if (options.max_rows > 0 && limit > options.max_rows &&
-      limit <= engine_max) {
+  if (options.max_rows > 0 && limit > options.max_rows && limit <= engine_max) {
     return options.max_rows;
   }
   return limit;
@@ -64,8 +63,7 @@ Frame PutChannel(Store& store, uint64_t id, const wire::Request& request,
 
 Frame GetChannel(Store& store, uint64_t id, const wire::Request& request,
                  const DispatchOptions&) {
-  return Answer(id,
-                store.GetChannel(request.op_as_GetChannel()->channel_id()));
+  return Answer(id, store.GetChannel(request.op_as_GetChannel()->channel_id()));
 }
 
 Frame ListChannels(Store& store, uint64_t id, const wire::Request&,
@@ -99,22 +97,20 @@ Frame GetCustomer(Store& store, uint64_t id, const wire::Request& request,
                 store.GetCustomer(request.op_as_GetCustomer()->customer_id()));
 }
 
-Frame GetCustomerByCode(Store& store, uint64_t id,
-                        const wire::Request& request, const DispatchOptions&) {
+Frame GetCustomerByCode(Store& store, uint64_t id, const wire::Request& request,
+                        const DispatchOptions&) {
   return Answer(id, store.GetCustomerByCode(
                         Str(request.op_as_GetCustomerByCode()->code())));
 }
 
 Frame GetCustomerByEmail(Store& store, uint64_t id,
-                         const wire::Request& request,
-                         const DispatchOptions&) {
+                         const wire::Request& request, const DispatchOptions&) {
   return Answer(id, store.GetCustomerByEmail(
                         Str(request.op_as_GetCustomerByEmail()->email())));
 }
 
 Frame GetCustomerByPhone(Store& store, uint64_t id,
-                         const wire::Request& request,
-                         const DispatchOptions&) {
+                         const wire::Request& request, const DispatchOptions&) {
   return Answer(id, store.GetCustomerByPhone(
                         Str(request.op_as_GetCustomerByPhone()->phone())));
 }
@@ -124,17 +120,18 @@ Frame GetCustomerByPhone(Store& store, uint64_t id,
 Frame RecordOrder(Store& store, uint64_t id, const wire::Request& request,
                   const DispatchOptions&) {
   Order order;
-  Status s =
-      Required(request.op_as_RecordOrder()->order(), "RecordOrder.order", &order);
+  Status s = Required(request.op_as_RecordOrder()->order(), "RecordOrder.order",
+                      &order);
   if (!s.ok()) return EncodeError(id, s);
   return Answer(id, store.RecordOrder(order));
 }
 
-Frame UpdateOrderStatus(Store& store, uint64_t id,
-                        const wire::Request& request, const DispatchOptions&) {
+Frame UpdateOrderStatus(Store& store, uint64_t id, const wire::Request& request,
+                        const DispatchOptions&) {
   const wire::UpdateOrderStatus* op = request.op_as_UpdateOrderStatus();
-  return Answer(id, store.UpdateOrderStatus(
-                        op->order_id(), static_cast<OrderStatus>(op->status())));
+  return Answer(
+      id, store.UpdateOrderStatus(op->order_id(),
+                                  static_cast<OrderStatus>(op->status())));
 }
 
 Frame RefundOrder(Store& store, uint64_t id, const wire::Request& request,
@@ -160,8 +157,8 @@ Frame ListOrders(Store& store, uint64_t id, const wire::Request& request,
 
 // --- Interactions and loyalty --------------------------------------------
 
-Frame RecordInteraction(Store& store, uint64_t id,
-                        const wire::Request& request, const DispatchOptions&) {
+Frame RecordInteraction(Store& store, uint64_t id, const wire::Request& request,
+                        const DispatchOptions&) {
   Interaction interaction;
   Status s = Required(request.op_as_RecordInteraction()->interaction(),
                       "RecordInteraction.interaction", &interaction);
@@ -170,11 +167,10 @@ Frame RecordInteraction(Store& store, uint64_t id,
 }
 
 Frame ResolveInteraction(Store& store, uint64_t id,
-                         const wire::Request& request,
-                         const DispatchOptions&) {
+                         const wire::Request& request, const DispatchOptions&) {
   const wire::ResolveInteraction* op = request.op_as_ResolveInteraction();
-  return Answer(id, store.ResolveInteraction(op->interaction_id(),
-                                             op->resolved_at_ms()));
+  return Answer(
+      id, store.ResolveInteraction(op->interaction_id(), op->resolved_at_ms()));
 }
 
 Frame GetInteraction(Store& store, uint64_t id, const wire::Request& request,
@@ -209,17 +205,17 @@ Frame ApplyBatch(Store& store, uint64_t id, const wire::Request& request,
   // Counted before anything is decoded: an oversized batch costs no more
   // than its verification.
   if (n > options.max_batch_events) {
-    return EncodeError(id, Status::ResourceExhausted(
-                               "ApplyBatch of " + std::to_string(n) +
-                               " events is over the limit of " +
-                               std::to_string(options.max_batch_events) +
-                               " (max_batch_events)"));
+    return EncodeError(
+        id, Status::ResourceExhausted("ApplyBatch of " + std::to_string(n) +
+                                      " events is over the limit of " +
+                                      std::to_string(options.max_batch_events) +
+                                      " (max_batch_events)"));
   }
   std::vector<Event> decoded(n);
   for (size_t i = 0; i < n; ++i) {
-    Status s = FromWire(*events->Get(static_cast<flatbuffers::uoffset_t>(i)),
-                        "ApplyBatch.events[" + std::to_string(i) + "]",
-                        &decoded[i]);
+    Status s =
+        FromWire(*events->Get(static_cast<flatbuffers::uoffset_t>(i)),
+                 "ApplyBatch.events[" + std::to_string(i) + "]", &decoded[i]);
     if (!s.ok()) return EncodeError(id, s);
   }
   BatchStatuses batch;
@@ -238,8 +234,8 @@ Frame GetPolicy(Store& store, uint64_t id, const wire::Request&,
 Frame SetPolicy(Store& store, uint64_t id, const wire::Request& request,
                 const DispatchOptions&) {
   TierPolicy policy;
-  Status s =
-      Required(request.op_as_SetPolicy()->policy(), "SetPolicy.policy", &policy);
+  Status s = Required(request.op_as_SetPolicy()->policy(), "SetPolicy.policy",
+                      &policy);
   if (!s.ok()) return EncodeError(id, s);
   // Progress has no wire form: the answer comes when the rescore is done.
   return Answer(id, store.SetPolicy(policy, nullptr));

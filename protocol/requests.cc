@@ -77,9 +77,9 @@ Frame EncodeRecordOrder(const Order& order) {
 
 Frame EncodeUpdateOrderStatus(uint64_t order_id, OrderStatus status) {
   Builder b(64);
-  return FinishRequest(b, wire::Op::UpdateOrderStatus,
-                       wire::CreateUpdateOrderStatus(
-                           b, order_id, static_cast<uint8_t>(status)));
+  return FinishRequest(
+      b, wire::Op::UpdateOrderStatus,
+      wire::CreateUpdateOrderStatus(b, order_id, static_cast<uint8_t>(status)));
 }
 
 Frame EncodeRefundOrder(uint64_t order_id, int64_t amount_minor) {
@@ -224,8 +224,7 @@ Status Unreadable(const Status& s) {
 
 // Reads result member `R` (fetched by `get`) into *out with FromWire.
 template <typename R, typename T, typename Get>
-Status Read(const wire::Response& response, const char* name, Get get,
-            T* out) {
+Status Read(const wire::Response& response, const char* name, Get get, T* out) {
   Status status = ResponseStatus(response);
   if (!status.ok()) return status;
   const R* result = get(response);
@@ -252,8 +251,8 @@ Status DecodeResult(const wire::Response& response, std::vector<Channel>* out) {
   if (r->channels() == nullptr) return Status::OK();
   out->resize(r->channels()->size());
   for (flatbuffers::uoffset_t i = 0; i < r->channels()->size(); ++i) {
-    Status s = FromWire(*r->channels()->Get(i), "ChannelList.channels",
-                        &(*out)[i]);
+    Status s =
+        FromWire(*r->channels()->Get(i), "ChannelList.channels", &(*out)[i]);
     if (!s.ok()) return Unreadable(s);
   }
   return Status::OK();
@@ -325,8 +324,7 @@ Status DecodeResult(const wire::Response& response, TierPolicy* out) {
 Status DecodeResult(const wire::Response& response, RescoreReport* out) {
   return Read<wire::RescoreResult>(
       response, "RescoreResult",
-      [](const wire::Response& r) { return r.result_as_RescoreResult(); },
-      out);
+      [](const wire::Response& r) { return r.result_as_RescoreResult(); }, out);
 }
 
 Status DecodeResult(const wire::Response& response, CustomerPage* out) {

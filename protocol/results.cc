@@ -102,8 +102,7 @@ Frame EncodeResult(uint64_t id, const ChannelReport& report) {
 
 Frame EncodeResult(uint64_t id, const CustomerView& view) {
   Builder b(4096);
-  return FinishResult(b, id, wire::Result::CustomerViewResult,
-                      ToWire(b, view));
+  return FinishResult(b, id, wire::Result::CustomerViewResult, ToWire(b, view));
 }
 
 }  // namespace protocol

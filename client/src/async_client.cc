@@ -50,8 +50,8 @@ void Call(client::Transport& transport, protocol::Frame request,
                  [done = std::move(done)](Result<protocol::Frame> response) {
                    if (!response.ok()) return done(response.status());
                    T value{};
-                   Status s = protocol::DecodeResult(ResponseOf(*response),
-                                                     &value);
+                   Status s =
+                       protocol::DecodeResult(ResponseOf(*response), &value);
                    if (!s.ok()) return done(std::move(s));
                    done(std::move(value));
                  });
@@ -106,14 +106,12 @@ void AsyncClient::GetCustomerByCode(const std::string& code,
 
 void AsyncClient::GetCustomerByEmail(const std::string& email,
                                      Callback<CustomerRecord> done) {
-  Call(*transport_, protocol::EncodeGetCustomerByEmail(email),
-       std::move(done));
+  Call(*transport_, protocol::EncodeGetCustomerByEmail(email), std::move(done));
 }
 
 void AsyncClient::GetCustomerByPhone(const std::string& phone,
                                      Callback<CustomerRecord> done) {
-  Call(*transport_, protocol::EncodeGetCustomerByPhone(phone),
-       std::move(done));
+  Call(*transport_, protocol::EncodeGetCustomerByPhone(phone), std::move(done));
 }
 
 void AsyncClient::RecordOrder(const Order& order, StatusCallback done) {

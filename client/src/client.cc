@@ -136,8 +136,8 @@ Status Client::RedeemLoyaltyPoints(uint64_t customer_id, int64_t points) {
 Status Client::ApplyBatch(const std::vector<Event>& events,
                           std::vector<Status>* statuses,
                           std::vector<uint64_t>* ids) {
-  Result<BatchOutcome> outcome = Await<BatchOutcome>(
-      [&](auto done) { async_->ApplyBatch(events, done); });
+  Result<BatchOutcome> outcome =
+      Await<BatchOutcome>([&](auto done) { async_->ApplyBatch(events, done); });
   if (!outcome.ok()) return outcome.status();
   if (statuses != nullptr) *statuses = std::move(outcome->statuses);
   if (ids != nullptr) *ids = std::move(outcome->ids);
@@ -161,15 +161,15 @@ void ReportEnd(const ProgressFn& progress,
 
 Result<RescoreReport> Client::SetPolicy(const TierPolicy& policy,
                                         const ProgressFn& progress) {
-  Result<RescoreReport> report = Await<RescoreReport>(
-      [&](auto done) { async_->SetPolicy(policy, done); });
+  Result<RescoreReport> report =
+      Await<RescoreReport>([&](auto done) { async_->SetPolicy(policy, done); });
   ReportEnd(progress, report);
   return report;
 }
 
 Result<RescoreReport> Client::Rescore(const RescoreOptions& options) {
-  Result<RescoreReport> report = Await<RescoreReport>(
-      [&](auto done) { async_->Rescore(options, done); });
+  Result<RescoreReport> report =
+      Await<RescoreReport>([&](auto done) { async_->Rescore(options, done); });
   ReportEnd(options.progress, report);
   return report;
 }

@@ -3,6 +3,8 @@
 // hold is refused naming the field, and Dispatch answers absent tables,
 // unknown and session operations, oversized batches and large limits as
 // docs/PROTOCOL.md says, without crashing.
+#include "protocol/convert.h"
+
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -16,7 +18,6 @@
 
 #include "custdb/client.h"
 #include "custdb/engine.h"
-#include "protocol/convert.h"
 #include "protocol/dispatch.h"
 #include "protocol/frame.h"
 #include "protocol/requests.h"
@@ -40,13 +41,17 @@ constexpr int64_t kI64Max = std::numeric_limits<int64_t>::max();
 class Edges {
  public:
   explicit Edges(uint64_t seed) : rng_(seed) {}
-  uint64_t Id() { return Pick<uint64_t>({0, 1, 12347, kMaxId, kMaxId + 1, kU64Max}); }
+  uint64_t Id() {
+    return Pick<uint64_t>({0, 1, 12347, kMaxId, kMaxId + 1, kU64Max});
+  }
   int64_t I64() { return Pick<int64_t>({kI64Min, -1, 0, 1, -5, kI64Max}); }
   int32_t I32() {
     return Pick<int32_t>({std::numeric_limits<int32_t>::min(), -1, 0, 5,
                           std::numeric_limits<int32_t>::max()});
   }
-  uint32_t U32() { return Pick<uint32_t>({0, 1, 100, 10000, 10001, 4000000000u}); }
+  uint32_t U32() {
+    return Pick<uint32_t>({0, 1, 100, 10000, 10001, 4000000000u});
+  }
   // Known numbers and ones outside every enumeration.
   uint8_t EnumNumber() { return Pick<uint8_t>({0, 1, 2, 3, 5, 9, 200, 255}); }
   template <typename E>
@@ -56,8 +61,9 @@ class Edges {
   bool Bool() { return Pick<bool>({false, true}); }
   double Double() { return Pick<double>({0.0, -1.5, 1e300, 0.1}); }
   std::string Text() {
-    return Pick<std::string>({"", "x", std::string("a\0b", 3), "\xc3\xa9t\xc3\xa9",
-                              std::string(5000, 'z'), " padded "});
+    return Pick<std::string>({"", "x", std::string("a\0b", 3),
+                              "\xc3\xa9t\xc3\xa9", std::string(5000, 'z'),
+                              " padded "});
   }
   template <typename T>
   std::optional<T> Maybe(T value) {
@@ -365,7 +371,8 @@ TEST(ConvertTest, QueriesRoundTripWithEdgeValues) {
     EXPECT_EQ(Fields(RoundTrip<wire::HistoryQuery>(h)), Fields(h));
 
     CustomerQuery q;
-    for (size_t i = e.Count(); i > 0; --i) q.tiers.push_back(e.Enum<ValueTier>());
+    for (size_t i = e.Count(); i > 0; --i)
+      q.tiers.push_back(e.Enum<ValueTier>());
     for (size_t i = e.Count(); i > 0; --i) q.segments.push_back(e.Text());
     for (size_t i = e.Count(); i > 0; --i) {
       q.stages.push_back(e.Enum<LifecycleStage>());
@@ -386,7 +393,8 @@ TEST(ConvertTest, QueriesRoundTripWithEdgeValues) {
 
     ChurnWatchQuery c;
     c.as_of_ms = e.I64();
-    for (size_t i = e.Count(); i > 0; --i) c.tiers.push_back(e.Enum<ValueTier>());
+    for (size_t i = e.Count(); i > 0; --i)
+      c.tiers.push_back(e.Enum<ValueTier>());
     c.inactive_days = e.I64();
     c.channel_id = e.Maybe(e.Id());
     c.limit = e.U32();
@@ -456,7 +464,8 @@ TEST(ConvertTest, ResultsRoundTripWithEdgeValues) {
     SCOPED_TRACE("seed " + std::to_string(seed));
     Edges e(seed);
     Page<Order> orders;
-    for (size_t i = e.Count(); i > 0; --i) orders.items.push_back(RandomOrder(e));
+    for (size_t i = e.Count(); i > 0; --i)
+      orders.items.push_back(RandomOrder(e));
     orders.next_cursor = e.Text();
     Page<Order> orders_back = RoundTrip<wire::OrderPage>(orders);
     ASSERT_EQ(orders_back.items.size(), orders.items.size());
@@ -466,7 +475,8 @@ TEST(ConvertTest, ResultsRoundTripWithEdgeValues) {
     EXPECT_EQ(orders_back.next_cursor, orders.next_cursor);
 
     CustomerPage page;
-    for (size_t i = e.Count(); i > 0; --i) page.customers.push_back(RandomRecord(e));
+    for (size_t i = e.Count(); i > 0; --i)
+      page.customers.push_back(RandomRecord(e));
     page.next_cursor = e.Text();
     page.plan.index = e.Text();
     page.plan.bounds = e.Text();
@@ -500,8 +510,8 @@ TEST(ConvertTest, ResultsRoundTripWithEdgeValues) {
     summary.by = e.Enum<SummaryGroup>();
     summary.split_by = e.Enum<SummarySplit>();
     summary.policy_version = e.I64();
-    summary.rows.push_back({e.Text(), e.I64(), e.I64(), e.Maybe(e.Id()),
-                            e.Maybe(e.Text())});
+    summary.rows.push_back(
+        {e.Text(), e.I64(), e.I64(), e.Maybe(e.Id()), e.Maybe(e.Text())});
     summary.rows.push_back({"", 0, 0, uint64_t{0}, std::string()});
     TierSummary summary_back = RoundTrip<wire::TierSummaryResult>(summary);
     EXPECT_EQ(std::tie(summary_back.by, summary_back.split_by,
@@ -539,19 +549,18 @@ TEST(ConvertTest, ResultsRoundTripWithEdgeValues) {
     ChannelReport report_back = RoundTrip<wire::ChannelReportResult>(report);
     ASSERT_EQ(report_back.rows.size(), 2u);
     const ChannelReportRow& r = report_back.rows[0];
-    EXPECT_EQ(std::tie(r.channel_id, r.day_ms, r.revenue_minor, r.orders,
-                       r.buying_customers, r.new_customers, r.repeat_customers,
-                       r.repeat_customer_rate, r.interactions,
-                       r.complaints_opened, r.complaints_resolved,
-                       r.median_resolve_ms, r.avg_satisfaction, r.nps,
-                       r.cross_channel_in, r.cross_channel_out),
-              std::tie(row.channel_id, row.day_ms, row.revenue_minor,
-                       row.orders, row.buying_customers, row.new_customers,
-                       row.repeat_customers, row.repeat_customer_rate,
-                       row.interactions, row.complaints_opened,
-                       row.complaints_resolved, row.median_resolve_ms,
-                       row.avg_satisfaction, row.nps, row.cross_channel_in,
-                       row.cross_channel_out));
+    EXPECT_EQ(
+        std::tie(r.channel_id, r.day_ms, r.revenue_minor, r.orders,
+                 r.buying_customers, r.new_customers, r.repeat_customers,
+                 r.repeat_customer_rate, r.interactions, r.complaints_opened,
+                 r.complaints_resolved, r.median_resolve_ms, r.avg_satisfaction,
+                 r.nps, r.cross_channel_in, r.cross_channel_out),
+        std::tie(row.channel_id, row.day_ms, row.revenue_minor, row.orders,
+                 row.buying_customers, row.new_customers, row.repeat_customers,
+                 row.repeat_customer_rate, row.interactions,
+                 row.complaints_opened, row.complaints_resolved,
+                 row.median_resolve_ms, row.avg_satisfaction, row.nps,
+                 row.cross_channel_in, row.cross_channel_out));
 
     CustomerView view;
     view.customer = RandomRecord(e);
@@ -560,7 +569,8 @@ TEST(ConvertTest, ResultsRoundTripWithEdgeValues) {
     CustomerView view_back = RoundTrip<wire::CustomerViewResult>(view);
     ExpectSame(view_back.customer, view.customer);
     ASSERT_EQ(view_back.recent_orders.size(), 1u);
-    EXPECT_EQ(Fields(view_back.recent_orders[0]), Fields(view.recent_orders[0]));
+    EXPECT_EQ(Fields(view_back.recent_orders[0]),
+              Fields(view.recent_orders[0]));
     ASSERT_EQ(view_back.recent_interactions.size(), 2u);
     EXPECT_EQ(Fields(view_back.recent_interactions[1]),
               Fields(view.recent_interactions[1]));
@@ -656,7 +666,8 @@ TEST(ConvertTest, EventWithoutBodyOrWithUnknownBodyIsRefused) {
   s = protocol::FromWire(
       *flatbuffers::GetRoot<wire::Event>(u.GetBufferPointer()),
       "ApplyBatch.events[0]", &out);
-  EXPECT_EQ(s.message(), "ApplyBatch.events[0]: unknown event body 42 (body_type)");
+  EXPECT_EQ(s.message(),
+            "ApplyBatch.events[0]: unknown event body 42 (body_type)");
 
   Builder t;  // a known tag without its table
   t.Finish(wire::CreateEvent(t, wire::EventBody::OrderRefund));
@@ -676,8 +687,8 @@ const wire::Response& RootOf(const Frame& frame) {
 
 TEST(ConvertTest, ErrorResponsesKeepCodeAndMessage) {
   for (int code : {1, 2, 7, 12, 13, 200}) {
-    Status sent(static_cast<StatusCode>(code), "field: value " +
-                                                   std::to_string(code));
+    Status sent(static_cast<StatusCode>(code),
+                "field: value " + std::to_string(code));
     Frame frame = protocol::EncodeError(9, sent);
     CustomerRecord record;
     Status got = protocol::DecodeResult(RootOf(frame), &record);
@@ -741,8 +752,8 @@ class DispatchTest : public ::testing::Test {
 
 TEST_F(DispatchTest, AbsentTableIsMissingNamingIt) {
   Builder b;
-  Status s = Run(Request(b, wire::Op::CreateCustomer,
-                         wire::CreateCreateCustomer(b)));
+  Status s =
+      Run(Request(b, wire::Op::CreateCustomer, wire::CreateCreateCustomer(b)));
   EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(s.message(), "CreateCustomer.customer: missing");
 
@@ -838,10 +849,10 @@ TEST_F(DispatchTest, LimitAboveMaxRowsIsLoweredAndTheCursorPagesTheRest) {
   ASSERT_TRUE(engine_->CreateCustomer(c).ok());
   for (uint64_t id = 1; id <= 5; ++id) {
     ASSERT_TRUE(engine_->PutChannel(MakeChannel(1, "web")).ok());
-    ASSERT_TRUE(engine_
-                    ->RecordOrder(test::NewOrder(id, 5, 1,
-                                                 test::DaysAgo(10 + id), 100))
-                    .ok());
+    ASSERT_TRUE(
+        engine_
+            ->RecordOrder(test::NewOrder(id, 5, 1, test::DaysAgo(10 + id), 100))
+            .ok());
   }
   protocol::DispatchOptions options;
   options.max_rows = 2;
@@ -897,8 +908,8 @@ class WireAgainstEngineTest : public ::testing::Test {
   void ExpectSameStatus(const std::string& what, Call call) {
     Status a = call(static_cast<Store&>(*direct_));
     Status b = call(static_cast<Store&>(*client_));
-    EXPECT_EQ(a.code(), b.code()) << what << ": " << a.ToString() << " vs "
-                                  << b.ToString();
+    EXPECT_EQ(a.code(), b.code())
+        << what << ": " << a.ToString() << " vs " << b.ToString();
     EXPECT_EQ(a.message(), b.message()) << what;
   }
 
@@ -911,9 +922,8 @@ class WireAgainstEngineTest : public ::testing::Test {
 TEST_F(WireAgainstEngineTest, EdgeIdsAndBadValuesGetTheEnginesErrors) {
   for (uint64_t id : {uint64_t{0}, kMaxId, kMaxId + 1, kU64Max}) {
     const std::string at = " id " + std::to_string(id);
-    ExpectSameStatus("GetCustomer" + at, [&](Store& s) {
-      return s.GetCustomer(id).status();
-    });
+    ExpectSameStatus("GetCustomer" + at,
+                     [&](Store& s) { return s.GetCustomer(id).status(); });
     ExpectSameStatus("GetChannel" + at,
                      [&](Store& s) { return s.GetChannel(id).status(); });
     ExpectSameStatus("GetOrder" + at,

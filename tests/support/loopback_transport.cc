@@ -73,10 +73,10 @@ Result<protocol::Frame> LoopbackTransport::Answer(protocol::Frame& request) {
   if (!verified.ok()) return verified.status();
   protocol::StampRequestId(&request, id);
   const wire::Request& root = **verified;
-  protocol::Frame answer = protocol::DescribeOp(root.op_type()).session_op &&
-                                   engine_ != nullptr
-                               ? Session(root)
-                               : protocol::Dispatch(*store_, root, options_);
+  protocol::Frame answer =
+      protocol::DescribeOp(root.op_type()).session_op && engine_ != nullptr
+          ? Session(root)
+          : protocol::Dispatch(*store_, root, options_);
   Result<const wire::Response*> response = protocol::VerifyResponse(answer);
   if (!response.ok()) {
     return Status::Internal("loopback: " + response.status().message());
