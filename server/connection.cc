@@ -165,7 +165,10 @@ void Connection::Pump() {
 
 void Connection::Parse() {
   bool waiting_for_bytes = false;
-  while (!close_after_write_ && InFlight() < config_.max_in_flight) {
+  // Parsing stops at the limits too, not only reading: one read may hold
+  // hundreds of small requests, whose answers would pass max_output_bytes.
+  while (!close_after_write_ && InFlight() < config_.max_in_flight &&
+         output_bytes_ < config_.max_output_bytes) {
     if (!big_.empty()) {
       if (big_have_ < big_.size()) {
         waiting_for_bytes = true;
@@ -270,7 +273,8 @@ void Connection::EnqueueFatal(Status why) {
 }
 
 void Connection::ProcessQueue() {
-  while (!closed_ && !running_ && !close_after_write_ && !queue_.empty()) {
+  while (!closed_ && !running_ && !close_after_write_ && !queue_.empty() &&
+         output_bytes_ < config_.max_output_bytes) {
     Item item = std::move(queue_.front());
     queue_.pop_front();
     if (!item.fatal.ok()) {
