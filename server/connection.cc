@@ -323,19 +323,22 @@ void Connection::RunLong(Item item, const wire::Request& request) {
   auto frame = std::make_shared<Frame>(std::move(item.frame));
   const Clock::time_point read_at = item.read_at;
   auto self = shared_from_this();
+  auto response = std::make_shared<Frame>();
   Status submitted = context_->workers()->Submit(
       protocol::DescribeOp(op).name,
-      [self, frame, op, read_at] {
+      [self, frame, response] {
         const auto* r =
             flatbuffers::GetSizePrefixedRoot<wire::Request>(frame->data());
-        auto response = std::make_shared<Frame>(self->handler_.Execute(*r));
+        *response = self->handler_.Execute(*r);
+      },
+      [self, response, op, read_at] {
         asio::post(self->strand_, [self, response, op, read_at] {
           self->OnLongDone(response, op, read_at);
         });
       },
-      [self, id, op, read_at] {
-        auto response = std::make_shared<Frame>(protocol::EncodeError(
-            id, Status::Unavailable("server is shutting down")));
+      [self, response, id, op, read_at] {
+        *response = protocol::EncodeError(
+            id, Status::Unavailable("server is shutting down"));
         asio::post(self->strand_, [self, response, op, read_at] {
           self->OnLongDone(response, op, read_at);
         });

@@ -251,7 +251,7 @@ void Server::Impl::RunTimedRescore() {
                         report.status().ToString());
         }
       },
-      nullptr);
+      nullptr, nullptr);
   if (!submitted.ok()) {
     spdlog::info("timed rescore skipped: {}", submitted.message());
   }

@@ -17,6 +17,7 @@ WorkerPool::WorkerPool(int threads, size_t queue_limit)
 WorkerPool::~WorkerPool() { Shutdown(); }
 
 Status WorkerPool::Submit(const std::string& kind, std::function<void()> run,
+                          std::function<void()> done,
                           std::function<void()> cancel) {
   std::lock_guard<std::mutex> lock(mu_);
   if (stopping_) return Status::Unavailable("server is shutting down");
@@ -28,7 +29,7 @@ Status WorkerPool::Submit(const std::string& kind, std::function<void()> run,
                         std::to_string(queue_limit_) + ")");
   }
   kinds_.insert(kind);
-  queue_.push_back(Job{kind, std::move(run), std::move(cancel)});
+  queue_.push_back(Job{kind, std::move(run), std::move(done), std::move(cancel)});
   wake_.notify_one();
   return Status::OK();
 }
@@ -43,10 +44,13 @@ void WorkerPool::Loop() {
     ++running_;
     lock.unlock();
     job.run();
-    job.run = nullptr;  // its captures go before the next job starts
     lock.lock();
     --running_;
     kinds_.erase(kinds_.find(job.kind));
+    lock.unlock();
+    if (job.done) job.done();
+    job = Job();  // its captures go before the next job starts
+    lock.lock();
   }
 }
 

@@ -29,17 +29,19 @@ class WorkerPool {
   WorkerPool(const WorkerPool&) = delete;
   WorkerPool& operator=(const WorkerPool&) = delete;
 
-  // Queues `run` under `kind` (the operation's name, "Rescore"). Exactly
-  // one of `run` (on a worker thread) or `cancel` (on the thread calling
-  // Shutdown, for a job that never started) is called, unless Submit
-  // fails, when neither is. kBusy "<kind> is already running" while a job
+  // Queues `run` under `kind` (the operation's name, "Rescore"). Either
+  // `run` and then `done` (both on a worker thread; `done` after the kind
+  // is free again, so whoever `done` tells may submit the next one at
+  // once) or `cancel` (on the thread calling CancelQueued, for a job that
+  // never started) is called, unless Submit fails, when none is; `done`
+  // and `cancel` may be empty. kBusy "<kind> is already running" while a job
   // of the same kind is queued or running (Kvrocks' "already compacting"
   // guard: a second compaction or rescore would only repeat the first);
   // kBusy "worker queue is full (worker_queue N)" when the queue holds
   // queue_limit jobs; kUnavailable "server is shutting down" after
   // Shutdown began. Safe from any thread.
   Status Submit(const std::string& kind, std::function<void()> run,
-                std::function<void()> cancel);
+                std::function<void()> done, std::function<void()> cancel);
 
   // Stops taking jobs and calls `cancel` of every job still queued; the
   // running ones go on. Shutdown's first half, for the start of a drain.
@@ -57,6 +59,7 @@ class WorkerPool {
   struct Job {
     std::string kind;
     std::function<void()> run;
+    std::function<void()> done;
     std::function<void()> cancel;
   };
 
