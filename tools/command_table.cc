@@ -8,6 +8,10 @@ namespace tools {
 const std::vector<CommandRow>& CommandTable() {
   // Never destroyed: a static the exit path need not run down.
   static const auto* const table = new std::vector<CommandRow>{
+      {"serve",
+       "Serve the database over TCP (docs/PROTOCOL.md) until SIGINT or "
+       "SIGTERM; see docs/OPERATIONS.md",
+       Needs::kEngine, Access::kReadWrite, MakeServeCommand},
       {"import",
        "Import CSV files (custdb formats or UCI Online Retail, plain or "
        ".gz); see docs/IMPORT.md",
