@@ -96,6 +96,7 @@ std::unique_ptr<Command> MakeChurnCommand();
 std::unique_ptr<Command> MakeViewCommand();
 std::unique_ptr<Command> MakePolicyGetCommand();
 std::unique_ptr<Command> MakePolicySetCommand();
+std::unique_ptr<Command> MakeTokenAddCommand();
 
 }  // namespace tools
 }  // namespace custdb
