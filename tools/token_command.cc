@@ -37,13 +37,18 @@ class TokenAddCommand : public Command {
   void AddFlags(CLI::App& cmd) override {
     cmd.add_option("--tokens", tokens_,
                    "The tokens file (created, mode 0600, when absent)")
-        ->required();
-    cmd.add_option("--role", role_, "admin, writer or reader")->required();
+        ->required()
+        ->type_name("FILE");
+    cmd.add_option("--role", role_, "admin, writer or reader")
+        ->required()
+        ->type_name("ROLE");
     cmd.add_option("--channel", channel_,
-                   "Scope the token to this channel and its subtree");
+                   "Scope the token to this channel and its subtree")
+        ->type_name("ID");
     cmd.add_option("--name", name_,
                    "A name for the token, unique in the file (default: "
-                   "<role>[-ch<ID>]-<UTC time>)");
+                   "<role>[-ch<ID>]-<UTC time>)")
+        ->type_name("NAME");
   }
 
   int Check() override {
