@@ -53,6 +53,10 @@ const std::vector<CommandRow>& CommandTable() {
        "Store FILE (JSON, see docs/OPERATIONS.md) as the next policy "
        "version and re-derive every customer at the database time",
        Needs::kStore, Access::kReadWrite, MakePolicySetCommand},
+      {"token add",
+       "Make a random token for `custdb serve`, store its SHA-256 with a "
+       "role and scope in a tokens file, and print it once",
+       Needs::kNone, Access::kReadOnly, MakeTokenAddCommand},
   };
   return *table;
 }
@@ -61,6 +65,7 @@ const std::vector<CommandGroup>& CommandGroups() {
   static const auto* const groups = new std::vector<CommandGroup>{
       {"report", "Tier summaries and channel reports (from counters)"},
       {"policy", "Read or replace the tier policy"},
+      {"token", "Manage the server's tokens file"},
   };
   return *groups;
 }

@@ -97,6 +97,7 @@ std::unique_ptr<Command> MakeViewCommand();
 std::unique_ptr<Command> MakePolicyGetCommand();
 std::unique_ptr<Command> MakePolicySetCommand();
 std::unique_ptr<Command> MakeServeCommand();
+std::unique_ptr<Command> MakeTokenAddCommand();
 
 }  // namespace tools
 }  // namespace custdb
