@@ -25,12 +25,13 @@ class IoThread {
  public:
   IoThread() : work_(asio::make_work_guard(io_)) {}
   ~IoThread() {
+    // While the thread still runs: the pool closes its sockets and timers
+    // on its strand, and if this was its last owner its destructor posts
+    // the rest there too. Then nothing is left to do and run() returns.
     if (pool_ != nullptr) pool_->Close();
+    pool_.reset();
     work_.reset();
     if (thread_.joinable()) thread_.join();
-    // The pool's last handlers ran or are destroyed with io_; the pool,
-    // if nothing else holds it, goes now, with no thread left to race.
-    pool_.reset();
   }
   IoThread(const IoThread&) = delete;
   IoThread& operator=(const IoThread&) = delete;

@@ -2,6 +2,7 @@
 #include "client/src/connection.h"
 
 #include <openssl/ssl.h>
+#include <openssl/x509_vfy.h>
 
 #include <algorithm>
 #include <boost/asio/connect.hpp>
@@ -9,7 +10,6 @@
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/ssl/error.hpp>
-#include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/asio/write.hpp>
 #include <cstring>
 #include <utility>
@@ -43,13 +43,18 @@ Connection::Connection(Strand strand, const ClientOptions& options,
     tls_ = std::make_unique<asio::ssl::stream<tcp::socket>>(strand_,
                                                             *tls_context_);
     tls_->set_verify_mode(asio::ssl::verify_peer);
-    // Checks the certificate names `host` (an IP address against the
-    // subjectAltName IPs, a name against the DNS names).
-    tls_->set_verify_callback(asio::ssl::host_name_verification(options.host));
+    // OpenSSL checks that the certificate names `host` (an address against
+    // its subjectAltName IPs, a name against its DNS names), so a mismatch
+    // is reported as such by SSL_get_verify_result.
+    SSL* ssl = tls_->native_handle();
     boost::system::error_code ec;
     asio::ip::make_address(options.host, ec);
-    if (ec) {  // SNI carries host names only, never an address
-      SSL_set_tlsext_host_name(tls_->native_handle(), options.host.c_str());
+    if (!ec) {
+      X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), options.host.c_str());
+    } else {
+      SSL_set1_host(ssl, options.host.c_str());
+      // SNI carries host names only, never an address.
+      SSL_set_tlsext_host_name(ssl, options.host.c_str());
     }
   }
 }
@@ -128,9 +133,13 @@ void Connection::OnConnected(const boost::system::error_code& ec) {
       [self](const boost::system::error_code& ec) {
         if (self->state_ == State::kClosed) return;
         if (ec) {
+          std::string why = ec.message();
+          long verify = SSL_get_verify_result(self->tls_->native_handle());
+          if (verify != X509_V_OK) {
+            why += std::string(": ") + X509_verify_cert_error_string(verify);
+          }
           self->Fail(Status::Unavailable(
-              "TLS handshake with " + self->peer_ + " failed: " +
-              ec.message() +
+              "TLS handshake with " + self->peer_ + " failed: " + why +
               " (does the server speak TLS, with a certificate for \"" +
               self->options_.host + "\" signed by tls_ca_file \"" +
               self->options_.tls_ca_file + "\"?)"));

@@ -2,6 +2,11 @@
 // connection leaves, reconnect with backoff.
 #include "client/src/connection_pool.h"
 
+#include <openssl/err.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
 #include <algorithm>
 #include <boost/asio/post.hpp>
 #include <chrono>
@@ -58,13 +63,20 @@ Result<std::shared_ptr<asio::ssl::context>> MakeTlsContext(
       asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
       asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
       asio::ssl::context::no_tlsv1_1);
+  std::ifstream readable(options.tls_ca_file);
+  if (!readable) {
+    return Status::InvalidArgument("tls_ca_file: \"" + options.tls_ca_file +
+                                   "\" cannot be read: " +
+                                   std::strerror(errno));
+  }
   boost::system::error_code ec;
   context->load_verify_file(options.tls_ca_file, ec);
   if (ec) {
-    return Status::InvalidArgument("tls_ca_file: \"" + options.tls_ca_file +
-                                   "\" cannot be loaded as PEM CA "
-                                   "certificates: " +
-                                   ec.message());
+    const char* reason = ERR_reason_error_string(ec.value());
+    return Status::InvalidArgument(
+        "tls_ca_file: \"" + options.tls_ca_file +
+        "\" holds no PEM CA certificate (" +
+        (reason != nullptr ? reason : ec.message().c_str()) + ")");
   }
   return context;
 }

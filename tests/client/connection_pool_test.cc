@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cstdio>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -110,6 +111,7 @@ class ConnectionPoolTest : public ::testing::Test {
     }
     PoolResult pool = future.get();
     if (pool.ok()) pools_.push_back(pool.value());
+    if (!pool.ok()) RecordProperty("start", pool.status().ToString());
     return pool;
   }
 
@@ -128,7 +130,9 @@ class ConnectionPoolTest : public ::testing::Test {
     return future.get();
   }
   static Status Ping(ConnectionPool& pool, bool is_write = false) {
-    return StatusOf(Call(pool, protocol::EncodePing(), is_write));
+    Status status = StatusOf(Call(pool, protocol::EncodePing(), is_write));
+    if (!status.ok()) RecordProperty("ping", status.ToString());
+    return status;
   }
 
   asio::io_context io_;
@@ -206,6 +210,20 @@ TEST_F(ConnectionPoolTest, BadOptionsAreRefusedByName) {
   ASSERT_FALSE(pool.ok());
   EXPECT_EQ(pool.status().code(), StatusCode::kInvalidArgument);
   EXPECT_TRUE(Contains(pool.status().message(), "tls_ca_file"));
+  EXPECT_TRUE(Contains(pool.status().message(), "cannot be read"));
+
+  test::TempDir dir;
+  std::string not_pem = dir.Sub("ca.pem");
+  FILE* file = std::fopen(not_pem.c_str(), "w");
+  ASSERT_NE(file, nullptr);
+  std::fputs("not a certificate\n", file);
+  std::fclose(file);
+  options.tls_ca_file = not_pem;
+  pool = StartPool(options);
+  ASSERT_FALSE(pool.ok());
+  EXPECT_EQ(pool.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_TRUE(Contains(pool.status().message(), "holds no PEM CA certificate"))
+      << pool.status().ToString();
 }
 
 // A socket that listens and never accepts: the kernel completes the TCP
@@ -561,6 +579,8 @@ TEST_F(ConnectionPoolTlsTest, WrongHostNameFails) {
   ASSERT_FALSE(pool.ok());
   EXPECT_EQ(pool.status().code(), StatusCode::kUnavailable);
   EXPECT_TRUE(Contains(pool.status().message(), "TLS handshake"))
+      << pool.status().ToString();
+  EXPECT_TRUE(Contains(pool.status().message(), "IP address mismatch"))
       << pool.status().ToString();
   EXPECT_EQ((*server)->hellos(), 0);
 }
