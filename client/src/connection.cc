@@ -88,12 +88,11 @@ void Connection::Start(HelloDone hello_done, Failed failed) {
   ArmDeadline(Clock::now() +
               std::chrono::milliseconds(options_.connect_timeout_ms));
   auto self = shared_from_this();
-  resolver_.async_resolve(
-      options_.host, std::to_string(options_.port),
-      [self](const boost::system::error_code& ec,
-             const tcp::resolver::results_type& results) {
-        self->OnResolved(ec, results);
-      });
+  resolver_.async_resolve(options_.host, std::to_string(options_.port),
+                          [self](const boost::system::error_code& ec,
+                                 const tcp::resolver::results_type& results) {
+                            self->OnResolved(ec, results);
+                          });
 }
 
 void Connection::OnResolved(const boost::system::error_code& ec,
@@ -106,11 +105,9 @@ void Connection::OnResolved(const boost::system::error_code& ec,
   }
   stage_ = "connecting";
   auto self = shared_from_this();
-  asio::async_connect(
-      Lowest(), results,
-      [self](const boost::system::error_code& ec, const tcp::endpoint&) {
-        self->OnConnected(ec);
-      });
+  asio::async_connect(Lowest(), results,
+                      [self](const boost::system::error_code& ec,
+                             const tcp::endpoint&) { self->OnConnected(ec); });
 }
 
 void Connection::OnConnected(const boost::system::error_code& ec) {
@@ -157,21 +154,21 @@ void Connection::SendHello() {
   ReadMore();
   auto self = shared_from_this();
   WithStream([&](auto& stream) {
-    asio::async_write(
-        stream, asio::buffer(hello_->data(), hello_->size()),
-        [self](const boost::system::error_code& ec, size_t) {
-          if (self->state_ == State::kClosed) return;
-          if (ec) self->Fail(self->IoError("sending Hello to", ec));
-        });
+    asio::async_write(stream, asio::buffer(hello_->data(), hello_->size()),
+                      [self](const boost::system::error_code& ec, size_t) {
+                        if (self->state_ == State::kClosed) return;
+                        if (ec)
+                          self->Fail(self->IoError("sending Hello to", ec));
+                      });
   });
 }
 
 void Connection::OnHelloResponse(protocol::Frame frame) {
   auto response = protocol::VerifyResponse(frame);
   if (!response.ok()) {
-    Fail(Status::Unavailable("the answer to Hello from " + peer_ +
-                             " is not a custdb response: " +
-                             response.status().message()));
+    Fail(Status::Unavailable(
+        "the answer to Hello from " + peer_ +
+        " is not a custdb response: " + response.status().message()));
     return;
   }
   uint64_t id = (*response)->header()->id();
@@ -236,9 +233,9 @@ void Connection::OnDeadline() {
     return;
   }
   Clock::time_point now = Clock::now();
-  Status timed_out = Status::Unavailable(
-      "request to " + peer_ + " timed out after " +
-      std::to_string(options_.request_timeout_ms) + " ms");
+  Status timed_out =
+      Status::Unavailable("request to " + peer_ + " timed out after " +
+                          std::to_string(options_.request_timeout_ms) + " ms");
   bool any = false;
   Clock::time_point next = Clock::time_point::max();
   for (size_t i = 0; i < pending_.size(); ++i) {
@@ -259,10 +256,9 @@ void Connection::OnDeadline() {
   // Responses come in order: the calls behind a stuck one would wait for
   // it. Fail the connection, so they go back to the pool and a fresh
   // connection replaces this one.
-  Fail(Status::Unavailable("connection to " + peer_ +
-                           " closed after a request timed out after " +
-                           std::to_string(options_.request_timeout_ms) +
-                           " ms"));
+  Fail(Status::Unavailable(
+      "connection to " + peer_ + " closed after a request timed out after " +
+      std::to_string(options_.request_timeout_ms) + " ms"));
 }
 
 void Connection::MaybeWrite() {
@@ -282,18 +278,17 @@ void Connection::MaybeWrite() {
   writing_ = true;
   auto self = shared_from_this();
   WithStream([&](auto& stream) {
-    asio::async_write(
-        stream, buffers,
-        [self, frames = std::move(frames)](const boost::system::error_code& ec,
-                                           size_t) {
-          self->writing_ = false;
-          if (self->state_ == State::kClosed) return;
-          if (ec) {
-            self->Fail(self->IoError("writing to", ec));
-            return;
-          }
-          self->MaybeWrite();
-        });
+    asio::async_write(stream, buffers,
+                      [self, frames = std::move(frames)](
+                          const boost::system::error_code& ec, size_t) {
+                        self->writing_ = false;
+                        if (self->state_ == State::kClosed) return;
+                        if (ec) {
+                          self->Fail(self->IoError("writing to", ec));
+                          return;
+                        }
+                        self->MaybeWrite();
+                      });
   });
 }
 
@@ -306,12 +301,10 @@ void Connection::ReadMore() {
   }
   auto self = shared_from_this();
   WithStream([&](auto& stream) {
-    stream.async_read_some(
-        asio::buffer(read_buf_.data() + read_end_,
-                     read_buf_.size() - read_end_),
-        [self](const boost::system::error_code& ec, size_t n) {
-          self->OnRead(ec, n);
-        });
+    stream.async_read_some(asio::buffer(read_buf_.data() + read_end_,
+                                        read_buf_.size() - read_end_),
+                           [self](const boost::system::error_code& ec,
+                                  size_t n) { self->OnRead(ec, n); });
   });
 }
 
@@ -346,10 +339,10 @@ bool Connection::ParseFrames() {
   while (read_end_ - read_begin_ >= protocol::kPrefixBytes) {
     uint32_t length = protocol::PayloadLength(read_buf_.data() + read_begin_);
     if (length > kMaxResponseBytes) {
-      Fail(Status::Unavailable(
-          "protocol error: a response frame of " + std::to_string(length) +
-          " bytes from " + peer_ + " is over the client's limit of " +
-          std::to_string(kMaxResponseBytes)));
+      Fail(Status::Unavailable("protocol error: a response frame of " +
+                               std::to_string(length) + " bytes from " + peer_ +
+                               " is over the client's limit of " +
+                               std::to_string(kMaxResponseBytes)));
       return false;
     }
     size_t total = protocol::kPrefixBytes + length;

@@ -4,13 +4,13 @@
 
 #include <openssl/err.h>
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
 #include <algorithm>
 #include <boost/asio/post.hpp>
+#include <cerrno>
 #include <chrono>
 #include <cstdint>
+#include <cstring>
+#include <fstream>
 #include <utility>
 
 namespace custdb {
@@ -21,8 +21,7 @@ namespace asio = boost::asio;
 namespace {
 
 Status CheckOptions(const ClientOptions& o) {
-  auto bad = [](const char* field, const std::string& value,
-                const char* why) {
+  auto bad = [](const char* field, const std::string& value, const char* why) {
     return Status::InvalidArgument(std::string(field) + ": " + value + " " +
                                    why);
   };
@@ -65,9 +64,9 @@ Result<std::shared_ptr<asio::ssl::context>> MakeTlsContext(
       asio::ssl::context::no_tlsv1_1);
   std::ifstream readable(options.tls_ca_file);
   if (!readable) {
-    return Status::InvalidArgument("tls_ca_file: \"" + options.tls_ca_file +
-                                   "\" cannot be read: " +
-                                   std::strerror(errno));
+    return Status::InvalidArgument(
+        "tls_ca_file: \"" + options.tls_ca_file +
+        "\" cannot be read: " + std::strerror(errno));
   }
   boost::system::error_code ec;
   context->load_verify_file(options.tls_ca_file, ec);
@@ -99,8 +98,8 @@ ConnectionPool::ConnectionPool(asio::io_context& io,
 ConnectionPool::~ConnectionPool() {
   // Handlers of the connections and timers run on the strand, maybe on
   // another thread right now: close them there.
-  auto slots = std::make_shared<std::vector<std::unique_ptr<Slot>>>(
-      std::move(slots_));
+  auto slots =
+      std::make_shared<std::vector<std::unique_ptr<Slot>>>(std::move(slots_));
   asio::post(strand_, [slots] {
     for (auto& slot : *slots) {
       slot->retry.cancel();
@@ -114,12 +113,12 @@ ConnectionPool::~ConnectionPool() {
 void ConnectionPool::Start(asio::io_context& io, const ClientOptions& options,
                            StartDone done) {
   Status checked = CheckOptions(options);
-  auto tls = checked.ok() ? MakeTlsContext(options)
-                          : Result<std::shared_ptr<asio::ssl::context>>(checked);
+  auto tls = checked.ok()
+                 ? MakeTlsContext(options)
+                 : Result<std::shared_ptr<asio::ssl::context>>(checked);
   if (!tls.ok()) {
-    asio::post(io, [done = std::move(done), status = tls.status()] {
-      done(status);
-    });
+    asio::post(
+        io, [done = std::move(done), status = tls.status()] { done(status); });
     return;
   }
   std::shared_ptr<ConnectionPool> pool(
@@ -236,9 +235,10 @@ void ConnectionPool::Send(protocol::Frame request, bool is_write, Done done) {
   } else if (max_payload_ != 0 &&
              request.size() - protocol::kPrefixBytes > max_payload_) {
     refused = Status::ResourceExhausted(
-        "request of " + std::to_string(request.size() - protocol::kPrefixBytes) +
-        " bytes is over the server's limit of " +
-        std::to_string(max_payload_) + " (max_frame_bytes)");
+        "request of " +
+        std::to_string(request.size() - protocol::kPrefixBytes) +
+        " bytes is over the server's limit of " + std::to_string(max_payload_) +
+        " (max_frame_bytes)");
   }
   if (!refused.ok()) {
     asio::post(strand_, [done = std::move(done), refused] { done(refused); });

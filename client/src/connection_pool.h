@@ -35,7 +35,8 @@ namespace client {
 class ConnectionPool : public Transport,
                        public std::enable_shared_from_this<ConnectionPool> {
  public:
-  using StartDone = std::function<void(Result<std::shared_ptr<ConnectionPool>>)>;
+  using StartDone =
+      std::function<void(Result<std::shared_ptr<ConnectionPool>>)>;
 
   // Opens options.connections connections on `io` and calls `done` once,
   // from a thread running `io`: with the pool when every connection has

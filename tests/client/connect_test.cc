@@ -75,8 +75,8 @@ TEST(ClientConnectTest, AsyncConnectRunsOnTheCallersIoContext) {
   Status status = Status::Internal("done not called");
   AsyncClient::Connect(io, OptionsFor((*fake)->port()),
                        [&](Result<std::shared_ptr<AsyncClient>> connected) {
-                         status = connected.ok() ? Status::OK()
-                                                 : connected.status();
+                         status =
+                             connected.ok() ? Status::OK() : connected.status();
                          if (connected.ok()) client = connected.value();
                        });
   // Nothing happens until the caller runs its io_context.

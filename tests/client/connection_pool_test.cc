@@ -6,12 +6,12 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
-#include <cstdio>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <chrono>
 #include <condition_variable>
+#include <cstdio>
 #include <future>
 #include <memory>
 #include <mutex>
@@ -116,8 +116,7 @@ class ConnectionPoolTest : public ::testing::Test {
   }
 
   static Result<protocol::Frame> Call(ConnectionPool& pool,
-                                      protocol::Frame request,
-                                      bool is_write) {
+                                      protocol::Frame request, bool is_write) {
     auto answered = std::make_shared<std::promise<Result<protocol::Frame>>>();
     auto future = answered->get_future();
     pool.Send(std::move(request), is_write,
@@ -391,7 +390,8 @@ TEST_F(ConnectionPoolTest, ManyThreadsPipelineOverTwoConnections) {
         for (int i = 0; i < kPerRound; ++i) {
           int now = ++outstanding;
           int seen = most_outstanding;
-          while (now > seen && !most_outstanding.compare_exchange_weak(seen, now)) {
+          while (now > seen &&
+                 !most_outstanding.compare_exchange_weak(seen, now)) {
           }
           (*pool)->Send(protocol::EncodePing(), false,
                         [&](Result<protocol::Frame> response) {

@@ -216,7 +216,8 @@ class FakeServer::Session
     }
     ++owner->requests_;
     int drop = owner->drop_next_.load();
-    while (drop > 0 && !owner->drop_next_.compare_exchange_weak(drop, drop - 1)) {
+    while (drop > 0 &&
+           !owner->drop_next_.compare_exchange_weak(drop, drop - 1)) {
     }
     if (drop > 0) {
       Close();
@@ -260,15 +261,15 @@ class FakeServer::Session
     if (closed_) return;
     auto held = std::make_shared<protocol::Frame>(std::move(frame));
     auto self = this->shared_from_this();
-    asio::async_write(stream_, asio::buffer(held->data(), held->size()),
-                      [self, held, then_close](
-                          const boost::system::error_code& ec, size_t) {
-                        if (ec || then_close) {
-                          self->Close();
-                          return;
-                        }
-                        self->ReadPrefix();
-                      });
+    asio::async_write(
+        stream_, asio::buffer(held->data(), held->size()),
+        [self, held, then_close](const boost::system::error_code& ec, size_t) {
+          if (ec || then_close) {
+            self->Close();
+            return;
+          }
+          self->ReadPrefix();
+        });
   }
   void WriteThenClose(protocol::Frame frame) { Write(std::move(frame), true); }
 
@@ -292,9 +293,8 @@ void FakeServer::Impl::Accept() {
     ++owner_->accepted_;
     std::shared_ptr<SessionBase> base;
     if (tls != nullptr) {
-      auto session =
-          std::make_shared<Session<asio::ssl::stream<tcp::socket>>>(
-              this, std::move(socket), *tls);
+      auto session = std::make_shared<Session<asio::ssl::stream<tcp::socket>>>(
+          this, std::move(socket), *tls);
       session->session_ = owner_->options_session_;
       session->Begin();
       base = session;
@@ -327,8 +327,8 @@ Result<std::unique_ptr<FakeServer>> FakeServer::Start(const Options& options) {
   server->address_ = options.address;
   server->impl_ = std::make_unique<Impl>(server.get());
   if (!options.cert_file.empty()) {
-    auto tls = server::MakeServerTlsContext(options.cert_file,
-                                            options.key_file);
+    auto tls =
+        server::MakeServerTlsContext(options.cert_file, options.key_file);
     if (!tls.ok()) return tls.status();
     server->impl_->tls = tls.value();
   }
