@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdint>
 #include <cstring>
+#include <deque>
 #include <fstream>
 #include <utility>
 
@@ -93,6 +94,7 @@ ConnectionPool::ConnectionPool(asio::io_context& io,
   for (int i = 0; i < options.connections; ++i) {
     slots_.push_back(std::make_unique<Slot>(strand_));
   }
+  waiting_ = std::make_unique<Waiting>(strand_);
 }
 
 ConnectionPool::~ConnectionPool() {
@@ -100,7 +102,13 @@ ConnectionPool::~ConnectionPool() {
   // another thread right now: close them there.
   auto slots =
       std::make_shared<std::vector<std::unique_ptr<Slot>>>(std::move(slots_));
-  asio::post(strand_, [slots] {
+  std::shared_ptr<Waiting> waiting(std::move(waiting_));
+  asio::post(strand_, [slots, waiting] {
+    waiting->timer.cancel();
+    std::deque<Call> calls = std::move(waiting->calls);
+    for (auto& call : calls) {
+      call.done(Status::Unavailable("the client is closed"));
+    }
     for (auto& slot : *slots) {
       slot->retry.cancel();
       if (slot->connection != nullptr) {
@@ -219,6 +227,7 @@ void ConnectionPool::ScheduleReconnect(size_t i) {
       if (hello.ok()) {
         pool->slots_[i]->up = true;
         pool->slots_[i]->failures = 0;
+        pool->FlushWaiting();
         return;
       }
       pool->slots_[i]->connection.reset();
@@ -280,15 +289,62 @@ void ConnectionPool::Dispatch(Call call, const Status& why_resent) {
   }
   next_ = (next_ + 1) % slots_.size();
   if (best == nullptr) {
-    const Status& last = why_resent.ok() ? last_error_ : why_resent;
-    call.done(Status::Unavailable(
-        "no connection to " + options_.host + ":" +
-        std::to_string(options_.port) + " is open (" +
-        (last.ok() ? std::string("none yet") : last.message()) +
-        "); reconnecting"));
+    // Every slot is reconnecting (ScheduleReconnect never gives up while
+    // the pool is open): wait for one, up to the call's deadline.
+    if (!why_resent.ok()) last_error_ = why_resent;
+    ArmWaiting(call.deadline);
+    waiting_->calls.push_back(std::move(call));
     return;
   }
   best->Send(std::move(call));
+}
+
+void ConnectionPool::ArmWaiting(Clock::time_point deadline) {
+  Waiting& waiting = *waiting_;
+  if (deadline >= waiting.armed) return;
+  waiting.armed = deadline;
+  uint64_t generation = ++waiting.generation;
+  waiting.timer.expires_at(deadline);
+  std::weak_ptr<ConnectionPool> weak = shared_from_this();
+  waiting.timer.async_wait(
+      [weak, generation](const boost::system::error_code&) {
+        auto pool = weak.lock();
+        if (pool == nullptr || pool->closed_) return;
+        if (generation != pool->waiting_->generation) return;
+        pool->waiting_->armed = Clock::time_point::max();
+        pool->OnWaitingDeadline();
+      });
+}
+
+void ConnectionPool::OnWaitingDeadline() {
+  Clock::time_point now = Clock::now();
+  std::deque<Call> calls = std::move(waiting_->calls);
+  waiting_->calls.clear();
+  Clock::time_point next = Clock::time_point::max();
+  for (auto& call : calls) {
+    if (call.deadline > now) {
+      next = std::min(next, call.deadline);
+      waiting_->calls.push_back(std::move(call));
+      continue;
+    }
+    call.done(Status::Unavailable(
+        "request to " + options_.host + ":" + std::to_string(options_.port) +
+        " timed out after " + std::to_string(options_.request_timeout_ms) +
+        " ms waiting for a connection (" +
+        (last_error_.ok() ? std::string("no error yet")
+                          : last_error_.message()) +
+        ")"));
+  }
+  if (next != Clock::time_point::max()) ArmWaiting(next);
+}
+
+void ConnectionPool::FlushWaiting() {
+  std::deque<Call> calls = std::move(waiting_->calls);
+  waiting_->calls.clear();
+  ++waiting_->generation;  // the timer's wait is moot
+  waiting_->armed = Clock::time_point::max();
+  waiting_->timer.cancel();
+  for (auto& call : calls) Dispatch(std::move(call), Status::OK());
 }
 
 void ConnectionPool::Close() {
@@ -297,6 +353,13 @@ void ConnectionPool::Close() {
 
 void ConnectionPool::CloseNow() {
   closed_ = true;
+  ++waiting_->generation;
+  waiting_->timer.cancel();
+  std::deque<Call> calls = std::move(waiting_->calls);
+  waiting_->calls.clear();
+  for (auto& call : calls) {
+    call.done(Status::Unavailable("the client is closed"));
+  }
   for (auto& slot : slots_) {
     slot->retry.cancel();
     slot->up = false;

@@ -8,15 +8,16 @@
 // Calls not answered when their connection fails: a read is resent once
 // on another open connection; a request never handed to the socket is
 // resent; a write that was sent gets kUnavailable "... outcome unknown"
-// and is never resent. With no connection open a call fails at once with
-// kUnavailable naming the last error, rather than waiting for a
-// reconnect.
+// and is never resent. With no connection open (the server restarting,
+// say) a call waits for a reconnect until its deadline, then fails with
+// kUnavailable naming the last connection error.
 #ifndef CUSTDB_CLIENT_SRC_CONNECTION_POOL_H_
 #define CUSTDB_CLIENT_SRC_CONNECTION_POOL_H_
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <random>
@@ -68,6 +69,16 @@ class ConnectionPool : public Transport,
   void Close();
 
  private:
+  // The state the pool's handlers share, apart, so that the destructor
+  // can hand it to the strand to close.
+  struct Slot;
+  struct Waiting {
+    explicit Waiting(Strand strand) : timer(strand) {}
+    std::deque<Call> calls;  // no connection open; in arrival order
+    boost::asio::steady_timer timer;
+    Clock::time_point armed = Clock::time_point::max();
+    uint64_t generation = 0;
+  };
   struct Slot {
     explicit Slot(Strand strand) : retry(strand) {}
     std::shared_ptr<Connection> connection;  // open, or being opened
@@ -86,6 +97,11 @@ class ConnectionPool : public Transport,
                           std::vector<Connection::Orphan> orphans);
   void ScheduleReconnect(size_t i);
   void Dispatch(Call call, const Status& why_not);
+  // Calls waiting for a connection: the deadline timer and the flush
+  // when one opens.
+  void ArmWaiting(Clock::time_point deadline);
+  void OnWaitingDeadline();
+  void FlushWaiting();
   void CloseNow();
 
   Strand strand_;
@@ -96,6 +112,7 @@ class ConnectionPool : public Transport,
 
   // Touched on strand_ only.
   std::vector<std::unique_ptr<Slot>> slots_;
+  std::unique_ptr<Waiting> waiting_;
   size_t next_ = 0;  // round robin among equally loaded connections
   bool closed_ = false;
   Status last_error_;
