@@ -49,6 +49,10 @@ const std::vector<CommandRow>& CommandTable() {
        "Store FILE (JSON, see docs/OPERATIONS.md) as the next policy "
        "version and re-derive every customer at the database time",
        Needs::kStore, Access::kReadWrite, MakePolicySetCommand},
+      {"shell",
+       "Read commands interactively (with history) and run each on one "
+       "database: --data DIR or --connect HOST:PORT",
+       Needs::kNone, Access::kReadWrite, MakeShellCommand},
   };
   return *table;
 }
