@@ -57,6 +57,10 @@ const std::vector<CommandRow>& CommandTable() {
        "Make a random token for `custdb serve`, store its SHA-256 with a "
        "role and scope in a tokens file, and print it once",
        Needs::kNone, Access::kReadOnly, MakeTokenAddCommand},
+      {"shell",
+       "Read commands interactively (with history) and run each on one "
+       "database: --data DIR or --connect HOST:PORT",
+       Needs::kNone, Access::kReadWrite, MakeShellCommand},
   };
   return *table;
 }

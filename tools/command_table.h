@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "command_util.h"
+#include "custdb/client.h"
 #include "custdb/engine.h"
 #include "custdb/options.h"
 #include "custdb/store.h"
@@ -19,11 +20,12 @@ namespace tools {
 
 // What main opens for a command before running it. kStore commands call
 // only the Store API, so they run unchanged over anything that implements
-// it (an Engine today, a Client with --connect).
+// it: an Engine with --data, a Client with --connect.
 enum class Needs {
   kNone,    // nothing: the command opens no database
-  kStore,   // a Store, from OpenStore
-  kEngine,  // the embedded Engine, from OpenEngine
+  kStore,   // a Store: an Engine from OpenEngine, a Client from OpenClient
+  kEngine,  // the embedded Engine, from OpenEngine (or, for a command whose
+            // RunsOverClient is true, a Client with --connect)
 };
 
 // One subcommand. Main creates it, lets it add its flags, parses the
@@ -35,7 +37,7 @@ class Command {
   virtual ~Command() = default;
 
   // Adds the command's own flags to `cmd`. For kStore and kEngine rows main
-  // has added the database flags (--data) first.
+  // has added the database flags (--data, --connect …) first.
   virtual void AddFlags(CLI::App& cmd) = 0;
 
   // Checks the parsed flag values before anything is opened, so that a bad
@@ -53,6 +55,17 @@ class Command {
   virtual int RunAlone() { return kExitFailure; }
   virtual int RunOnStore(Store& /*store*/) { return kExitFailure; }
   virtual int RunOnEngine(Engine& /*engine*/, const std::string& /*dir*/) {
+    return kExitFailure;
+  }
+
+  // A kEngine command that also works against a server returns true and
+  // implements RunOnClient (stats: Client::GetStats; export: the Store
+  // API); the others take --data only, and --connect is refused with a
+  // message saying so. `address` is the --connect value, for the commands
+  // that print where the database is. (kStore commands run over a Client
+  // through RunOnStore.)
+  virtual bool RunsOverClient() const { return false; }
+  virtual int RunOnClient(Client& /*client*/, const std::string& /*address*/) {
     return kExitFailure;
   }
 };
@@ -98,6 +111,7 @@ std::unique_ptr<Command> MakePolicyGetCommand();
 std::unique_ptr<Command> MakePolicySetCommand();
 std::unique_ptr<Command> MakeServeCommand();
 std::unique_ptr<Command> MakeTokenAddCommand();
+std::unique_ptr<Command> MakeShellCommand();
 
 }  // namespace tools
 }  // namespace custdb

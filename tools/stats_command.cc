@@ -11,8 +11,9 @@ namespace custdb {
 namespace tools {
 namespace {
 
-void PrintText(const std::string& dir, const EngineStats& stats) {
-  std::cout << "database:        " << dir << "\n"
+// `where`: the directory, or the server address with --connect.
+void PrintText(const std::string& where, const EngineStats& stats) {
+  std::cout << "database:        " << where << "\n"
             << "schema version:  " << stats.schema_version << "\n"
             << "base currency:   " << stats.base_currency << "\n"
             << "channels:        " << FormatCount(stats.counts.channels) << "\n"
@@ -78,7 +79,17 @@ class StatsCommand : public Command {
   }
 
   int RunOnEngine(Engine& engine, const std::string& dir) override {
-    Result<EngineStats> stats = engine.Stats();
+    return Print(engine.Stats(), dir);
+  }
+
+  // The server's Engine::Stats, through the ServerInfo/stats operation.
+  bool RunsOverClient() const override { return true; }
+  int RunOnClient(Client& client, const std::string& address) override {
+    return Print(client.GetStats(), address);
+  }
+
+ private:
+  int Print(const Result<EngineStats>& stats, const std::string& dir) {
     if (!stats.ok()) {
       std::cerr << "custdb stats: " << stats.status().ToString() << "\n";
       return kExitFailure;
@@ -91,7 +102,6 @@ class StatsCommand : public Command {
     return kExitOk;
   }
 
- private:
   bool json_ = false;
 };
 

@@ -10,6 +10,7 @@
 
 #include "custdb/engine.h"
 #include "custdb/status.h"
+#include "custdb/store.h"
 
 namespace custdb {
 
@@ -35,6 +36,14 @@ const std::vector<std::string>& CustomerExportColumns();
 // the engine's status. Reads only; safe to run while others write.
 Status ExportCustomers(Engine& engine, ExportFormat format, std::ostream& out,
                        int64_t* written = nullptr);
+
+// The same rows through the Store API alone, for a Store that is not an
+// Engine (a Client: `custdb export --connect`): FindCustomers in id order,
+// page after page. Each page is read from one snapshot, the whole export
+// is not: a customer created or erased meanwhile may or may not appear.
+// Returns kIOError if `out` fails, or FindCustomers' status.
+Status ExportStoreCustomers(Store& store, ExportFormat format,
+                            std::ostream& out, int64_t* written = nullptr);
 
 }  // namespace custdb
 

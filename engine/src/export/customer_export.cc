@@ -1,10 +1,12 @@
 // ExportCustomers: one table of columns feeds both CSV and JSON Lines.
 #include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "api/enum_names.h"
 #include "custdb/export.h"
+#include "custdb/query.h"
 #include "custdb/time_format.h"
 #include "export/csv_writer.h"
 
@@ -185,42 +187,92 @@ const std::vector<std::string>& CustomerExportColumns() {
   return *columns;
 }
 
-Status ExportCustomers(Engine& engine, ExportFormat format, std::ostream& out,
-                       int64_t* written) {
-  int64_t count = 0;
-  std::string line;
-  if (format == ExportFormat::kCsv) {
-    exporter::AppendCsvRow(CustomerExportColumns(), &line);
-    out << line;
+namespace {
+
+// Writes the export's rows, one call per customer, counting them.
+class RowWriter {
+ public:
+  RowWriter(ExportFormat format, std::ostream& out)
+      : format_(format), out_(out) {
+    if (format_ == ExportFormat::kCsv) {
+      exporter::AppendCsvRow(CustomerExportColumns(), &line_);
+      out_ << line_;
+    }
   }
-  std::vector<std::string> fields;
-  Status s = engine.ForEachCustomer([&](const CustomerRecord& record) {
-    line.clear();
-    if (format == ExportFormat::kCsv) {
-      fields.clear();
+
+  Status Write(const CustomerRecord& record) {
+    line_.clear();
+    if (format_ == ExportFormat::kCsv) {
+      fields_.clear();
       for (const ExportColumn& column : kColumns) {
-        fields.push_back(CsvText(column.value(record)));
+        fields_.push_back(CsvText(column.value(record)));
       }
-      exporter::AppendCsvRow(fields, &line);
+      exporter::AppendCsvRow(fields_, &line_);
     } else {
       Json object = Json::object();
       for (const ExportColumn& column : kColumns) {
         object[column.name] = column.value(record);
       }
       // Invalid UTF-8 in a stored string is replaced, never thrown.
-      line = object.dump(-1, ' ', false, Json::error_handler_t::replace);
-      line.push_back('\n');
+      line_ = object.dump(-1, ' ', false, Json::error_handler_t::replace);
+      line_.push_back('\n');
     }
-    out << line;
-    if (!out) return Status::IOError("export: writing the output failed");
-    ++count;
+    out_ << line_;
+    if (!out_) return Status::IOError("export: writing the output failed");
+    ++count_;
     return Status::OK();
-  });
-  if (s.ok() && !out.flush()) {
-    s = Status::IOError("export: writing the output failed");
   }
-  if (written != nullptr) *written = count;
-  return s;
+
+  // The status of the export once every row is written: `s`, or kIOError
+  // if the output cannot be flushed.
+  Status Finish(Status s, int64_t* written) {
+    if (s.ok() && !out_.flush()) {
+      s = Status::IOError("export: writing the output failed");
+    }
+    if (written != nullptr) *written = count_;
+    return s;
+  }
+
+ private:
+  const ExportFormat format_;
+  std::ostream& out_;
+  std::string line_;
+  std::vector<std::string> fields_;
+  int64_t count_ = 0;
+};
+
+}  // namespace
+
+Status ExportCustomers(Engine& engine, ExportFormat format, std::ostream& out,
+                       int64_t* written) {
+  RowWriter writer(format, out);
+  Status s = engine.ForEachCustomer(
+      [&](const CustomerRecord& record) { return writer.Write(record); });
+  return writer.Finish(std::move(s), written);
+}
+
+Status ExportStoreCustomers(Store& store, ExportFormat format,
+                            std::ostream& out, int64_t* written) {
+  RowWriter writer(format, out);
+  CustomerQuery query;
+  query.order = CustomerOrder::kId;
+  // Big pages, few round trips; a server with a lower row limit pages
+  // them further through the cursor.
+  query.limit = 1000;
+  Status s;
+  do {
+    Result<CustomerPage> page = store.FindCustomers(query);
+    if (!page.ok()) {
+      s = page.status();
+      break;
+    }
+    for (const CustomerRecord& record : page->customers) {
+      s = writer.Write(record);
+      if (!s.ok()) break;
+    }
+    query.cursor = std::move(page->next_cursor);
+  } while (s.ok() && !query.cursor.empty());
+  return writer.Finish(std::move(s), written);
 }
 
 }  // namespace custdb
