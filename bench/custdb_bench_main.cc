@@ -9,6 +9,7 @@
 #include "backend.h"
 #include "dataset.h"
 #include "latency.h"
+#include "remote_backend.h"
 #include "report.h"
 #include "runner.h"
 #include "workloads.h"
@@ -85,6 +86,15 @@ int Run(int argc, char** argv) {
                  "client threads per ingest workload, splitting its orders "
                  "(reads run from one thread)")
       ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  app.add_option("--remote", config.remote.address,
+                 "remote backend: HOST:PORT of a running custdb serve on an "
+                 "empty database (default: start a private one on loopback)");
+  app.add_option("--token", config.remote.token,
+                 "remote backend: the token for Hello (default: none)");
+  config.remote.custdb_binary = DefaultCustdbBinary();
+  app.add_option("--custdb-binary", config.remote.custdb_binary,
+                 "remote backend: the custdb executable to start")
       ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
 
