@@ -38,7 +38,10 @@ struct ServerProcessOptions {
 };
 
 // Not thread-safe; one owner. The server's output (its log) is copied to
-// this process's stderr, each line prefixed with "custdb serve: ".
+// this process's stderr, each line prefixed with "custdb serve: ". The
+// server gets SIGTERM if the thread that called Start() dies
+// (PR_SET_PDEATHSIG), so call it from the main thread or one that outlives
+// the server. The server must flush the listening line (spdlog does).
 class ServerProcess {
  public:
   // Spawns the server and waits (at most options.start_timeout_ms) until
