@@ -12,7 +12,6 @@
 #include <system_error>
 #include <utility>
 
-#include "custdb/client.h"
 #include "net_cell.h"
 #include "remote_backend.h"
 #include "workloads.h"
@@ -34,15 +33,8 @@ NetOp ToNetOp(const std::string& name) {
 // Channels, customers, interactions, then every order in batches of
 // 1,000, through one custdb::Client: the runner's set-up steps.
 Status LoadThroughClient(const ClientOptions& options, const Dataset& data) {
-  Result<std::unique_ptr<Client>> client = Client::Connect(options);
-  if (!client.ok()) {
-    return Status(client.status().code(), "connecting to custdb serve at " +
-                                              options.host + ":" +
-                                              std::to_string(options.port) +
-                                              ": " + client.status().message());
-  }
-  std::unique_ptr<Backend> backend =
-      MakeStoreBackend(std::move(client).value());
+  Result<std::unique_ptr<Backend>> backend = ConnectClientBackend(options);
+  if (!backend.ok()) return backend.status();
   WorkloadInput input;
   input.data = &data;
   input.orders_end = data.orders.size();
@@ -52,9 +44,10 @@ Status LoadThroughClient(const ClientOptions& options, const Dataset& data) {
       {"load_orders", &IngestOrdersBatched}};
   for (const auto& [name, run] : steps) {
     Measurement m;
-    Status s = run(backend.get(), input, &m);
-    if (!s.ok())
+    Status s = run(backend->get(), input, &m);
+    if (!s.ok()) {
       return Status(s.code(), std::string(name) + ": " + s.message());
+    }
     std::fprintf(stderr, "custdb-bench: net %-17s %9llu ops in %7.2f s\n", name,
                  static_cast<unsigned long long>(m.ops), m.seconds);
   }

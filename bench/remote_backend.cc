@@ -20,18 +20,6 @@ namespace {
 // must not be cut off; a hung server still ends the run, eventually.
 constexpr int kRequestTimeoutMs = 10 * 60 * 1000;
 
-Result<std::unique_ptr<Backend>> ConnectStoreBackend(
-    const ClientOptions& options) {
-  Result<std::unique_ptr<Client>> client = Client::Connect(options);
-  if (!client.ok()) {
-    return Status(client.status().code(), "connecting to custdb serve at " +
-                                              options.host + ":" +
-                                              std::to_string(options.port) +
-                                              ": " + client.status().message());
-  }
-  return MakeStoreBackend(std::move(client).value());
-}
-
 // A Store backend over one Client, which keeps the server process alive:
 // MakeStoreBackend's own NewClient() would share the Client, where each
 // thread should have its own connection, as each SQLite thread has.
@@ -42,7 +30,7 @@ class RemoteBackend : public Backend {
 
   Result<std::unique_ptr<Backend>> NewClient() override {
     Result<std::unique_ptr<Backend>> store =
-        ConnectStoreBackend(server_.client_options);
+        ConnectClientBackend(server_.client_options);
     if (!store.ok()) return store.status();
     return std::unique_ptr<Backend>(
         std::make_unique<RemoteBackend>(server_, std::move(store).value()));
@@ -96,6 +84,18 @@ class RemoteBackend : public Backend {
 
 }  // namespace
 
+Result<std::unique_ptr<Backend>> ConnectClientBackend(
+    const ClientOptions& options) {
+  Result<std::unique_ptr<Client>> client = Client::Connect(options);
+  if (!client.ok()) {
+    return Status(client.status().code(), "connecting to custdb serve at " +
+                                              options.host + ":" +
+                                              std::to_string(options.port) +
+                                              ": " + client.status().message());
+  }
+  return MakeStoreBackend(std::move(client).value());
+}
+
 std::string DefaultCustdbBinary() { return CUSTDB_BENCH_CUSTDB_BINARY; }
 
 Result<RemoteServer> StartRemoteServer(const RemoteSettings& settings,
@@ -132,7 +132,7 @@ Result<std::unique_ptr<Backend>> OpenRemoteBackend(
   Result<RemoteServer> server = StartRemoteServer(config.remote, config.dir);
   if (!server.ok()) return server.status();
   Result<std::unique_ptr<Backend>> store =
-      ConnectStoreBackend(server->client_options);
+      ConnectClientBackend(server->client_options);
   if (!store.ok()) return store.status();
   return std::unique_ptr<Backend>(std::make_unique<RemoteBackend>(
       std::move(server).value(), std::move(store).value()));

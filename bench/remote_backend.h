@@ -32,6 +32,11 @@ struct RemoteServer {
 Result<RemoteServer> StartRemoteServer(const RemoteSettings& settings,
                                        const std::string& dir);
 
+// A Store backend over a new custdb::Client to the server: kUnavailable
+// (or Connect's other errors) naming the address if it cannot connect.
+Result<std::unique_ptr<Backend>> ConnectClientBackend(
+    const ClientOptions& options);
+
 // The custdb executable this build made (CMake's $<TARGET_FILE:custdb>).
 std::string DefaultCustdbBinary();
 
