@@ -218,6 +218,14 @@ void ServerProcess::StartCopyingOutput() {
     char buffer[4096];
     std::string partial = std::move(pending_);
     while (true) {
+      // Once the server is reaped, only what is already in the pipe is
+      // left to copy: a process it left behind may hold the pipe open.
+      const bool draining = reaped_.load();
+      pollfd pfd = {out_fd_, POLLIN, 0};
+      const int ready = poll(&pfd, 1, draining ? 0 : 100);
+      if (ready < 0 && errno == EINTR) continue;
+      if (ready < 0 || (ready == 0 && draining)) break;
+      if (ready == 0) continue;
       const ssize_t n = read(out_fd_, buffer, sizeof(buffer));
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0) break;
@@ -268,8 +276,7 @@ Status ServerProcess::Stop() {
                            DescribeExit(exit_status_) + " on SIGTERM");
     }
   }
-  // The child is gone, so its end of the pipe is closed and the copier
-  // reads EOF.
+  reaped_ = true;
   if (copier_.joinable()) copier_.join();
   if (out_fd_ >= 0) {
     close(out_fd_);

@@ -5,6 +5,7 @@
 
 #include <sys/types.h>
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -90,6 +91,7 @@ class ServerProcess {
   std::string pending_;     // output read but not yet a whole line
   std::string last_lines_;  // the last few lines, for error messages
   std::thread copier_;      // copies the output to stderr after start-up
+  std::atomic<bool> reaped_{false};  // tells copier_ to drain and stop
 };
 
 // Splits "HOST:PORT" (the port 1..65535). kInvalidArgument naming `what`
