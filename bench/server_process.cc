@@ -140,6 +140,12 @@ Result<std::unique_ptr<ServerProcess>> ServerProcess::Start(
     // directory: it gets SIGTERM when the parent dies.
     prctl(PR_SET_PDEATHSIG, SIGTERM);
     if (getppid() != parent) _exit(127);
+    // The server handles SIGTERM, SIGINT and SIGHUP itself: it must not
+    // inherit a mask or an ignored disposition from this thread.
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, nullptr);
+    for (int sig : {SIGTERM, SIGINT, SIGHUP, SIGPIPE}) signal(sig, SIG_DFL);
     const int null_fd = open("/dev/null", O_RDONLY);
     if (null_fd >= 0) dup2(null_fd, STDIN_FILENO);
     dup2(fds[1], STDOUT_FILENO);

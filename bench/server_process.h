@@ -88,9 +88,8 @@ class ServerProcess {
   int exit_status_ = 0;  // waitpid's status once exited_
   std::string host_;
   uint16_t port_ = 0;
-  std::string pending_;     // output read but not yet a whole line
-  std::string last_lines_;  // the last few lines, for error messages
-  std::thread copier_;      // copies the output to stderr after start-up
+  std::string pending_;  // output read but not yet a whole line
+  std::thread copier_;   // copies the output to stderr after start-up
   std::atomic<bool> reaped_{false};  // tells copier_ to drain and stop
 };
 
