@@ -12,6 +12,8 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
+#include <system_error>
 #include <utility>
 
 namespace custdb {
@@ -108,6 +110,14 @@ Result<std::unique_ptr<ServerProcess>> ServerProcess::Start(
     return Status::NotFound(
         "custdb binary " + options.binary + ": " + std::strerror(errno) +
         " (build the custdb target or pass --custdb-binary)");
+  }
+  // `custdb serve --data` wants a directory that exists (an empty one is
+  // a new database).
+  std::error_code ec;
+  std::filesystem::create_directories(options.data_dir, ec);
+  if (ec) {
+    return Status::IOError("server data directory " + options.data_dir + ": " +
+                           ec.message());
   }
   std::vector<std::string> args = {options.binary,    "serve",    "--data",
                                    options.data_dir,  "--listen", "127.0.0.1:0",

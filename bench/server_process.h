@@ -21,8 +21,8 @@ struct ServerProcessOptions {
   // The custdb executable (the build's bin/custdb unless --custdb-binary
   // says otherwise).
   std::string binary;
-  // The server's data directory: private to this process, created by the
-  // server if missing. The caller removes it after Stop().
+  // The server's data directory: private to this process, created by
+  // Start() if missing. The caller removes it after Stop().
   std::string data_dir;
   // --clock-ms: the server's clock stands still here, as the embedded
   // backend's does, so that derived attributes agree. 0: not passed (the
@@ -49,7 +49,8 @@ class ServerProcess {
   // it prints "listening on HOST:PORT" on stdout or stderr. Returns
   // kNotFound naming the binary if it is missing or not executable,
   // kUnavailable with the server's last output if it exits first or the
-  // wait times out (the child is then stopped), kIOError if the process
+  // wait times out (the child is then stopped), kIOError if the data
+  // directory cannot be created or the process
   // cannot be spawned.
   static Result<std::unique_ptr<ServerProcess>> Start(
       const ServerProcessOptions& options);
