@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "custdb/client.h"
+#include "custdb/engine.h"
 #include "dataset.h"
 
 #ifndef CUSTDB_BENCH_CUSTDB_BINARY
@@ -82,6 +83,20 @@ class RemoteBackend : public Backend {
   std::unique_ptr<Backend> store_;  // the Client, as a Backend
 };
 
+// An empty custdb database in `dir`, closed again for the server to open.
+Status CreateEmptyDatabase(const std::string& dir) {
+  Options options;
+  options.path = dir;
+  options.create_if_missing = true;
+  options.error_if_exists = true;
+  Result<std::unique_ptr<Engine>> engine = Engine::Open(options);
+  if (!engine.ok()) {
+    return Status(engine.status().code(), "creating the server's database: " +
+                                              engine.status().message());
+  }
+  return Status::OK();
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Backend>> ConnectClientBackend(
@@ -112,6 +127,9 @@ Result<RemoteServer> StartRemoteServer(const RemoteSettings& settings,
     if (!s.ok()) return s;
     return server;
   }
+  // custdb serve opens a database, it does not create one.
+  Status created = CreateEmptyDatabase(dir);
+  if (!created.ok()) return created;
   ServerProcessOptions process_options;
   process_options.binary = settings.custdb_binary.empty()
                                ? DefaultCustdbBinary()

@@ -25,10 +25,11 @@ struct RemoteServer {
 };
 
 // With settings.address: parses it (kInvalidArgument naming --remote).
-// Without: starts `custdb serve` (settings.custdb_binary, else
-// DefaultCustdbBinary()) on 127.0.0.1 port 0 with `dir` (which must not
-// exist yet) as its data directory and its clock at kDataEndMs, as the
-// embedded backend's; ServerProcess::Start's errors otherwise.
+// Without: creates an empty database in `dir` (which must not exist yet)
+// and starts `custdb serve` (settings.custdb_binary, else
+// DefaultCustdbBinary()) on it, on 127.0.0.1 port 0, its clock at
+// kDataEndMs as the embedded backend's is; Engine::Open's and
+// ServerProcess::Start's errors otherwise.
 Result<RemoteServer> StartRemoteServer(const RemoteSettings& settings,
                                        const std::string& dir);
 
