@@ -111,8 +111,8 @@ Result<std::unique_ptr<ServerProcess>> ServerProcess::Start(
         "custdb binary " + options.binary + ": " + std::strerror(errno) +
         " (build the custdb target or pass --custdb-binary)");
   }
-  // `custdb serve --data` wants a directory that exists (an empty one is
-  // a new database).
+  // `custdb serve --data` wants a directory that exists; the database in
+  // it is the caller's to create.
   std::error_code ec;
   std::filesystem::create_directories(options.data_dir, ec);
   if (ec) {
