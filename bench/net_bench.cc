@@ -86,11 +86,13 @@ void PrintProgress(const NetRow& row) {
   }
   std::fprintf(stderr,
                "custdb-bench: net %-13s c=%-3d P=%-3d %9llu ops in %6.2f s "
-               "= %9.0f ops/s; p50 %.1f us, p99 %.1f us, p99.9 %.1f us\n",
+               "= %9.0f ops/s; p50 %.1f us, p99 %.1f us, p99.9 %.1f us; "
+               "client cpu %.2f s\n",
                row.op.c_str(), row.connections, row.pipeline,
                static_cast<unsigned long long>(row.ops), row.seconds,
                row.seconds > 0 ? row.ops / row.seconds : 0.0,
-               row.latency.p50_us, row.latency.p99_us, row.latency.p999_us);
+               row.latency.p50_us, row.latency.p99_us, row.latency.p999_us,
+               row.client_cpu_seconds);
   if (!row.note.empty()) {
     std::fprintf(stderr, "custdb-bench: net %-13s c=%-3d P=%-3d %s\n",
                  row.op.c_str(), row.connections, row.pipeline,
@@ -116,6 +118,7 @@ void PrintJson(const NetRow& row, const DatasetSummary& summary) {
     j["p999_us"] = row.latency.p999_us;
     j["max_us"] = row.latency.max_us;
     j["mean_us"] = row.latency.mean_us;
+    j["client_cpu_s"] = row.client_cpu_seconds;
     if (!row.note.empty()) j["note"] = row.note;
   }
   std::cout << j.dump() << std::endl;
@@ -132,20 +135,21 @@ void PrintTable(std::FILE* out, const std::string& server,
                server.c_str(), summary.scale,
                static_cast<unsigned long long>(summary.seed), summary.customers,
                summary.orders, summary.interactions);
-  std::fprintf(out, "%-13s %5s %8s %9s %7s %10s %9s %9s %9s\n", "op", "conns",
-               "pipeline", "ops", "seconds", "ops/s", "p50_us", "p99_us",
-               "p999_us");
+  std::fprintf(out, "%-13s %5s %8s %9s %7s %10s %9s %9s %9s %12s\n", "op",
+               "conns", "pipeline", "ops", "seconds", "ops/s", "p50_us",
+               "p99_us", "p999_us", "client_cpu_s");
   for (const NetRow& r : rows) {
     if (!r.status.ok()) {
       std::fprintf(out, "%-13s %5d %8d FAILED (%s)\n", r.op.c_str(),
                    r.connections, r.pipeline, r.status.ToString().c_str());
       continue;
     }
-    std::fprintf(out, "%-13s %5d %8d %9llu %7.2f %10.0f %9.1f %9.1f %9.1f\n",
+    std::fprintf(out,
+                 "%-13s %5d %8d %9llu %7.2f %10.0f %9.1f %9.1f %9.1f %12.2f\n",
                  r.op.c_str(), r.connections, r.pipeline,
                  static_cast<unsigned long long>(r.ops), r.seconds,
                  r.seconds > 0 ? r.ops / r.seconds : 0.0, r.latency.p50_us,
-                 r.latency.p99_us, r.latency.p999_us);
+                 r.latency.p99_us, r.latency.p999_us, r.client_cpu_seconds);
   }
 }
 

@@ -50,7 +50,11 @@ struct NetRow {
   uint64_t ops = 0;        // requests answered without error
   double seconds = 0;      // from the first request sent to the last answer
   LatencySummary latency;  // per request: sent to answered
-  std::string note;        // "stopped by --net-seconds ..." or empty
+  // CPU this process (the client side only: the server is another
+  // process) used over `seconds`: near `seconds` means one core's worth,
+  // the event loop thread was the limit, not the server.
+  double client_cpu_seconds = 0;
+  std::string note;  // "stopped by --net-seconds ..." or empty
 };
 
 // get_customer, record_order, view_customer.

@@ -47,6 +47,7 @@ class NetCell {
     row_->ops = answered_ok_;
     row_->seconds = Seconds(begin_, end_);
     row_->latency = recorder_.Summarize();
+    row_->client_cpu_seconds = cpu_end_ - cpu_begin_;
     if (issued_ < target_) {
       row_->note = "stopped by --net-seconds after " + std::to_string(issued_) +
                    " of " + std::to_string(target_) + " requests";
@@ -99,6 +100,7 @@ class NetCell {
       });
       MaybeFinish();
     });
+    cpu_begin_ = ProcessCpuSeconds();
     begin_ = end_ = Clock::now();
     for (int p = 0; p < spec_.pipeline; ++p) {
       for (size_t c = 0; c < clients_.size(); ++c) Send(c);
@@ -181,6 +183,7 @@ class NetCell {
   }
 
   void Finish() {
+    cpu_end_ = ProcessCpuSeconds();
     finished_ = true;
     timer_.cancel();
     io_.stop();
@@ -213,6 +216,8 @@ class NetCell {
   Status status_;
   Clock::time_point begin_;
   Clock::time_point end_;
+  double cpu_begin_ = 0;
+  double cpu_end_ = 0;
 };
 
 }  // namespace
