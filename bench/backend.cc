@@ -8,6 +8,10 @@ const std::vector<BackendInfo>& Backends() {
   static const std::vector<BackendInfo> kBackends = {
       {"custdb", "custdb::Engine embedded in the process, default Options",
        &OpenCustdbBackend},
+      {"remote",
+       "custdb::Client over loopback TCP to a custdb serve that custdb-bench "
+       "starts (or --remote HOST:PORT)",
+       &OpenRemoteBackend},
       {"sqlite",
        "SQLite 3, WAL, synchronous=NORMAL, prepared statements, aggregates "
        "updated in the order's transaction",

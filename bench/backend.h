@@ -1,7 +1,7 @@
 // Backend: one database under test, seen through the handful of operations
 // the workloads need, and the table of backends custdb-bench can run.
 //
-// To add a backend (e.g. custdb over TCP): implement Backend in its own
+// To add a backend: implement Backend in its own
 // file, declare its Open function below and add a row to the table in
 // backend.cc.
 #ifndef CUSTDB_BENCH_BACKEND_H_
@@ -87,12 +87,25 @@ class Backend {
   virtual Status Rescore(int64_t as_of_ms, bool full, RescoreReport* out) = 0;
 };
 
-// Where a backend keeps its data. Later backends (a server address, a
-// token) add their settings here.
+// How the remote backend reaches a server.
+struct RemoteSettings {
+  // HOST:PORT of a running `custdb serve` on an empty database (the
+  // workloads load the data set with its ids, and compare their reads with
+  // the other backends': start it with --clock-ms at kDataEndMs). Empty:
+  // the backend starts a private server of its own.
+  std::string address;
+  // The token for Hello; empty for a server without a tokens file.
+  std::string token;
+  // The custdb executable to start when `address` is empty.
+  std::string custdb_binary;
+};
+
+// Where a backend keeps its data.
 struct BackendConfig {
   // A directory that does not exist yet, for the backend's files. The
   // caller removes it after the backend is destroyed.
   std::string dir;
+  RemoteSettings remote;  // the remote backend's only
 };
 
 using BackendOpenFn =
@@ -113,6 +126,11 @@ std::unique_ptr<Backend> MakeStoreBackend(std::unique_ptr<Store> store);
 Result<std::unique_ptr<Backend>> OpenCustdbBackend(const BackendConfig& config);
 // SQLite in WAL mode; see sqlite_backend.cc for the schema.
 Result<std::unique_ptr<Backend>> OpenSqliteBackend(const BackendConfig& config);
+// custdb::Client over TCP to config.remote.address, or to a `custdb serve`
+// it starts on loopback with config.dir as its data directory and stops
+// when the backend (the last of its clients) is destroyed. Each
+// NewClient() connects another Client.
+Result<std::unique_ptr<Backend>> OpenRemoteBackend(const BackendConfig& config);
 
 // Every backend, in the order --help lists them.
 const std::vector<BackendInfo>& Backends();

@@ -9,6 +9,8 @@
 #include "backend.h"
 #include "dataset.h"
 #include "latency.h"
+#include "net_bench.h"
+#include "remote_backend.h"
 #include "report.h"
 #include "runner.h"
 #include "workloads.h"
@@ -41,6 +43,28 @@ std::string Listing() {
     text += "  " + std::string(w.name) + ": " + w.description + "\n";
   }
   return text;
+}
+
+// --net: the server under pipelined connections instead of the workloads.
+int RunNet(NetBenchConfig net, const RunConfig& config, const Dataset& data,
+           const DatasetSummary& summary, bool json) {
+  net.remote = config.remote;
+  net.dir = config.dir;
+  net.seed = summary.seed;
+  net.json = json;
+  std::vector<NetRow> rows;
+  Status s = RunNetBench(net, data, summary, &rows);
+  if (!s.ok()) {
+    std::fprintf(stderr, "custdb-bench: net: %s\n", s.ToString().c_str());
+    return 1;
+  }
+  int failed = 0;
+  for (const NetRow& r : rows) failed += r.status.ok() ? 0 : 1;
+  if (failed > 0) {
+    std::fprintf(stderr, "custdb-bench: net: %d of %zu cells failed\n", failed,
+                 rows.size());
+  }
+  return failed == 0 ? 0 : 1;
 }
 
 int Run(int argc, char** argv) {
@@ -86,6 +110,43 @@ int Run(int argc, char** argv) {
                  "(reads run from one thread)")
       ->check(CLI::Range(1, 64))
       ->capture_default_str();
+  app.add_option("--remote", config.remote.address,
+                 "remote backend: HOST:PORT of a running custdb serve on an "
+                 "empty database (default: start a private one on loopback)");
+  app.add_option("--token", config.remote.token,
+                 "remote backend: the token for Hello (default: none)");
+  config.remote.custdb_binary = DefaultCustdbBinary();
+  app.add_option("--custdb-binary", config.remote.custdb_binary,
+                 "remote backend: the custdb executable to start")
+      ->capture_default_str();
+  bool net = false;
+  NetBenchConfig net_config;
+  app.add_flag("--net", net,
+               "instead of the workloads: load the data into a custdb serve, "
+               "then drive it with many pipelined connections from one event "
+               "loop (the --net-* options)");
+  app.add_option("--net-ops", net_config.ops, "--net: comma-separated ops")
+      ->delimiter(',')
+      ->check(CLI::IsMember(NetOpNames()))
+      ->capture_default_str();
+  app.add_option("--net-connections", net_config.connections,
+                 "--net: connection counts, one cell each")
+      ->delimiter(',')
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
+  app.add_option("--net-pipeline", net_config.pipeline,
+                 "--net: requests in flight per connection, one cell each")
+      ->delimiter(',')
+      ->check(CLI::Range(1, 1024))
+      ->capture_default_str();
+  app.add_option("--net-requests", net_config.requests,
+                 "--net: requests per cell")
+      ->check(CLI::Range(size_t{1}, size_t{100000000}))
+      ->capture_default_str();
+  app.add_option("--net-seconds", net_config.max_seconds,
+                 "--net: a cell stops sending after this many seconds")
+      ->check(CLI::Range(0.1, 3600.0))
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
 
   const Clock::time_point start = Clock::now();
@@ -106,6 +167,7 @@ int Run(int argc, char** argv) {
                Seconds(start, Clock::now()),
                100.0 * summary.top20_revenue_share);
 
+  if (net) return RunNet(net_config, config, data, summary, json);
   config.backends = backends;
   config.workloads = workloads;
   config.seed = data_seed;

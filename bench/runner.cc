@@ -65,11 +65,12 @@ std::vector<Step> PlanSteps(const RunConfig& config, const Dataset& data) {
   return steps;
 }
 
-Status RunOnBackend(const BackendInfo& info, const std::string& dir,
-                    const std::vector<Step>& steps,
+Status RunOnBackend(const BackendInfo& info, const RunConfig& config,
+                    const std::string& dir, const std::vector<Step>& steps,
                     const std::function<void(const ResultRow&)>& on_row) {
   BackendConfig backend_config;
   backend_config.dir = dir;
+  backend_config.remote = config.remote;
   Result<std::unique_ptr<Backend>> backend = info.open(backend_config);
   if (!backend.ok()) return backend.status();
   for (const Step& step : steps) {
@@ -105,7 +106,7 @@ Status RunBenchmarks(const RunConfig& config, const Dataset& data,
       result = Status::InvalidArgument("--backends: unknown " + name);
       break;
     }
-    result = RunOnBackend(*info, run_dir + "/" + name, steps, on_row);
+    result = RunOnBackend(*info, config, run_dir + "/" + name, steps, on_row);
     if (!result.ok()) {
       result = Status(result.code(), name + ": " + result.message());
       break;

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "backend.h"
 #include "custdb/status.h"
 #include "dataset.h"
 #include "workloads.h"
@@ -23,6 +24,7 @@ struct RunConfig {
   size_t read_ops = 100000;      // operations per read workload
   size_t threads = 1;            // client threads per ingest workload
   uint64_t seed = kDefaultSeed;  // of the read workloads' random keys
+  RemoteSettings remote;         // for the remote backend
 };
 
 // One measured step: a workload, or a set-up step (load_customers,
