@@ -51,6 +51,13 @@ class IoThread {
   std::thread thread_;  // last: joined before io_ and pool_ go
 };
 
+// A Client's keep_alive when the caller gives one: the caller's outlives
+// the I/O thread.
+struct ClientHold {
+  std::shared_ptr<void> caller;
+  std::shared_ptr<IoThread> io;  // last: joined before `caller` goes
+};
+
 }  // namespace
 
 void AsyncClient::Connect(asio::io_context& io, const ClientOptions& options,
@@ -67,7 +74,8 @@ void AsyncClient::Connect(asio::io_context& io, const ClientOptions& options,
       });
 }
 
-Result<std::unique_ptr<Client>> Client::Connect(const ClientOptions& options) {
+Result<std::unique_ptr<Client>> Client::Connect(
+    const ClientOptions& options, std::shared_ptr<void> keep_alive) {
   auto io_thread = std::make_shared<IoThread>();
   std::promise<Result<std::shared_ptr<client::ConnectionPool>>> started;
   auto future = started.get_future();
@@ -82,8 +90,13 @@ Result<std::unique_ptr<Client>> Client::Connect(const ClientOptions& options) {
   if (!pool.ok()) return pool.status();
   io_thread->set_pool(pool.value());
   SessionInfo session = pool.value()->session();
+  std::shared_ptr<void> hold = io_thread;
+  if (keep_alive != nullptr) {
+    hold = std::make_shared<ClientHold>(
+        ClientHold{std::move(keep_alive), std::move(io_thread)});
+  }
   std::unique_ptr<Client> client(
-      new Client(std::move(pool.value()), std::move(io_thread)));
+      new Client(std::move(pool.value()), std::move(hold)));
   client->session_ = std::move(session);
   return client;
 }

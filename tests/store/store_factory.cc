@@ -1,11 +1,15 @@
-// The engine's and the wire's StoreFactory and the list the Store suite
-// runs over.
+// The engine's, the wire's and the remote StoreFactory and the list the Store
+// suite runs over.
 #include "store/store_factory.h"
 
+#include <map>
 #include <memory>
+#include <mutex>
 #include <utility>
 
 #include "custdb/client.h"
+#include "server/config.h"
+#include "server/server.h"
 #include "support/loopback_transport.h"
 #include "support/reference_model.h"
 #include "support/test_util.h"
@@ -107,6 +111,82 @@ class WireFactory : public StoreFactory {
   }
 };
 
+// What a remote store holds besides its Client: the server and the engine
+// behind it, stopped and closed (in that order) after the client has
+// closed its connections.
+struct ServedEngine {
+  std::shared_ptr<Engine> engine;
+  std::unique_ptr<server::Server> server;  // after engine: stops first
+  ~ServedEngine() {
+    if (server != nullptr) server->Stop();
+  }
+};
+
+// A Client over TCP to a `custdb serve` in-process on 127.0.0.1, port 0,
+// without a tokens file (loopback: full rights): the suite through the
+// sockets, the framing, the session and the connection pool.
+class RemoteFactory : public StoreFactory {
+ public:
+  std::string name() const override { return "remote"; }
+
+  Result<std::unique_ptr<Store>> Open(const Options& options) const override {
+    auto opened = Engine::Open(options);
+    if (!opened.ok()) return opened.status();
+    auto served = std::make_shared<ServedEngine>();
+    served->engine = std::move(opened).value();
+    server::ServerConfig config;
+    config.data = options.path;
+    config.listen = "127.0.0.1:0";
+    config.io_threads = 2;
+    config.rescore_every_ms = 0;
+    auto started = server::Server::Start(config, served->engine.get());
+    if (!started.ok()) return started.status();
+    served->server = std::move(started).value();
+    ClientOptions client_options;
+    client_options.port = served->server->port();
+    client_options.connections = 1;
+    Engine* engine = served->engine.get();
+    auto connected = Client::Connect(client_options, std::move(served));
+    if (!connected.ok()) return connected.status();
+    std::unique_ptr<Store> store = std::move(connected).value();
+    std::lock_guard<std::mutex> lock(mu_);
+    engines_[store.get()] = engine;
+    return store;
+  }
+
+  Result<VerifyReport> Verify(Store& store,
+                              size_t max_problems) const override {
+    return EngineOf(store).Verify(max_problems);
+  }
+  Result<RecordCounts> Counts(Store& store) const override {
+    return EngineOf(store).Counts();
+  }
+  Status ForEachCustomer(
+      Store& store,
+      const std::function<Status(const CustomerRecord&)>& fn) const override {
+    return EngineOf(store).ForEachCustomer(fn);
+  }
+  Status Flush(Store& store) const override {
+    return static_cast<Client&>(store).Flush();
+  }
+  Status ApplyBatchUnlogged(Store& store, const std::vector<Event>& events,
+                            std::vector<Status>* statuses,
+                            std::vector<uint64_t>* ids) const override {
+    return EngineOf(store).ApplyBatchUnlogged(events, statuses, ids);
+  }
+
+ private:
+  // The engine behind each store this factory opened (a Client does not
+  // expose its keep_alive). A freed store's address may come back for the
+  // next one, which overwrites the entry.
+  Engine& EngineOf(Store& store) const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return *engines_.at(&store);
+  }
+  mutable std::mutex mu_;
+  mutable std::map<const Store*, Engine*> engines_;
+};
+
 }  // namespace
 
 const StoreFactory& EngineStoreFactory() {
@@ -119,10 +199,16 @@ const StoreFactory& WireStoreFactory() {
   return factory;
 }
 
+const StoreFactory& RemoteStoreFactory() {
+  static const RemoteFactory factory;
+  return factory;
+}
+
 const std::vector<const StoreFactory*>& StoreFactories() {
   static const std::vector<const StoreFactory*> factories = {
       &EngineStoreFactory(),
       &WireStoreFactory(),
+      &RemoteStoreFactory(),
   };
   return factories;
 }

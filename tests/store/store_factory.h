@@ -63,6 +63,10 @@ const StoreFactory& EngineStoreFactory();
 // (support/loopback_transport.h).
 const StoreFactory& WireStoreFactory();
 
+// The factory of Clients over TCP to a Server in-process (server/server.h)
+// on loopback, onto an Engine.
+const StoreFactory& RemoteStoreFactory();
+
 // Every store the suite runs against. The client joins with one line
 // here (in store_factory.cc).
 const std::vector<const StoreFactory*>& StoreFactories();

@@ -28,7 +28,10 @@ class Client : public Store {
   // Connects (TCP, TLS when options.tls_ca_file is set, then Hello).
   // kUnavailable if the server cannot be reached in time,
   // kUnauthenticated for a token the server does not know.
-  static Result<std::unique_ptr<Client>> Connect(const ClientOptions& options);
+  // `keep_alive`, when given, is destroyed after the client has closed its
+  // connections and joined its I/O thread (a server a test started, say).
+  static Result<std::unique_ptr<Client>> Connect(
+      const ClientOptions& options, std::shared_ptr<void> keep_alive = nullptr);
 
   // Over any transport (tests); `keep_alive` is destroyed after the client
   // (the I/O thread that serves the transport, say).
