@@ -368,8 +368,9 @@ class AddLock {
   explicit AddLock(const std::string& path) : path_(path + ".lock") {
     fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (fd_ < 0) {
-      status_ =
-          Status::IOError("tokens lock '" + path_ + "': " + ErrnoText(errno));
+      status_ = Status::IOError("tokens file '" + path +
+                                "': cannot create its lock file '" + path_ +
+                                "': " + ErrnoText(errno));
       return;
     }
     while (::flock(fd_, LOCK_EX) != 0) {

@@ -10,6 +10,8 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "support/test_util.h"
 
@@ -329,6 +331,37 @@ TEST_F(TokensTest, ALoadedFileIsASnapshot) {
   EXPECT_TRUE((*after)->Authenticate(*first).has_value());
   EXPECT_TRUE((*after)->Authenticate(*second).has_value());
   EXPECT_EQ((*after)->size(), 2u);
+}
+
+TEST_F(TokensTest, ConcurrentAddsLoseNoEntry) {
+  // Each add reads, extends and replaces the file; without the lock two at
+  // once would each drop the other's entry.
+  constexpr int kThreads = 4;
+  constexpr int kEach = 8;
+  std::vector<std::vector<std::string>> made(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        Result<std::string> token = AddToken(
+            Path(), Named("t" + std::to_string(t) + "-" + std::to_string(i),
+                          Role::kReader));
+        if (token.ok()) made[t].push_back(*token);
+      }
+    });
+  }
+  for (std::thread& th : threads) th.join();
+  Result<std::shared_ptr<const TokenFile>> file = TokenFile::Load(Path());
+  ASSERT_TRUE(file.ok()) << file.status().ToString();
+  EXPECT_EQ((*file)->size(), static_cast<size_t>(kThreads * kEach));
+  for (int t = 0; t < kThreads; ++t) {
+    ASSERT_EQ(made[t].size(), static_cast<size_t>(kEach));
+    for (int i = 0; i < kEach; ++i) {
+      std::optional<Principal> p = (*file)->Authenticate(made[t][i]);
+      ASSERT_TRUE(p.has_value()) << t << " " << i;
+      EXPECT_EQ(p->name, "t" + std::to_string(t) + "-" + std::to_string(i));
+    }
+  }
 }
 
 }  // namespace
