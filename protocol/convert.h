@@ -14,6 +14,7 @@
 // API cannot hold: a repeated attribute key, a breakpoint list not 4 long,
 // an event without a body. `field` is where the table sits in the request
 // ("CreateCustomer.customer"), so a message names the path a client sent.
+// EngineStats travels with the session messages (session.h).
 #ifndef CUSTDB_PROTOCOL_CONVERT_H_
 #define CUSTDB_PROTOCOL_CONVERT_H_
 
@@ -21,7 +22,6 @@
 #include <string>
 #include <vector>
 
-#include "custdb/engine.h"
 #include "custdb/policy.h"
 #include "custdb/query.h"
 #include "custdb/reports.h"

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <memory>
 #include <random>
@@ -841,6 +842,43 @@ TEST_F(DispatchTest, BatchWithABodylessEventWritesNothing) {
   EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(s.message(), "ApplyBatch.events[1]: no event body (body_type 0)");
   EXPECT_EQ(engine_->Counts()->customers, 0);
+}
+
+TEST_F(DispatchTest, MutatedFramesThatVerifyNeverCrashDispatch) {
+  // Every byte flip the verifier lets through (absent tables, strings and
+  // vectors, unknown tags and numbers) must still get an answer.
+  Edges e(11);
+  std::vector<Event> events = {RandomCustomer(e), RandomOrder(e),
+                               RandomInteraction(e), OrderRefund{1, 5}};
+  CustomerQuery query;
+  query.tiers = {ValueTier::kHigh};
+  query.region = "north";
+  query.owner_channel_id = 1;
+  std::vector<Frame> seeds;
+  seeds.push_back(protocol::EncodeCreateCustomer(RandomCustomer(e)));
+  seeds.push_back(protocol::EncodeApplyBatch(events));
+  seeds.push_back(protocol::EncodeSetPolicy(DefaultPolicy()).value());
+  seeds.push_back(protocol::EncodeFindCustomers(query));
+  seeds.push_back(protocol::EncodeUpdateCustomer(1, CustomerPatch()));
+  std::mt19937 rng(2024);
+  int verified = 0;
+  for (const Frame& seed : seeds) {
+    for (int round = 0; round < 300; ++round) {
+      Frame mutated(seed.size());
+      std::memcpy(mutated.data(), seed.data(), seed.size());
+      for (int flips = 1 + round % 3; flips > 0; --flips) {
+        size_t at = protocol::kPrefixBytes +
+                    rng() % (seed.size() - protocol::kPrefixBytes);
+        mutated.data()[at] ^= static_cast<uint8_t>(1 + rng() % 255);
+      }
+      Result<const wire::Request*> request = protocol::VerifyRequest(mutated);
+      if (!request.ok()) continue;
+      ++verified;
+      Frame answer = protocol::Dispatch(*engine_, **request);
+      EXPECT_TRUE(protocol::VerifyResponse(answer).ok());
+    }
+  }
+  EXPECT_GT(verified, 100);  // the test reached Dispatch, not only the verifier
 }
 
 TEST_F(DispatchTest, LimitAboveMaxRowsIsLoweredAndTheCursorPagesTheRest) {
