@@ -239,8 +239,20 @@ void ConnectionPool::ScheduleReconnect(size_t i) {
 
 void ConnectionPool::Send(protocol::Frame request, bool is_write, Done done) {
   Status refused;
-  if (request.size() <= protocol::kPrefixBytes) {
-    refused = Status::InvalidArgument("request: an empty frame");
+  if (request.size() < protocol::kPrefixBytes + 8) {
+    refused = Status::InvalidArgument("request: a frame of " +
+                                      std::to_string(request.size()) +
+                                      " bytes is too short");
+  } else if (protocol::PayloadLength(request.data()) !=
+             request.size() - protocol::kPrefixBytes) {
+    // Not one whole encoded Request: sending it would desynchronise the
+    // stream for every call behind it.
+    refused = Status::InvalidArgument(
+        "request: frame length " +
+        std::to_string(protocol::PayloadLength(request.data())) +
+        " does not match its " +
+        std::to_string(request.size() - protocol::kPrefixBytes) +
+        " payload bytes");
   } else if (max_payload_ != 0 &&
              request.size() - protocol::kPrefixBytes > max_payload_) {
     refused = Status::ResourceExhausted(

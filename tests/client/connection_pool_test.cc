@@ -12,6 +12,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
+#include <cstring>
 #include <future>
 #include <memory>
 #include <mutex>
@@ -533,6 +534,16 @@ TEST_F(ConnectionPoolTest, RequestOverMaxFrameBytesIsNeverSent) {
   EXPECT_TRUE(Contains(big.message(), "max_frame_bytes")) << big.ToString();
   EXPECT_EQ(fake->requests(), 0);
   EXPECT_TRUE(Ping(**pool).ok());  // a small one still goes
+
+  // A frame whose prefix does not match its size is refused, not sent.
+  protocol::Frame ping = protocol::EncodePing();
+  protocol::Frame cut(ping.size() - 4);
+  std::memcpy(cut.data(), ping.data(), cut.size());
+  Status bad = StatusOf(Call(**pool, std::move(cut), false));
+  EXPECT_EQ(bad.code(), StatusCode::kInvalidArgument);
+  EXPECT_TRUE(Contains(bad.message(), "does not match")) << bad.ToString();
+  EXPECT_EQ(fake->requests(), 1);
+  EXPECT_TRUE(Ping(**pool).ok());
 }
 
 TEST_F(ConnectionPoolTest, CloseFailsPendingCalls) {
