@@ -58,7 +58,6 @@ class ConnectionPool : public Transport,
   // running the io_context. A request over the server's max_frame_bytes
   // gets kResourceExhausted and is never sent; `request` must be one
   // whole encoded Request (the protocol encoders'), else kInvalidArgument.
-
   void Send(protocol::Frame request, bool is_write, Done done) override;
 
   // What the server answered the first connection's Hello.
