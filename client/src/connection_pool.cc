@@ -83,6 +83,17 @@ Result<std::shared_ptr<asio::ssl::context>> MakeTlsContext(
 
 }  // namespace
 
+int64_t ReconnectDelayMs(int failures, int min_ms, int max_ms,
+                         std::minstd_rand& random) {
+  int64_t delay = min_ms;
+  for (int k = 0; k < failures && delay < max_ms; ++k) delay *= 2;
+  delay = std::min<int64_t>(delay, max_ms);
+  // Jitter in [delay/2, delay], so clients dropped together do not
+  // reconnect together.
+  std::uniform_int_distribution<int64_t> pick(delay / 2, delay);
+  return pick(random);
+}
+
 ConnectionPool::ConnectionPool(asio::io_context& io,
                                const ClientOptions& options,
                                std::shared_ptr<asio::ssl::context> tls)
@@ -206,15 +217,8 @@ void ConnectionPool::OnConnectionFailed(
 
 void ConnectionPool::ScheduleReconnect(size_t i) {
   Slot& slot = *slots_[i];
-  int64_t delay = options_.reconnect_min_ms;
-  for (int k = 0; k < slot.failures && delay < options_.reconnect_max_ms; ++k) {
-    delay *= 2;
-  }
-  delay = std::min<int64_t>(delay, options_.reconnect_max_ms);
-  // Jitter in [delay/2, delay], so clients dropped together do not
-  // reconnect together.
-  std::uniform_int_distribution<int64_t> pick(delay / 2, delay);
-  delay = pick(jitter_);
+  int64_t delay = ReconnectDelayMs(slot.failures, options_.reconnect_min_ms,
+                                   options_.reconnect_max_ms, jitter_);
   ++slot.failures;
   slot.retry.expires_after(std::chrono::milliseconds(delay));
   std::weak_ptr<ConnectionPool> weak = shared_from_this();
