@@ -83,6 +83,17 @@ Result<std::shared_ptr<asio::ssl::context>> MakeTlsContext(
 
 }  // namespace
 
+int64_t ReconnectDelayMs(int failures, int min_ms, int max_ms,
+                         std::minstd_rand& random) {
+  int64_t delay = min_ms;
+  for (int k = 0; k < failures && delay < max_ms; ++k) delay *= 2;
+  delay = std::min<int64_t>(delay, max_ms);
+  // Jitter in [delay/2, delay], so clients dropped together do not
+  // reconnect together.
+  std::uniform_int_distribution<int64_t> pick(delay / 2, delay);
+  return pick(random);
+}
+
 ConnectionPool::ConnectionPool(asio::io_context& io,
                                const ClientOptions& options,
                                std::shared_ptr<asio::ssl::context> tls)
@@ -206,15 +217,8 @@ void ConnectionPool::OnConnectionFailed(
 
 void ConnectionPool::ScheduleReconnect(size_t i) {
   Slot& slot = *slots_[i];
-  int64_t delay = options_.reconnect_min_ms;
-  for (int k = 0; k < slot.failures && delay < options_.reconnect_max_ms; ++k) {
-    delay *= 2;
-  }
-  delay = std::min<int64_t>(delay, options_.reconnect_max_ms);
-  // Jitter in [delay/2, delay], so clients dropped together do not
-  // reconnect together.
-  std::uniform_int_distribution<int64_t> pick(delay / 2, delay);
-  delay = pick(jitter_);
+  int64_t delay = ReconnectDelayMs(slot.failures, options_.reconnect_min_ms,
+                                   options_.reconnect_max_ms, jitter_);
   ++slot.failures;
   slot.retry.expires_after(std::chrono::milliseconds(delay));
   std::weak_ptr<ConnectionPool> weak = shared_from_this();
@@ -239,8 +243,20 @@ void ConnectionPool::ScheduleReconnect(size_t i) {
 
 void ConnectionPool::Send(protocol::Frame request, bool is_write, Done done) {
   Status refused;
-  if (request.size() <= protocol::kPrefixBytes) {
-    refused = Status::InvalidArgument("request: an empty frame");
+  if (request.size() < protocol::kPrefixBytes + 8) {
+    refused = Status::InvalidArgument("request: a frame of " +
+                                      std::to_string(request.size()) +
+                                      " bytes is too short");
+  } else if (protocol::PayloadLength(request.data()) !=
+             request.size() - protocol::kPrefixBytes) {
+    // Not one whole encoded Request: sending it would desynchronise the
+    // stream for every call behind it.
+    refused = Status::InvalidArgument(
+        "request: frame length " +
+        std::to_string(protocol::PayloadLength(request.data())) +
+        " does not match its " +
+        std::to_string(request.size() - protocol::kPrefixBytes) +
+        " payload bytes");
   } else if (max_payload_ != 0 &&
              request.size() - protocol::kPrefixBytes > max_payload_) {
     refused = Status::ResourceExhausted(

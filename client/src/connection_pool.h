@@ -17,6 +17,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -32,6 +33,12 @@
 
 namespace custdb {
 namespace client {
+
+// How long a slot waits before its next connection attempt after
+// `failures` failed ones in a row: min_ms doubled per failure, at most
+// max_ms, then a uniform pick in [half of that, that].
+int64_t ReconnectDelayMs(int failures, int min_ms, int max_ms,
+                         std::minstd_rand& random);
 
 class ConnectionPool : public Transport,
                        public std::enable_shared_from_this<ConnectionPool> {
@@ -56,7 +63,8 @@ class ConnectionPool : public Transport,
 
   // Transport. Safe to call from any thread; `done` runs on a thread
   // running the io_context. A request over the server's max_frame_bytes
-  // gets kResourceExhausted and is never sent.
+  // gets kResourceExhausted and is never sent; `request` must be one
+  // whole encoded Request (the protocol encoders'), else kInvalidArgument.
   void Send(protocol::Frame request, bool is_write, Done done) override;
 
   // What the server answered the first connection's Hello.

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -12,9 +13,12 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
+#include <cstring>
 #include <future>
 #include <memory>
 #include <mutex>
+#include <random>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -533,6 +537,16 @@ TEST_F(ConnectionPoolTest, RequestOverMaxFrameBytesIsNeverSent) {
   EXPECT_TRUE(Contains(big.message(), "max_frame_bytes")) << big.ToString();
   EXPECT_EQ(fake->requests(), 0);
   EXPECT_TRUE(Ping(**pool).ok());  // a small one still goes
+
+  // A frame whose prefix does not match its size is refused, not sent.
+  protocol::Frame ping = protocol::EncodePing();
+  protocol::Frame cut(ping.size() - 4);
+  std::memcpy(cut.data(), ping.data(), cut.size());
+  Status bad = StatusOf(Call(**pool, std::move(cut), false));
+  EXPECT_EQ(bad.code(), StatusCode::kInvalidArgument);
+  EXPECT_TRUE(Contains(bad.message(), "does not match")) << bad.ToString();
+  EXPECT_EQ(fake->requests(), 1);
+  EXPECT_TRUE(Ping(**pool).ok());
 }
 
 TEST_F(ConnectionPoolTest, CloseFailsPendingCalls) {
@@ -557,6 +571,26 @@ TEST_F(ConnectionPoolTest, CloseFailsPendingCalls) {
   EXPECT_TRUE(Contains(status.message(), "the client is closed"));
   EXPECT_TRUE(Contains(status.message(), "outcome unknown"));
   EXPECT_EQ(Ping(**pool).code(), StatusCode::kUnavailable);
+}
+
+TEST(ReconnectDelayTest, DoublesFromMinToMaxWithJitter) {
+  std::minstd_rand random(42);
+  for (int failures = 0; failures < 40; ++failures) {
+    int64_t ceiling =
+        std::min<int64_t>(int64_t{50} << std::min(failures, 20), 5000);
+    for (int i = 0; i < 200; ++i) {
+      int64_t delay = ReconnectDelayMs(failures, 50, 5000, random);
+      ASSERT_GE(delay, ceiling / 2) << failures;
+      ASSERT_LE(delay, ceiling) << failures;
+    }
+  }
+  // Jitter: not every pick is the same.
+  std::set<int64_t> seen;
+  for (int i = 0; i < 50; ++i)
+    seen.insert(ReconnectDelayMs(3, 50, 5000, random));
+  EXPECT_GT(seen.size(), 10u);
+  // min == max: a fixed ceiling.
+  EXPECT_LE(ReconnectDelayMs(30, 7, 7, random), 7);
 }
 
 class ConnectionPoolTlsTest : public ConnectionPoolTest {
@@ -641,6 +675,23 @@ TEST_F(ConnectionPoolTlsTest, PlaintextClientToTlsPortFailsCleanly) {
   EXPECT_TRUE(Contains(pool.status().message(), "TLS"))
       << pool.status().ToString();
   EXPECT_LT(std::chrono::steady_clock::now() - start, milliseconds(2000));
+}
+
+TEST_F(ConnectionPoolTlsTest, HandshakeThatNeverCompletesTimesOut) {
+  asio::io_context io;
+  asio::ip::tcp::acceptor hole(
+      io, asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  ClientOptions options = OptionsFor(hole.local_endpoint().port());
+  options.tls_ca_file = cert_.cert_file;
+  options.connect_timeout_ms = 300;
+  auto start = std::chrono::steady_clock::now();
+  auto pool = StartPool(options);
+  ASSERT_FALSE(pool.ok());
+  EXPECT_EQ(pool.status().code(), StatusCode::kUnavailable);
+  EXPECT_TRUE(Contains(pool.status().message(),
+                       "timed out after 300 ms (in the TLS handshake)"))
+      << pool.status().ToString();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, milliseconds(1500));
 }
 
 TEST_F(ConnectionPoolTlsTest, TlsClientToPlaintextPortFailsCleanly) {
