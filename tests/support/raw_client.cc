@@ -81,6 +81,7 @@ Result<protocol::Frame> RawClient::ReadFrame(Millis wait) {
                      done = true;
                    });
   if (!RunFor(left(), done)) return Status::Unavailable("read: timed out");
+  if (result) saw_end_ = true;
   if (result == asio::error::eof) return Status::Unavailable("read: closed");
   if (result) return Status::Unavailable("read: " + result.message());
   const uint32_t length = protocol::PayloadLength(prefix);
@@ -94,6 +95,7 @@ Result<protocol::Frame> RawClient::ReadFrame(Millis wait) {
         done = true;
       });
   if (!RunFor(left(), done)) return Status::Unavailable("read: timed out");
+  if (result) saw_end_ = true;
   if (result) return Status::Unavailable("read: " + result.message());
   Result<const wire::Response*> verified = protocol::VerifyResponse(frame);
   if (!verified.ok()) return Status::Corruption(verified.status().message());
@@ -117,6 +119,7 @@ Status RawClient::Hello(const std::string& token, Millis wait) {
 }
 
 bool RawClient::WaitForClose(Millis wait) {
+  if (saw_end_) return true;
   const auto deadline = std::chrono::steady_clock::now() + wait;
   char sink[4096];
   for (;;) {
@@ -131,7 +134,10 @@ bool RawClient::WaitForClose(Millis wait) {
                               done = true;
                             });
     if (!RunFor(left, done)) return false;
-    if (result) return true;  // eof or reset: closed either way
+    if (result) {
+      saw_end_ = true;  // eof or reset: closed either way
+      return true;
+    }
   }
 }
 

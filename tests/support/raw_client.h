@@ -51,7 +51,7 @@ class RawClient {
   Status Hello(const std::string& token = "", Millis wait = kDefaultWait);
 
   // Whether the server closed the connection within `wait` (reading and
-  // discarding anything that comes first).
+  // discarding anything that comes first), or a read already met its end.
   bool WaitForClose(Millis wait = kDefaultWait);
 
   // Half-closes the sending side (the server sees end-of-input).
@@ -67,6 +67,7 @@ class RawClient {
 
   boost::asio::io_context io_;
   boost::asio::ip::tcp::socket socket_;
+  bool saw_end_ = false;  // a read met end-of-stream or a reset
 };
 
 // The Status carried by a verified response frame.
