@@ -112,7 +112,8 @@ TEST_F(TokenServerTest, RolesAreCheckedPerOperation) {
   EXPECT_TRUE(client.Call(protocol::EncodeServerInfo(), 2).ok());
   Status denied = client.Call(protocol::EncodeCompact(), 3);
   EXPECT_EQ(denied.code(), StatusCode::kPermissionDenied);
-  EXPECT_EQ(denied.message(), "Compact needs the admin role; this token is reader");
+  EXPECT_EQ(denied.message(),
+            "Compact needs the admin role; this token is reader");
   EXPECT_TRUE(client.Call(protocol::EncodePing(), 4).ok());
 }
 

@@ -40,7 +40,7 @@ TEST_F(ServerTest, PipelinedResponsesComeInRequestOrder) {
     ASSERT_TRUE(r.ok()) << r.status().ToString();
     ASSERT_EQ(IdOf(*r), id);
     EXPECT_TRUE(StatusOf(*r).ok()) << StatusOf(*r).ToString();
-    const wire::Result expected = id % 3 == 0 ? wire::Result::ServerInfoResult
+    const wire::Result expected = id % 3 == 0   ? wire::Result::ServerInfoResult
                                   : id % 3 == 1 ? wire::Result::StatsResult
                                                 : wire::Result::NONE;
     EXPECT_EQ(ResultType(*r), expected) << "id " << id;
@@ -174,8 +174,8 @@ TEST_F(ServerTest, ClientThatDoesNotReadKeepsServerMemoryBounded) {
   auto hog = Connect();
   // A small receive buffer, so the kernel holds little for it.
   boost::system::error_code ignored;
-  hog->socket().set_option(
-      boost::asio::socket_base::receive_buffer_size(4096), ignored);
+  hog->socket().set_option(boost::asio::socket_base::receive_buffer_size(4096),
+                           ignored);
   // 40 MB of responses asked for (ServerInfo answers are ~100 bytes), far
   // more than every buffer on the way can hold.
   protocol::Frame info = protocol::EncodeServerInfo();
@@ -253,8 +253,7 @@ TEST_F(ServerTest, HolderFileWhileServing) {
 TEST_F(ServerTest, BoundAddressNamesThePort) {
   StartServer();
   EXPECT_NE(server_->port(), 0);
-  EXPECT_EQ(server_->address(),
-            "127.0.0.1:" + std::to_string(server_->port()));
+  EXPECT_EQ(server_->address(), "127.0.0.1:" + std::to_string(server_->port()));
 }
 
 TEST_F(ServerTest, BadListenAddressIsRefused) {

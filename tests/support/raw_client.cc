@@ -88,12 +88,12 @@ Result<protocol::Frame> RawClient::ReadFrame(Millis wait) {
   protocol::Frame frame(protocol::kPrefixBytes + length);
   std::memcpy(frame.data(), prefix, protocol::kPrefixBytes);
   done = false;
-  asio::async_read(
-      socket_, asio::buffer(frame.data() + protocol::kPrefixBytes, length),
-      [&](const boost::system::error_code& ec, size_t) {
-        result = ec;
-        done = true;
-      });
+  asio::async_read(socket_,
+                   asio::buffer(frame.data() + protocol::kPrefixBytes, length),
+                   [&](const boost::system::error_code& ec, size_t) {
+                     result = ec;
+                     done = true;
+                   });
   if (!RunFor(left(), done)) return Status::Unavailable("read: timed out");
   if (result) saw_end_ = true;
   if (result) return Status::Unavailable("read: " + result.message());

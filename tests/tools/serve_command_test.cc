@@ -36,7 +36,8 @@ class ServeProcess {
       close(out[1]);
       std::vector<char*> argv;
       argv.push_back(const_cast<char*>(binary.c_str()));
-      for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+      for (const std::string& a : args)
+        argv.push_back(const_cast<char*>(a.c_str()));
       argv.push_back(nullptr);
       execv(binary.c_str(), argv.data());
       _exit(127);
@@ -133,8 +134,8 @@ TEST(ServeCommandTest, BadConfigIsRefusedBeforeOpening) {
   TempDir dir;
   const std::string data = dir.Sub("db");
   OpenTestEngine(data).reset();
-  CommandRun run = Custdb("serve --data " + Quote(data) +
-                          " --listen 127.0.0.1:99999");
+  CommandRun run =
+      Custdb("serve --data " + Quote(data) + " --listen 127.0.0.1:99999");
   EXPECT_EQ(run.exit_code, 2) << run.output;
   EXPECT_NE(run.output.find("listen"), std::string::npos) << run.output;
   run = Custdb("serve --data " + Quote(data) + " --rescore-every 5");
