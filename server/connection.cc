@@ -363,7 +363,13 @@ void Connection::Answer(Frame response, wire::Op op,
   const StatusCode code = ResponseCode(response);
   context_->metrics()->RecordRequest(op, code, MicrosSince(read_at));
   if (code != StatusCode::kOk) {
-    spdlog::debug(
+    // The server's own failures are errors; a refused request is the
+    // client's, worth a line only when debugging.
+    const bool server_fault = code == StatusCode::kInternal ||
+                              code == StatusCode::kIOError ||
+                              code == StatusCode::kCorruption;
+    spdlog::log(
+        server_fault ? spdlog::level::err : spdlog::level::debug,
         "connection {}: {} answered {}", peer_, protocol::DescribeOp(op).name,
         protocol::ResponseStatus(
             *flatbuffers::GetSizePrefixedRoot<wire::Response>(response.data()))

@@ -184,10 +184,15 @@ TEST_F(ServerTest, ClientThatDoesNotReadKeepsServerMemoryBounded) {
     protocol::StampRequestId(&info, static_cast<uint64_t>(i) + 2);
     burst.append(reinterpret_cast<const char*>(info.data()), info.size());
   }
-  std::thread sender([&] { (void)hog->SendBytes(burst, milliseconds(60000)); });
-  ASSERT_TRUE(Eventually([&] { return server_->Figures().read_paused >= 1; },
-                         milliseconds(30000)));
+  Status sent;
+  std::thread sender(
+      [&] { sent = hog->SendBytes(burst, milliseconds(60000)); });
+  const bool paused = Eventually(
+      [&] { return server_->Figures().read_paused >= 1; }, milliseconds(30000));
   const server::ServerFigures figures = server_->Figures();
+  EXPECT_TRUE(paused) << "requests " << figures.requests << ", output "
+                      << figures.output_bytes << ", peak "
+                      << figures.peak_connection_output_bytes;
   // At most the limit and the one response that crossed it.
   EXPECT_LE(figures.peak_connection_output_bytes,
             config_.max_output_bytes + 1024);

@@ -5,6 +5,7 @@
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/read.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 #include <cstring>
 #include <utility>
@@ -21,14 +22,25 @@ RawClient::RawClient() : socket_(io_) {}
 RawClient::~RawClient() { Close(); }
 
 bool RawClient::RunFor(Millis wait, const bool& done) {
+  // A timer that cancels the operation bounds the wait; the loop itself is
+  // plain run_one(). (io_context::run_for was seen to miss the socket's
+  // readiness now and then under load, leaving a write that could go on
+  // waiting until its timeout.)
+  bool timed_out = false;
+  asio::steady_timer timer(io_, wait);
+  timer.async_wait([&](const boost::system::error_code& ec) {
+    if (ec || done) return;
+    timed_out = true;
+    boost::system::error_code ignored;
+    socket_.cancel(ignored);
+  });
   io_.restart();
-  io_.run_for(wait);
-  if (done) return true;
-  boost::system::error_code ignored;
-  socket_.cancel(ignored);
+  while (!done && io_.run_one() > 0) {
+  }
+  timer.cancel();
   io_.restart();
-  io_.run();
-  return false;
+  io_.run();  // the timer's cancelled handler
+  return done && !timed_out;
 }
 
 Status RawClient::Connect(uint16_t port, Millis wait) {
