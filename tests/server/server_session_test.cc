@@ -192,10 +192,12 @@ TEST_F(ServerTest, ClientThatNeverReadsIsDroppedAtTheWriteStallTimeout) {
   config_.max_output_bytes = 1u << 16;
   config_.write_stall_timeout_ms = 300;
   StartServer();
-  auto hog = Connect();
+  // A small receive buffer, so the kernel holds little for it.
+  auto hog = std::make_unique<RawClient>();
+  ASSERT_TRUE(
+      hog->Connect(server_->port(), RawClient::kDefaultWait, 4096).ok());
+  ASSERT_TRUE(hog->Hello().ok());
   boost::system::error_code ignored;
-  hog->socket().set_option(asio::socket_base::receive_buffer_size(4096),
-                           ignored);
   protocol::Frame info = protocol::EncodeServerInfo();
   std::string burst;
   for (int i = 0; i < 400000; ++i) {

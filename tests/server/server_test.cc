@@ -171,11 +171,12 @@ TEST_F(ServerTest, ClientThatDoesNotReadKeepsServerMemoryBounded) {
   config_.max_output_bytes = 1u << 16;
   config_.max_in_flight = 1u << 16;
   StartServer();
-  auto hog = Connect();
   // A small receive buffer, so the kernel holds little for it.
+  auto hog = std::make_unique<RawClient>();
+  ASSERT_TRUE(
+      hog->Connect(server_->port(), RawClient::kDefaultWait, 4096).ok());
+  ASSERT_TRUE(hog->Hello().ok());
   boost::system::error_code ignored;
-  hog->socket().set_option(boost::asio::socket_base::receive_buffer_size(4096),
-                           ignored);
   // 40 MB of responses asked for (ServerInfo answers are ~100 bytes), far
   // more than every buffer on the way can hold.
   protocol::Frame info = protocol::EncodeServerInfo();

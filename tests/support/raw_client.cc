@@ -43,9 +43,16 @@ bool RawClient::RunFor(Millis wait, const bool& done) {
   return done && !timed_out;
 }
 
-Status RawClient::Connect(uint16_t port, Millis wait) {
+Status RawClient::Connect(uint16_t port, Millis wait, int receive_buffer) {
   bool done = false;
   boost::system::error_code result;
+  if (receive_buffer > 0) {
+    socket_.open(tcp::v4(), result);
+    if (result) return Status::Unavailable("connect: " + result.message());
+    socket_.set_option(asio::socket_base::receive_buffer_size(receive_buffer),
+                       result);
+    if (result) return Status::Unavailable("connect: " + result.message());
+  }
   socket_.async_connect(
       tcp::endpoint(asio::ip::make_address("127.0.0.1"), port),
       [&](const boost::system::error_code& ec) {

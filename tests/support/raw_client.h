@@ -26,8 +26,12 @@ class RawClient {
   RawClient(const RawClient&) = delete;
   RawClient& operator=(const RawClient&) = delete;
 
-  // Connects to 127.0.0.1:`port`. kUnavailable on failure.
-  Status Connect(uint16_t port, Millis wait = kDefaultWait);
+  // Connects to 127.0.0.1:`port`, with a receive buffer of
+  // `receive_buffer` bytes when not 0 (set before connecting: shrinking it
+  // on an open connection makes the kernel drop data it had room for, and
+  // both sides then stall in TCP's backoff). kUnavailable on failure.
+  Status Connect(uint16_t port, Millis wait = kDefaultWait,
+                 int receive_buffer = 0);
 
   // Writes `bytes` whole. kUnavailable when the connection failed.
   Status SendBytes(const void* bytes, size_t size, Millis wait = kDefaultWait);
