@@ -16,6 +16,7 @@
 
 #include "protocol/session.h"
 #include "server/holder_file.h"
+#include "server/tokens.h"
 #include "support/raw_client.h"
 #include "support/test_util.h"
 #include "tools/cli_run.h"
@@ -200,6 +201,44 @@ TEST(ServeCommandTest, SigtermUnderWriteLoadLosesNoAcknowledgedWrite) {
   Result<VerifyReport> report = engine->Verify();
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   EXPECT_TRUE(report->ok()) << Listing(*report);
+}
+
+TEST(ServeCommandTest, SighupReloadsTheTokensFile) {
+  TempDir dir;
+  const std::string data = dir.Sub("db");
+  const std::string tokens = dir.Sub("tokens.json");
+  OpenTestEngine(data).reset();
+  server::Principal first{"first", server::Role::kReader, std::nullopt};
+  Result<std::string> first_token = server::AddToken(tokens, first);
+  if (!first_token.ok()) {
+    GTEST_SKIP() << "server::AddToken: " << first_token.status().ToString();
+  }
+  ServeProcess serve({"serve", "--data", data, "--listen", "127.0.0.1:0",
+                      "--tokens", tokens, "--rescore-every", "0", "--log-level",
+                      "warn"});
+  const std::string line = serve.ReadLine();
+  ASSERT_EQ(line.rfind("listening on 127.0.0.1:", 0), 0u) << line;
+  const auto port =
+      static_cast<uint16_t>(std::stoi(line.substr(line.rfind(':') + 1)));
+  server::Principal second{"second", server::Role::kWriter, std::nullopt};
+  Result<std::string> second_token = server::AddToken(tokens, second);
+  ASSERT_TRUE(second_token.ok()) << second_token.status().ToString();
+  {
+    RawClient before;
+    ASSERT_TRUE(before.Connect(port).ok());
+    EXPECT_EQ(before.Hello(*second_token).code(), StatusCode::kUnauthenticated);
+  }
+  kill(serve.pid(), SIGHUP);
+  // The reload is asynchronous: the new token works within a bounded wait.
+  bool accepted = false;
+  for (int i = 0; i < 200 && !accepted; ++i) {
+    RawClient after;
+    ASSERT_TRUE(after.Connect(port).ok());
+    accepted = after.Hello(*second_token).ok();
+    if (!accepted) usleep(20000);
+  }
+  EXPECT_TRUE(accepted);
+  EXPECT_EQ(serve.SignalAndWait(SIGTERM), 0);
 }
 
 TEST(ServeCommandTest, BadConfigIsRefusedBeforeOpening) {
