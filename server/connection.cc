@@ -47,8 +47,8 @@ bool PeerIsLoopback(const tcp::socket& socket) {
 }
 
 StatusCode ResponseCode(const Frame& response) {
-  const auto* r = flatbuffers::GetSizePrefixedRoot<wire::Response>(
-      response.data());
+  const auto* r =
+      flatbuffers::GetSizePrefixedRoot<wire::Response>(response.data());
   return static_cast<StatusCode>(r->code());
 }
 
@@ -94,9 +94,7 @@ Connection::Connection(ServerContext* context, Strand strand,
 
 Connection::~Connection() = default;
 
-tcp::socket& Connection::socket() {
-  return tls_ ? tls_->next_layer() : plain_;
-}
+tcp::socket& Connection::socket() { return tls_ ? tls_->next_layer() : plain_; }
 
 template <typename Buffers, typename Handler>
 void Connection::AsyncReadSome(const Buffers& buffers, Handler&& handler) {
@@ -194,7 +192,8 @@ void Connection::Parse() {
       EnqueueFatal(Status::ResourceExhausted(
           "frame of " + std::to_string(length) +
           " bytes is over the limit of " + std::to_string(limit) +
-          (hello_done ? " (max_frame_bytes)" : " (max_pre_hello_frame_bytes)")));
+          (hello_done ? " (max_frame_bytes)"
+                      : " (max_pre_hello_frame_bytes)")));
       return;
     }
     if (length < kMinPayloadBytes) {
@@ -227,8 +226,9 @@ void Connection::Parse() {
   if (waiting_for_bytes && eof_ && !stop_reading_) {
     if (!big_.empty()) {
       EnqueueFatal(Status::InvalidArgument(
-          "truncated frame: " + std::to_string(big_have_ - protocol::kPrefixBytes) +
-          " of " + std::to_string(big_.size() - protocol::kPrefixBytes) +
+          "truncated frame: " +
+          std::to_string(big_have_ - protocol::kPrefixBytes) + " of " +
+          std::to_string(big_.size() - protocol::kPrefixBytes) +
           " bytes before the end of input"));
     } else if (in_end_ - in_begin_ >= protocol::kPrefixBytes) {
       EnqueueFatal(Status::InvalidArgument(
@@ -363,12 +363,17 @@ void Connection::Answer(Frame response, wire::Op op,
   const StatusCode code = ResponseCode(response);
   context_->metrics()->RecordRequest(op, code, MicrosSince(read_at));
   if (code != StatusCode::kOk) {
-    spdlog::debug("connection {}: {} answered {}", peer_,
-                  protocol::DescribeOp(op).name,
-                  protocol::ResponseStatus(
-                      *flatbuffers::GetSizePrefixedRoot<wire::Response>(
-                          response.data()))
-                      .ToString());
+    // The server's own failures are errors; a refused request is the
+    // client's, worth a line only when debugging.
+    const bool server_fault = code == StatusCode::kInternal ||
+                              code == StatusCode::kIOError ||
+                              code == StatusCode::kCorruption;
+    spdlog::log(
+        server_fault ? spdlog::level::err : spdlog::level::debug,
+        "connection {}: {} answered {}", peer_, protocol::DescribeOp(op).name,
+        protocol::ResponseStatus(
+            *flatbuffers::GetSizePrefixedRoot<wire::Response>(response.data()))
+            .ToString());
   }
   Send(std::move(response));
 }
@@ -400,8 +405,9 @@ void Connection::MaybeRead() {
     self->OnRead(ec, n);
   };
   if (!big_.empty()) {
-    AsyncReadSome(asio::buffer(big_.data() + big_have_, big_.size() - big_have_),
-                  std::move(done));
+    AsyncReadSome(
+        asio::buffer(big_.data() + big_have_, big_.size() - big_have_),
+        std::move(done));
     return;
   }
   if (in_begin_ > 0) {
@@ -517,17 +523,18 @@ void Connection::ArmDeadline() {
   if (!handler_.authenticated()) {
     expiry = opened_ + std::chrono::milliseconds(config_.hello_timeout_ms);
   } else if (config_.idle_timeout_ms > 0) {
-    expiry = last_activity_ + std::chrono::milliseconds(config_.idle_timeout_ms);
+    expiry =
+        last_activity_ + std::chrono::milliseconds(config_.idle_timeout_ms);
   } else {
     boost::system::error_code ignored;
     deadline_.cancel(ignored);
     return;
   }
   deadline_.expires_at(expiry);
-  deadline_.async_wait([self = shared_from_this()](
-                           const boost::system::error_code& ec) {
-    self->OnDeadline(ec);
-  });
+  deadline_.async_wait(
+      [self = shared_from_this()](const boost::system::error_code& ec) {
+        self->OnDeadline(ec);
+      });
 }
 
 void Connection::OnDeadline(const boost::system::error_code& ec) {
@@ -560,10 +567,10 @@ void Connection::ArmStallTimer() {
   stall_armed_ = true;
   stall_.expires_at(write_started_ +
                     std::chrono::milliseconds(config_.write_stall_timeout_ms));
-  stall_.async_wait([self = shared_from_this()](
-                        const boost::system::error_code& ec) {
-    self->OnStallTimer(ec);
-  });
+  stall_.async_wait(
+      [self = shared_from_this()](const boost::system::error_code& ec) {
+        self->OnStallTimer(ec);
+      });
 }
 
 void Connection::OnStallTimer(const boost::system::error_code& ec) {
@@ -571,9 +578,10 @@ void Connection::OnStallTimer(const boost::system::error_code& ec) {
   if (ec == asio::error::operation_aborted || closed_ || !writing_) return;
   if (Clock::now() >= write_started_ + std::chrono::milliseconds(
                                            config_.write_stall_timeout_ms)) {
-    spdlog::info("connection {}: has not read its responses for {} ms, "
-                 "closing",
-                 peer_, config_.write_stall_timeout_ms);
+    spdlog::info(
+        "connection {}: has not read its responses for {} ms, "
+        "closing",
+        peer_, config_.write_stall_timeout_ms);
     CloseNow("write stall timeout");
     return;
   }

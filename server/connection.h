@@ -39,7 +39,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // must outlive the connection otherwise. `on_close` is called once, on
   // the strand, when the socket is closed.
   Connection(ServerContext* context, Strand strand,
-             boost::asio::ip::tcp::socket socket, boost::asio::ssl::context* tls,
+             boost::asio::ip::tcp::socket socket,
+             boost::asio::ssl::context* tls,
              std::function<void(Connection*)> on_close);
   ~Connection();
 
@@ -133,7 +134,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool closed_ = false;
 
   const Clock::time_point opened_;
-  Clock::time_point last_activity_;  // data received or responses written
+  Clock::time_point last_activity_;     // data received or responses written
   boost::asio::steady_timer deadline_;  // hello, then idle timeout
   boost::asio::steady_timer stall_;     // write stall timeout
   bool stall_armed_ = false;

@@ -77,21 +77,21 @@ RequestHandler::Admission RequestHandler::Admit(const wire::Request& request) {
     std::string got = info.known ? info.name
                                  : "unknown operation " +
                                        std::to_string(static_cast<int>(op));
-    return Answer(EncodeError(id, Status::Unauthenticated(
-                                      "Hello must be the first request, got " +
-                                      got)),
-                  /*close=*/true);
+    return Answer(
+        EncodeError(id, Status::Unauthenticated(
+                            "Hello must be the first request, got " + got)),
+        /*close=*/true);
   }
   if (op == wire::Op::Hello) {
-    return Answer(EncodeError(id, Status::FailedPrecondition(
-                                      "Hello was already sent on this "
-                                      "connection")));
+    return Answer(EncodeError(
+        id, Status::FailedPrecondition("Hello was already sent on this "
+                                       "connection")));
   }
   // A newer client's operation: refused, but the stream is still in step.
   if (op == wire::Op::NONE) {
     return Answer(EncodeError(
-        id, Status::InvalidArgument(
-                "request without an operation (op_type 0)")));
+        id,
+        Status::InvalidArgument("request without an operation (op_type 0)")));
   }
   if (!info.known) {
     return Answer(EncodeError(
@@ -123,9 +123,9 @@ RequestHandler::Admission RequestHandler::Hello(const wire::Request& request) {
                             std::to_string(protocol::kProtocolVersion) + ")")),
         /*close=*/true);
   }
-  const std::string token =
-      hello == nullptr || hello->token() == nullptr ? std::string()
-                                                    : hello->token()->str();
+  const std::string token = hello == nullptr || hello->token() == nullptr
+                                ? std::string()
+                                : hello->token()->str();
   std::optional<Principal> principal;
   if (std::shared_ptr<const TokenFile> tokens = context_->tokens()) {
     principal = tokens->Authenticate(token);
@@ -174,9 +174,9 @@ Frame RequestHandler::Execute(const wire::Request& request) {
   } catch (const std::exception& e) {
     // An allocation failure or a bug fails this request alone.
     spdlog::error("connection {}: {} failed: {}", peer_, info.name, e.what());
-    return EncodeError(request.header()->id(),
-                       Status::Internal(std::string(info.name) + ": " +
-                                        e.what()));
+    return EncodeError(
+        request.header()->id(),
+        Status::Internal(std::string(info.name) + ": " + e.what()));
   }
 }
 

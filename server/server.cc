@@ -157,8 +157,8 @@ void Server::Impl::Accept() {
   // on it.
   auto strand = asio::make_strand(io);
   acceptor.async_accept(
-      strand, [this, strand](const boost::system::error_code& ec,
-                             tcp::socket socket) {
+      strand,
+      [this, strand](const boost::system::error_code& ec, tcp::socket socket) {
         OnAccept(ec, std::move(socket), strand);
       });
 }
@@ -198,9 +198,10 @@ void Server::Impl::OnAccept(const boost::system::error_code& ec,
 
 void Server::Impl::Refuse(tcp::socket socket) {
   metrics.ConnectionRefused();
-  spdlog::warn("refusing a connection: too many connections "
-               "(max_connections {})",
-               config.max_connections);
+  spdlog::warn(
+      "refusing a connection: too many connections "
+      "(max_connections {})",
+      config.max_connections);
   if (tls) {
     // Before the handshake there is no way to say why.
     boost::system::error_code ignored;
@@ -211,25 +212,26 @@ void Server::Impl::Refuse(tcp::socket socket) {
     tcp::socket socket;
     protocol::Frame frame;
   };
-  auto refusal = std::make_shared<Refusal>(Refusal{
-      std::move(socket),
-      protocol::EncodeError(0, Status::ResourceExhausted(
-                                   "too many connections (max_connections " +
-                                   std::to_string(config.max_connections) +
-                                   ")"))});
-  asio::async_write(
-      refusal->socket,
-      asio::buffer(refusal->frame.data(), refusal->frame.size()),
-      [refusal](const boost::system::error_code&, size_t) {
-        boost::system::error_code ignored;
-        refusal->socket.shutdown(tcp::socket::shutdown_both, ignored);
-        refusal->socket.close(ignored);
-      });
+  auto refusal = std::make_shared<Refusal>(
+      Refusal{std::move(socket),
+              protocol::EncodeError(
+                  0, Status::ResourceExhausted(
+                         "too many connections (max_connections " +
+                         std::to_string(config.max_connections) + ")"))});
+  asio::async_write(refusal->socket,
+                    asio::buffer(refusal->frame.data(), refusal->frame.size()),
+                    [refusal](const boost::system::error_code&, size_t) {
+                      boost::system::error_code ignored;
+                      refusal->socket.shutdown(tcp::socket::shutdown_both,
+                                               ignored);
+                      refusal->socket.close(ignored);
+                    });
 }
 
 void Server::Impl::ArmRescore() {
   if (config.rescore_every_ms <= 0) return;
-  rescore_timer.expires_after(std::chrono::milliseconds(config.rescore_every_ms));
+  rescore_timer.expires_after(
+      std::chrono::milliseconds(config.rescore_every_ms));
   rescore_timer.async_wait([this](const boost::system::error_code& ec) {
     if (ec || context.draining()) return;
     RunTimedRescore();
@@ -247,8 +249,7 @@ void Server::Impl::RunTimedRescore() {
           spdlog::info("timed rescore: {} customers examined, {} changed",
                        report->examined, report->changed);
         } else {
-          spdlog::error("timed rescore failed: {}",
-                        report.status().ToString());
+          spdlog::error("timed rescore failed: {}", report.status().ToString());
         }
       },
       nullptr, nullptr);
@@ -302,9 +303,10 @@ void Server::Impl::Stop() {
         lock, std::chrono::milliseconds(config.drain_timeout_ms),
         [this] { return connections.empty(); });
     if (!drained) {
-      spdlog::warn("{} connections still busy after drain_timeout_ms {}: "
-                   "closing them",
-                   connections.size(), config.drain_timeout_ms);
+      spdlog::warn(
+          "{} connections still busy after drain_timeout_ms {}: "
+          "closing them",
+          connections.size(), config.drain_timeout_ms);
       for (auto& entry : connections) open.push_back(entry.second);
     }
   }
@@ -352,8 +354,7 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerConfig& config,
            std::to_string((*tokens)->size()) + ")";
     impl->context.SetTokens(*tokens);
   } else {
-    auth =
-        "no tokens file: loopback clients only, each with the admin role";
+    auth = "no tokens file: loopback clients only, each with the admin role";
   }
   if (!config.tls_cert.empty()) {
     Result<std::shared_ptr<asio::ssl::context>> tls =

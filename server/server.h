@@ -30,7 +30,7 @@ struct ServerFigures {
   // Connections not being read because they are at max_in_flight or
   // max_output_bytes.
   int read_paused = 0;
-  uint64_t requests = 0;  // answered since start
+  uint64_t requests = 0;    // answered since start
   size_t long_running = 0;  // long operations running on the worker pool
   size_t long_queued = 0;   // and waiting for a worker
 };

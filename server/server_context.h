@@ -84,7 +84,9 @@ class ServerContext {
   void ReadPaused(int delta) {
     read_paused_.fetch_add(delta, std::memory_order_relaxed);
   }
-  int read_paused() const { return read_paused_.load(std::memory_order_relaxed); }
+  int read_paused() const {
+    return read_paused_.load(std::memory_order_relaxed);
+  }
 
  private:
   const ServerConfig config_;

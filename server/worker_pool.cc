@@ -29,7 +29,8 @@ Status WorkerPool::Submit(const std::string& kind, std::function<void()> run,
                         std::to_string(queue_limit_) + ")");
   }
   kinds_.insert(kind);
-  queue_.push_back(Job{kind, std::move(run), std::move(done), std::move(cancel)});
+  queue_.push_back(
+      Job{kind, std::move(run), std::move(done), std::move(cancel)});
   wake_.notify_one();
   return Status::OK();
 }

@@ -123,7 +123,7 @@ class ServeCommand : public Command {
     spdlog::info("{}: stopping", stop_signal == SIGINT ? "SIGINT" : "SIGTERM");
     server->Stop();
     server.reset();
-    spdlog::info("database closed; bye");
+    spdlog::info("server stopped; closing the database");
     return kExitOk;
   }
 

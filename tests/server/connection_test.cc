@@ -19,8 +19,7 @@ std::string Prefix(uint32_t length) {
 }
 
 std::string Bytes(const protocol::Frame& frame) {
-  return std::string(reinterpret_cast<const char*>(frame.data()),
-                     frame.size());
+  return std::string(reinterpret_cast<const char*>(frame.data()), frame.size());
 }
 
 // A request frame whose op_type is `op` with an empty table as its member
@@ -224,9 +223,8 @@ TEST_F(ConnectionTest, OversizedBatchIsRefusedAndTheConnectionStays) {
   std::vector<flatbuffers::Offset<wire::Event>> events;
   for (int i = 0; i < 4; ++i) {
     auto redemption = wire::CreateLoyaltyRedemption(builder, 1 + i, 1);
-    events.push_back(wire::CreateEvent(builder,
-                                       wire::EventBody::LoyaltyRedemption,
-                                       redemption.Union()));
+    events.push_back(wire::CreateEvent(
+        builder, wire::EventBody::LoyaltyRedemption, redemption.Union()));
   }
   auto batch = wire::CreateApplyBatchDirect(builder, &events);
   wire::RequestHeader header(2);

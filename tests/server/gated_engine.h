@@ -143,7 +143,9 @@ class GatedEngine : public Engine {
   Status MergeCustomers(uint64_t survivor, uint64_t duplicate) override {
     return base_->MergeCustomers(survivor, duplicate);
   }
-  Status EraseCustomer(uint64_t id) override { return base_->EraseCustomer(id); }
+  Status EraseCustomer(uint64_t id) override {
+    return base_->EraseCustomer(id);
+  }
 
   using Engine::ApplyBatchUnlogged;
   Status ApplyBatchUnlogged(const std::vector<Event>& events,

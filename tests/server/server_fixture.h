@@ -14,11 +14,11 @@
 
 #include "protocol/session.h"
 #include "server/config.h"
+#include "server/gated_engine.h"
 #include "server/server.h"
 #include "server/server_context.h"
 #include "support/raw_client.h"
 #include "support/test_util.h"
-#include "server/gated_engine.h"
 
 namespace custdb {
 namespace test {
@@ -74,9 +74,9 @@ class ServerTest : public ::testing::Test {
   }
 
   // Waits up to `wait` for `condition`, checking every few milliseconds.
-  static bool Eventually(const std::function<bool()>& condition,
-                         std::chrono::milliseconds wait =
-                             std::chrono::milliseconds(10000)) {
+  static bool Eventually(
+      const std::function<bool()>& condition,
+      std::chrono::milliseconds wait = std::chrono::milliseconds(10000)) {
     const auto deadline = std::chrono::steady_clock::now() + wait;
     while (!condition()) {
       if (std::chrono::steady_clock::now() >= deadline) return false;

@@ -40,7 +40,7 @@ TEST_F(ServerTest, PipelinedResponsesComeInRequestOrder) {
     ASSERT_TRUE(r.ok()) << r.status().ToString();
     ASSERT_EQ(IdOf(*r), id);
     EXPECT_TRUE(StatusOf(*r).ok()) << StatusOf(*r).ToString();
-    const wire::Result expected = id % 3 == 0 ? wire::Result::ServerInfoResult
+    const wire::Result expected = id % 3 == 0   ? wire::Result::ServerInfoResult
                                   : id % 3 == 1 ? wire::Result::StatsResult
                                                 : wire::Result::NONE;
     EXPECT_EQ(ResultType(*r), expected) << "id " << id;
@@ -171,11 +171,12 @@ TEST_F(ServerTest, ClientThatDoesNotReadKeepsServerMemoryBounded) {
   config_.max_output_bytes = 1u << 16;
   config_.max_in_flight = 1u << 16;
   StartServer();
-  auto hog = Connect();
   // A small receive buffer, so the kernel holds little for it.
+  auto hog = std::make_unique<RawClient>();
+  ASSERT_TRUE(
+      hog->Connect(server_->port(), RawClient::kDefaultWait, 4096).ok());
+  ASSERT_TRUE(hog->Hello().ok());
   boost::system::error_code ignored;
-  hog->socket().set_option(
-      boost::asio::socket_base::receive_buffer_size(4096), ignored);
   // 40 MB of responses asked for (ServerInfo answers are ~100 bytes), far
   // more than every buffer on the way can hold.
   protocol::Frame info = protocol::EncodeServerInfo();
@@ -184,10 +185,15 @@ TEST_F(ServerTest, ClientThatDoesNotReadKeepsServerMemoryBounded) {
     protocol::StampRequestId(&info, static_cast<uint64_t>(i) + 2);
     burst.append(reinterpret_cast<const char*>(info.data()), info.size());
   }
-  std::thread sender([&] { (void)hog->SendBytes(burst, milliseconds(60000)); });
-  ASSERT_TRUE(Eventually([&] { return server_->Figures().read_paused >= 1; },
-                         milliseconds(30000)));
+  Status sent;
+  std::thread sender(
+      [&] { sent = hog->SendBytes(burst, milliseconds(60000)); });
+  const bool paused = Eventually(
+      [&] { return server_->Figures().read_paused >= 1; }, milliseconds(30000));
   const server::ServerFigures figures = server_->Figures();
+  EXPECT_TRUE(paused) << "requests " << figures.requests << ", output "
+                      << figures.output_bytes << ", peak "
+                      << figures.peak_connection_output_bytes;
   // At most the limit and the one response that crossed it.
   EXPECT_LE(figures.peak_connection_output_bytes,
             config_.max_output_bytes + 1024);
@@ -253,8 +259,7 @@ TEST_F(ServerTest, HolderFileWhileServing) {
 TEST_F(ServerTest, BoundAddressNamesThePort) {
   StartServer();
   EXPECT_NE(server_->port(), 0);
-  EXPECT_EQ(server_->address(),
-            "127.0.0.1:" + std::to_string(server_->port()));
+  EXPECT_EQ(server_->address(), "127.0.0.1:" + std::to_string(server_->port()));
 }
 
 TEST_F(ServerTest, BadListenAddressIsRefused) {

@@ -5,6 +5,7 @@
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/read.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 #include <cstring>
 #include <utility>
@@ -21,19 +22,37 @@ RawClient::RawClient() : socket_(io_) {}
 RawClient::~RawClient() { Close(); }
 
 bool RawClient::RunFor(Millis wait, const bool& done) {
+  // A timer that cancels the operation bounds the wait; the loop itself is
+  // plain run_one(). (io_context::run_for was seen to miss the socket's
+  // readiness now and then under load, leaving a write that could go on
+  // waiting until its timeout.)
+  bool timed_out = false;
+  asio::steady_timer timer(io_, wait);
+  timer.async_wait([&](const boost::system::error_code& ec) {
+    if (ec || done) return;
+    timed_out = true;
+    boost::system::error_code ignored;
+    socket_.cancel(ignored);
+  });
   io_.restart();
-  io_.run_for(wait);
-  if (done) return true;
-  boost::system::error_code ignored;
-  socket_.cancel(ignored);
+  while (!done && io_.run_one() > 0) {
+  }
+  timer.cancel();
   io_.restart();
-  io_.run();
-  return false;
+  io_.run();  // the timer's cancelled handler
+  return done && !timed_out;
 }
 
-Status RawClient::Connect(uint16_t port, Millis wait) {
+Status RawClient::Connect(uint16_t port, Millis wait, int receive_buffer) {
   bool done = false;
   boost::system::error_code result;
+  if (receive_buffer > 0) {
+    socket_.open(tcp::v4(), result);
+    if (result) return Status::Unavailable("connect: " + result.message());
+    socket_.set_option(asio::socket_base::receive_buffer_size(receive_buffer),
+                       result);
+    if (result) return Status::Unavailable("connect: " + result.message());
+  }
   socket_.async_connect(
       tcp::endpoint(asio::ip::make_address("127.0.0.1"), port),
       [&](const boost::system::error_code& ec) {
@@ -81,19 +100,21 @@ Result<protocol::Frame> RawClient::ReadFrame(Millis wait) {
                      done = true;
                    });
   if (!RunFor(left(), done)) return Status::Unavailable("read: timed out");
+  if (result) saw_end_ = true;
   if (result == asio::error::eof) return Status::Unavailable("read: closed");
   if (result) return Status::Unavailable("read: " + result.message());
   const uint32_t length = protocol::PayloadLength(prefix);
   protocol::Frame frame(protocol::kPrefixBytes + length);
   std::memcpy(frame.data(), prefix, protocol::kPrefixBytes);
   done = false;
-  asio::async_read(
-      socket_, asio::buffer(frame.data() + protocol::kPrefixBytes, length),
-      [&](const boost::system::error_code& ec, size_t) {
-        result = ec;
-        done = true;
-      });
+  asio::async_read(socket_,
+                   asio::buffer(frame.data() + protocol::kPrefixBytes, length),
+                   [&](const boost::system::error_code& ec, size_t) {
+                     result = ec;
+                     done = true;
+                   });
   if (!RunFor(left(), done)) return Status::Unavailable("read: timed out");
+  if (result) saw_end_ = true;
   if (result) return Status::Unavailable("read: " + result.message());
   Result<const wire::Response*> verified = protocol::VerifyResponse(frame);
   if (!verified.ok()) return Status::Corruption(verified.status().message());
@@ -117,6 +138,7 @@ Status RawClient::Hello(const std::string& token, Millis wait) {
 }
 
 bool RawClient::WaitForClose(Millis wait) {
+  if (saw_end_) return true;
   const auto deadline = std::chrono::steady_clock::now() + wait;
   char sink[4096];
   for (;;) {
@@ -131,7 +153,10 @@ bool RawClient::WaitForClose(Millis wait) {
                               done = true;
                             });
     if (!RunFor(left, done)) return false;
-    if (result) return true;  // eof or reset: closed either way
+    if (result) {
+      saw_end_ = true;  // eof or reset: closed either way
+      return true;
+    }
   }
 }
 

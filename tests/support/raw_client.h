@@ -26,8 +26,12 @@ class RawClient {
   RawClient(const RawClient&) = delete;
   RawClient& operator=(const RawClient&) = delete;
 
-  // Connects to 127.0.0.1:`port`. kUnavailable on failure.
-  Status Connect(uint16_t port, Millis wait = kDefaultWait);
+  // Connects to 127.0.0.1:`port`, with a receive buffer of
+  // `receive_buffer` bytes when not 0 (set before connecting: shrinking it
+  // on an open connection makes the kernel drop data it had room for, and
+  // both sides then stall in TCP's backoff). kUnavailable on failure.
+  Status Connect(uint16_t port, Millis wait = kDefaultWait,
+                 int receive_buffer = 0);
 
   // Writes `bytes` whole. kUnavailable when the connection failed.
   Status SendBytes(const void* bytes, size_t size, Millis wait = kDefaultWait);
@@ -51,7 +55,7 @@ class RawClient {
   Status Hello(const std::string& token = "", Millis wait = kDefaultWait);
 
   // Whether the server closed the connection within `wait` (reading and
-  // discarding anything that comes first).
+  // discarding anything that comes first), or a read already met its end.
   bool WaitForClose(Millis wait = kDefaultWait);
 
   // Half-closes the sending side (the server sees end-of-input).
@@ -67,6 +71,7 @@ class RawClient {
 
   boost::asio::io_context io_;
   boost::asio::ip::tcp::socket socket_;
+  bool saw_end_ = false;  // a read met end-of-stream or a reset
 };
 
 // The Status carried by a verified response frame.
