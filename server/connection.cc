@@ -324,8 +324,11 @@ void Connection::RunLong(Item item, const wire::Request& request) {
   const Clock::time_point read_at = item.read_at;
   auto self = shared_from_this();
   auto response = std::make_shared<Frame>();
+  // One at a time only for the long operations that change the database;
+  // the long reports just queue (WorkerPool::Submit).
+  const protocol::OpInfo info = protocol::DescribeOp(op);
   Status submitted = context_->workers()->Submit(
-      protocol::DescribeOp(op).name,
+      info.access == protocol::OpAccess::kRead ? "" : info.name,
       [self, frame, response] {
         const auto* r =
             flatbuffers::GetSizePrefixedRoot<wire::Request>(frame->data());

@@ -21,14 +21,14 @@ Status WorkerPool::Submit(const std::string& kind, std::function<void()> run,
                           std::function<void()> cancel) {
   std::lock_guard<std::mutex> lock(mu_);
   if (stopping_) return Status::Unavailable("server is shutting down");
-  if (kinds_.count(kind) != 0) {
+  if (!kind.empty() && kinds_.count(kind) != 0) {
     return Status::Busy(kind + " is already running");
   }
   if (queue_.size() >= queue_limit_) {
     return Status::Busy("worker queue is full (worker_queue " +
                         std::to_string(queue_limit_) + ")");
   }
-  kinds_.insert(kind);
+  if (!kind.empty()) kinds_.insert(kind);
   queue_.push_back(
       Job{kind, std::move(run), std::move(done), std::move(cancel)});
   wake_.notify_one();
@@ -47,7 +47,7 @@ void WorkerPool::Loop() {
     job.run();
     lock.lock();
     --running_;
-    kinds_.erase(kinds_.find(job.kind));
+    if (!job.kind.empty()) kinds_.erase(kinds_.find(job.kind));
     lock.unlock();
     if (job.done) job.done();
     job = Job();  // its captures go before the next job starts
@@ -61,7 +61,9 @@ void WorkerPool::CancelQueued() {
     std::lock_guard<std::mutex> lock(mu_);
     stopping_ = true;
     cancelled.swap(queue_);
-    for (const Job& job : cancelled) kinds_.erase(kinds_.find(job.kind));
+    for (const Job& job : cancelled) {
+      if (!job.kind.empty()) kinds_.erase(kinds_.find(job.kind));
+    }
   }
   wake_.notify_all();
   // Outside the lock: a cancel may post to a connection, never back here.

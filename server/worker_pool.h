@@ -37,6 +37,8 @@ class WorkerPool {
   // and `cancel` may be empty. kBusy "<kind> is already running" while a job
   // of the same kind is queued or running (Kvrocks' "already compacting"
   // guard: a second compaction or rescore would only repeat the first);
+  // an empty `kind` is never busy (the read-only reports: two dashboards
+  // may ask at once, and each waits its turn in the queue);
   // kBusy "worker queue is full (worker_queue N)" when the queue holds
   // queue_limit jobs; kUnavailable "server is shutting down" after
   // Shutdown began. Safe from any thread.

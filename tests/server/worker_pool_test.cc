@@ -5,8 +5,10 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <thread>
 
 #include "server/connection.h"
 
@@ -71,6 +73,32 @@ TEST(WorkerPoolTest, OneJobPerKindAndABoundedQueue) {
   pool.Shutdown();
   EXPECT_EQ(ran.load(), 0);
   EXPECT_EQ(cancelled.load(), 2);
+}
+
+// The long reports are submitted without a kind: two at once both queue.
+TEST(WorkerPoolTest, EmptyKindIsNeverBusy) {
+  WorkerPool pool(1, 4);
+  Latch latch;
+  std::atomic<int> ran{0};
+  ASSERT_TRUE(pool.Submit(
+                      "", [&] { latch.Wait(); }, nullptr, nullptr)
+                  .ok());
+  latch.WaitForWaiter();
+  EXPECT_TRUE(pool.Submit(
+                      "", [&] { ++ran; }, nullptr, nullptr)
+                  .ok());
+  EXPECT_TRUE(pool.Submit(
+                      "", [&] { ++ran; }, nullptr, nullptr)
+                  .ok());
+  EXPECT_EQ(pool.queued(), 2u);
+  latch.Release();
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (ran.load() < 2 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  EXPECT_EQ(ran.load(), 2);
+  pool.Shutdown();
 }
 
 TEST(WorkerPoolTest, DoneRunsAfterTheKindIsFree) {
