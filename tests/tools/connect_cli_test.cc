@@ -133,7 +133,7 @@ TEST_F(ConnectCliTest, MalformedAddressNamesTheFlagAndTheValue) {
 // dialled; with nothing listening the command fails (exit 3) naming it.
 TEST_F(ConnectCliTest, WellFormedAddressIsDialled) {
   const std::string port = std::to_string(test::FreeLoopbackPort());
-  for (const std::string address :
+  for (const std::string& address :
        {"127.0.0.1:" + port, "[::1]:" + port, "localhost:" + port}) {
     const CommandRun run = Run("view --id 1 --connect " + address);
     EXPECT_EQ(run.exit_code, 3) << run.error;
