@@ -71,8 +71,7 @@ class ShellCommand : public Command {
       if (engine == nullptr) return kExitFailure;
       session.engine = engine.get();
     }
-    LineReader reader("custdb " + store_.where() + "> ",
-                      DefaultHistoryFile());
+    LineReader reader("custdb " + store_.where() + "> ", DefaultHistoryFile());
     if (reader.interactive()) {
       std::cerr << "custdb shell on " << store_.where()
                 << ": type help, or quit (Ctrl-D)\n";

@@ -45,9 +45,8 @@ TEST_F(QuickstartLongTest, ServesTheDemoDataAndPrintsAWorkingViewLine) {
   ASSERT_NE(begin, std::string::npos) << log;
   const std::string line = log.substr(begin + 3, end + tail.size() - begin - 3);
   // An absolute path to the binary the script built: pastes anywhere.
-  EXPECT_EQ(line.rfind(std::string(CUSTDB_SOURCE_DIR) + "/build/bin/custdb ",
-                       0),
-            0u)
+  EXPECT_EQ(
+      line.rfind(std::string(CUSTDB_SOURCE_DIR) + "/build/bin/custdb ", 0), 0u)
       << line;
   const test::CommandRun view = test::RunShell(line + " 2>&1");
   EXPECT_EQ(view.exit_code, 0) << view.output;

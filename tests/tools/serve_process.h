@@ -66,8 +66,8 @@ inline bool Listening(int port) {
 // Client::Connect is the stub that answers "not implemented", or there is
 // no `custdb serve`. The tests that need a live server GTEST_SKIP() on it.
 inline std::string RemoteUnavailableReason() {
-  const CommandRun client = Custdb(
-      "stats --connect 127.0.0.1:" + std::to_string(FreeLoopbackPort()));
+  const CommandRun client =
+      Custdb("stats --connect 127.0.0.1:" + std::to_string(FreeLoopbackPort()));
   if (client.output.find("not implemented") != std::string::npos) {
     return "Client::Connect is a stub in this build: " + client.output;
   }
@@ -187,15 +187,12 @@ class ServeProcess {
   ServeProcess(const std::string& dir, const std::string& log_file)
       : port_(FreeLoopbackPort()),
         process_({CustdbBinary(), "serve", "--data", dir, "--listen",
-                  "127.0.0.1:" + std::to_string(port_), "--rescore-every",
-                  "0"},
+                  "127.0.0.1:" + std::to_string(port_), "--rescore-every", "0"},
                  log_file) {}
 
   ~ServeProcess() { Stop(); }
 
-  std::string address() const {
-    return "127.0.0.1:" + std::to_string(port_);
-  }
+  std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
 
   // Waits (at most 60 s) until the server listens; false, with the log in
   // the test's output, if it exited or never listened.

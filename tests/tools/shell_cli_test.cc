@@ -121,8 +121,7 @@ TEST_F(ShellCliTest, HelpListsTheCommandsAndTheirFlags) {
 
   const CommandRun view = Shell(Data(db_), {"help view"});
   EXPECT_EQ(view.exit_code, 0) << view.error;
-  EXPECT_NE(view.output.find("Usage: custdb view [OPTIONS]"),
-            std::string::npos)
+  EXPECT_NE(view.output.find("Usage: custdb view [OPTIONS]"), std::string::npos)
       << view.output;
   EXPECT_NE(view.output.find("--code"), std::string::npos) << view.output;
   const CommandRun group = Shell(Data(db_), {"help report tiers"});
@@ -152,10 +151,10 @@ TEST_F(ShellCliTest, QuitExitAndEndOfInputEndTheSession) {
 TEST_F(ShellCliTest, BadLinesAreReportedAndTheSessionGoesOn) {
   const CommandRun view = Run("view --code C-3" + Data(db_));
   const CommandRun run =
-      Shell(Data(db_), {"bogus --flag", "view --code 'unbalanced",
-                        "find | head", "view --code $(echo x)",
-                        "view --id 0", "view --code NOPE", "shell --data /tmp",
-                        "", "   # a comment", "view --code C-3"});
+      Shell(Data(db_),
+            {"bogus --flag", "view --code 'unbalanced", "find | head",
+             "view --code $(echo x)", "view --id 0", "view --code NOPE",
+             "shell --data /tmp", "", "   # a comment", "view --code C-3"});
   EXPECT_EQ(run.exit_code, 0) << run.error;
   EXPECT_EQ(run.output, view.output);
   const std::vector<std::string> said = {
@@ -205,9 +204,9 @@ TEST_F(ShellCliTest, SessionFlagsAreChecked) {
 // The session holds the database open: a second opener is refused while
 // it runs (RocksDB's lock), so the shell opened it once, not per line.
 TEST_F(ShellCliTest, OpensTheDatabaseOnceForTheSession) {
-  const CommandRun run = Shell(
-      Data(db_), {"view --code C-1", "rescore --full --as-of 2024-01-01",
-                  "policy get --json", "view --code C-1"});
+  const CommandRun run =
+      Shell(Data(db_), {"view --code C-1", "rescore --full --as-of 2024-01-01",
+                        "policy get --json", "view --code C-1"});
   EXPECT_EQ(run.exit_code, 0) << run.error;
   EXPECT_EQ(run.error, "");
 
@@ -215,11 +214,10 @@ TEST_F(ShellCliTest, OpensTheDatabaseOnceForTheSession) {
   // the next), a writing command finds the directory locked (readers take
   // no lock).
   const std::string out_file = dir_.Sub("session.out");
-  FILE* session =
-      popen((Quote(test::CustdbBinary()) + " shell" + Data(db_) + " >" +
-             Quote(out_file) + " 2>&1")
-                .c_str(),
-            "w");
+  FILE* session = popen((Quote(test::CustdbBinary()) + " shell" + Data(db_) +
+                         " >" + Quote(out_file) + " 2>&1")
+                            .c_str(),
+                        "w");
   ASSERT_NE(session, nullptr);
   std::fputs("view --code C-1\n", session);
   std::fflush(session);
