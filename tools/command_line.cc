@@ -83,8 +83,7 @@ int Run(Subcommand& sub, OpenDatabase* session) {
   const int checked = sub.command->Check();
   if (checked != kExitOk) return checked;
   if (row.needs == Needs::kNone) return sub.command->RunAlone();
-  return sub.store.remote() ? RunRemote(sub, session)
-                            : RunLocal(sub, session);
+  return sub.store.remote() ? RunRemote(sub, session) : RunLocal(sub, session);
 }
 
 }  // namespace
@@ -94,8 +93,7 @@ const CommandRow* FindCommandRow(const std::vector<std::string>& words) {
     const char* space = std::strchr(row.name, ' ');
     if (space == nullptr) {
       if (!words.empty() && words[0] == row.name) return &row;
-    } else if (words.size() >= 2 &&
-               words[0] == std::string(row.name, space) &&
+    } else if (words.size() >= 2 && words[0] == std::string(row.name, space) &&
                words[1] == space + 1) {
       return &row;
     }

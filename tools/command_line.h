@@ -31,8 +31,7 @@ struct OpenDatabase {
 // the session's database instead of opening one; a row that opens nothing
 // itself (Needs::kNone: the shell, the server) is refused.
 int RunCommandLine(const std::string& program,
-                   const std::vector<std::string>& args,
-                   OpenDatabase* session);
+                   const std::vector<std::string>& args, OpenDatabase* session);
 
 // The row `words` start with ("view", or "report tiers"), or null.
 const CommandRow* FindCommandRow(const std::vector<std::string>& words);

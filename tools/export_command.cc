@@ -33,20 +33,20 @@ class ExportCommand : public Command {
   }
 
   int RunOnEngine(Engine& engine, const std::string& /*dir*/) override {
-    return Export([&engine](ExportFormat format, std::ostream& out,
-                            int64_t* written) {
-      return ExportCustomers(engine, format, out, written);
-    });
+    return Export(
+        [&engine](ExportFormat format, std::ostream& out, int64_t* written) {
+          return ExportCustomers(engine, format, out, written);
+        });
   }
 
   // Through the Store API: the server has no export operation, and pages
   // of FindCustomers give the same rows (not from one snapshot).
   bool RunsOverClient() const override { return true; }
   int RunOnClient(Client& client, const std::string& /*address*/) override {
-    return Export([&client](ExportFormat format, std::ostream& out,
-                            int64_t* written) {
-      return ExportStoreCustomers(client, format, out, written);
-    });
+    return Export(
+        [&client](ExportFormat format, std::ostream& out, int64_t* written) {
+          return ExportStoreCustomers(client, format, out, written);
+        });
   }
 
  private:

@@ -2,10 +2,7 @@
 // elsewhere.
 #include "line_reader.h"
 
-// clang-format off: editline/readline.h needs <cstdio> first.
-#include <cstdio>
-#include <editline/readline.h>
-// clang-format on
+#include <editline/readline.h>  // libedit's readline interface
 #include <unistd.h>
 
 #include <cstdlib>

@@ -3,8 +3,8 @@
 
 #include <filesystem>
 #include <fstream>
-#include <system_error>
 #include <string>
+#include <system_error>
 
 namespace custdb {
 namespace tools {

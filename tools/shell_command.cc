@@ -20,13 +20,29 @@ namespace {
 
 constexpr char kCommand[] = "shell";
 
-// `help`: the commands a line may start with, and the shell's own words.
-void PrintHelp() {
+// Whether `row` can run on a session's database. Not the rows that open
+// nothing through the opener (the shell itself, token add) nor the server,
+// which would serve the session's engine until a signal ends the shell
+// too.
+bool RunsInSession(const CommandRow& row) {
+  return row.needs != Needs::kNone && std::strcmp(row.name, "serve") != 0;
+}
+
+// Whether `row` runs over --connect (kStore rows, and the kEngine rows
+// whose command says so).
+bool RunsRemotely(const CommandRow& row) {
+  return row.needs == Needs::kStore ||
+         (row.needs == Needs::kEngine && row.make()->RunsOverClient());
+}
+
+// `help`: the commands a line may start with (in a --connect session, only
+// those that run remotely), and the shell's own words.
+void PrintHelp(bool remote) {
   std::cout << "Commands (as on the command line, without --data or "
                "--connect):\n";
   char line[256];
   for (const CommandRow& row : CommandTable()) {
-    if (row.needs == Needs::kNone) continue;  // not inside the shell
+    if (!RunsInSession(row) || (remote && !RunsRemotely(row))) continue;
     std::snprintf(line, sizeof(line), "  %-16s %s\n", row.name, row.help);
     std::cout << line;
   }
@@ -71,8 +87,7 @@ class ShellCommand : public Command {
       if (engine == nullptr) return kExitFailure;
       session.engine = engine.get();
     }
-    LineReader reader("custdb " + store_.where() + "> ",
-                      DefaultHistoryFile());
+    LineReader reader("custdb " + store_.where() + "> ", DefaultHistoryFile());
     if (reader.interactive()) {
       std::cerr << "custdb shell on " << store_.where()
                 << ": type help, or quit (Ctrl-D)\n";
@@ -100,7 +115,7 @@ class ShellCommand : public Command {
   int RunLine(std::vector<std::string> words, OpenDatabase* session) {
     if (words.front() == "help") {
       if (words.size() == 1) {
-        PrintHelp();
+        PrintHelp(store_.remote());
         return kExitOk;
       }
       words.erase(words.begin());
@@ -112,7 +127,7 @@ class ShellCommand : public Command {
                                       "' is not a command; type help for "
                                       "the list");
     }
-    if (row != nullptr && row->needs == Needs::kNone) {
+    if (row != nullptr && !RunsInSession(*row)) {
       return UsageError(kCommand, std::string("'") + row->name +
                                       "' cannot run inside the shell");
     }

@@ -38,7 +38,8 @@ class ConnectCliTest : public ::testing::Test {
       uint64_t id;
       const char* code;
       uint64_t owner;
-    } customers[] = {{1, "C-1", 1}, {2, "C-2", 2}, {3, "C-3", 2}, {4, "C-4", 1}};
+    } customers[] = {
+        {1, "C-1", 1}, {2, "C-2", 2}, {3, "C-3", 2}, {4, "C-4", 1}};
     for (const auto& c : customers) {
       Customer customer;
       customer.id = c.id;
@@ -117,15 +118,16 @@ TEST_F(ConnectCliTest, MalformedAddressNamesTheFlagAndTheValue) {
       {"::1:7420",
        "is an IPv6 address without brackets (write it as [::1]:7420)"},
       {"[::1:7420", "has no closing ']' (expected HOST:PORT, or [IPV6]:PORT)"},
-      {"[::1]7420", "has no :PORT after ']' (expected HOST:PORT, or "
-                    "[IPV6]:PORT)"},
+      {"[::1]7420",
+       "has no :PORT after ']' (expected HOST:PORT, or "
+       "[IPV6]:PORT)"},
       {"[]:7420", "has no host (expected HOST:PORT, or [IPV6]:PORT)"},
       {"", "has no port (expected HOST:PORT, or [IPV6]:PORT)"},
   };
   for (const auto& c : cases) {
-    ExpectUsage("view --id 1 --connect " + Quote(c.value),
-                std::string("custdb view: --connect: '") + c.value + "' " +
-                    c.why);
+    ExpectUsage(
+        "view --id 1 --connect " + Quote(c.value),
+        std::string("custdb view: --connect: '") + c.value + "' " + c.why);
   }
 }
 
@@ -137,10 +139,10 @@ TEST_F(ConnectCliTest, WellFormedAddressIsDialled) {
        {"127.0.0.1:" + port, "[::1]:" + port, "localhost:" + port}) {
     const CommandRun run = Run("view --id 1 --connect " + address);
     EXPECT_EQ(run.exit_code, 3) << run.error;
-    EXPECT_EQ(run.error.rfind("custdb view: cannot connect to " + address +
-                                  ": unavailable: ",
-                              0),
-              0u)
+    EXPECT_EQ(
+        run.error.rfind(
+            "custdb view: cannot connect to " + address + ": unavailable: ", 0),
+        0u)
         << run.error;
     EXPECT_EQ(run.output, "");
   }
@@ -153,20 +155,18 @@ TEST_F(ConnectCliTest, TokenFlags) {
                   dir_.Sub("missing.token") + "'");
   const std::string blank = dir_.Sub("blank.token");
   std::ofstream(blank) << "  \n";
-  ExpectUsage("view --id 1 --connect 127.0.0.1:7420 --token-file " +
-                  Quote(blank),
-              "custdb view: --token-file: '" + blank +
-                  "' has no token on its first line");
-  ExpectUsage("view --id 1 --connect 127.0.0.1:7420 --token-file " +
-                  Quote(dir_.path()),
-              "custdb view: --token-file: '" + dir_.path() +
-                  "' is a directory");
+  ExpectUsage(
+      "view --id 1 --connect 127.0.0.1:7420 --token-file " + Quote(blank),
+      "custdb view: --token-file: '" + blank +
+          "' has no token on its first line");
+  ExpectUsage(
+      "view --id 1 --connect 127.0.0.1:7420 --token-file " + Quote(dir_.path()),
+      "custdb view: --token-file: '" + dir_.path() + "' is a directory");
   const std::string good = dir_.Sub("good.token");
   std::ofstream(good) << "  secret-token \nsecond line\n";
-  ExpectUsage(
-      "view --id 1 --connect 127.0.0.1:7420 --token t --token-file " +
-          Quote(good),
-      "custdb view: give --token or --token-file, not both");
+  ExpectUsage("view --id 1 --connect 127.0.0.1:7420 --token t --token-file " +
+                  Quote(good),
+              "custdb view: give --token or --token-file, not both");
   ExpectUsage("view --id 1 --token t" + Data(),
               "custdb view: --token applies only with --connect, not with "
               "--data");
@@ -282,9 +282,8 @@ TEST_F(ConnectCliTest, RemoteCommandsPrintWhatOfflineCommandsPrint) {
   for (size_t i = 0; i < all.size(); ++i) {
     const CommandRun remote = Run(all[i] + connect);
     EXPECT_EQ(offline[i].exit_code, 0) << all[i] << "\n" << offline[i].error;
-    EXPECT_EQ(remote.exit_code, offline[i].exit_code)
-        << all[i] << "\n"
-        << remote.error;
+    EXPECT_EQ(remote.exit_code, offline[i].exit_code) << all[i] << "\n"
+                                                      << remote.error;
     EXPECT_EQ(remote.output, offline[i].output) << all[i];
   }
   // Sizes on disk move as the server writes; the counts do not.
@@ -302,8 +301,7 @@ TEST_F(ConnectCliTest, RemoteCommandsPrintWhatOfflineCommandsPrint) {
   // An error the engine gives arrives as the same message.
   const CommandRun missing = Run("view --code NOPE" + connect);
   EXPECT_EQ(missing.exit_code, 3);
-  EXPECT_EQ(missing.error,
-            Run("view --code NOPE --data " + Quote(copy)).error);
+  EXPECT_EQ(missing.error, Run("view --code NOPE --data " + Quote(copy)).error);
   EXPECT_EQ(server.Stop(), 0) << server.Log();
 }
 

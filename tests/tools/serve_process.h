@@ -66,8 +66,8 @@ inline bool Listening(int port) {
 // Client::Connect is the stub that answers "not implemented", or there is
 // no `custdb serve`. The tests that need a live server GTEST_SKIP() on it.
 inline std::string RemoteUnavailableReason() {
-  const CommandRun client = Custdb(
-      "stats --connect 127.0.0.1:" + std::to_string(FreeLoopbackPort()));
+  const CommandRun client =
+      Custdb("stats --connect 127.0.0.1:" + std::to_string(FreeLoopbackPort()));
   if (client.output.find("not implemented") != std::string::npos) {
     return "Client::Connect is a stub in this build: " + client.output;
   }
@@ -76,79 +76,77 @@ inline std::string RemoteUnavailableReason() {
   return "";
 }
 
-// `custdb serve` on a directory, stopped (SIGTERM) when destroyed.
-class ServeProcess {
+// A child process with stdin on /dev/null and stdout and stderr in a log
+// file; signalled and waited for with bounded waits, killed (SIGKILL) if
+// still running when destroyed.
+class ChildProcess {
  public:
-  // Starts `custdb serve --data DIR --listen 127.0.0.1:PORT --rescore-every
-  // 0` with stdout and stderr in `log_file`; then Ready() says whether it
-  // listens.
-  ServeProcess(const std::string& dir, const std::string& log_file)
-      : port_(FreeLoopbackPort()), log_file_(log_file) {
-    const std::vector<std::string> args = {
-        CustdbBinary(), "serve",   "--data",          dir,
-        "--listen",     address(), "--rescore-every", "0"};
+  // Starts argv[0] (a path) with `args`; `env` entries ("NAME=value") are
+  // added to this process's environment.
+  ChildProcess(const std::vector<std::string>& args,
+               const std::string& log_file,
+               const std::vector<std::string>& env = {})
+      : log_file_(log_file) {
     std::vector<char*> argv;
-    for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    for (const std::string& a : args) {
+      argv.push_back(const_cast<char*>(a.c_str()));
+    }
     argv.push_back(nullptr);
+    std::vector<char*> envp;
+    for (char** e = environ; *e != nullptr; ++e) envp.push_back(*e);
+    for (const std::string& e : env) {
+      envp.push_back(const_cast<char*>(e.c_str()));
+    }
+    envp.push_back(nullptr);
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, 1, log_file.c_str(),
                                      O_WRONLY | O_CREAT | O_TRUNC, 0644);
     posix_spawn_file_actions_adddup2(&actions, 1, 2);
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    if (posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ) !=
-        0) {
+    if (posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(),
+                    envp.data()) != 0) {
       pid_ = -1;
     }
     posix_spawn_file_actions_destroy(&actions);
   }
 
-  ~ServeProcess() { Stop(); }
-  ServeProcess(const ServeProcess&) = delete;
-  ServeProcess& operator=(const ServeProcess&) = delete;
-
-  std::string address() const {
-    return "127.0.0.1:" + std::to_string(port_);
-  }
-
-  // Waits (at most 60 s) until the server listens; false, with the log in
-  // the test's output, if it exited or never listened.
-  bool Ready() {
-    const auto deadline =
-        std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    while (pid_ > 0 && std::chrono::steady_clock::now() < deadline) {
-      if (Listening(port_)) return true;
+  ~ChildProcess() {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGKILL);
       int status = 0;
-      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = -1;
-        break;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      ::waitpid(pid_, &status, 0);
     }
-    ADD_FAILURE() << "custdb serve did not listen on " << address() << ":\n"
-                  << Log();
+  }
+  ChildProcess(const ChildProcess&) = delete;
+  ChildProcess& operator=(const ChildProcess&) = delete;
+
+  bool running() {
+    if (pid_ <= 0) return false;
+    int status = 0;
+    if (::waitpid(pid_, &status, WNOHANG) != pid_) return true;
+    pid_ = -1;
+    exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     return false;
   }
 
-  // SIGTERM, then waits (at most 60 s, then SIGKILL) for the exit. Returns
-  // the exit code, or -1 if it did not exit by itself.
-  int Stop() {
-    if (pid_ <= 0) return -1;
-    ::kill(pid_, SIGTERM);
-    const auto deadline =
-        std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    int status = 0;
-    while (::waitpid(pid_, &status, WNOHANG) == 0) {
+  // Sends `signal` (if still running), then waits at most `timeout` for
+  // the exit (SIGKILL after that). Returns the exit code, or -1 if the
+  // process did not exit by itself or a signal ended it.
+  int Stop(int signal, std::chrono::seconds timeout) {
+    if (running()) ::kill(pid_, signal);
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (running()) {
       if (std::chrono::steady_clock::now() >= deadline) {
         ::kill(pid_, SIGKILL);
+        int status = 0;
         ::waitpid(pid_, &status, 0);
         pid_ = -1;
         return -1;
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
-    pid_ = -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return exit_code_;
   }
 
   std::string Log() const {
@@ -159,9 +157,55 @@ class ServeProcess {
   }
 
  private:
-  const int port_;
   const std::string log_file_;
   pid_t pid_ = -1;
+  int exit_code_ = -1;
+};
+
+// Waits (at most `timeout`) until something listens on 127.0.0.1:`port`;
+// false, with `process`'s log in the test's output, if `process` exited
+// first or nothing listened in time.
+inline bool WaitUntilListening(
+    int port, ChildProcess& process,
+    std::chrono::seconds timeout = std::chrono::seconds(60)) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (process.running() && std::chrono::steady_clock::now() < deadline) {
+    if (Listening(port)) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ADD_FAILURE() << "nothing listened on 127.0.0.1:" << port << ":\n"
+                << process.Log();
+  return false;
+}
+
+// `custdb serve` on a directory, stopped (SIGTERM) when destroyed.
+class ServeProcess {
+ public:
+  // Starts `custdb serve --data DIR --listen 127.0.0.1:PORT --rescore-every
+  // 0` with stdout and stderr in `log_file`; then Ready() says whether it
+  // listens.
+  ServeProcess(const std::string& dir, const std::string& log_file)
+      : port_(FreeLoopbackPort()),
+        process_({CustdbBinary(), "serve", "--data", dir, "--listen",
+                  "127.0.0.1:" + std::to_string(port_), "--rescore-every", "0"},
+                 log_file) {}
+
+  ~ServeProcess() { Stop(); }
+
+  std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
+
+  // Waits (at most 60 s) until the server listens; false, with the log in
+  // the test's output, if it exited or never listened.
+  bool Ready() { return WaitUntilListening(port_, process_); }
+
+  // SIGTERM, then waits (at most 60 s) for the exit code.
+  int Stop() { return process_.Stop(SIGTERM, std::chrono::seconds(60)); }
+
+  std::string Log() const { return process_.Log(); }
+
+ private:
+  const int port_;
+  ChildProcess process_;
 };
 
 }  // namespace test
