@@ -53,6 +53,37 @@ class EngineFactory : public StoreFactory {
   static Engine& AsEngine(Store& store) { return static_cast<Engine&>(store); }
 };
 
+// The hooks of a factory whose stores are Clients onto an Engine: they
+// reach the engine behind the client, as a test of a server would open
+// its data directory; Flush goes through the client (an admin operation).
+class ClientFactory : public StoreFactory {
+ public:
+  Result<VerifyReport> Verify(Store& store,
+                              size_t max_problems) const override {
+    return EngineOf(store).Verify(max_problems);
+  }
+  Result<RecordCounts> Counts(Store& store) const override {
+    return EngineOf(store).Counts();
+  }
+  Status ForEachCustomer(
+      Store& store,
+      const std::function<Status(const CustomerRecord&)>& fn) const override {
+    return EngineOf(store).ForEachCustomer(fn);
+  }
+  Status Flush(Store& store) const override {
+    return static_cast<Client&>(store).Flush();
+  }
+  Status ApplyBatchUnlogged(Store& store, const std::vector<Event>& events,
+                            std::vector<Status>* statuses,
+                            std::vector<uint64_t>* ids) const override {
+    return EngineOf(store).ApplyBatchUnlogged(events, statuses, ids);
+  }
+
+ protected:
+  // The engine behind `store`, a store this factory's Open returned.
+  virtual Engine& EngineOf(Store& store) const = 0;
+};
+
 // A Client over a LoopbackTransport onto an Engine: every call of the
 // suite is encoded, verified, dispatched and decoded as it would be over
 // TCP. The engine is the client's keep_alive, so it closes after the
@@ -68,9 +99,7 @@ class WireStore : public Client {
   Engine* const engine_;
 };
 
-// The hooks reach the engine behind the client, as a test of a server
-// would open its data directory.
-class WireFactory : public StoreFactory {
+class WireFactory : public ClientFactory {
  public:
   std::string name() const override { return "wire"; }
 
@@ -84,29 +113,8 @@ class WireFactory : public StoreFactory {
         std::make_unique<WireStore>(engine, std::move(transport)));
   }
 
-  Result<VerifyReport> Verify(Store& store,
-                              size_t max_problems) const override {
-    return EngineOf(store).Verify(max_problems);
-  }
-  Result<RecordCounts> Counts(Store& store) const override {
-    return EngineOf(store).Counts();
-  }
-  Status ForEachCustomer(
-      Store& store,
-      const std::function<Status(const CustomerRecord&)>& fn) const override {
-    return EngineOf(store).ForEachCustomer(fn);
-  }
-  Status Flush(Store& store) const override {
-    return static_cast<WireStore&>(store).Flush();
-  }
-  Status ApplyBatchUnlogged(Store& store, const std::vector<Event>& events,
-                            std::vector<Status>* statuses,
-                            std::vector<uint64_t>* ids) const override {
-    return EngineOf(store).ApplyBatchUnlogged(events, statuses, ids);
-  }
-
- private:
-  static Engine& EngineOf(Store& store) {
+ protected:
+  Engine& EngineOf(Store& store) const override {
     return static_cast<WireStore&>(store).engine();
   }
 };
@@ -125,7 +133,7 @@ struct ServedEngine {
 // A Client over TCP to a `custdb serve` in-process on 127.0.0.1, port 0,
 // without a tokens file (loopback: full rights): the suite through the
 // sockets, the framing, the session and the connection pool.
-class RemoteFactory : public StoreFactory {
+class RemoteFactory : public ClientFactory {
  public:
   std::string name() const override { return "remote"; }
 
@@ -154,35 +162,16 @@ class RemoteFactory : public StoreFactory {
     return store;
   }
 
-  Result<VerifyReport> Verify(Store& store,
-                              size_t max_problems) const override {
-    return EngineOf(store).Verify(max_problems);
-  }
-  Result<RecordCounts> Counts(Store& store) const override {
-    return EngineOf(store).Counts();
-  }
-  Status ForEachCustomer(
-      Store& store,
-      const std::function<Status(const CustomerRecord&)>& fn) const override {
-    return EngineOf(store).ForEachCustomer(fn);
-  }
-  Status Flush(Store& store) const override {
-    return static_cast<Client&>(store).Flush();
-  }
-  Status ApplyBatchUnlogged(Store& store, const std::vector<Event>& events,
-                            std::vector<Status>* statuses,
-                            std::vector<uint64_t>* ids) const override {
-    return EngineOf(store).ApplyBatchUnlogged(events, statuses, ids);
-  }
-
- private:
-  // The engine behind each store this factory opened (a Client does not
-  // expose its keep_alive). A freed store's address may come back for the
-  // next one, which overwrites the entry.
-  Engine& EngineOf(Store& store) const {
+ protected:
+  // A Client does not expose its keep_alive, so the factory remembers the
+  // engine of each store it opened. A freed store's address may come back
+  // for the next one, which overwrites the entry.
+  Engine& EngineOf(Store& store) const override {
     std::lock_guard<std::mutex> lock(mu_);
     return *engines_.at(&store);
   }
+
+ private:
   mutable std::mutex mu_;
   mutable std::map<const Store*, Engine*> engines_;
 };
