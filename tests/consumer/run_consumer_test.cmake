@@ -1,6 +1,8 @@
 # Installs the build into a scratch prefix, builds tests/consumer against it
-# with find_package(custdb), and runs both programs: the embedded example on
-# custdb::engine, and api_consumer on custdb::api alone.
+# with find_package(custdb), and runs the programs: the embedded example on
+# custdb::engine, client_consumer on custdb::client (against a port where
+# nothing listens: it must link, run and fail cleanly) and api_consumer on
+# custdb::api alone.
 # Inputs: BINARY_DIR, SOURCE_DIR, WORK_DIR.
 file(REMOVE_RECURSE ${WORK_DIR})
 execute_process(COMMAND ${CMAKE_COMMAND} --install ${BINARY_DIR}
@@ -28,6 +30,13 @@ message("${out}")
 if(rc OR NOT out MATCHES "1 order\\(s\\), spend 4999")
   file(REMOVE_RECURSE ${WORK_DIR})
   message(FATAL_ERROR "consumer run failed: ${rc}")
+endif()
+execute_process(COMMAND ${WORK_DIR}/build/client_consumer
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out)
+message("${out}")
+if(rc OR NOT out MATCHES "^client: unavailable")
+  file(REMOVE_RECURSE ${WORK_DIR})
+  message(FATAL_ERROR "client_consumer run failed: ${rc}")
 endif()
 execute_process(COMMAND ${WORK_DIR}/build/api_consumer
                 RESULT_VARIABLE rc OUTPUT_VARIABLE out)
