@@ -6,6 +6,7 @@
 #include <poll.h>
 #include <pty.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -13,6 +14,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
 
 #include "support/test_util.h"
 #include "tools/cli_run.h"
@@ -71,11 +73,37 @@ class TtyShell {
     return true;
   }
 
-  // Waits (bounded) for the exit; returns the exit code or -1.
+  // Waits until libedit has the terminal in raw mode (30 s at most): it
+  // prints the prompt before it leaves canonical mode, and keys typed in
+  // between are taken by the line discipline instead (an up arrow echoed
+  // as ^[[A, a Ctrl-D lost), which made the test hang under load. On
+  // Linux tcgetattr on the master reads the slave's modes.
+  bool WaitUntilEditing() {
+    const auto deadline =
+        std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    termios modes{};
+    while (tcgetattr(master_, &modes) == 0 && (modes.c_lflag & ICANON) != 0) {
+      if (std::chrono::steady_clock::now() >= deadline) return false;
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    return true;
+  }
+
+  // Waits (30 s at most) for the exit; returns the exit code, or -1 (and
+  // kills the shell) if it did not exit.
   int Wait() {
     WaitFor("\x01never");  // drain until the terminal closes
+    const auto deadline =
+        std::chrono::steady_clock::now() + std::chrono::seconds(30);
     int status = 0;
-    if (waitpid(pid_, &status, 0) != pid_) return -1;
+    for (;;) {
+      const pid_t done = waitpid(pid_, &status, WNOHANG);
+      if (done == pid_) break;
+      if (done < 0 || std::chrono::steady_clock::now() >= deadline) {
+        return -1;  // the destructor kills and reaps it
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
     pid_ = -1;
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   }
@@ -106,12 +134,14 @@ TEST(ShellTtyCliTest, PromptsEditsAndRemembersHistory) {
     TtyShell shell(db, history);
     ASSERT_TRUE(shell.started());
     ASSERT_TRUE(shell.WaitFor(prompt)) << shell.screen();
+    ASSERT_TRUE(shell.WaitUntilEditing());
     // A typo fixed with backspace before Enter: libedit edits the line.
     shell.Type(
         "view --code C-2\x7f"
         "1\r");
     EXPECT_TRUE(shell.WaitFor("code:             C-1")) << shell.screen();
     ASSERT_TRUE(shell.WaitFor(prompt)) << shell.screen();
+    ASSERT_TRUE(shell.WaitUntilEditing());
     shell.Type("quit\r");
     EXPECT_EQ(shell.Wait(), 0) << shell.screen();
   }
@@ -124,9 +154,11 @@ TEST(ShellTtyCliTest, PromptsEditsAndRemembersHistory) {
   TtyShell again(db, history);
   ASSERT_TRUE(again.started());
   ASSERT_TRUE(again.WaitFor(prompt)) << again.screen();
+  ASSERT_TRUE(again.WaitUntilEditing());
   again.Type("\x1b[A\x1b[A\r");
   EXPECT_TRUE(again.WaitFor("code:             C-1")) << again.screen();
   ASSERT_TRUE(again.WaitFor(prompt)) << again.screen();
+  ASSERT_TRUE(again.WaitUntilEditing());
   again.Type("\x04");  // Ctrl-D ends the session
   EXPECT_EQ(again.Wait(), 0) << again.screen();
 }
